@@ -1,0 +1,49 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+  name: "TokenLedger",
+  platforms: [.macOS(.v15)],
+  products: [
+    .library(name: "TokenLedger", targets: ["TokenLedger"]),
+    .executable(name: "tokenledger", targets: ["tokenledger"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CSQLite",
+      pkgConfig: "sqlite3",
+      providers: [.apt(["libsqlite3-dev"])]
+    ),
+    .target(
+      name: "TokenLedger",
+      dependencies: [
+        "CSQLite",
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]
+    ),
+    .executableTarget(
+      name: "tokenledger",
+      dependencies: [
+        "TokenLedger",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .testTarget(
+      name: "TokenLedgerTests",
+      dependencies: [
+        "TokenLedger",
+        .product(name: "PropertyBased", package: "swift-property-based"),
+      ]
+    ),
+    .testTarget(
+      name: "tokenledgerTests",
+      dependencies: ["TokenLedger"]
+    ),
+  ],
+  swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,26 @@
+/// A place money sits: a holder and a bucket. Holders are canonical addresses of the asset's
+/// scheme, or system names starting with `@` that may go negative.
+public struct Account: Sendable, Hashable, CustomStringConvertible {
+  public let holder: String
+  public let bucket: Bucket
+
+  public init(holder: String, bucket: Bucket = .available) {
+    self.holder = holder
+    self.bucket = bucket
+  }
+
+  /// Minted supply comes from here; it holds minus what was minted and not burned.
+  public static let supply = Account(holder: "@supply")
+  /// Staking rewards are minted from here.
+  public static let emission = Account(holder: "@emission")
+  /// What slashing cut away.
+  public static let slashed = Account(holder: "@slashed")
+  /// Opening balances of imported histories that do not start at the token's genesis.
+  public static let external = Account(holder: "@external")
+
+  /// System accounts may go negative; holder accounts never do.
+  public var isSystem: Bool { holder.hasPrefix("@") }
+
+  /// `holder/bucket`, the key used in the hash chain, the state digest and messages.
+  public var description: String { "\(holder)/\(bucket)" }
+}

@@ -1,0 +1,48 @@
+/// Byte-level helpers for decimal text, shared by amount and rate parsing. Pure functions:
+/// no allocation beyond the split arrays, no Foundation.
+enum DecimalText {
+  static let zero = UInt8(ascii: "0")
+  static let nine = UInt8(ascii: "9")
+  static let dot = UInt8(ascii: ".")
+
+  static func isDigit(_ byte: UInt8) -> Bool { byte >= zero && byte <= nine }
+
+  /// Splits `(0|[1-9][0-9]*)(\.[0-9]+)?` into its integer and fraction digits; `nil` when the
+  /// text does not have that exact shape.
+  static func split(_ bytes: [UInt8]) -> (integer: ArraySlice<UInt8>, fraction: ArraySlice<UInt8>)?
+  {
+    guard !bytes.isEmpty else { return nil }
+    let dotIndex = bytes.firstIndex(of: dot)
+    let integer = bytes[..<(dotIndex ?? bytes.endIndex)]
+    let fraction = dotIndex.map { bytes[($0 + 1)...] } ?? []
+    guard !integer.isEmpty, integer.allSatisfy(isDigit) else { return nil }
+    if integer.count > 1 && integer.first == zero { return nil }
+    if dotIndex != nil && (fraction.isEmpty || !fraction.allSatisfy(isDigit)) { return nil }
+    return (integer, fraction)
+  }
+
+  /// `value * 10 + digit`, or `nil` on overflow.
+  static func appendDigit(_ value: UInt128, _ digit: UInt8) -> UInt128? {
+    let (times10, overflow1) = value.multipliedReportingOverflow(by: 10)
+    let (sum, overflow2) = times10.addingReportingOverflow(UInt128(digit - zero))
+    return overflow1 || overflow2 ? nil : sum
+  }
+
+  /// Parses plain digits (no sign, no dot) into a `UInt128`; `nil` when empty, not digits, or
+  /// overflowing.
+  static func parseDigits(_ bytes: some Sequence<UInt8>) -> UInt128? {
+    var value: UInt128 = 0
+    var count = 0
+    for byte in bytes {
+      guard isDigit(byte), let next = appendDigit(value, byte) else { return nil }
+      value = next
+      count += 1
+    }
+    return count == 0 ? nil : value
+  }
+
+  /// True when digit text has no superfluous leading zero.
+  static func isCanonical(_ bytes: some Collection<UInt8>) -> Bool {
+    bytes.count == 1 || bytes.first != zero
+  }
+}

@@ -1,0 +1,108 @@
+/// Everything the ledger knows of an asset: a definition, not code. FET and TAO are two of
+/// these; a new token needs no change to the library.
+public struct AssetDefinition: Sendable, Equatable {
+  public var symbol: String
+  /// Base units per token unit are 10^decimals (FET 18, TAO 9).
+  public var decimals: Int
+  public var addressScheme: AddressScheme
+  /// The token contract whose logs `import` reads (EVM assets), in canonical form.
+  public var contract: String?
+  /// How long undelegated stake stays in unbonding (FET 1,814,400 s = 21 days; TAO 0).
+  public var unbondingSeconds: Int64
+  public var rewardPolicy: RewardPolicy
+  /// The most open unbonding entries per delegator and validator (Cosmos: 7), if limited.
+  public var maxUnbondingEntries: Int?
+  /// The highest commission a validator may set (Bittensor take: 0.18), if limited.
+  public var maxCommission: Rate?
+  /// The most one change may raise a commission (Cosmos `maxChangeRate`), if limited.
+  public var maxCommissionChange: Rate?
+  /// The least time between two commission changes (Cosmos: 86,400 s), if limited.
+  public var commissionChangeSeconds: Int64?
+
+  public init(
+    symbol: String, decimals: Int, addressScheme: AddressScheme, contract: String? = nil,
+    unbondingSeconds: Int64 = 0, rewardPolicy: RewardPolicy = .claim,
+    maxUnbondingEntries: Int? = nil, maxCommission: Rate? = nil,
+    maxCommissionChange: Rate? = nil, commissionChangeSeconds: Int64? = nil
+  ) {
+    self.symbol = symbol
+    self.decimals = decimals
+    self.addressScheme = addressScheme
+    self.contract = contract
+    self.unbondingSeconds = unbondingSeconds
+    self.rewardPolicy = rewardPolicy
+    self.maxUnbondingEntries = maxUnbondingEntries
+    self.maxCommission = maxCommission
+    self.maxCommissionChange = maxCommissionChange
+    self.commissionChangeSeconds = commissionChangeSeconds
+  }
+}
+
+/// What a `reward` does with the delegators' shares.
+public enum RewardPolicy: String, Sendable, CaseIterable {
+  /// Cosmos: shares accumulate in `rewards` buckets until claimed.
+  case claim
+  /// Bittensor: shares are added to the stake on the validator at once.
+  case compound
+}
+
+extension AssetDefinition {
+  static let fieldNames: Set<String> = [
+    "symbol", "decimals", "addressScheme", "contract", "unbondingSeconds", "rewardPolicy",
+    "maxUnbondingEntries", "maxCommission", "maxCommissionChange", "commissionChangeSeconds",
+  ]
+
+  /// Reads a definition from the fields of a fixture asset or a `defineAsset` line.
+  init(reading fields: inout FieldReader) throws(LedgerError) {
+    let symbol = try fields.requiredString("symbol")
+    guard (1...32).contains(symbol.utf8.count),
+      symbol.utf8.allSatisfy({ (0x21...0x7E).contains($0) && $0 != UInt8(ascii: "/") })
+    else {
+      throw LedgerError(.invalidOperation, "symbol '\(symbol.truncatedForMessage)' must be 1 to 32 printable ASCII characters")
+    }
+    let decimals = try fields.requiredInteger("decimals", in: 0...Int64(Limits.decimalsMax))
+    let scheme = try AddressScheme(parsing: try fields.requiredString("addressScheme"))
+    var contract = try fields.optionalString("contract")
+    if let text = contract {
+      contract = try AddressScheme.evm.normalize(text)
+    }
+    let policyText = try fields.optionalString("rewardPolicy") ?? "claim"
+    guard let policy = RewardPolicy(rawValue: policyText) else {
+      throw LedgerError(.invalidOperation, "rewardPolicy must be claim or compound")
+    }
+    self.init(
+      symbol: symbol, decimals: Int(decimals), addressScheme: scheme, contract: contract,
+      unbondingSeconds: try fields.optionalInteger("unbondingSeconds", in: 0...Int64.max / 2) ?? 0,
+      rewardPolicy: policy,
+      maxUnbondingEntries: try fields.optionalInteger("maxUnbondingEntries", in: 1...1_000_000)
+        .map { Int($0) },
+      maxCommission: try fields.optionalString("maxCommission").map { text throws(LedgerError) in try Rate(parsing: text) },
+      maxCommissionChange: try fields.optionalString("maxCommissionChange").map { text throws(LedgerError) in try Rate(parsing: text) },
+      commissionChangeSeconds: try fields.optionalInteger("commissionChangeSeconds", in: 0...Int64.max / 2))
+  }
+
+  /// The canonical JSON fields of this definition.
+  var jsonFields: [String: JSONValue] {
+    var fields: [String: JSONValue] = [
+      "symbol": .string(symbol), "decimals": .number(String(decimals)),
+      "addressScheme": .string(addressScheme.description),
+      "unbondingSeconds": .number(String(unbondingSeconds)),
+      "rewardPolicy": .string(rewardPolicy.rawValue),
+    ]
+    if let contract { fields["contract"] = .string(contract) }
+    if let maxUnbondingEntries { fields["maxUnbondingEntries"] = .number(String(maxUnbondingEntries)) }
+    if let maxCommission { fields["maxCommission"] = .string(maxCommission.description) }
+    if let maxCommissionChange { fields["maxCommissionChange"] = .string(maxCommissionChange.description) }
+    if let commissionChangeSeconds {
+      fields["commissionChangeSeconds"] = .number(String(commissionChangeSeconds))
+    }
+    return fields
+  }
+
+  /// Parses an amount of this asset in token units.
+  public func amount(_ text: String) throws(LedgerError) -> Amount {
+    try Amount(parsing: text, decimals: decimals)
+  }
+
+  public func format(_ amount: Amount) -> String { amount.formatted(decimals: decimals) }
+}

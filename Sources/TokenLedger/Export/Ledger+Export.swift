@@ -1,0 +1,19 @@
+extension Ledger {
+  /// Entry kinds the clock derives (matured unbonding, expired holds). `export` leaves them
+  /// out because applying the exported operations derives them again, identically.
+  public static let derivedEntryKinds: Set<String> = ["release", "expire"]
+
+  /// Calls `body` with each operation of the journal, in order, as a canonical JSON line that
+  /// `apply` accepts; up to entry `until` when given. Applying the lines to a new ledger
+  /// rebuilds the same head hash and state digest.
+  public func exportLines(until: Int64? = nil, _ body: (String) throws -> Void) throws {
+    try read { journal in
+      try journal.database.forEachRow(
+        "SELECT kind, payload FROM entries WHERE seq <= ? ORDER BY seq", [.integer(until ?? Int64.max)]
+      ) { row in
+        guard !Self.derivedEntryKinds.contains(row.text(0)!) else { return }
+        try body(row.text(1)!)
+      }
+    }
+  }
+}

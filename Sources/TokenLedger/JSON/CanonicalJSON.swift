@@ -1,0 +1,57 @@
+/// Canonical JSON text: object keys sorted by their UTF-8 bytes, no whitespace, strings escaped
+/// minimally. Two equal values always give the same bytes, which is what idempotency checks and
+/// the hash chain compare.
+public enum CanonicalJSON {
+  public static func encode(_ value: JSONValue) -> String {
+    var output = ""
+    write(value, to: &output)
+    return output
+  }
+
+  static func write(_ value: JSONValue, to output: inout String) {
+    switch value {
+    case .null: output += "null"
+    case .bool(let flag): output += flag ? "true" : "false"
+    case .number(let text): output += text
+    case .string(let text): writeString(text, to: &output)
+    case .array(let items):
+      output += "["
+      for (offset, item) in items.enumerated() {
+        if offset > 0 { output += "," }
+        write(item, to: &output)
+      }
+      output += "]"
+    case .object(let members):
+      output += "{"
+      let keys = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+      for (offset, key) in keys.enumerated() {
+        if offset > 0 { output += "," }
+        writeString(key, to: &output)
+        output += ":"
+        write(members[key]!, to: &output)
+      }
+      output += "}"
+    }
+  }
+
+  static func writeString(_ text: String, to output: inout String) {
+    output += "\""
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "\"": output += "\\\""
+      case "\\": output += "\\\\"
+      case "\n": output += "\\n"
+      case "\r": output += "\\r"
+      case "\t": output += "\\t"
+      default:
+        if scalar.value < 0x20 || scalar.value == 0x7F {
+          let hex = String(scalar.value, radix: 16)
+          output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        } else {
+          output.unicodeScalars.append(scalar)
+        }
+      }
+    }
+    output += "\""
+  }
+}

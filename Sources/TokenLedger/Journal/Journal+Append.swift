@@ -1,0 +1,109 @@
+/// Writing an entry: balances, effects, the entry row with its hash, and its postings.
+extension Journal {
+  /// Appends one entry and returns its sequence number. The postings balance by construction;
+  /// each one is checked again here against the holder-never-negative and 2^128 − 1 rules.
+  func append(
+    kind: String, idempotencyId: String?, asset: String?, payload: String, clock: Clock,
+    compilation: Compilation
+  ) throws -> Int64 {
+    precondition(compilation.postings.count <= Limits.postingsPerEntryMax, "entry too wide")
+    let (previousSequence, previousHash) = try head()
+    let sequence = previousSequence + 1
+    var accountIdsOfPostings: [(from: Int64, to: Int64)] = []
+    accountIdsOfPostings.reserveCapacity(compilation.postings.count)
+    for posting in compilation.postings {
+      precondition(!posting.amount.isZero, "zero postings are not written")
+      let fromId = try ensureAccount(posting.from)
+      let toId = try ensureAccount(posting.to)
+      try addToBalance(accountId: fromId, account: posting.from, asset: posting.asset, SignedAmount(posting.amount).negated)
+      try addToBalance(accountId: toId, account: posting.to, asset: posting.asset, SignedAmount(posting.amount))
+      accountIdsOfPostings.append((fromId, toId))
+    }
+    for effect in compilation.effects { try write(effect) }
+    let fields = HashChain.EntryFields(
+      sequence: sequence, idempotencyId: idempotencyId, kind: kind, asset: asset, payload: payload,
+      clock: clock)
+    let hash = HashChain.hash(previous: previousHash, entry: fields, postings: compilation.postings)
+    try database.execute(
+      "INSERT INTO entries (seq, idempotency_id, kind, asset, payload, height, time, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      [
+        .integer(sequence), SQLValue(idempotencyId), .text(kind), SQLValue(asset), .text(payload),
+        SQLValue(clock.height), SQLValue(clock.time), .text(hash),
+      ])
+    for (index, posting) in compilation.postings.enumerated() {
+      try database.execute(
+        "INSERT INTO postings (entry_seq, posting_index, asset, from_account, to_account, amount) VALUES (?, ?, ?, ?, ?, ?)",
+        [
+          .integer(sequence), .integer(Int64(index)), .text(posting.asset),
+          .integer(accountIdsOfPostings[index].from), .integer(accountIdsOfPostings[index].to),
+          .text(posting.amount.description),
+        ])
+    }
+    return sequence
+  }
+
+  func ensureAccount(_ account: Account) throws -> Int64 {
+    if let id = try accountId(account) { return id }
+    try database.execute(
+      "INSERT INTO accounts (holder, bucket, validator, detail) VALUES (?, ?, ?, ?)",
+      [
+        .text(account.holder), .text(account.bucket.kind.rawValue),
+        .text(account.bucket.validatorColumn), .text(account.bucket.detailColumn),
+      ])
+    guard let id = try accountId(account) else { preconditionFailure("account \(account) was just inserted") }
+    return id
+  }
+
+  private func addToBalance(accountId: Int64, account: Account, asset: String, _ delta: SignedAmount) throws {
+    let current = try storedBalance(accountId: accountId, asset: asset)
+    guard let next = current.adding(delta) else {
+      throw LedgerError(.amountOverflow, "\(account) would exceed 2^128 - 1 base units of \(asset)")
+    }
+    // The compiler checked every holder's funds; a negative holder here is a bug.
+    precondition(account.isSystem || !next.isNegative, "holder account \(account) would go negative in \(asset)")
+    try database.execute(
+      "INSERT INTO balances (account_id, asset, amount) VALUES (?, ?, ?) ON CONFLICT (account_id, asset) DO UPDATE SET amount = excluded.amount",
+      [.integer(accountId), .text(asset), .text(next.description)])
+  }
+
+  private func write(_ effect: Effect) throws {
+    switch effect {
+    case .defineAsset(let definition):
+      let payload = CanonicalJSON.encode(.object(definition.jsonFields))
+      try database.execute(
+        "INSERT INTO assets (symbol, decimals, definition) VALUES (?, ?, ?)",
+        [.text(definition.symbol), .integer(Int64(definition.decimals)), .text(payload)])
+      assetCache[definition.symbol] = definition
+    case .setPaused(let asset, let paused):
+      try database.execute("UPDATE assets SET paused = ? WHERE symbol = ?", [.integer(paused ? 1 : 0), .text(asset)])
+    case .setAllowance(let asset, let owner, let spender, let amount):
+      try database.execute(
+        "INSERT INTO allowances (asset, owner, spender, amount) VALUES (?, ?, ?, ?) ON CONFLICT (asset, owner, spender) DO UPDATE SET amount = excluded.amount",
+        [.text(asset), .text(owner), .text(spender), .text(amount.storedText)])
+    case .setValidator(let record):
+      try database.execute(
+        "INSERT INTO validators (asset, validator, operator, commission, commission_changed_time) VALUES (?, ?, ?, ?, ?) ON CONFLICT (asset, validator) DO UPDATE SET operator = excluded.operator, commission = excluded.commission, commission_changed_time = excluded.commission_changed_time",
+        [
+          .text(record.asset), .text(record.validator), .text(record.operatorAddress),
+          .text(record.commission.description), SQLValue(record.commissionChangedTime),
+        ])
+    case .openUnbonding(let record):
+      try database.execute(
+        "INSERT INTO unbonding (asset, delegator, validator, entry_id, matures_time) VALUES (?, ?, ?, ?, ?)",
+        [.text(record.asset), .text(record.delegator), .text(record.validator), .text(record.entry), .integer(record.maturesTime)])
+    case .closeUnbonding(let record):
+      try database.execute(
+        "DELETE FROM unbonding WHERE asset = ? AND delegator = ? AND validator = ? AND entry_id = ?",
+        [.text(record.asset), .text(record.delegator), .text(record.validator), .text(record.entry)])
+    case .openHold(let record):
+      try database.execute(
+        "INSERT INTO holds (hold_id, asset, payer, payee, amount, expires_time, status) VALUES (?, ?, ?, ?, ?, ?, 'open')",
+        [
+          .text(record.hold), .text(record.asset), .text(record.payer), .text(record.payee),
+          .text(record.amount.description), SQLValue(record.expiresTime),
+        ])
+    case .closeHold(let hold, let status):
+      try database.execute("UPDATE holds SET status = ? WHERE hold_id = ?", [.text(status.rawValue), .text(hold)])
+    }
+  }
+}

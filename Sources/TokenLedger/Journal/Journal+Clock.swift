@@ -1,0 +1,76 @@
+/// Each asset's clock, and the effects it drives: matured unbonding is released and expired
+/// holds are voided by the first operation whose clock reaches them, each as an entry of its
+/// own, so that a replay needs no wall clock.
+extension Journal {
+  func clock(of symbol: String) throws -> Clock {
+    try database.firstRow("SELECT clock_height, clock_time FROM assets WHERE symbol = ?", [.text(symbol)]) {
+      Clock(height: $0.integer(0), time: $0.integer(1))
+    } ?? Clock()
+  }
+
+  /// Checks that the operation is not dated before the asset's clock, moves the clock, and
+  /// writes the entries the new time makes due. Returns the clock the operation runs at.
+  func advanceClock(of definition: AssetDefinition, to operation: Operation) throws -> Clock {
+    if case .defineAsset = operation.action {
+      return Clock(height: operation.height, time: operation.time)
+    }
+    let current = try clock(of: definition.symbol)
+    if let height = operation.height, let known = current.height, height < known {
+      throw LedgerError(.clockBackwards, "\(operation.kind): height \(height) is before the \(definition.symbol) clock at \(known)")
+    }
+    if let time = operation.time, let known = current.time, time < known {
+      throw LedgerError(
+        .clockBackwards,
+        "\(operation.kind): time \(UTCTime.format(time)) is before the \(definition.symbol) clock at \(UTCTime.format(known))")
+    }
+    let next = Clock(height: operation.height ?? current.height, time: operation.time ?? current.time)
+    guard next != current else { return next }
+    try database.execute(
+      "UPDATE assets SET clock_height = ?, clock_time = ? WHERE symbol = ?",
+      [SQLValue(next.height), SQLValue(next.time), .text(definition.symbol)])
+    if let time = next.time, time != current.time {
+      try releaseDue(definition, clock: next, time: time)
+    }
+    return next
+  }
+
+  private func releaseDue(_ definition: AssetDefinition, clock: Clock, time: Int64) throws {
+    var matured: [UnbondingRecord] = []
+    try database.forEachRow(
+      """
+      SELECT delegator, validator, entry_id, matures_time FROM unbonding
+      WHERE asset = ? AND matures_time <= ? ORDER BY matures_time, delegator, validator, entry_id
+      """, [.text(definition.symbol), .integer(time)]
+    ) { row in
+      matured.append(
+        UnbondingRecord(
+          asset: definition.symbol, delegator: row.text(0)!, validator: row.text(1)!,
+          entry: row.text(2)!, maturesTime: row.integer(3)!))
+    }
+    for record in matured {
+      var compilation = Compilation(effects: [.closeUnbonding(record)])
+      let balance = try balance(record.bucket, asset: record.asset).amount ?? .zero
+      compilation.move(record.asset, balance, from: record.bucket, to: Account(holder: record.delegator))
+      let payload: JSONValue = .object([
+        "op": .string("release"), "asset": .string(record.asset), "delegator": .string(record.delegator),
+        "validator": .string(record.validator), "entry": .string(record.entry),
+      ])
+      _ = try append(
+        kind: "release", idempotencyId: nil, asset: record.asset,
+        payload: CanonicalJSON.encode(payload), clock: clock, compilation: compilation)
+    }
+    var expired: [String] = []
+    try database.forEachRow(
+      "SELECT hold_id FROM holds WHERE asset = ? AND status = 'open' AND expires_time <= ? ORDER BY expires_time, hold_id",
+      [.text(definition.symbol), .integer(time)]
+    ) { expired.append($0.text(0)!) }
+    for hold in expired {
+      guard let record = try self.hold(hold) else { preconditionFailure("hold \(hold) was just listed") }
+      let compilation = PostingCompiler<Journal>.release(record, status: .expired)
+      let payload: JSONValue = .object(["op": .string("expire"), "hold": .string(hold)])
+      _ = try append(
+        kind: "expire", idempotencyId: nil, asset: record.asset,
+        payload: CanonicalJSON.encode(payload), clock: clock, compilation: compilation)
+    }
+  }
+}

@@ -1,0 +1,162 @@
+/// Reads of the current state, inside the writer's transaction.
+extension Journal: LedgerState, OperationContext {
+  func assetDefinition(_ symbol: String) throws -> AssetDefinition? {
+    if let cached = assetCache[symbol] { return cached }
+    guard
+      let payload = try database.firstRow(
+        "SELECT definition FROM assets WHERE symbol = ?", [.text(symbol)], { $0.text(0) }) ?? nil
+    else { return nil }
+    let definition = try Self.decodeDefinition(payload)
+    assetCache[symbol] = definition
+    return definition
+  }
+
+  static func decodeDefinition(_ payload: String) throws -> AssetDefinition {
+    guard let object = try? JSONParser.parse(payload).objectValue else {
+      throw DatabaseError(resultCode: 11, message: "asset definition is not JSON: \(payload.prefix(80))")
+    }
+    var fields = FieldReader(operation: "defineAsset", members: object)
+    _ = try fields.optionalString("op")
+    return try AssetDefinition(reading: &fields)
+  }
+
+  func allAssets() throws -> [AssetDefinition] {
+    var symbols: [String] = []
+    try database.forEachRow("SELECT symbol FROM assets ORDER BY symbol") { symbols.append($0.text(0)!) }
+    return try symbols.map { symbol in
+      guard let definition = try assetDefinition(symbol) else { preconditionFailure("asset \(symbol) vanished") }
+      return definition
+    }
+  }
+
+  func holdAsset(_ hold: String) throws -> String? {
+    try database.firstRow("SELECT asset FROM holds WHERE hold_id = ?", [.text(hold)]) { $0.text(0) } ?? nil
+  }
+
+  func accountId(_ account: Account) throws -> Int64? {
+    if let cached = accountIds[account] { return cached }
+    let id =
+      try database.firstRow(
+        "SELECT id FROM accounts WHERE holder = ? AND bucket = ? AND validator = ? AND detail = ?",
+        [
+          .text(account.holder), .text(account.bucket.kind.rawValue),
+          .text(account.bucket.validatorColumn), .text(account.bucket.detailColumn),
+        ]
+      ) { $0.integer(0) } ?? nil
+    if let id { accountIds[account] = id }
+    return id
+  }
+
+  func balance(_ account: Account, asset: String) throws -> SignedAmount {
+    guard let id = try accountId(account) else { return .zero }
+    return try storedBalance(accountId: id, asset: asset)
+  }
+
+  func storedBalance(accountId: Int64, asset: String) throws -> SignedAmount {
+    guard
+      let text = try database.firstRow(
+        "SELECT amount FROM balances WHERE account_id = ? AND asset = ?",
+        [.integer(accountId), .text(asset)], { $0.text(0) }) ?? nil
+    else { return .zero }
+    guard let amount = SignedAmount(text: text) else {
+      throw DatabaseError(resultCode: 11, message: "balance of account \(accountId) in \(asset) is not an amount: \(text.prefix(60))")
+    }
+    return amount
+  }
+
+  func allowance(asset: String, owner: String, spender: String) throws -> AllowanceAmount {
+    guard
+      let text = try database.firstRow(
+        "SELECT amount FROM allowances WHERE asset = ? AND owner = ? AND spender = ?",
+        [.text(asset), .text(owner), .text(spender)], { $0.text(0) }) ?? nil
+    else { return .limited(.zero) }
+    guard let amount = AllowanceAmount(storedText: text) else {
+      throw DatabaseError(resultCode: 11, message: "allowance \(owner)→\(spender) in \(asset) is not an amount")
+    }
+    return amount
+  }
+
+  func isPaused(_ asset: String) throws -> Bool {
+    try database.firstRow("SELECT paused FROM assets WHERE symbol = ?", [.text(asset)]) { $0.integer(0) == 1 } ?? false
+  }
+
+  func validator(asset: String, validator: String) throws -> ValidatorRecord? {
+    try database.firstRow(
+      "SELECT operator, commission, commission_changed_time FROM validators WHERE asset = ? AND validator = ?",
+      [.text(asset), .text(validator)]
+    ) { row in
+      ValidatorRecord(
+        asset: asset, validator: validator, operatorAddress: row.text(0)!,
+        commission: try Rate(parsing: row.text(1)!), commissionChangedTime: row.integer(2))
+    }
+  }
+
+  func buckets(asset: String, validator: String, kind: Bucket.Kind) throws -> [(account: Account, amount: Amount)] {
+    var result: [(account: Account, amount: Amount)] = []
+    try database.forEachRow(
+      """
+      SELECT a.holder, a.detail, b.amount FROM accounts a JOIN balances b ON b.account_id = a.id
+      WHERE a.bucket = ? AND a.validator = ? AND b.asset = ? AND b.amount <> '0'
+      ORDER BY a.holder, a.detail
+      """, [.text(kind.rawValue), .text(validator), .text(asset)]
+    ) { row in
+      guard let bucket = Bucket(kind: kind.rawValue, validator: validator, detail: row.text(1)!),
+        let amount = Amount(baseUnitText: row.text(2)!)
+      else { throw DatabaseError(resultCode: 11, message: "malformed \(kind) bucket on \(validator)") }
+      result.append((Account(holder: row.text(0)!, bucket: bucket), amount))
+    }
+    return result
+  }
+
+  func openUnbondingCount(asset: String, delegator: String, validator: String) throws -> Int {
+    Int(
+      try database.firstRow(
+        "SELECT count(*) FROM unbonding WHERE asset = ? AND delegator = ? AND validator = ?",
+        [.text(asset), .text(delegator), .text(validator)]) { $0.integer(0) ?? 0 } ?? 0)
+  }
+
+  func hold(_ hold: String) throws -> HoldRecord? {
+    try database.firstRow(
+      "SELECT asset, payer, payee, amount, expires_time, status FROM holds WHERE hold_id = ?", [.text(hold)]
+    ) { row in
+      guard let amount = Amount(baseUnitText: row.text(3)!),
+        let status = HoldRecord.Status(rawValue: row.text(5)!)
+      else { throw DatabaseError(resultCode: 11, message: "hold \(hold) is malformed") }
+      return HoldRecord(
+        hold: hold, asset: row.text(0)!, payer: row.text(1)!, payee: row.text(2)!, amount: amount,
+        expiresTime: row.integer(4), status: status)
+    }
+  }
+
+  func totalSupply(_ asset: String) throws -> Amount {
+    // Every system account's balance: the holders' total is minus their sum.
+    var systemSum = SignedAmount.zero
+    try database.forEachRow(
+      """
+      SELECT b.amount FROM balances b JOIN accounts a ON a.id = b.account_id
+      WHERE b.asset = ? AND a.holder GLOB '@*'
+      """, [.text(asset)]
+    ) { row in
+      guard let amount = SignedAmount(text: row.text(0)!), let sum = systemSum.adding(amount) else {
+        throw DatabaseError(resultCode: 11, message: "system balances of \(asset) are malformed")
+      }
+      systemSum = sum
+    }
+    return systemSum.negated.amount ?? .zero
+  }
+
+  /// The entry an idempotency id was first used by.
+  func entry(idempotencyId: String) throws -> (sequence: Int64, payload: String)? {
+    try database.firstRow(
+      "SELECT seq, payload FROM entries WHERE idempotency_id = ?", [.text(idempotencyId)]
+    ) { ($0.integer(0)!, $0.text(1)!) }
+  }
+
+  func head() throws -> (sequence: Int64, hash: String) {
+    try database.firstRow("SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1") {
+      ($0.integer(0)!, $0.text(1)!)
+    } ?? (0, HashChain.genesis)
+  }
+
+  func nextSequence() throws -> Int64 { try head().sequence + 1 }
+}

@@ -1,0 +1,122 @@
+/// The only writer of ledger state. Applies one operation at a time inside the caller's
+/// transaction: checks idempotency, advances the asset's clock (writing matured unbonding and
+/// expired holds as entries of their own), compiles the operation into postings, updates the
+/// materialized balances and appends the hash-chained entry. Any thrown error leaves the
+/// transaction for the caller to roll back, so nothing is ever half-applied.
+final class Journal {
+  let database: Database
+  /// Account ids by account; ids are never reused, so a cached id stays right unless the
+  /// transaction that created it rolls back (``forgetUncommitted()``).
+  var accountIds: [Account: Int64] = [:]
+  var assetCache: [String: AssetDefinition] = [:]
+
+  init(database: Database) {
+    self.database = database
+  }
+
+  /// Drops caches that may hold rows of a rolled-back transaction.
+  func forgetUncommitted() {
+    accountIds.removeAll(keepingCapacity: true)
+    assetCache.removeAll(keepingCapacity: true)
+  }
+
+  /// The result of applying one operation.
+  enum Outcome: Sendable, Equatable {
+    /// Written as entry `sequence`.
+    case applied(sequence: Int64)
+    /// Nothing written: the id was seen with an equal operation (first entry `sequence`), or
+    /// the operation changes nothing (an identical `defineAsset`).
+    case unchanged(sequence: Int64?)
+  }
+
+  /// Decodes and applies one JSON operation object (id check first, as the contract says).
+  func apply(object: [String: JSONValue], allowExpectError: Bool) throws -> Outcome {
+    if case .string(let id)? = object["id"], let first = try entry(idempotencyId: id) {
+      let operation: Operation
+      do {
+        operation = try Operation.decode(object, context: self, allowExpectError: allowExpectError)
+      } catch let error as LedgerError {
+        throw LedgerError(.duplicateId, "id '\(id.truncatedForMessage)' was used by entry \(first.sequence); this operation differs (\(error.message))")
+      }
+      return try apply(operation)
+    }
+    return try apply(try Operation.decode(object, context: self, allowExpectError: allowExpectError))
+  }
+
+  func apply(_ operation: Operation) throws -> Outcome {
+    if let id = operation.id, let first = try entry(idempotencyId: id) {
+      let decimals = try payloadDecimals(operation)
+      guard operation.canonicalPayload(decimals: decimals) == first.payload else {
+        throw LedgerError(.duplicateId, "\(operation.kind): id '\(id.truncatedForMessage)' was used by entry \(first.sequence) for a different operation")
+      }
+      return .unchanged(sequence: first.sequence)
+    }
+    if case .defineAsset(let definition) = operation.action,
+      let existing = try assetDefinition(definition.symbol)
+    {
+      guard existing == definition else {
+        throw LedgerError(.invalidOperation, "defineAsset: \(definition.symbol) is already defined differently")
+      }
+      return .unchanged(sequence: nil)
+    }
+    if case .tick(nil) = operation.action {
+      return try applyTickOfEveryAsset(operation)
+    }
+    let definition = try operationAsset(operation)
+    let clock = try advanceClock(of: definition, to: operation)
+    let sequence = try nextSequence()
+    let compiler = PostingCompiler(state: self, asset: definition, clock: clock, sequence: sequence)
+    let compilation = try compiler.compile(operation)
+    let written = try append(
+      kind: operation.kind, idempotencyId: operation.id, asset: definition.symbol,
+      payload: operation.canonicalPayload(decimals: definition.decimals), clock: clock,
+      compilation: compilation)
+    if case .defineAsset = operation.action, clock != Clock() {
+      try database.execute(
+        "UPDATE assets SET clock_height = ?, clock_time = ? WHERE symbol = ?",
+        [SQLValue(clock.height), SQLValue(clock.time), .text(definition.symbol)])
+    }
+    return .applied(sequence: written)
+  }
+
+  /// The asset an operation is dated by: its own, or its hold's for settle and void.
+  private func operationAsset(_ operation: Operation) throws -> AssetDefinition {
+    switch operation.action {
+    case .defineAsset(let definition):
+      return definition
+    case .settle(let hold, _), .void(let hold):
+      guard let record = try self.hold(hold), let definition = try assetDefinition(record.asset) else {
+        throw LedgerError(.unknownHold, "\(operation.kind): unknown hold '\(hold.truncatedForMessage)'")
+      }
+      return definition
+    default:
+      guard let symbol = operation.assetSymbol, let definition = try assetDefinition(symbol) else {
+        throw LedgerError(.unknownAsset, "\(operation.kind): unknown asset '\(operation.assetSymbol ?? "")'")
+      }
+      return definition
+    }
+  }
+
+  private func payloadDecimals(_ operation: Operation) throws -> Int {
+    switch operation.action {
+    case .tick(nil): 0
+    default: try operationAsset(operation).decimals
+    }
+  }
+
+  /// A tick without an asset advances every asset's time (heights of different chains cannot
+  /// be compared, so it takes no height) and is written as one entry.
+  private func applyTickOfEveryAsset(_ operation: Operation) throws -> Outcome {
+    guard operation.height == nil, let time = operation.time else {
+      throw LedgerError(.invalidOperation, "tick: without an asset it takes a 'time' and no 'height'")
+    }
+    for definition in try allAssets() {
+      _ = try advanceClock(of: definition, to: Operation(time: time, action: .tick(asset: definition.symbol)))
+    }
+    let written = try append(
+      kind: "tick", idempotencyId: operation.id, asset: nil,
+      payload: operation.canonicalPayload(decimals: 0), clock: Clock(time: time),
+      compilation: Compilation())
+    return .applied(sequence: written)
+  }
+}

@@ -1,0 +1,69 @@
+extension Ledger {
+  /// A commit made while streaming operations.
+  public struct Commit: Sendable, Equatable {
+    /// Input lines up to and including this one are committed.
+    public let throughLine: Int
+    /// The last entry written so far (nil when nothing has been written yet).
+    public let lastSequence: Int64?
+    /// The idempotency id of the last operation of the commit, if it had one.
+    public let lastId: String?
+    /// Operations in this commit.
+    public let operations: Int
+  }
+
+  /// What a stream applied.
+  public struct StreamSummary: Sendable, Equatable {
+    public var operations = 0
+    public var applied = 0
+    public var unchanged = 0
+    public var commits: [Commit] = []
+  }
+
+  /// Applies JSON Lines from `reader`, blank lines skipped. With `commitEvery` nil the whole
+  /// stream is one transaction (a bad line, named by its number, and nothing is applied);
+  /// otherwise a commit every `commitEvery` operations, each reported to `onCommit` as it
+  /// happens (a bad line then keeps the commits before it). Memory stays flat: one line at a
+  /// time.
+  public func applyStream(
+    _ reader: LineReader, commitEvery: Int? = nil, onCommit: (Commit) -> Void = { _ in }
+  ) throws -> StreamSummary {
+    precondition(commitEvery.map { $0 >= 1 && $0 <= Limits.batchOperationsMax } ?? true)
+    var summary = StreamSummary()
+    var finished = false
+    while !finished {
+      var count = 0
+      var lastId: String?
+      try write { journal in
+        while commitEvery.map({ count < $0 }) ?? true {
+          guard let line = reader.next() else {
+            finished = true
+            break
+          }
+          if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+          let location = "line \(reader.lineNumber)"
+          let object = try OperationLine.parse(line).located(location)
+          do {
+            switch try journal.apply(object: object, allowExpectError: false) {
+            case .applied: summary.applied += 1
+            case .unchanged: summary.unchanged += 1
+            }
+          } catch let error as LedgerError {
+            throw error.located(location)
+          }
+          lastId = object["id"]?.stringValue
+          count += 1
+        }
+      }
+      summary.operations += count
+      if count > 0 {
+        let head = try read { try $0.head().sequence }
+        let commit = Commit(
+          throughLine: reader.lineNumber, lastSequence: head == 0 ? nil : head, lastId: lastId,
+          operations: count)
+        summary.commits.append(commit)
+        onCommit(commit)
+      }
+    }
+    return summary
+  }
+}

@@ -1,0 +1,25 @@
+/// The reads the posting compiler needs, answered by the journal from the current
+/// transaction's view of the database.
+protocol LedgerState {
+  func balance(_ account: Account, asset: String) throws -> SignedAmount
+  func allowance(asset: String, owner: String, spender: String) throws -> AllowanceAmount
+  func isPaused(_ asset: String) throws -> Bool
+  func validator(asset: String, validator: String) throws -> ValidatorRecord?
+  /// Every non-zero bucket of `kind` on `validator`, as (holder, bucket, amount).
+  func buckets(asset: String, validator: String, kind: Bucket.Kind) throws -> [(account: Account, amount: Amount)]
+  func openUnbondingCount(asset: String, delegator: String, validator: String) throws -> Int
+  func hold(_ hold: String) throws -> HoldRecord?
+  /// Sum of all holder buckets of the asset.
+  func totalSupply(_ asset: String) throws -> Amount
+}
+
+/// An asset's clock after an operation: the latest height and time seen.
+public struct Clock: Sendable, Equatable {
+  public var height: Int64?
+  public var time: Int64?
+
+  public init(height: Int64? = nil, time: Int64? = nil) {
+    self.height = height
+    self.time = time
+  }
+}

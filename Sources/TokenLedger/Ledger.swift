@@ -1,0 +1,83 @@
+import Foundation
+
+/// A TokenLedger database: the public entry point of the library.
+///
+/// ```swift
+/// import TokenLedger
+///
+/// let ledger = try Ledger.open(at: ":memory:", create: true)
+/// try ledger.apply(jsonLines: [
+///   #"{"op":"defineAsset","symbol":"FET","decimals":18,"addressScheme":"any"}"#,
+///   #"{"op":"mint","asset":"FET","to":"alice","amount":"100"}"#,
+///   #"{"op":"transfer","asset":"FET","from":"alice","to":"bob","amount":"12.5"}"#,
+/// ])
+/// let bob = try ledger.balances(account: "bob")
+/// print(bob[0].available)  // 12.5
+/// ```
+///
+/// Every write runs in one SQLite transaction (`BEGIN IMMEDIATE`): an operation, or a batch, is
+/// applied whole or not at all. `Ledger` is `Sendable`: calls from many tasks are serialised on
+/// one connection; other processes may write the same file at once (they queue on SQLite's lock).
+///
+/// `@unchecked Sendable` is sound here because the only mutable state, the journal and its
+/// connection, is reached solely through ``write(_:)`` and ``read(_:)``, which hold `lock` for
+/// the whole call; no reference to the journal escapes them.
+public final class Ledger: @unchecked Sendable {
+  private let lock = NSLock()
+  private let journal: Journal
+  public let path: String
+
+  private init(journal: Journal, path: String) {
+    self.journal = journal
+    self.path = path
+  }
+
+  /// Opens the ledger at `path` (`:memory:` for a private in-memory ledger), creating it when
+  /// `create` is true and it is missing. `durability` applies to this connection's commits.
+  public static func open(
+    at path: String, create: Bool = false, durability: Durability = .full, readOnly: Bool = false
+  ) throws -> Ledger {
+    let mode: Database.OpenMode = readOnly ? .readOnly : (create ? .create : .existing)
+    let database = try Database(path: path, mode: mode)
+    try Schema.configure(database, durability: durability)
+    if readOnly {
+      guard try Schema.version(of: database) == Schema.currentVersion else {
+        throw DatabaseError(resultCode: 26, message: "\(path) is not a TokenLedger ledger of schema version \(Schema.currentVersion)")
+      }
+    } else {
+      try Schema.migrate(database)
+    }
+    try checkIsLedger(database, path: path)
+    return Ledger(journal: Journal(database: database), path: path)
+  }
+
+  /// Refuses a file that is SQLite but not a ledger, or that SQLite cannot read.
+  private static func checkIsLedger(_ database: Database, path: String) throws {
+    let tables = try database.firstRow(
+      "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('assets', 'accounts', 'balances', 'entries', 'postings')"
+    ) { $0.integer(0) ?? 0 }
+    guard tables == 5 else {
+      throw DatabaseError(resultCode: 26, message: "\(path) is not a TokenLedger ledger")
+    }
+  }
+
+  /// Runs `body` with the journal inside a write transaction; caches are dropped on failure.
+  func write<T>(_ body: (Journal) throws -> T) throws -> T {
+    try lock.withLock {
+      do {
+        return try journal.database.writeTransaction { try body(journal) }
+      } catch {
+        journal.forgetUncommitted()
+        throw error
+      }
+    }
+  }
+
+  /// Runs `body` inside a read transaction: one consistent snapshot, even while other
+  /// processes write.
+  func read<T>(_ body: (Journal) throws -> T) throws -> T {
+    try lock.withLock {
+      try journal.database.readTransaction { try body(journal) }
+    }
+  }
+}

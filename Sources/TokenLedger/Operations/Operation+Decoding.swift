@@ -1,0 +1,197 @@
+/// What decoding needs to know of the ledger: asset definitions (for decimals and address
+/// schemes) and the asset of a hold (for `settle` amounts).
+public protocol OperationContext {
+  func assetDefinition(_ symbol: String) throws -> AssetDefinition?
+  func holdAsset(_ hold: String) throws -> String?
+}
+
+extension Operation {
+  /// The `op` names this build understands.
+  public static let kinds: Set<String> = [
+    "defineAsset", "mint", "burn", "transfer", "approve", "transferFrom", "setPaused", "tick",
+    "registerValidator", "delegate", "undelegate", "redelegate", "reward", "claim", "slash",
+    "hold", "settle", "void",
+  ]
+
+  /// Decodes and normalizes one operation object. Errors follow the contract's precedence:
+  /// shape (`invalidOperation`), then asset (`unknownAsset`), amounts, addresses.
+  /// `expectError` is accepted only when `allowExpectError` (fixtures) and is ignored here.
+  public static func decode(
+    _ object: [String: JSONValue], context: some OperationContext, allowExpectError: Bool = false
+  ) throws -> Operation {
+    guard case .string(let kind)? = object["op"] else {
+      throw LedgerError(.invalidOperation, "missing or non-string field 'op'")
+    }
+    guard kinds.contains(kind) else {
+      throw LedgerError(.invalidOperation, "unknown op '\(kind.truncatedForMessage)'")
+    }
+    var fields = FieldReader(operation: kind, members: object)
+    _ = try fields.optionalString("op")
+    if allowExpectError { _ = try fields.optionalString("expectError") }
+    let id = try fields.optionalString("id")
+    if let id, id.isEmpty { throw LedgerError(.invalidOperation, "\(kind): 'id' is empty") }
+    let height = try fields.optionalInteger("height", in: 0...Int64.max / 2)
+    let time = try fields.optionalString("time").map { text throws(LedgerError) in
+      guard let seconds = UTCTime.parse(text) else {
+        throw LedgerError(.invalidOperation, "\(kind): time '\(text.truncatedForMessage)' is not YYYY-MM-DDTHH:MM:SSZ")
+      }
+      return seconds
+    }
+    var decoder = ActionDecoder(fields: fields, context: context)
+    let action = try decoder.decode(kind)
+    try decoder.fields.finish()
+    return Operation(id: id, height: height, time: time, action: action)
+  }
+}
+
+/// Decodes the verb-specific fields, resolving the asset first so that amounts and addresses
+/// are normalized with its decimals and scheme.
+private struct ActionDecoder<Context: OperationContext> {
+  var fields: FieldReader
+  let context: Context
+
+  private mutating func asset() throws -> AssetDefinition {
+    let symbol = try fields.requiredString("asset")
+    guard let definition = try context.assetDefinition(symbol) else {
+      throw LedgerError(.unknownAsset, "\(fields.operation): unknown asset '\(symbol.truncatedForMessage)'")
+    }
+    return definition
+  }
+
+  private mutating func amount(_ asset: AssetDefinition) throws -> Amount {
+    try amountFromText(asset, try fields.amountText("amount")!)
+  }
+
+  private mutating func address(_ asset: AssetDefinition, _ key: String) throws -> String {
+    let text = try fields.requiredString(key)
+    do {
+      return try asset.addressScheme.normalize(text)
+    } catch {
+      throw LedgerError(error.code, "\(fields.operation) \(asset.symbol) \(key): \(error.message)")
+    }
+  }
+
+  private mutating func rate(_ key: String) throws -> Rate {
+    do {
+      return try Rate(parsing: try fields.requiredString(key))
+    } catch {
+      throw LedgerError(error.code, "\(fields.operation) \(key): \(error.message)")
+    }
+  }
+
+  private mutating func name(_ key: String) throws -> String {
+    let text = try fields.requiredString(key)
+    guard !text.isEmpty, !text.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
+      throw LedgerError(.invalidOperation, "\(fields.operation): '\(key)' must be a non-empty name without control characters")
+    }
+    return text
+  }
+
+  mutating func decode(_ kind: String) throws -> Operation.Action {
+    switch kind {
+    case "defineAsset":
+      return .defineAsset(try AssetDefinition(reading: &fields))
+    case "tick":
+      let symbol = try fields.optionalString("asset")
+      if let symbol, try context.assetDefinition(symbol) == nil {
+        throw LedgerError(.unknownAsset, "tick: unknown asset '\(symbol.truncatedForMessage)'")
+      }
+      return .tick(asset: symbol)
+    case "settle":
+      let hold = try name("hold")
+      guard let symbol = try context.holdAsset(hold), let asset = try context.assetDefinition(symbol)
+      else { throw LedgerError(.unknownHold, "settle: unknown hold '\(hold.truncatedForMessage)'") }
+      let amountText = try fields.amountText("amount", required: false)
+      return .settle(hold: hold, amount: try amountText.map { try amountFromText(asset, $0) })
+    case "void":
+      return .void(hold: try name("hold"))
+    default:
+      return try decodeAssetAction(kind, asset: try asset())
+    }
+  }
+
+  private mutating func decodeAssetAction(_ kind: String, asset: AssetDefinition) throws -> Operation.Action {
+    let symbol = asset.symbol
+    switch kind {
+    case "mint":
+      let amount = try amount(asset)
+      return .mint(asset: symbol, to: try address(asset, "to"), amount: amount)
+    case "burn":
+      let amount = try amount(asset)
+      return .burn(asset: symbol, from: try address(asset, "from"), amount: amount)
+    case "transfer":
+      let amount = try amount(asset)
+      return .transfer(
+        asset: symbol, from: try address(asset, "from"), to: try address(asset, "to"), amount: amount)
+    case "approve":
+      let text = try fields.amountText("amount")!
+      let allowance: AllowanceAmount = text == "unlimited" ? .unlimited : .limited(try amountFromText(asset, text))
+      return .approve(
+        asset: symbol, owner: try address(asset, "owner"), spender: try address(asset, "spender"),
+        amount: allowance)
+    case "transferFrom":
+      let amount = try amount(asset)
+      return .transferFrom(
+        asset: symbol, spender: try address(asset, "spender"), from: try address(asset, "from"),
+        to: try address(asset, "to"), amount: amount)
+    case "setPaused":
+      return .setPaused(asset: symbol, paused: try fields.requiredBool("paused"))
+    default:
+      return try decodeStakingAction(kind, asset: asset)
+    }
+  }
+
+  private func amountFromText(_ asset: AssetDefinition, _ text: String) throws -> Amount {
+    do {
+      return try asset.amount(text)
+    } catch {
+      throw LedgerError(error.code, "\(fields.operation) \(asset.symbol) amount: \(error.message)")
+    }
+  }
+
+  private mutating func decodeStakingAction(_ kind: String, asset: AssetDefinition) throws -> Operation.Action {
+    let symbol = asset.symbol
+    switch kind {
+    case "registerValidator":
+      let commission = try rate("commission")
+      return .registerValidator(
+        asset: symbol, validator: try address(asset, "validator"),
+        operator: try address(asset, "operator"), commission: commission)
+    case "delegate", "undelegate":
+      let amount = try amount(asset)
+      let delegator = try address(asset, "delegator")
+      let validator = try address(asset, "validator")
+      return kind == "delegate"
+        ? .delegate(asset: symbol, delegator: delegator, validator: validator, amount: amount)
+        : .undelegate(asset: symbol, delegator: delegator, validator: validator, amount: amount)
+    case "redelegate":
+      let amount = try amount(asset)
+      return .redelegate(
+        asset: symbol, delegator: try address(asset, "delegator"), from: try address(asset, "from"),
+        to: try address(asset, "to"), amount: amount)
+    case "reward":
+      let amount = try amount(asset)
+      return .reward(asset: symbol, validator: try address(asset, "validator"), amount: amount)
+    case "claim":
+      return .claim(
+        asset: symbol, delegator: try address(asset, "delegator"),
+        validator: try address(asset, "validator"))
+    case "slash":
+      let fraction = try rate("fraction")
+      return .slash(asset: symbol, validator: try address(asset, "validator"), fraction: fraction)
+    case "hold":
+      let amount = try amount(asset)
+      let expires = try fields.optionalString("expires").map { text throws(LedgerError) in
+        guard let seconds = UTCTime.parse(text) else {
+          throw LedgerError(.invalidOperation, "hold: expires '\(text.truncatedForMessage)' is not YYYY-MM-DDTHH:MM:SSZ")
+        }
+        return seconds
+      }
+      return .hold(
+        asset: symbol, from: try address(asset, "from"), to: try address(asset, "to"),
+        amount: amount, hold: try name("hold"), expires: expires)
+    default:
+      preconditionFailure("op '\(kind)' is in Operation.kinds but has no decoder")
+    }
+  }
+}

@@ -1,0 +1,84 @@
+/// One user-level verb with its normalized arguments: addresses in canonical form, amounts in
+/// base units. Built by decoding a JSON object (``Operation/decode(_:context:)``); compiled into
+/// postings by ``PostingCompiler``.
+public struct Operation: Sendable, Equatable {
+  /// The idempotency key: an operation whose id was seen before is a no-op when equal to the
+  /// first and `duplicateId` otherwise.
+  public var id: String?
+  /// The block height the operation happened at, if known.
+  public var height: Int64?
+  /// The UTC Unix seconds the operation happened at, if known.
+  public var time: Int64?
+  public var action: Action
+
+  public init(id: String? = nil, height: Int64? = nil, time: Int64? = nil, action: Action) {
+    self.id = id
+    self.height = height
+    self.time = time
+    self.action = action
+  }
+
+  /// The verbs of `contract.md`.
+  public enum Action: Sendable, Equatable {
+    case defineAsset(AssetDefinition)
+    case mint(asset: String, to: String, amount: Amount)
+    case burn(asset: String, from: String, amount: Amount)
+    case transfer(asset: String, from: String, to: String, amount: Amount)
+    case approve(asset: String, owner: String, spender: String, amount: AllowanceAmount)
+    case transferFrom(asset: String, spender: String, from: String, to: String, amount: Amount)
+    case setPaused(asset: String, paused: Bool)
+    /// Advances one asset's clock, or every asset's when `asset` is nil (time only).
+    case tick(asset: String?)
+    case registerValidator(asset: String, validator: String, operator: String, commission: Rate)
+    case delegate(asset: String, delegator: String, validator: String, amount: Amount)
+    case undelegate(asset: String, delegator: String, validator: String, amount: Amount)
+    case redelegate(asset: String, delegator: String, from: String, to: String, amount: Amount)
+    case reward(asset: String, validator: String, amount: Amount)
+    case claim(asset: String, delegator: String, validator: String)
+    case slash(asset: String, validator: String, fraction: Rate)
+    case hold(asset: String, from: String, to: String, amount: Amount, hold: String, expires: Int64?)
+    case settle(hold: String, amount: Amount?)
+    case void(hold: String)
+  }
+
+  /// The `op` name.
+  public var kind: String {
+    switch action {
+    case .defineAsset: "defineAsset"
+    case .mint: "mint"
+    case .burn: "burn"
+    case .transfer: "transfer"
+    case .approve: "approve"
+    case .transferFrom: "transferFrom"
+    case .setPaused: "setPaused"
+    case .tick: "tick"
+    case .registerValidator: "registerValidator"
+    case .delegate: "delegate"
+    case .undelegate: "undelegate"
+    case .redelegate: "redelegate"
+    case .reward: "reward"
+    case .claim: "claim"
+    case .slash: "slash"
+    case .hold: "hold"
+    case .settle: "settle"
+    case .void: "void"
+    }
+  }
+
+  /// The asset whose clock dates this operation, when it names one directly. Settle and void
+  /// take their hold's asset; a tick without an asset dates every asset.
+  public var assetSymbol: String? {
+    switch action {
+    case .defineAsset(let definition): definition.symbol
+    case .mint(let asset, _, _), .burn(let asset, _, _), .transfer(let asset, _, _, _),
+      .approve(let asset, _, _, _), .transferFrom(let asset, _, _, _, _),
+      .setPaused(let asset, _), .registerValidator(let asset, _, _, _),
+      .delegate(let asset, _, _, _), .undelegate(let asset, _, _, _),
+      .redelegate(let asset, _, _, _, _), .reward(let asset, _, _), .claim(let asset, _, _),
+      .slash(let asset, _, _), .hold(let asset, _, _, _, _, _):
+      asset
+    case .tick(let asset): asset
+    case .settle, .void: nil
+    }
+  }
+}

@@ -1,0 +1,75 @@
+/// One holder's balance of one asset, bucket by bucket (amounts summed over validators, entries
+/// and holds), as `balance` shows it.
+public struct BalanceRow: Sendable, Equatable {
+  public let account: String
+  public let asset: String
+  public let decimals: Int
+  public var available = SignedAmount.zero
+  public var staked = SignedAmount.zero
+  public var unbonding = SignedAmount.zero
+  public var rewards = SignedAmount.zero
+  public var held = SignedAmount.zero
+
+  public var total: SignedAmount {
+    [staked, unbonding, rewards, held].reduce(available) { $0.adding($1) ?? $0 }
+  }
+
+  /// The sum of one bucket kind.
+  public func amount(_ kind: Bucket.Kind) -> SignedAmount {
+    switch kind {
+    case .available: available
+    case .staked: staked
+    case .unbonding: unbonding
+    case .rewards: rewards
+    case .held: held
+    }
+  }
+
+  mutating func add(_ amount: SignedAmount, to kind: Bucket.Kind) {
+    func sum(_ current: SignedAmount) -> SignedAmount {
+      guard let next = current.adding(amount) else {
+        preconditionFailure("bucket sums are bounded by the total supply")
+      }
+      return next
+    }
+    switch kind {
+    case .available: available = sum(available)
+    case .staked: staked = sum(staked)
+    case .unbonding: unbonding = sum(unbonding)
+    case .rewards: rewards = sum(rewards)
+    case .held: held = sum(held)
+    }
+  }
+
+  /// Token-unit text of a bucket, or of the total.
+  public func formatted(_ kind: Bucket.Kind?) -> String {
+    (kind.map { amount($0) } ?? total).formatted(decimals: decimals)
+  }
+}
+
+/// Which state a report shows: the current one, or the state after an entry, a block height
+/// or a time, computed from the journal's postings.
+public enum PointInTime: Sendable, Equatable {
+  case now
+  case sequence(Int64)
+  case height(Int64)
+  case time(Int64)
+}
+
+/// One entry of an account's history.
+public struct HistoryEntry: Sendable, Equatable {
+  public let sequence: Int64
+  public let kind: String
+  public let idempotencyId: String?
+  public let asset: String
+  public let height: Int64?
+  public let time: Int64?
+  /// The change to the account, per bucket, in this entry.
+  public let changes: [(bucket: Bucket, amount: SignedAmount)]
+  public let decimals: Int
+
+  public static func == (lhs: HistoryEntry, rhs: HistoryEntry) -> Bool {
+    lhs.sequence == rhs.sequence && lhs.asset == rhs.asset
+      && lhs.changes.map { "\($0.bucket)=\($0.amount)" } == rhs.changes.map { "\($0.bucket)=\($0.amount)" }
+  }
+}

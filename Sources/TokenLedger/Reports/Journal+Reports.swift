@@ -1,0 +1,119 @@
+/// Set-wise reads for reports: balances now or at a point in time, history, the state digest.
+extension Journal {
+  /// Calls `body` with every non-zero (holder, bucket kind, asset, amount), from the
+  /// materialized balances (`.now`) or summed from the postings up to a point.
+  func forEachBalance(
+    at point: PointInTime, _ body: (String, Bucket.Kind, String, SignedAmount) throws -> Void
+  ) throws {
+    let filter: (sql: String, value: SQLValue)? =
+      switch point {
+      case .now: nil
+      case .sequence(let sequence): ("e.seq <= ?", .integer(sequence))
+      case .height(let height): ("(e.height IS NULL OR e.height <= ?)", .integer(height))
+      case .time(let time): ("(e.time IS NULL OR e.time <= ?)", .integer(time))
+      }
+    guard let filter else {
+      try database.forEachRow(
+        "SELECT a.holder, a.bucket, b.asset, b.amount FROM balances b JOIN accounts a ON a.id = b.account_id WHERE b.amount <> '0'"
+      ) { row in try body(row.text(0)!, try Self.kind(row.text(1)!), row.text(2)!, try Self.amount(row.text(3)!)) }
+      return
+    }
+    // Each posting counts minus on its source and plus on its destination; amount_sum adds
+    // the signed texts exactly in SQL.
+    try database.forEachRow(
+      """
+      SELECT a.holder, a.bucket, m.asset, amount_sum(m.amount) FROM (
+        SELECT p.from_account AS account, p.asset, '-' || p.amount AS amount FROM postings p
+          JOIN entries e ON e.seq = p.entry_seq WHERE \(filter.sql)
+        UNION ALL
+        SELECT p.to_account, p.asset, p.amount FROM postings p
+          JOIN entries e ON e.seq = p.entry_seq WHERE \(filter.sql)
+      ) m JOIN accounts a ON a.id = m.account GROUP BY m.account, m.asset
+      """, [filter.value, filter.value]
+    ) { row in
+      let amount = try Self.amount(row.text(3)!)
+      if amount != .zero { try body(row.text(0)!, try Self.kind(row.text(1)!), row.text(2)!, amount) }
+    }
+  }
+
+  func forEachBucket(holder: String, asset: String, _ body: (Bucket, SignedAmount) throws -> Void) throws {
+    try database.forEachRow(
+      """
+      SELECT a.bucket, a.validator, a.detail, b.amount FROM balances b JOIN accounts a ON a.id = b.account_id
+      WHERE a.holder = ? AND b.asset = ? AND b.amount <> '0' ORDER BY a.bucket, a.validator, a.detail
+      """, [.text(holder), .text(asset)]
+    ) { row in
+      guard let bucket = Bucket(kind: row.text(0)!, validator: row.text(1)!, detail: row.text(2)!) else {
+        throw DatabaseError(resultCode: 11, message: "account of \(holder) has a malformed bucket")
+      }
+      try body(bucket, try Self.amount(row.text(3)!))
+    }
+  }
+
+  static func kind(_ text: String) throws -> Bucket.Kind {
+    guard let kind = Bucket.Kind(rawValue: text) else {
+      throw DatabaseError(resultCode: 11, message: "unknown bucket kind '\(text.prefix(40))'")
+    }
+    return kind
+  }
+
+  static func amount(_ text: String) throws -> SignedAmount {
+    guard let amount = SignedAmount(text: text) else {
+      throw DatabaseError(resultCode: 11, message: "'\(text.prefix(60))' is not a stored amount")
+    }
+    return amount
+  }
+
+  /// SHA-256 over the sorted non-zero balances and allowances.
+  func stateDigest() throws -> String {
+    var lines: [[UInt8]] = []
+    try database.forEachRow(
+      """
+      SELECT a.holder, a.bucket, a.validator, a.detail, b.asset, b.amount
+      FROM balances b JOIN accounts a ON a.id = b.account_id WHERE b.amount <> '0'
+      """
+    ) { row in
+      guard let bucket = Bucket(kind: row.text(1)!, validator: row.text(2)!, detail: row.text(3)!) else {
+        throw DatabaseError(resultCode: 11, message: "account of \(row.text(0)!) has a malformed bucket")
+      }
+      lines.append(
+        StateDigest.balanceLine(
+          asset: row.text(4)!, account: Account(holder: row.text(0)!, bucket: bucket), amount: try Self.amount(row.text(5)!)))
+    }
+    try database.forEachRow("SELECT asset, owner, spender, amount FROM allowances WHERE amount <> '0'") { row in
+      guard let amount = AllowanceAmount(storedText: row.text(3)!) else {
+        throw DatabaseError(resultCode: 11, message: "malformed allowance")
+      }
+      lines.append(StateDigest.allowanceLine(asset: row.text(0)!, owner: row.text(1)!, spender: row.text(2)!, amount: amount))
+    }
+    return StateDigest.digest(lines: lines)
+  }
+
+  func history(holder: String, asset: String?) throws -> [HistoryEntry] {
+    var changes: [Int64: (kind: String, id: String?, asset: String, height: Int64?, time: Int64?, items: [(Bucket, SignedAmount)])] = [:]
+    let decimals = try allAssets().reduce(into: [String: Int]()) { $0[$1.symbol] = $1.decimals }
+    try database.forEachRow(
+      """
+      SELECT e.seq, e.kind, e.idempotency_id, p.asset, e.height, e.time, a.bucket, a.validator, a.detail,
+             CASE WHEN a.id = p.to_account THEN p.amount ELSE '-' || p.amount END
+      FROM accounts a JOIN postings p ON p.from_account = a.id OR p.to_account = a.id
+      JOIN entries e ON e.seq = p.entry_seq
+      WHERE a.holder = ? AND (? IS NULL OR p.asset = ?) ORDER BY e.seq, p.posting_index
+      """, [.text(holder), SQLValue(asset), SQLValue(asset)]
+    ) { row in
+      let sequence = row.integer(0)!
+      guard let bucket = Bucket(kind: row.text(6)!, validator: row.text(7)!, detail: row.text(8)!) else {
+        throw DatabaseError(resultCode: 11, message: "malformed bucket")
+      }
+      let amount = try Self.amount(row.text(9)!)
+      changes[sequence, default: (row.text(1)!, row.text(2), row.text(3)!, row.integer(4), row.integer(5), [])].items.append((bucket, amount))
+    }
+    return changes.keys.sorted().map { sequence in
+      let item = changes[sequence]!
+      return HistoryEntry(
+        sequence: sequence, kind: item.kind, idempotencyId: item.id, asset: item.asset,
+        height: item.height, time: item.time, changes: item.items.map { (bucket: $0.0, amount: $0.1) },
+        decimals: decimals[item.asset] ?? 0)
+    }
+  }
+}

@@ -1,0 +1,78 @@
+extension Ledger {
+  /// Balances per holder and asset, bucket by bucket. System accounts are listed only when
+  /// asked for by name. Zero rows are left out.
+  public func balances(
+    account: String? = nil, asset: String? = nil, at point: PointInTime = .now
+  ) throws -> [BalanceRow] {
+    try read { journal in
+      var rows: [String: BalanceRow] = [:]
+      var order: [String] = []
+      let decimals = try journal.allAssets().reduce(into: [String: Int]()) { $0[$1.symbol] = $1.decimals }
+      try journal.forEachBalance(at: point) { holder, bucket, symbol, amount in
+        guard account == nil || holder == account, asset == nil || symbol == asset,
+          account != nil || !holder.hasPrefix("@")
+        else { return }
+        let key = "\(holder)\u{0}\(symbol)"
+        if rows[key] == nil {
+          rows[key] = BalanceRow(account: holder, asset: symbol, decimals: decimals[symbol] ?? 0)
+          order.append(key)
+        }
+        rows[key]!.add(amount, to: bucket)
+      }
+      return order.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.compactMap { key in
+        let row = rows[key]!
+        return Bucket.Kind.allCases.allSatisfy({ row.amount($0) == .zero }) ? nil : row
+      }
+    }
+  }
+
+  /// Every bucket balance of one holder (validators, entries and holds kept apart).
+  public func buckets(account: String, asset: String) throws -> [(bucket: Bucket, amount: SignedAmount)] {
+    try read { journal in
+      var result: [(bucket: Bucket, amount: SignedAmount)] = []
+      try journal.forEachBucket(holder: account, asset: asset) { result.append(($0, $1)) }
+      return result
+    }
+  }
+
+  /// The total supply of an asset: the sum of its holder buckets.
+  public func totalSupply(asset: String) throws -> Amount {
+    try read { try $0.totalSupply(asset) }
+  }
+
+  /// An allowance (zero when never approved).
+  public func allowance(asset: String, owner: String, spender: String) throws -> AllowanceAmount {
+    try read { try $0.allowance(asset: asset, owner: owner, spender: spender) }
+  }
+
+  /// A registered asset's definition.
+  public func asset(_ symbol: String) throws -> AssetDefinition? {
+    try read { try $0.assetDefinition(symbol) }
+  }
+
+  /// Normalizes an address as an asset's scheme does (so `0xabc…` finds the EIP-55 account).
+  public func canonicalAccount(_ text: String, asset: String?) throws -> String {
+    if text.hasPrefix("@") { return text }
+    return try read { journal in
+      let schemes = try asset.map { symbol in try journal.assetDefinition(symbol).map { [$0] } ?? [] }
+        ?? journal.allAssets()
+      for definition in schemes {
+        if let canonical = try? definition.addressScheme.normalize(text) { return canonical }
+      }
+      return text
+    }
+  }
+
+  /// The number of entries, the head hash, and the state digest.
+  public func summary() throws -> (entries: Int64, headHash: String, stateDigest: String) {
+    try read { journal in
+      let head = try journal.head()
+      return (head.sequence, head.hash, try journal.stateDigest())
+    }
+  }
+
+  /// The entries that moved money into or out of an account, oldest first.
+  public func history(account: String, asset: String? = nil) throws -> [HistoryEntry] {
+    try read { try $0.history(holder: account, asset: asset) }
+  }
+}

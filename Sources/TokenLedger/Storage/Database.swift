@@ -1,0 +1,122 @@
+import CSQLite
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// A connection to one SQLite file: the only type that calls `sqlite3_*` besides
+/// ``Statement``. Not thread-safe by itself; ``Ledger`` serialises access to it.
+///
+/// Statements are prepared once and cached by their SQL text. Values are always bound.
+public final class Database {
+  /// How a connection opens its file.
+  public enum OpenMode: Sendable {
+    /// Create the file (mode 0600) when it is missing.
+    case create
+    /// The file must exist.
+    case existing
+    /// The file must exist; no write is possible through this connection.
+    case readOnly
+  }
+
+  let handle: OpaquePointer
+  public let path: String
+  private var statements: [String: Statement] = [:]
+  private var savepointDepth = 0
+
+  public init(path: String, mode: OpenMode) throws(DatabaseError) {
+    var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+    switch mode {
+    case .create: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+    case .existing: flags |= SQLITE_OPEN_READWRITE
+    case .readOnly: flags |= SQLITE_OPEN_READONLY
+    }
+    if mode == .create && path != ":memory:" && !path.isEmpty {
+      Self.createPrivateFile(path)
+    }
+    var handle: OpaquePointer?
+    let code = sqlite3_open_v2(path, &handle, flags, nil)
+    guard code == SQLITE_OK, let handle else {
+      let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+      sqlite3_close_v2(handle)
+      throw DatabaseError(resultCode: code, message: "\(message): \(path)")
+    }
+    self.handle = handle
+    self.path = path
+    sqlite3_busy_timeout(handle, Int32(Limits.busyTimeoutMilliseconds))
+    sqlite3_extended_result_codes(handle, 1)
+    SQLFunctions.register(on: handle)
+  }
+
+  deinit {
+    statements.removeAll()
+    sqlite3_close_v2(handle)
+  }
+
+  /// Creates a missing file with mode 0600 so that a ledger is never world-readable, even for
+  /// the moment before SQLite writes its header.
+  private static func createPrivateFile(_ path: String) {
+    let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+    if descriptor >= 0 { close(descriptor) }
+  }
+
+  func error(code: Int32, sql: String?) -> DatabaseError {
+    DatabaseError(
+      resultCode: sqlite3_extended_errcode(handle) == 0 ? code : sqlite3_extended_errcode(handle),
+      message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+  }
+
+  func statement(_ sql: String) throws(DatabaseError) -> Statement {
+    if let cached = statements[sql] { return cached }
+    let statement = try Statement(database: self, sql: sql)
+    statements[sql] = statement
+    return statement
+  }
+
+  /// Runs SQL that may hold several statements and no parameters (schema, pragmas).
+  public func executeScript(_ sql: String) throws(DatabaseError) {
+    var message: UnsafeMutablePointer<CChar>?
+    let code = sqlite3_exec(handle, sql, nil, nil, &message)
+    guard code == SQLITE_OK else {
+      let text = message.map { String(cString: $0) } ?? "failed"
+      sqlite3_free(message)
+      throw DatabaseError(resultCode: code, message: text, sql: sql)
+    }
+  }
+
+  /// Runs one statement with bound values, discarding any rows.
+  public func execute(_ sql: String, _ values: [SQLValue] = []) throws(DatabaseError) {
+    let statement = try self.statement(sql)
+    statement.reset(binding: values)
+    while try statement.step() {}
+    sqlite3_reset(statement.handle)
+  }
+
+  /// Runs a query and hands each row to `body`.
+  public func forEachRow(
+    _ sql: String, _ values: [SQLValue] = [], _ body: (Row) throws -> Void
+  ) throws {
+    let statement = try self.statement(sql)
+    statement.reset(binding: values)
+    defer { sqlite3_reset(statement.handle) }
+    while try statement.step() {
+      try body(Row(statement: statement))
+    }
+  }
+
+  /// The first row of a query, mapped; `nil` when there is none.
+  public func firstRow<T>(
+    _ sql: String, _ values: [SQLValue] = [], _ transform: (Row) throws -> T
+  ) throws -> T? {
+    let statement = try self.statement(sql)
+    statement.reset(binding: values)
+    defer { sqlite3_reset(statement.handle) }
+    return try statement.step() ? transform(Row(statement: statement)) : nil
+  }
+
+  /// The number of rows the last INSERT, UPDATE or DELETE changed.
+  public var changes: Int { Int(sqlite3_changes(handle)) }
+
+  /// True inside an open transaction.
+  public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+}

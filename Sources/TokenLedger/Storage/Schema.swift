@@ -1,0 +1,60 @@
+/// The database layout: the forward-only migrations of `schema/`, applied in order inside one
+/// transaction and recorded in `PRAGMA user_version`.
+public enum Schema {
+  struct Migration: Sendable {
+    let name: String
+    let sql: String
+  }
+
+  /// The schema version this build writes and understands.
+  public static var currentVersion: Int { migrations.count }
+
+  /// Names and SQL of the embedded migrations, for the test that compares them with `schema/`.
+  public static var embeddedMigrations: [(name: String, sql: String)] {
+    migrations.map { ($0.name, $0.sql) }
+  }
+
+  /// The version recorded in the file.
+  static func version(of database: Database) throws -> Int {
+    let stored = try database.firstRow("PRAGMA user_version") { $0.integer(0) }
+    return Int((stored ?? nil) ?? 0)
+  }
+
+  /// Brings the file up to ``currentVersion``. A file written by a newer build is refused
+  /// rather than misread.
+  static func migrate(_ database: Database) throws {
+    try database.writeTransaction {
+      let version = try self.version(of: database)
+      guard version <= migrations.count else {
+        throw DatabaseError(
+          resultCode: 1,
+          message: "schema version \(version) is newer than this build's \(migrations.count)")
+      }
+      for (index, migration) in migrations.enumerated().dropFirst(version) {
+        try database.executeScript(migration.sql)
+        try database.executeScript("PRAGMA user_version = \(index + 1)")
+      }
+    }
+  }
+
+  /// Applies the connection settings: WAL, foreign keys, and `synchronous` FULL by default
+  /// (`NORMAL` only when the caller opts in for a bulk load; a crash may then lose the last
+  /// commits but never corrupts the file).
+  static func configure(_ database: Database, durability: Durability) throws {
+    try database.executeScript("PRAGMA foreign_keys = ON")
+    if database.path != ":memory:" && !database.path.isEmpty {
+      _ = try database.firstRow("PRAGMA journal_mode = WAL") { $0.text(0) }
+    }
+    try database.executeScript(
+      "PRAGMA synchronous = \(durability == .full ? "FULL" : "NORMAL")")
+  }
+}
+
+/// How hard each commit is pushed to disk.
+public enum Durability: Sendable {
+  /// `synchronous = FULL`: a commit that returned survives power loss. The default.
+  case full
+  /// `synchronous = NORMAL` in WAL mode: faster bulk loads; a power loss may drop the latest
+  /// commits (never corrupt the file).
+  case normal
+}

@@ -1,0 +1,89 @@
+import CSQLite
+
+/// A prepared statement. Owns its handle and finalizes it. Only `Storage/` sees it.
+final class Statement {
+  let handle: OpaquePointer
+  let sql: String
+  private unowned let database: Database
+
+  init(database: Database, sql: String) throws(DatabaseError) {
+    var handle: OpaquePointer?
+    let code = sqlite3_prepare_v3(
+      database.handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &handle, nil)
+    guard code == SQLITE_OK, let handle else {
+      throw database.error(code: code, sql: sql)
+    }
+    self.handle = handle
+    self.sql = sql
+    self.database = database
+  }
+
+  deinit { sqlite3_finalize(handle) }
+
+  /// Binds the values to parameters 1…n after clearing any previous run.
+  func reset(binding values: [SQLValue]) {
+    sqlite3_reset(handle)
+    sqlite3_clear_bindings(handle)
+    precondition(
+      Int(sqlite3_bind_parameter_count(handle)) == values.count,
+      "statement \(sql) takes \(sqlite3_bind_parameter_count(handle)) parameters")
+    for (offset, value) in values.enumerated() {
+      let index = Int32(offset + 1)
+      let code: Int32
+      switch value {
+      case .null: code = sqlite3_bind_null(handle, index)
+      case .integer(let integer): code = sqlite3_bind_int64(handle, index, integer)
+      case .text(let text): code = sqlite3_bind_text(handle, index, text, -1, sqliteTransient)
+      case .blob(let bytes):
+        code = bytes.withUnsafeBytes {
+          sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), sqliteTransient)
+        }
+      }
+      // A bind fails only for an out-of-range index or out of memory: a bug, not input.
+      precondition(code == SQLITE_OK, "bind \(index) of \(sql) failed with \(code)")
+    }
+  }
+
+  /// Advances one row; `true` while a row is available.
+  func step() throws(DatabaseError) -> Bool {
+    let code = sqlite3_step(handle)
+    switch code {
+    case SQLITE_ROW: return true
+    case SQLITE_DONE: return false
+    default:
+      let error = database.error(code: code, sql: sql)
+      sqlite3_reset(handle)
+      throw error
+    }
+  }
+
+  func columnCount() -> Int { Int(sqlite3_column_count(handle)) }
+
+  func value(at column: Int) -> SQLValue {
+    let index = Int32(column)
+    switch sqlite3_column_type(handle, index) {
+    case SQLITE_NULL: return .null
+    case SQLITE_INTEGER: return .integer(sqlite3_column_int64(handle, index))
+    case SQLITE_BLOB:
+      let count = Int(sqlite3_column_bytes(handle, index))
+      guard count > 0, let pointer = sqlite3_column_blob(handle, index) else { return .blob([]) }
+      return .blob(Array(UnsafeRawBufferPointer(start: pointer, count: count)))
+    default:
+      return .text(text(at: column) ?? "")
+    }
+  }
+
+  func text(at column: Int) -> String? {
+    guard let pointer = sqlite3_column_text(handle, Int32(column)) else { return nil }
+    return String(cString: pointer)
+  }
+
+  func integer(at column: Int) -> Int64? {
+    let index = Int32(column)
+    guard sqlite3_column_type(handle, index) != SQLITE_NULL else { return nil }
+    return sqlite3_column_int64(handle, index)
+  }
+}
+
+/// SQLite's `SQLITE_TRANSIENT`: copy the bound bytes, since Swift may free them after the call.
+let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)

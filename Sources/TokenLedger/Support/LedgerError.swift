@@ -1,0 +1,47 @@
+/// A stable, documented error code. The raw values are part of the public contract
+/// (`contract.md`): fixtures name them in `expectError` and scripts read them from JSON, so a
+/// raw value never changes once shipped. The order is the validation precedence: when an
+/// operation breaks several rules, the first failing rule in this order is reported.
+public enum ErrorCode: String, Sendable, CaseIterable, Codable {
+  case invalidOperation
+  case duplicateId
+  case unknownAsset
+  case invalidAmount
+  case precisionExceeded
+  case invalidAddress
+  case invalidSender
+  case invalidReceiver
+  case invalidApprover
+  case invalidSpender
+  case clockBackwards
+  case assetPaused
+  case unknownValidator
+  case unknownHold
+  case holdExpired
+  case holdExceeded
+  case invalidRate
+  case insufficientAllowance
+  case insufficientBalance
+  case insufficientStake
+  case amountOverflow
+}
+
+/// A rejected operation or input. Carries a stable ``ErrorCode`` and a one-line message that
+/// names the operation, account, asset and amounts involved. Throwing it never leaves a partial
+/// change behind: the journal rolls the whole operation back.
+public struct LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
+  public let code: ErrorCode
+  public let message: String
+
+  public init(_ code: ErrorCode, _ message: String) {
+    self.code = code
+    self.message = message
+  }
+
+  public var description: String { "\(code.rawValue): \(message)" }
+
+  /// The same error with a prefix naming where it happened (an operation index, a line).
+  public func located(_ location: String) -> LedgerError {
+    LedgerError(code, "\(location): \(message)")
+  }
+}

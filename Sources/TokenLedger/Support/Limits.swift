@@ -1,0 +1,19 @@
+/// Every limit of the ledger in one place, each enforced where input enters and each tested at
+/// its boundary. Changing one is a contract change: note it in the README changelog.
+public enum Limits {
+  /// The longest line `apply` reads; longer lines are rejected with `invalidOperation` before
+  /// they are decoded, so a hostile file cannot make the decoder allocate without bound.
+  public static let operationLineBytesMax = 64 * 1024
+  /// The longest account, asset, hold or validator name, and idempotency id, in bytes.
+  public static let nameBytesMax = 256
+  /// The most decimals an asset may have: 10^38 still fits below 2^128.
+  public static let decimalsMax = 38
+  /// The most postings one entry may carry. A reward over many delegators is the widest entry.
+  public static let postingsPerEntryMax = 1_000_000
+  /// The most operations one `apply --batch` commit may hold.
+  public static let batchOperationsMax = 1_000_000
+  /// How many characters of a user-supplied value an error message quotes.
+  public static let messageQuotedCharactersMax = 80
+  /// How long a writer waits for another writer's lock before failing, in milliseconds.
+  public static let busyTimeoutMilliseconds: Int32 = 10_000
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import TokenLedger
+
+struct Balance: ParsableCommand {
+  static let configuration = CommandConfiguration(abstract: "Balances per account and bucket, now or at a point in time.")
+
+  @OptionGroup var global: GlobalOptions
+
+  @Option(help: "Only this account (an address, or a system account such as @supply).")
+  var account: String?
+
+  @Option(help: "Only this asset.")
+  var asset: String?
+
+  @Option(help: "The state after entry SEQ.")
+  var at: Int64?
+
+  @Option(help: "The state at block height H (per asset clock).")
+  var height: Int64?
+
+  @Option(help: "The state at time T (YYYY-MM-DDTHH:MM:SSZ).")
+  var time: String?
+
+  func validate() throws {
+    if [at != nil, height != nil, time != nil].filter({ $0 }).count > 1 {
+      throw ValidationError("give at most one of --at, --height, --time")
+    }
+    if let time, UTCTime.parse(time) == nil {
+      throw ValidationError("--time must be YYYY-MM-DDTHH:MM:SSZ")
+    }
+  }
+
+  func run() throws {
+    try runReporting(global.format, "balance") {
+      let ledger = try global.openExisting(readOnly: true)
+      let point: PointInTime =
+        if let at { .sequence(at) } else if let height { .height(height) } else if let time {
+          .time(UTCTime.parse(time)!)
+        } else { .now }
+      let holder = try account.map { try ledger.canonicalAccount($0, asset: asset) }
+      let rows = try ledger.balances(account: holder, asset: asset, at: point)
+      let header = ["account", "asset", "available", "staked", "unbonding", "rewards", "held", "total"]
+      let cells = rows.map { row in
+        [row.account, row.asset] + [Bucket.Kind.available, .staked, .unbonding, .rewards, .held].map { row.formatted($0) }
+          + [row.formatted(nil)]
+      }
+      switch global.format {
+      case .json:
+        Output.json(.object(["balances": .array(cells.map { row in
+          .object(Dictionary(uniqueKeysWithValues: zip(header, row.map { JSONValue.string($0) })))
+        })]))
+      case .csv: Output.csv(header, cells)
+      case .table: Output.table(header, cells)
+      }
+      return 0
+    }
+  }
+}

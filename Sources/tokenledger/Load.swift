@@ -1,0 +1,62 @@
+import ArgumentParser
+import TokenLedger
+
+struct Load: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Apply fixture ledgers in order and check their expectations.",
+    discussion: "Exit 1 when an expectation is not met (operations kept); 2 when an operation fails unexpectedly (nothing of that fixture kept).")
+
+  @OptionGroup var global: GlobalOptions
+
+  @Argument(help: "Fixture files (tokenledger-fixture/1 JSON).")
+  var fixtures: [String]
+
+  func run() throws {
+    try runReporting(global.format, "load") {
+      let ledger = try Ledger.open(at: global.path, create: true)
+      var failed = false
+      var reports: [JSONValue] = []
+      for path in fixtures {
+        let fixture = try Fixture(json: try readFile(path))
+        let report: FixtureReport
+        do {
+          report = try fixture.load(into: ledger)
+        } catch let error as LedgerError {
+          throw LedgerError(error.code, "\(path): \(error.message)")
+        }
+        failed = failed || !report.passed
+        reports.append(.object([
+          "fixture": .string(path), "ok": .bool(report.passed),
+          "operations": .number(String(report.operationCount)),
+          "failures": .array(report.failures.map { .string($0) }),
+        ]))
+        if global.format != .json {
+          Output.line("\(report.passed ? "ok  " : "FAIL") \(path): \(report.operationCount) operations")
+          for failure in report.failures { Output.line("     \(failure)") }
+        }
+      }
+      let summary = try ledger.summary()
+      if global.format == .json {
+        Output.json(.object([
+          "ok": .bool(!failed), "fixtures": .array(reports), "entries": .number(String(summary.entries)),
+          "headHash": .string(summary.headHash), "stateDigest": .string(summary.stateDigest),
+        ]))
+      } else {
+        Output.line("entries \(summary.entries)  head \(summary.headHash)  state \(summary.stateDigest)")
+      }
+      if failed { Output.error("load: expectations not met") }
+      return failed ? 1 : 0
+    }
+  }
+}
+
+/// Reads a whole (small) file: fixtures are documents, not streams.
+func readFile(_ path: String) throws -> [UInt8] {
+  let reader = try LineReader(path: path)
+  var bytes: [UInt8] = []
+  while let line = reader.next() {
+    bytes += line
+    bytes.append(0x0A)
+  }
+  return bytes
+}
