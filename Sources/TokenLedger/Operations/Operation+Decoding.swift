@@ -8,7 +8,8 @@ public protocol OperationContext {
 extension Operation {
   /// The `op` names this build understands.
   public static let kinds: Set<String> = [
-    "defineAsset", "mint", "burn", "transfer", "approve", "transferFrom", "setPaused", "tick",
+    "defineAsset", "mint", "burn", "burnFrom", "transfer", "approve", "transferFrom", "setPaused",
+    "tick",
     "registerValidator", "delegate", "undelegate", "redelegate", "reward", "claim", "slash",
     "hold", "settle", "void",
   ]
@@ -134,6 +135,11 @@ private struct ActionDecoder<Context: OperationContext> {
       return .transferFrom(
         asset: symbol, spender: try address(asset, "spender"), from: try address(asset, "from"),
         to: try address(asset, "to"), amount: amount)
+    case "burnFrom":
+      let amount = try amount(asset)
+      return .burnFrom(
+        asset: symbol, spender: try address(asset, "spender"), from: try address(asset, "from"),
+        amount: amount)
     case "setPaused":
       return .setPaused(asset: symbol, paused: try fields.requiredBool("paused"))
     default:

@@ -29,6 +29,11 @@ extension Operation {
         "asset": .string(asset), "spender": .string(spender), "from": .string(from),
         "to": .string(to), "amount": amount(value),
       ]) { a, _ in a }
+    case .burnFrom(let asset, let spender, let from, let value):
+      fields.merge([
+        "asset": .string(asset), "spender": .string(spender), "from": .string(from),
+        "amount": amount(value),
+      ]) { a, _ in a }
     case .setPaused(let asset, let paused):
       fields.merge(["asset": .string(asset), "paused": .bool(paused)]) { a, _ in a }
     case .tick(let asset):

@@ -26,6 +26,8 @@ public struct Operation: Sendable, Equatable {
     case transfer(asset: String, from: String, to: String, amount: Amount)
     case approve(asset: String, owner: String, spender: String, amount: AllowanceAmount)
     case transferFrom(asset: String, spender: String, from: String, to: String, amount: Amount)
+    /// Spends the allowance, then burns (OpenZeppelin `ERC20Burnable.burnFrom`, FET's contract).
+    case burnFrom(asset: String, spender: String, from: String, amount: Amount)
     case setPaused(asset: String, paused: Bool)
     /// Advances one asset's clock, or every asset's when `asset` is nil (time only).
     case tick(asset: String?)
@@ -50,6 +52,7 @@ public struct Operation: Sendable, Equatable {
     case .transfer: "transfer"
     case .approve: "approve"
     case .transferFrom: "transferFrom"
+    case .burnFrom: "burnFrom"
     case .setPaused: "setPaused"
     case .tick: "tick"
     case .registerValidator: "registerValidator"
@@ -72,6 +75,7 @@ public struct Operation: Sendable, Equatable {
     case .defineAsset(let definition): definition.symbol
     case .mint(let asset, _, _), .burn(let asset, _, _), .transfer(let asset, _, _, _),
       .approve(let asset, _, _, _), .transferFrom(let asset, _, _, _, _),
+      .burnFrom(let asset, _, _, _),
       .setPaused(let asset, _), .registerValidator(let asset, _, _, _),
       .delegate(let asset, _, _, _), .undelegate(let asset, _, _, _),
       .redelegate(let asset, _, _, _, _), .reward(let asset, _, _), .claim(let asset, _, _),

@@ -55,24 +55,40 @@ extension PostingCompiler {
   func transferFrom(
     asset: String, spender: String, from: String, to: String, amount: Amount
   ) throws -> Compilation {
-    guard spender != EVMAddress.zero else {
-      throw LedgerError(.invalidSpender, "transferFrom: spender is the zero address")
-    }
-    let allowance = try state.allowance(asset: asset, owner: from, spender: spender)
-    var effects: [Effect] = []
-    if case .limited(let limit) = allowance {
-      guard let rest = limit.subtracting(amount) else {
-        throw LedgerError(
-          .insufficientAllowance,
-          "transferFrom: \(spender) may spend \(format(limit)) \(asset) of \(from), needs \(format(amount))")
-      }
-      effects.append(.setAllowance(asset: asset, owner: from, spender: spender, amount: .limited(rest)))
-    }
-    guard from != EVMAddress.zero else {
-      throw LedgerError(.invalidApprover, "transferFrom: owner is the zero address")
-    }
+    let effects = try spendAllowance(asset: asset, spender: spender, from: from, amount: amount, verb: "transferFrom")
     var compilation = try transfer(asset: asset, from: from, to: to, amount: amount, verb: "transferFrom")
     compilation.effects = effects
     return compilation
+  }
+
+  /// Spends the allowance, then burns, as `ERC20Burnable.burnFrom`.
+  func burnFrom(asset: String, spender: String, from: String, amount: Amount) throws -> Compilation {
+    let effects = try spendAllowance(asset: asset, spender: spender, from: from, amount: amount, verb: "burnFrom")
+    var compilation = try burn(asset: asset, from: from, amount: amount)
+    compilation.effects = effects
+    return compilation
+  }
+
+  /// OpenZeppelin's `_spendAllowance`: the allowance must cover the amount (unless unlimited,
+  /// which is never decreased); the decreased allowance is re-approved, so an owner that is the
+  /// zero address fails as an invalid approver.
+  private func spendAllowance(
+    asset: String, spender: String, from: String, amount: Amount, verb: String
+  ) throws -> [Effect] {
+    guard spender != EVMAddress.zero else {
+      throw LedgerError(.invalidSpender, "\(verb): spender is the zero address")
+    }
+    guard case .limited(let limit) = try state.allowance(asset: asset, owner: from, spender: spender) else {
+      return []
+    }
+    guard let rest = limit.subtracting(amount) else {
+      throw LedgerError(
+        .insufficientAllowance,
+        "\(verb): \(spender) may spend \(format(limit)) \(asset) of \(from), needs \(format(amount))")
+    }
+    guard from != EVMAddress.zero else {
+      throw LedgerError(.invalidApprover, "\(verb): owner is the zero address")
+    }
+    return [.setAllowance(asset: asset, owner: from, spender: spender, amount: .limited(rest))]
   }
 }

@@ -34,6 +34,8 @@ struct PostingCompiler<State: LedgerState> {
       return try transfer(asset: asset, from: from, to: to, amount: amount, verb: "transfer")
     case .transferFrom(let asset, let spender, let from, let to, let amount):
       return try transferFrom(asset: asset, spender: spender, from: from, to: to, amount: amount)
+    case .burnFrom(let asset, let spender, let from, let amount):
+      return try burnFrom(asset: asset, spender: spender, from: from, amount: amount)
     case .hold, .settle, .void:
       return try compileHold(operation.action)
     default:
