@@ -91,6 +91,7 @@ extension Schema {
 
         CREATE INDEX postings_by_from_account ON postings (from_account, entry_seq);
         CREATE INDEX postings_by_to_account ON postings (to_account, entry_seq);
+
         """#),
     Migration(
       name: "0002_staking.sql",
@@ -133,6 +134,7 @@ extension Schema {
         ) STRICT, WITHOUT ROWID;
 
         CREATE INDEX holds_by_expiry ON holds (asset, status, expires_time);
+
         """#),
   ]
 }

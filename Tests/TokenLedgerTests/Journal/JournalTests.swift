@@ -1,0 +1,154 @@
+import Testing
+
+@testable import TokenLedger
+
+/// Proves the journal's promises: idempotency, the clock, pausing, typed errors that leave the
+/// head hash and state digest untouched, and batches that are all-or-nothing or per operation.
+@Suite struct JournalTests {
+  let setup = [
+    anyAsset,
+    #"{"op":"mint","asset":"TOK","to":"alice","amount":"100","id":"m1","height":10,"time":"2024-01-01T00:00:00Z"}"#,
+  ]
+
+  @Test func theSameIdAndPayloadIsANoOpAndADifferentPayloadIsDuplicateId() throws {
+    let ledger = try makeLedger()
+    try ledger.apply(jsonLines: setup)
+    let before = try ledger.summary()
+    let again = try ledger.apply(jsonLines: [setup[1]])
+    #expect(again == [.unchanged(sequence: 2)])
+    #expect(try ledger.summary() == before)
+    // Key order and amount spelling do not matter: the payload is normalized first.
+    let reordered = #"{"time":"2024-01-01T00:00:00Z","height":10,"id":"m1","amount":"100.000000","to":"alice","asset":"TOK","op":"mint"}"#
+    #expect(try ledger.apply(jsonLines: [reordered]) == [.unchanged(sequence: 2)])
+    let changed = #"{"op":"mint","asset":"TOK","to":"alice","amount":"101","id":"m1","height":10,"time":"2024-01-01T00:00:00Z"}"#
+    #expect(errorCode(ledger, [changed]) == .duplicateId)
+    // The id check comes first: an invalid operation reusing an id is duplicateId too.
+    #expect(errorCode(ledger, [#"{"op":"mint","asset":"NOPE","to":"alice","amount":"1","id":"m1"}"#]) == .duplicateId)
+    #expect(try ledger.summary() == before)
+  }
+
+  @Test func theClockNeverGoesBackwards() throws {
+    let ledger = try makeLedger()
+    try ledger.apply(jsonLines: setup)
+    #expect(errorCode(ledger, [#"{"op":"mint","asset":"TOK","to":"bob","amount":"1","height":9}"#]) == .clockBackwards)
+    #expect(errorCode(ledger, [#"{"op":"mint","asset":"TOK","to":"bob","amount":"1","time":"2023-12-31T23:59:59Z"}"#]) == .clockBackwards)
+    try ledger.apply(jsonLines: [#"{"op":"mint","asset":"TOK","to":"bob","amount":"1","height":10}"#])
+    try ledger.apply(jsonLines: [#"{"op":"mint","asset":"TOK","to":"bob","amount":"1"}"#])
+    #expect(try ledger.balances(account: "bob").first?.available.description == "2000000")
+  }
+
+  @Test func everyRejectionLeavesTheLedgerExactlyAsItWas() throws {
+    let ledger = try makeLedger()
+    try ledger.apply(jsonLines: setup)
+    let before = try ledger.summary()
+    let cases: [(String, ErrorCode)] = [
+      (#"{"op":"transfer","asset":"TOK","from":"alice","to":"bob","amount":"100.000001"}"#, .insufficientBalance),
+      (#"{"op":"transfer","asset":"TOK","from":"alice","to":"bob","amount":"1.0000001"}"#, .precisionExceeded),
+      (#"{"op":"transfer","asset":"TOK","from":"alice","to":"bob","amount":"-1"}"#, .invalidAmount),
+      (#"{"op":"transfer","asset":"TOK","from":"alice","to":"bob","amount":"1e2"}"#, .invalidAmount),
+      (#"{"op":"transfer","asset":"TOK","from":"alice","to":"bob","amount":5}"#, .invalidAmount),
+      (#"{"op":"transfer","asset":"TOK","from":"alice","to":"@supply","amount":"1"}"#, .invalidAddress),
+      (#"{"op":"transfer","asset":"XYZ","from":"alice","to":"bob","amount":"1"}"#, .unknownAsset),
+      (#"{"op":"transfer","asset":"TOK","from":"alice","to":"bob","amount":"1","memo":"x"}"#, .invalidOperation),
+      (#"{"op":"transfer","asset":"TOK","from":"alice","amount":"1"}"#, .invalidOperation),
+      (#"{"op":"teleport","asset":"TOK"}"#, .invalidOperation),
+      (#"{"op":"mint","asset":"TOK","to":"bob","amount":"340282366920938463463374607431768.211455"}"#, .amountOverflow),
+      (#"{"op":"defineAsset","symbol":"TOK","decimals":9,"addressScheme":"any"}"#, .invalidOperation),
+    ]
+    for (line, code) in cases {
+      #expect(errorCode(ledger, [line]) == code, "\(line)")
+      #expect(try ledger.summary() == before, "\(line) changed the ledger")
+    }
+  }
+
+  @Test func aPausedAssetRejectsMovementsButNotApprovals() throws {
+    let ledger = try makeLedger()
+    try ledger.apply(jsonLines: setup + [#"{"op":"setPaused","asset":"TOK","paused":true}"#])
+    #expect(errorCode(ledger, [#"{"op":"transfer","asset":"TOK","from":"alice","to":"bob","amount":"1"}"#]) == .assetPaused)
+    #expect(errorCode(ledger, [#"{"op":"mint","asset":"TOK","to":"bob","amount":"1"}"#]) == .assetPaused)
+    try ledger.apply(jsonLines: [#"{"op":"approve","asset":"TOK","owner":"alice","spender":"bob","amount":"1"}"#])
+    #expect(try ledger.allowance(asset: "TOK", owner: "alice", spender: "bob") == .limited(Amount(baseUnits: 1_000_000)))
+  }
+
+  @Test func atomicBatchesApplyNothingOnFailureAndNameTheOperation() throws {
+    let ledger = try makeLedger()
+    try ledger.apply(jsonLines: setup)
+    let before = try ledger.summary()
+    let batch = [
+      #"{"op":"transfer","asset":"TOK","from":"alice","to":"bob","amount":"10"}"#,
+      #"{"op":"transfer","asset":"TOK","from":"bob","to":"carol","amount":"11"}"#,
+    ]
+    let error = #expect(throws: LedgerError.self) { try ledger.apply(jsonLines: batch) }
+    #expect(error?.code == .insufficientBalance)
+    #expect(error?.message.hasPrefix("operation 2:") == true)
+    #expect(try ledger.summary() == before)
+  }
+
+  @Test func independentBatchesReportEachOperation() throws {
+    let ledger = try makeLedger()
+    let results = try ledger.apply(
+      jsonLines: setup + [
+        #"{"op":"transfer","asset":"TOK","from":"alice","to":"bob","amount":"200"}"#,
+        #"{"op":"transfer","asset":"TOK","from":"alice","to":"bob","amount":"20"}"#,
+      ], mode: .independent)
+    #expect(results.count == 4)
+    guard case .failed(let error) = results[2] else {
+      Issue.record("operation 3 should fail")
+      return
+    }
+    #expect(error.code == .insufficientBalance)
+    #expect(results[3] == .applied(sequence: 3))
+    #expect(try ledger.balances(account: "bob").first?.available.description == "20000000")
+  }
+
+  @Test func balancesAtAPointInTimeComeFromTheJournal() throws {
+    let ledger = try makeLedger()
+    try ledger.apply(jsonLines: setup + [
+      #"{"op":"transfer","asset":"TOK","from":"alice","to":"bob","amount":"10","height":20,"time":"2024-01-02T00:00:00Z"}"#,
+      #"{"op":"transfer","asset":"TOK","from":"alice","to":"bob","amount":"5","height":30,"time":"2024-01-03T00:00:00Z"}"#,
+    ])
+    func bob(_ point: PointInTime) throws -> String {
+      try ledger.balances(account: "bob", at: point).first?.formatted(.available) ?? "0"
+    }
+    #expect(try bob(.sequence(2)) == "0")
+    #expect(try bob(.sequence(3)) == "10")
+    #expect(try bob(.height(29)) == "10")
+    #expect(try bob(.height(30)) == "15")
+    #expect(try bob(.time(UTCTime.parse("2024-01-02T12:00:00Z")!)) == "10")
+    #expect(try bob(.now) == "15")
+    #expect(try ledger.balances(at: .sequence(4)) == ledger.balances())
+  }
+
+  @Test func exportThenApplyRebuildsTheSameHeadAndDigest() throws {
+    let ledger = try makeLedger()
+    try ledger.apply(jsonLines: setup + [
+      #"{"op":"approve","asset":"TOK","owner":"alice","spender":"bob","amount":"unlimited"}"#,
+      #"{"op":"transferFrom","asset":"TOK","spender":"bob","from":"alice","to":"carol","amount":"3.25","id":"x"}"#,
+      #"{"op":"burn","asset":"TOK","from":"carol","amount":"0.25"}"#,
+    ])
+    var lines: [String] = []
+    try ledger.exportLines { lines.append($0) }
+    let copy = try makeLedger()
+    try copy.apply(jsonLines: lines)
+    #expect(try copy.summary() == ledger.summary())
+    var partial: [String] = []
+    try ledger.exportLines(until: 3) { partial.append($0) }
+    #expect(partial.count == 3)
+  }
+
+  @Test func theHashChainLinksEveryEntry() throws {
+    let ledger = try makeLedger()
+    try ledger.apply(jsonLines: setup)
+    let first = try ledger.summary().headHash
+    try ledger.apply(jsonLines: [#"{"op":"transfer","asset":"TOK","from":"alice","to":"bob","amount":"1"}"#])
+    let second = try ledger.summary().headHash
+    #expect(first != second && first.count == 64 && second.count == 64)
+    let hashes = try ledger.read { journal in
+      var rows: [String] = []
+      try journal.database.forEachRow("SELECT hash FROM entries ORDER BY seq") { rows.append($0.text(0)!) }
+      return rows
+    }
+    #expect(hashes.last == second && Set(hashes).count == hashes.count)
+  }
+}
+
