@@ -42,7 +42,7 @@ let package = Package(
     ),
     .testTarget(
       name: "tokenledgerTests",
-      dependencies: ["TokenLedger"]
+      dependencies: ["TokenLedger", "tokenledger"]
     ),
   ],
   swiftLanguageModes: [.v6]

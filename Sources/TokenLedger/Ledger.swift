@@ -42,7 +42,9 @@ public final class Ledger: @unchecked Sendable {
     try Schema.configure(database, durability: durability)
     if readOnly {
       guard try Schema.version(of: database) == Schema.currentVersion else {
-        throw DatabaseError(resultCode: 26, message: "\(path) is not a TokenLedger ledger of schema version \(Schema.currentVersion)")
+        throw DatabaseError(
+          resultCode: 26,
+          message: "\(path) is not a TokenLedger ledger of schema version \(Schema.currentVersion)")
       }
     } else {
       try Schema.migrate(database)

@@ -8,7 +8,9 @@ import TokenLedger
 struct Apply: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Apply operations, one JSON object a line.",
-    discussion: "Atomic by default: one bad line (named by its number) and nothing is applied. With --batch N it commits every N operations and reports each commit as it happens; a bad line then keeps the commits before it.")
+    discussion:
+      "Atomic by default: one bad line (named by its number) and nothing is applied. With --batch N it commits every N operations and reports each commit as it happens; a bad line then keeps the commits before it."
+  )
 
   @OptionGroup var global: GlobalOptions
 
@@ -18,7 +20,10 @@ struct Apply: ParsableCommand {
   @Option(help: "Commit every N operations.")
   var batch: Int?
 
-  @Flag(help: "synchronous=NORMAL for this bulk load: faster; a power loss may drop the last commits (never corrupts).")
+  @Flag(
+    help:
+      "synchronous=NORMAL for this bulk load: faster; a power loss may drop the last commits (never corrupts)."
+  )
   var fastCommits = false
 
   func validate() throws {
@@ -30,26 +35,37 @@ struct Apply: ParsableCommand {
   func run() throws {
     try runReporting(global.format, "apply") {
       guard access(global.path, F_OK) == 0 else {
-        throw FileError(path: global.path, reason: "no such ledger (create one with `tokenledger init`)")
+        throw FileError(
+          path: global.path, reason: "no such ledger (create one with `tokenledger init`)")
       }
       let ledger = try Ledger.open(at: global.path, durability: fastCommits ? .normal : .full)
       let reader = try LineReader(path: file)
       let summary = try ledger.applyStream(reader, commitEvery: batch) { commit in
         guard batch != nil else { return }
         let last = commit.lastSequence.map(String.init) ?? "-"
-        let message = "committed through line \(commit.throughLine): \(commit.operations) operations, last entry \(last), last id \(commit.lastId ?? "-")"
-        if global.format == .json { Output.error(message) } else { Output.line(message); Output.flush() }
+        let message =
+          "committed through line \(commit.throughLine): \(commit.operations) operations, last entry \(last), last id \(commit.lastId ?? "-")"
+        if global.format == .json {
+          Output.error(message)
+        } else {
+          Output.line(message); Output.flush()
+        }
       }
       let state = try ledger.summary()
       if global.format == .json {
-        Output.json(.object([
-          "ok": .bool(true), "operations": .number(String(summary.operations)),
-          "applied": .number(String(summary.applied)), "unchanged": .number(String(summary.unchanged)),
-          "commits": .number(String(summary.commits.count)), "entries": .number(String(state.entries)),
-          "headHash": .string(state.headHash), "stateDigest": .string(state.stateDigest),
-        ]))
+        Output.json(
+          .object([
+            "ok": .bool(true), "operations": .number(String(summary.operations)),
+            "applied": .number(String(summary.applied)),
+            "unchanged": .number(String(summary.unchanged)),
+            "commits": .number(String(summary.commits.count)),
+            "entries": .number(String(state.entries)),
+            "headHash": .string(state.headHash), "stateDigest": .string(state.stateDigest),
+          ]))
       } else {
-        Output.line("applied \(summary.applied), unchanged \(summary.unchanged), of \(summary.operations) operations")
+        Output.line(
+          "applied \(summary.applied), unchanged \(summary.unchanged), of \(summary.operations) operations"
+        )
         Output.line("entries \(state.entries)  head \(state.headHash)  state \(state.stateDigest)")
       }
       return 0

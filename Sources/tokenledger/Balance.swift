@@ -2,7 +2,8 @@ import ArgumentParser
 import TokenLedger
 
 struct Balance: ParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "Balances per account and bucket, now or at a point in time.")
+  static let configuration = CommandConfiguration(
+    abstract: "Balances per account and bucket, now or at a point in time.")
 
   @OptionGroup var global: GlobalOptions
 
@@ -39,16 +40,24 @@ struct Balance: ParsableCommand {
         } else { .now }
       let holder = try account.map { try ledger.canonicalAccount($0, asset: asset) }
       let rows = try ledger.balances(account: holder, asset: asset, at: point)
-      let header = ["account", "asset", "available", "staked", "unbonding", "rewards", "held", "total"]
+      let header = [
+        "account", "asset", "available", "staked", "unbonding", "rewards", "held", "total",
+      ]
       let cells = rows.map { row in
-        [row.account, row.asset] + [Bucket.Kind.available, .staked, .unbonding, .rewards, .held].map { row.formatted($0) }
+        [row.account, row.asset]
+          + [Bucket.Kind.available, .staked, .unbonding, .rewards, .held].map { row.formatted($0) }
           + [row.formatted(nil)]
       }
       switch global.format {
       case .json:
-        Output.json(.object(["balances": .array(cells.map { row in
-          .object(Dictionary(uniqueKeysWithValues: zip(header, row.map { JSONValue.string($0) })))
-        })]))
+        Output.json(
+          .object([
+            "balances": .array(
+              cells.map { row in
+                .object(
+                  Dictionary(uniqueKeysWithValues: zip(header, row.map { JSONValue.string($0) })))
+              })
+          ]))
       case .csv: Output.csv(header, cells)
       case .table: Output.table(header, cells)
       }

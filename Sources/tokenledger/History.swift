@@ -30,9 +30,15 @@ struct History: ParsableCommand {
       }
       switch global.format {
       case .json:
-        Output.json(.object(["account": .string(holder), "entries": .array(rows.map { row in
-          .object(Dictionary(uniqueKeysWithValues: zip(header, row.map { JSONValue.string($0) })))
-        })]))
+        Output.json(
+          .object([
+            "account": .string(holder),
+            "entries": .array(
+              rows.map { row in
+                .object(
+                  Dictionary(uniqueKeysWithValues: zip(header, row.map { JSONValue.string($0) })))
+              }),
+          ]))
       case .csv: Output.csv(header, rows)
       case .table: Output.table(header, rows)
       }

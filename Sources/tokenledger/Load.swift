@@ -4,7 +4,9 @@ import TokenLedger
 struct Load: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Apply fixture ledgers in order and check their expectations.",
-    discussion: "Exit 1 when an expectation is not met (operations kept); 2 when an operation fails unexpectedly (nothing of that fixture kept).")
+    discussion:
+      "Exit 1 when an expectation is not met (operations kept); 2 when an operation fails unexpectedly (nothing of that fixture kept)."
+  )
 
   @OptionGroup var global: GlobalOptions
 
@@ -25,24 +27,29 @@ struct Load: ParsableCommand {
           throw LedgerError(error.code, "\(path): \(error.message)")
         }
         failed = failed || !report.passed
-        reports.append(.object([
-          "fixture": .string(path), "ok": .bool(report.passed),
-          "operations": .number(String(report.operationCount)),
-          "failures": .array(report.failures.map { .string($0) }),
-        ]))
+        reports.append(
+          .object([
+            "fixture": .string(path), "ok": .bool(report.passed),
+            "operations": .number(String(report.operationCount)),
+            "failures": .array(report.failures.map { .string($0) }),
+          ]))
         if global.format != .json {
-          Output.line("\(report.passed ? "ok  " : "FAIL") \(path): \(report.operationCount) operations")
+          Output.line(
+            "\(report.passed ? "ok  " : "FAIL") \(path): \(report.operationCount) operations")
           for failure in report.failures { Output.line("     \(failure)") }
         }
       }
       let summary = try ledger.summary()
       if global.format == .json {
-        Output.json(.object([
-          "ok": .bool(!failed), "fixtures": .array(reports), "entries": .number(String(summary.entries)),
-          "headHash": .string(summary.headHash), "stateDigest": .string(summary.stateDigest),
-        ]))
+        Output.json(
+          .object([
+            "ok": .bool(!failed), "fixtures": .array(reports),
+            "entries": .number(String(summary.entries)),
+            "headHash": .string(summary.headHash), "stateDigest": .string(summary.stateDigest),
+          ]))
       } else {
-        Output.line("entries \(summary.entries)  head \(summary.headHash)  state \(summary.stateDigest)")
+        Output.line(
+          "entries \(summary.entries)  head \(summary.headHash)  state \(summary.stateDigest)")
       }
       if failed { Output.error("load: expectations not met") }
       return failed ? 1 : 0

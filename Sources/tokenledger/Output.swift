@@ -47,9 +47,13 @@ enum Output {
     case let ledgerError as LedgerError:
       Output.error("\(context) failed: \(ledgerError.code.rawValue): \(ledgerError.message)")
       if format == .json {
-        json(.object(["ok": .bool(false), "error": .object([
-          "code": .string(ledgerError.code.rawValue), "message": .string(ledgerError.message),
-        ])]))
+        json(
+          .object([
+            "ok": .bool(false),
+            "error": .object([
+              "code": .string(ledgerError.code.rawValue), "message": .string(ledgerError.message),
+            ]),
+          ]))
       }
       return ExitCodeError(code: 2)
     case let databaseError as DatabaseError:
@@ -72,7 +76,8 @@ enum Output {
     }
     func render(_ cells: [String]) -> String {
       cells.enumerated().map { index, cell in
-        index == cells.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - cell.count)
+        index == cells.count - 1
+          ? cell : cell + String(repeating: " ", count: widths[index] - cell.count)
       }.joined(separator: "  ")
     }
     line(render(header))

@@ -11,7 +11,8 @@ struct TokenLedgerCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "tokenledger",
     abstract: "An exact, auditable double-entry ledger for crypto tokens (FET, TAO, …).",
-    discussion: "Exit codes: 0 done and clean, 1 findings, 2 invalid input or usage, 3 I/O or database failure.",
+    discussion:
+      "Exit codes: 0 done and clean, 1 findings, 2 invalid input or usage, 3 I/O or database failure.",
     subcommands: [
       Init.self, Load.self, Apply.self, Balance.self, History.self, Export.self,
     ])
@@ -52,7 +53,8 @@ struct GlobalOptions: ParsableArguments {
   /// Opens an existing ledger; a missing file is an I/O failure (exit 3).
   func openExisting(readOnly: Bool = false) throws -> Ledger {
     guard access(path, F_OK) == 0 else {
-      throw FileError(path: path, reason: "no such ledger (create one with `tokenledger init` or `load`)")
+      throw FileError(
+        path: path, reason: "no such ledger (create one with `tokenledger init` or `load`)")
     }
     return try Ledger.open(at: path, readOnly: readOnly)
   }

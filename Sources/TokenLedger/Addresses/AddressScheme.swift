@@ -73,7 +73,8 @@ public enum AddressScheme: Sendable, Hashable, CustomStringConvertible {
     }
     if let problem {
       throw LedgerError(
-        .invalidAddress, "'\(address.truncatedForMessage)' is not a valid \(self) address: \(problem)")
+        .invalidAddress,
+        "'\(address.truncatedForMessage)' is not a valid \(self) address: \(problem)")
     }
     return canonical
   }
@@ -93,9 +94,12 @@ public enum AddressScheme: Sendable, Hashable, CustomStringConvertible {
     switch Bech32.decode(address) {
     case .failure(let failure): return .failure("bech32 \(failure)")
     case .success(let decoded):
-      guard decoded.humanReadablePart == humanReadablePart
-        || decoded.humanReadablePart == humanReadablePart + "valoper"
-      else { return .failure("prefix '\(decoded.humanReadablePart)' is not '\(humanReadablePart)'") }
+      guard
+        decoded.humanReadablePart == humanReadablePart
+          || decoded.humanReadablePart == humanReadablePart + "valoper"
+      else {
+        return .failure("prefix '\(decoded.humanReadablePart)' is not '\(humanReadablePart)'")
+      }
       guard let bytes = convertBits(decoded.data), bytes.count == 20 || bytes.count == 32 else {
         return .failure("payload must be 20 or 32 bytes")
       }

@@ -1,7 +1,8 @@
 /// Base58 with Bitcoin's alphabet, as SS58 uses it. Decoding only: the ledger validates and
 /// keeps addresses as given, it never builds them.
 enum Base58 {
-  private static let alphabet = Array("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz".utf8)
+  private static let alphabet = Array(
+    "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz".utf8)
   private static let values: [Int8] = {
     var table = [Int8](repeating: -1, count: 128)
     for (index, byte) in alphabet.enumerated() { table[Int(byte)] = Int8(index) }

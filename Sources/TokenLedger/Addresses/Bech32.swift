@@ -21,7 +21,9 @@ enum Bech32 {
 
   /// Decodes a bech32 string into its lower-case human-readable part and 5-bit data (checksum
   /// removed), or explains why it is invalid.
-  static func decode(_ text: String) -> Result<(humanReadablePart: String, data: [UInt8]), Bech32Failure> {
+  static func decode(_ text: String) -> Result<
+    (humanReadablePart: String, data: [UInt8]), Bech32Failure
+  > {
     let bytes = Array(text.utf8)
     guard bytes.count <= 90 else { return .failure(.tooLong) }
     guard bytes.allSatisfy({ $0 >= 33 && $0 <= 126 }) else { return .failure(.invalidCharacter) }

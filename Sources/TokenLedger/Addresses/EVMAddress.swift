@@ -49,5 +49,7 @@ public enum EVMAddress {
 struct AddressProblem: Error, ExpressibleByStringLiteral, ExpressibleByStringInterpolation {
   let reason: String
   init(stringLiteral value: String) { reason = value }
-  init(stringInterpolation: DefaultStringInterpolation) { reason = String(stringInterpolation: stringInterpolation) }
+  init(stringInterpolation: DefaultStringInterpolation) {
+    reason = String(stringInterpolation: stringInterpolation)
+  }
 }

@@ -36,7 +36,9 @@ enum Keccak256 {
     var output: [UInt8] = []
     output.reserveCapacity(32)
     for lane in 0..<4 {
-      for byte in 0..<8 { output.append(UInt8(truncatingIfNeeded: state[lane] >> (8 * UInt64(byte)))) }
+      for byte in 0..<8 {
+        output.append(UInt8(truncatingIfNeeded: state[lane] >> (8 * UInt64(byte))))
+      }
     }
     return output
   }

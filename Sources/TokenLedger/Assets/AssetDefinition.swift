@@ -58,7 +58,9 @@ extension AssetDefinition {
     guard (1...32).contains(symbol.utf8.count),
       symbol.utf8.allSatisfy({ (0x21...0x7E).contains($0) && $0 != UInt8(ascii: "/") })
     else {
-      throw LedgerError(.invalidOperation, "symbol '\(symbol.truncatedForMessage)' must be 1 to 32 printable ASCII characters")
+      throw LedgerError(
+        .invalidOperation,
+        "symbol '\(symbol.truncatedForMessage)' must be 1 to 32 printable ASCII characters")
     }
     let decimals = try fields.requiredInteger("decimals", in: 0...Int64(Limits.decimalsMax))
     let scheme = try AddressScheme(parsing: try fields.requiredString("addressScheme"))
@@ -76,9 +78,14 @@ extension AssetDefinition {
       rewardPolicy: policy,
       maxUnbondingEntries: try fields.optionalInteger("maxUnbondingEntries", in: 1...1_000_000)
         .map { Int($0) },
-      maxCommission: try fields.optionalString("maxCommission").map { text throws(LedgerError) in try Rate(parsing: text) },
-      maxCommissionChange: try fields.optionalString("maxCommissionChange").map { text throws(LedgerError) in try Rate(parsing: text) },
-      commissionChangeSeconds: try fields.optionalInteger("commissionChangeSeconds", in: 0...Int64.max / 2))
+      maxCommission: try fields.optionalString("maxCommission").map { text throws(LedgerError) in
+        try Rate(parsing: text)
+      },
+      maxCommissionChange: try fields.optionalString("maxCommissionChange").map {
+        text throws(LedgerError) in try Rate(parsing: text)
+      },
+      commissionChangeSeconds: try fields.optionalInteger(
+        "commissionChangeSeconds", in: 0...Int64.max / 2))
   }
 
   /// The canonical JSON fields of this definition.
@@ -90,9 +97,13 @@ extension AssetDefinition {
       "rewardPolicy": .string(rewardPolicy.rawValue),
     ]
     if let contract { fields["contract"] = .string(contract) }
-    if let maxUnbondingEntries { fields["maxUnbondingEntries"] = .number(String(maxUnbondingEntries)) }
+    if let maxUnbondingEntries {
+      fields["maxUnbondingEntries"] = .number(String(maxUnbondingEntries))
+    }
     if let maxCommission { fields["maxCommission"] = .string(maxCommission.description) }
-    if let maxCommissionChange { fields["maxCommissionChange"] = .string(maxCommissionChange.description) }
+    if let maxCommissionChange {
+      fields["maxCommissionChange"] = .string(maxCommissionChange.description)
+    }
     if let commissionChangeSeconds {
       fields["commissionChangeSeconds"] = .number(String(commissionChangeSeconds))
     }

@@ -9,7 +9,8 @@ extension Ledger {
   public func exportLines(until: Int64? = nil, _ body: (String) throws -> Void) throws {
     try read { journal in
       try journal.database.forEachRow(
-        "SELECT kind, payload FROM entries WHERE seq <= ? ORDER BY seq", [.integer(until ?? Int64.max)]
+        "SELECT kind, payload FROM entries WHERE seq <= ? ORDER BY seq",
+        [.integer(until ?? Int64.max)]
       ) { row in
         guard !Self.derivedEntryKinds.contains(row.text(0)!) else { return }
         try body(row.text(1)!)

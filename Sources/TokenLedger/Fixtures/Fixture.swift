@@ -19,7 +19,9 @@ public struct Fixture: Sendable {
     } catch {
       throw LedgerError(.invalidOperation, "fixture: \(error.description)")
     }
-    guard let object = root.objectValue else { throw LedgerError(.invalidOperation, "fixture: not a JSON object") }
+    guard let object = root.objectValue else {
+      throw LedgerError(.invalidOperation, "fixture: not a JSON object")
+    }
     guard object["format"] == .string(Self.format) else {
       throw LedgerError(.invalidOperation, "fixture: 'format' must be \"\(Self.format)\"")
     }
@@ -29,7 +31,9 @@ public struct Fixture: Sendable {
     }
     func objects(_ value: JSONValue?, _ name: String) throws(LedgerError) -> [[String: JSONValue]] {
       guard let value else { return [] }
-      guard let items = value.arrayValue else { throw LedgerError(.invalidOperation, "fixture: '\(name)' must be an array") }
+      guard let items = value.arrayValue else {
+        throw LedgerError(.invalidOperation, "fixture: '\(name)' must be an array")
+      }
       var result: [[String: JSONValue]] = []
       for (index, item) in items.enumerated() {
         guard let member = item.objectValue else {
@@ -43,8 +47,11 @@ public struct Fixture: Sendable {
     assets = try objects(object["assets"], "assets")
     operations = try objects(object["operations"], "operations")
     let expect = object["expect"]?.objectValue ?? [:]
-    if let extra = expect.keys.filter({ !["balances", "totalSupply", "allowances"].contains($0) }).sorted().first {
-      throw LedgerError(.invalidOperation, "fixture: unknown expect field '\(extra.truncatedForMessage)'")
+    if let extra = expect.keys.filter({ !["balances", "totalSupply", "allowances"].contains($0) })
+      .sorted().first
+    {
+      throw LedgerError(
+        .invalidOperation, "fixture: unknown expect field '\(extra.truncatedForMessage)'")
     }
     expectedBalances = try objects(expect["balances"], "expect.balances")
     expectedTotalSupply = expect["totalSupply"]?.objectValue ?? [:]

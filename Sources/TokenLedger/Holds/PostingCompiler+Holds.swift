@@ -5,13 +5,19 @@ extension PostingCompiler {
     switch action {
     case .hold(let asset, let from, let to, let amount, let hold, let expires):
       guard try state.hold(hold) == nil else {
-        throw LedgerError(.invalidOperation, "hold: hold id '\(hold.truncatedForMessage)' is already used")
+        throw LedgerError(
+          .invalidOperation, "hold: hold id '\(hold.truncatedForMessage)' is already used")
       }
-      guard from != EVMAddress.zero else { throw LedgerError(.invalidSender, "hold: payer is the zero address") }
-      guard to != EVMAddress.zero else { throw LedgerError(.invalidReceiver, "hold: payee is the zero address") }
+      guard from != EVMAddress.zero else {
+        throw LedgerError(.invalidSender, "hold: payer is the zero address")
+      }
+      guard to != EVMAddress.zero else {
+        throw LedgerError(.invalidReceiver, "hold: payee is the zero address")
+      }
       try requireAvailable(from, asset, amount, verb: "hold \(hold)")
       let record = HoldRecord(
-        hold: hold, asset: asset, payer: from, payee: to, amount: amount, expiresTime: expires, status: .open)
+        hold: hold, asset: asset, payer: from, payee: to, amount: amount, expiresTime: expires,
+        status: .open)
       var compilation = Compilation(effects: [.openHold(record)])
       compilation.move(asset, amount, from: Account(holder: from), to: record.heldAccount)
       return compilation
@@ -20,12 +26,16 @@ extension PostingCompiler {
       let paid = amount ?? record.amount
       guard paid <= record.amount else {
         throw LedgerError(
-          .holdExceeded, "settle: \(format(paid)) \(record.asset) exceeds the \(format(record.amount)) held by \(hold)")
+          .holdExceeded,
+          "settle: \(format(paid)) \(record.asset) exceeds the \(format(record.amount)) held by \(hold)"
+        )
       }
       var compilation = Compilation(effects: [.closeHold(hold: hold, status: .settled)])
-      compilation.move(record.asset, paid, from: record.heldAccount, to: Account(holder: record.payee))
       compilation.move(
-        record.asset, record.amount.subtracting(paid)!, from: record.heldAccount, to: Account(holder: record.payer))
+        record.asset, paid, from: record.heldAccount, to: Account(holder: record.payee))
+      compilation.move(
+        record.asset, record.amount.subtracting(paid)!, from: record.heldAccount,
+        to: Account(holder: record.payer))
       return compilation
     case .void(let hold):
       return Self.release(try openHold(hold, verb: "void"), status: .voided)
@@ -42,7 +52,8 @@ extension PostingCompiler {
       throw LedgerError(.holdExpired, "settle: hold '\(hold.truncatedForMessage)' expired")
     }
     guard record.status == .open else {
-      throw LedgerError(.unknownHold, "\(verb): hold '\(hold.truncatedForMessage)' is \(record.status.rawValue)")
+      throw LedgerError(
+        .unknownHold, "\(verb): hold '\(hold.truncatedForMessage)' is \(record.status.rawValue)")
     }
     return record
   }
@@ -50,7 +61,8 @@ extension PostingCompiler {
   /// Returns a hold's whole amount to its payer (void, or expiry by the clock).
   static func release(_ record: HoldRecord, status: HoldRecord.Status) -> Compilation {
     var compilation = Compilation(effects: [.closeHold(hold: record.hold, status: status)])
-    compilation.move(record.asset, record.amount, from: record.heldAccount, to: Account(holder: record.payer))
+    compilation.move(
+      record.asset, record.amount, from: record.heldAccount, to: Account(holder: record.payer))
     return compilation
   }
 }

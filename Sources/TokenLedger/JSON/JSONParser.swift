@@ -21,7 +21,9 @@ public struct JSONParser {
     parser.skipWhitespace()
     let value = try parser.parseValue(depth: 0)
     parser.skipWhitespace()
-    guard parser.index == bytes.count else { throw parser.failure("unexpected data after the value") }
+    guard parser.index == bytes.count else {
+      throw parser.failure("unexpected data after the value")
+    }
     return value
   }
 
@@ -75,7 +77,9 @@ public struct JSONParser {
       let keyOffset = index
       let key = try parseString()
       skipWhitespace()
-      guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':'") }
+      guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
+        throw failure("expected ':'")
+      }
       index += 1
       skipWhitespace()
       let value = try parseValue(depth: depth + 1)
@@ -135,7 +139,8 @@ public struct JSONParser {
     }
     if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
       index += 1
-      if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+      if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-")
+      {
         index += 1
       }
       let exponentStart = index

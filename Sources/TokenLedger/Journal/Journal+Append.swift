@@ -15,8 +15,11 @@ extension Journal {
       precondition(!posting.amount.isZero, "zero postings are not written")
       let fromId = try ensureAccount(posting.from)
       let toId = try ensureAccount(posting.to)
-      try addToBalance(accountId: fromId, account: posting.from, asset: posting.asset, SignedAmount(posting.amount).negated)
-      try addToBalance(accountId: toId, account: posting.to, asset: posting.asset, SignedAmount(posting.amount))
+      try addToBalance(
+        accountId: fromId, account: posting.from, asset: posting.asset,
+        SignedAmount(posting.amount).negated)
+      try addToBalance(
+        accountId: toId, account: posting.to, asset: posting.asset, SignedAmount(posting.amount))
       accountIdsOfPostings.append((fromId, toId))
     }
     for effect in compilation.effects { try write(effect) }
@@ -50,17 +53,23 @@ extension Journal {
         .text(account.holder), .text(account.bucket.kind.rawValue),
         .text(account.bucket.validatorColumn), .text(account.bucket.detailColumn),
       ])
-    guard let id = try accountId(account) else { preconditionFailure("account \(account) was just inserted") }
+    guard let id = try accountId(account) else {
+      preconditionFailure("account \(account) was just inserted")
+    }
     return id
   }
 
-  private func addToBalance(accountId: Int64, account: Account, asset: String, _ delta: SignedAmount) throws {
+  private func addToBalance(
+    accountId: Int64, account: Account, asset: String, _ delta: SignedAmount
+  ) throws {
     let current = try storedBalance(accountId: accountId, asset: asset)
     guard let next = current.adding(delta) else {
       throw LedgerError(.amountOverflow, "\(account) would exceed 2^128 - 1 base units of \(asset)")
     }
     // The compiler checked every holder's funds; a negative holder here is a bug.
-    precondition(account.isSystem || !next.isNegative, "holder account \(account) would go negative in \(asset)")
+    precondition(
+      account.isSystem || !next.isNegative,
+      "holder account \(account) would go negative in \(asset)")
     try database.execute(
       "INSERT INTO balances (account_id, asset, amount) VALUES (?, ?, ?) ON CONFLICT (account_id, asset) DO UPDATE SET amount = excluded.amount",
       [.integer(accountId), .text(asset), .text(next.description)])
@@ -75,7 +84,8 @@ extension Journal {
         [.text(definition.symbol), .integer(Int64(definition.decimals)), .text(payload)])
       assetCache[definition.symbol] = definition
     case .setPaused(let asset, let paused):
-      try database.execute("UPDATE assets SET paused = ? WHERE symbol = ?", [.integer(paused ? 1 : 0), .text(asset)])
+      try database.execute(
+        "UPDATE assets SET paused = ? WHERE symbol = ?", [.integer(paused ? 1 : 0), .text(asset)])
     case .setAllowance(let asset, let owner, let spender, let amount):
       try database.execute(
         "INSERT INTO allowances (asset, owner, spender, amount) VALUES (?, ?, ?, ?) ON CONFLICT (asset, owner, spender) DO UPDATE SET amount = excluded.amount",
@@ -90,11 +100,17 @@ extension Journal {
     case .openUnbonding(let record):
       try database.execute(
         "INSERT INTO unbonding (asset, delegator, validator, entry_id, matures_time) VALUES (?, ?, ?, ?, ?)",
-        [.text(record.asset), .text(record.delegator), .text(record.validator), .text(record.entry), .integer(record.maturesTime)])
+        [
+          .text(record.asset), .text(record.delegator), .text(record.validator),
+          .text(record.entry), .integer(record.maturesTime),
+        ])
     case .closeUnbonding(let record):
       try database.execute(
         "DELETE FROM unbonding WHERE asset = ? AND delegator = ? AND validator = ? AND entry_id = ?",
-        [.text(record.asset), .text(record.delegator), .text(record.validator), .text(record.entry)])
+        [
+          .text(record.asset), .text(record.delegator), .text(record.validator),
+          .text(record.entry),
+        ])
     case .openHold(let record):
       try database.execute(
         "INSERT INTO holds (hold_id, asset, payer, payee, amount, expires_time, status) VALUES (?, ?, ?, ?, ?, ?, 'open')",
@@ -103,7 +119,8 @@ extension Journal {
           .text(record.amount.description), SQLValue(record.expiresTime),
         ])
     case .closeHold(let hold, let status):
-      try database.execute("UPDATE holds SET status = ? WHERE hold_id = ?", [.text(status.rawValue), .text(hold)])
+      try database.execute(
+        "UPDATE holds SET status = ? WHERE hold_id = ?", [.text(status.rawValue), .text(hold)])
     }
   }
 }

@@ -3,7 +3,9 @@
 /// own, so that a replay needs no wall clock.
 extension Journal {
   func clock(of symbol: String) throws -> Clock {
-    try database.firstRow("SELECT clock_height, clock_time FROM assets WHERE symbol = ?", [.text(symbol)]) {
+    try database.firstRow(
+      "SELECT clock_height, clock_time FROM assets WHERE symbol = ?", [.text(symbol)]
+    ) {
       Clock(height: $0.integer(0), time: $0.integer(1))
     } ?? Clock()
   }
@@ -16,14 +18,18 @@ extension Journal {
     }
     let current = try clock(of: definition.symbol)
     if let height = operation.height, let known = current.height, height < known {
-      throw LedgerError(.clockBackwards, "\(operation.kind): height \(height) is before the \(definition.symbol) clock at \(known)")
+      throw LedgerError(
+        .clockBackwards,
+        "\(operation.kind): height \(height) is before the \(definition.symbol) clock at \(known)")
     }
     if let time = operation.time, let known = current.time, time < known {
       throw LedgerError(
         .clockBackwards,
-        "\(operation.kind): time \(UTCTime.format(time)) is before the \(definition.symbol) clock at \(UTCTime.format(known))")
+        "\(operation.kind): time \(UTCTime.format(time)) is before the \(definition.symbol) clock at \(UTCTime.format(known))"
+      )
     }
-    let next = Clock(height: operation.height ?? current.height, time: operation.time ?? current.time)
+    let next = Clock(
+      height: operation.height ?? current.height, time: operation.time ?? current.time)
     guard next != current else { return next }
     try database.execute(
       "UPDATE assets SET clock_height = ?, clock_time = ? WHERE symbol = ?",
@@ -50,9 +56,11 @@ extension Journal {
     for record in matured {
       var compilation = Compilation(effects: [.closeUnbonding(record)])
       let balance = try balance(record.bucket, asset: record.asset).amount ?? .zero
-      compilation.move(record.asset, balance, from: record.bucket, to: Account(holder: record.delegator))
+      compilation.move(
+        record.asset, balance, from: record.bucket, to: Account(holder: record.delegator))
       let payload: JSONValue = .object([
-        "op": .string("release"), "asset": .string(record.asset), "delegator": .string(record.delegator),
+        "op": .string("release"), "asset": .string(record.asset),
+        "delegator": .string(record.delegator),
         "validator": .string(record.validator), "entry": .string(record.entry),
       ])
       _ = try append(
@@ -65,7 +73,9 @@ extension Journal {
       [.text(definition.symbol), .integer(time)]
     ) { expired.append($0.text(0)!) }
     for hold in expired {
-      guard let record = try self.hold(hold) else { preconditionFailure("hold \(hold) was just listed") }
+      guard let record = try self.hold(hold) else {
+        preconditionFailure("hold \(hold) was just listed")
+      }
       let compilation = PostingCompiler<Journal>.release(record, status: .expired)
       let payload: JSONValue = .object(["op": .string("expire"), "hold": .string(hold)])
       _ = try append(

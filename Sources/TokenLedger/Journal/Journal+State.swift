@@ -13,7 +13,8 @@ extension Journal: LedgerState, OperationContext {
 
   static func decodeDefinition(_ payload: String) throws -> AssetDefinition {
     guard let object = try? JSONParser.parse(payload).objectValue else {
-      throw DatabaseError(resultCode: 11, message: "asset definition is not JSON: \(payload.prefix(80))")
+      throw DatabaseError(
+        resultCode: 11, message: "asset definition is not JSON: \(payload.prefix(80))")
     }
     var fields = FieldReader(operation: "defineAsset", members: object)
     _ = try fields.optionalString("op")
@@ -22,15 +23,20 @@ extension Journal: LedgerState, OperationContext {
 
   func allAssets() throws -> [AssetDefinition] {
     var symbols: [String] = []
-    try database.forEachRow("SELECT symbol FROM assets ORDER BY symbol") { symbols.append($0.text(0)!) }
+    try database.forEachRow("SELECT symbol FROM assets ORDER BY symbol") {
+      symbols.append($0.text(0)!)
+    }
     return try symbols.map { symbol in
-      guard let definition = try assetDefinition(symbol) else { preconditionFailure("asset \(symbol) vanished") }
+      guard let definition = try assetDefinition(symbol) else {
+        preconditionFailure("asset \(symbol) vanished")
+      }
       return definition
     }
   }
 
   func holdAsset(_ hold: String) throws -> String? {
-    try database.firstRow("SELECT asset FROM holds WHERE hold_id = ?", [.text(hold)]) { $0.text(0) } ?? nil
+    try database.firstRow("SELECT asset FROM holds WHERE hold_id = ?", [.text(hold)]) { $0.text(0) }
+      ?? nil
   }
 
   func accountId(_ account: Account) throws -> Int64? {
@@ -59,7 +65,9 @@ extension Journal: LedgerState, OperationContext {
         [.integer(accountId), .text(asset)], { $0.text(0) }) ?? nil
     else { return .zero }
     guard let amount = SignedAmount(text: text) else {
-      throw DatabaseError(resultCode: 11, message: "balance of account \(accountId) in \(asset) is not an amount: \(text.prefix(60))")
+      throw DatabaseError(
+        resultCode: 11,
+        message: "balance of account \(accountId) in \(asset) is not an amount: \(text.prefix(60))")
     }
     return amount
   }
@@ -71,13 +79,16 @@ extension Journal: LedgerState, OperationContext {
         [.text(asset), .text(owner), .text(spender)], { $0.text(0) }) ?? nil
     else { return .limited(.zero) }
     guard let amount = AllowanceAmount(storedText: text) else {
-      throw DatabaseError(resultCode: 11, message: "allowance \(owner)→\(spender) in \(asset) is not an amount")
+      throw DatabaseError(
+        resultCode: 11, message: "allowance \(owner)→\(spender) in \(asset) is not an amount")
     }
     return amount
   }
 
   func isPaused(_ asset: String) throws -> Bool {
-    try database.firstRow("SELECT paused FROM assets WHERE symbol = ?", [.text(asset)]) { $0.integer(0) == 1 } ?? false
+    try database.firstRow("SELECT paused FROM assets WHERE symbol = ?", [.text(asset)]) {
+      $0.integer(0) == 1
+    } ?? false
   }
 
   func validator(asset: String, validator: String) throws -> ValidatorRecord? {
@@ -91,7 +102,9 @@ extension Journal: LedgerState, OperationContext {
     }
   }
 
-  func buckets(asset: String, validator: String, kind: Bucket.Kind) throws -> [(account: Account, amount: Amount)] {
+  func buckets(asset: String, validator: String, kind: Bucket.Kind) throws -> [(
+    account: Account, amount: Amount
+  )] {
     var result: [(account: Account, amount: Amount)] = []
     try database.forEachRow(
       """
@@ -102,7 +115,9 @@ extension Journal: LedgerState, OperationContext {
     ) { row in
       guard let bucket = Bucket(kind: kind.rawValue, validator: validator, detail: row.text(1)!),
         let amount = Amount(baseUnitText: row.text(2)!)
-      else { throw DatabaseError(resultCode: 11, message: "malformed \(kind) bucket on \(validator)") }
+      else {
+        throw DatabaseError(resultCode: 11, message: "malformed \(kind) bucket on \(validator)")
+      }
       result.append((Account(holder: row.text(0)!, bucket: bucket), amount))
     }
     return result
@@ -112,12 +127,14 @@ extension Journal: LedgerState, OperationContext {
     Int(
       try database.firstRow(
         "SELECT count(*) FROM unbonding WHERE asset = ? AND delegator = ? AND validator = ?",
-        [.text(asset), .text(delegator), .text(validator)]) { $0.integer(0) ?? 0 } ?? 0)
+        [.text(asset), .text(delegator), .text(validator)]
+      ) { $0.integer(0) ?? 0 } ?? 0)
   }
 
   func hold(_ hold: String) throws -> HoldRecord? {
     try database.firstRow(
-      "SELECT asset, payer, payee, amount, expires_time, status FROM holds WHERE hold_id = ?", [.text(hold)]
+      "SELECT asset, payer, payee, amount, expires_time, status FROM holds WHERE hold_id = ?",
+      [.text(hold)]
     ) { row in
       guard let amount = Amount(baseUnitText: row.text(3)!),
         let status = HoldRecord.Status(rawValue: row.text(5)!)

@@ -36,18 +36,25 @@ final class Journal {
       do {
         operation = try Operation.decode(object, context: self, allowExpectError: allowExpectError)
       } catch let error as LedgerError {
-        throw LedgerError(.duplicateId, "id '\(id.truncatedForMessage)' was used by entry \(first.sequence); this operation differs (\(error.message))")
+        throw LedgerError(
+          .duplicateId,
+          "id '\(id.truncatedForMessage)' was used by entry \(first.sequence); this operation differs (\(error.message))"
+        )
       }
       return try apply(operation)
     }
-    return try apply(try Operation.decode(object, context: self, allowExpectError: allowExpectError))
+    return try apply(
+      try Operation.decode(object, context: self, allowExpectError: allowExpectError))
   }
 
   func apply(_ operation: Operation) throws -> Outcome {
     if let id = operation.id, let first = try entry(idempotencyId: id) {
       let decimals = try payloadDecimals(operation)
       guard operation.canonicalPayload(decimals: decimals) == first.payload else {
-        throw LedgerError(.duplicateId, "\(operation.kind): id '\(id.truncatedForMessage)' was used by entry \(first.sequence) for a different operation")
+        throw LedgerError(
+          .duplicateId,
+          "\(operation.kind): id '\(id.truncatedForMessage)' was used by entry \(first.sequence) for a different operation"
+        )
       }
       return .unchanged(sequence: first.sequence)
     }
@@ -55,7 +62,8 @@ final class Journal {
       let existing = try assetDefinition(definition.symbol)
     {
       guard existing == definition else {
-        throw LedgerError(.invalidOperation, "defineAsset: \(definition.symbol) is already defined differently")
+        throw LedgerError(
+          .invalidOperation, "defineAsset: \(definition.symbol) is already defined differently")
       }
       return .unchanged(sequence: nil)
     }
@@ -85,13 +93,16 @@ final class Journal {
     case .defineAsset(let definition):
       return definition
     case .settle(let hold, _), .void(let hold):
-      guard let record = try self.hold(hold), let definition = try assetDefinition(record.asset) else {
-        throw LedgerError(.unknownHold, "\(operation.kind): unknown hold '\(hold.truncatedForMessage)'")
+      guard let record = try self.hold(hold), let definition = try assetDefinition(record.asset)
+      else {
+        throw LedgerError(
+          .unknownHold, "\(operation.kind): unknown hold '\(hold.truncatedForMessage)'")
       }
       return definition
     default:
       guard let symbol = operation.assetSymbol, let definition = try assetDefinition(symbol) else {
-        throw LedgerError(.unknownAsset, "\(operation.kind): unknown asset '\(operation.assetSymbol ?? "")'")
+        throw LedgerError(
+          .unknownAsset, "\(operation.kind): unknown asset '\(operation.assetSymbol ?? "")'")
       }
       return definition
     }
@@ -108,10 +119,12 @@ final class Journal {
   /// be compared, so it takes no height) and is written as one entry.
   private func applyTickOfEveryAsset(_ operation: Operation) throws -> Outcome {
     guard operation.height == nil, let time = operation.time else {
-      throw LedgerError(.invalidOperation, "tick: without an asset it takes a 'time' and no 'height'")
+      throw LedgerError(
+        .invalidOperation, "tick: without an asset it takes a 'time' and no 'height'")
     }
     for definition in try allAssets() {
-      _ = try advanceClock(of: definition, to: Operation(time: time, action: .tick(asset: definition.symbol)))
+      _ = try advanceClock(
+        of: definition, to: Operation(time: time, action: .tick(asset: definition.symbol)))
     }
     let written = try append(
       kind: "tick", idempotencyId: operation.id, asset: nil,

@@ -11,7 +11,9 @@ extension Ledger {
 
   /// Applies JSON operation objects (the `apply` line format), as ``apply(_:mode:)``.
   @discardableResult
-  public func apply(objects: [[String: JSONValue]], mode: BatchMode = .atomic) throws -> [ApplyResult] {
+  public func apply(objects: [[String: JSONValue]], mode: BatchMode = .atomic) throws
+    -> [ApplyResult]
+  {
     try applyBatch(count: objects.count, mode: mode) { journal, index in
       try journal.apply(object: objects[index], allowExpectError: false)
     }
@@ -44,7 +46,8 @@ extension Ledger {
           }
         case .independent:
           do {
-            results.append(ApplyResult(try journal.database.savepoint { try applyOne(journal, index) }))
+            results.append(
+              ApplyResult(try journal.database.savepoint { try applyOne(journal, index) }))
           } catch let error as LedgerError {
             journal.forgetUncommitted()
             results.append(.failed(error.located("operation \(index + 1)")))
@@ -69,7 +72,8 @@ extension Result where Failure == LedgerError {
 public enum OperationLine {
   public static func parse(_ bytes: [UInt8]) -> Result<[String: JSONValue], LedgerError> {
     guard bytes.count <= Limits.operationLineBytesMax else {
-      return .failure(LedgerError(.invalidOperation, "line is longer than \(Limits.operationLineBytesMax) bytes"))
+      return .failure(
+        LedgerError(.invalidOperation, "line is longer than \(Limits.operationLineBytesMax) bytes"))
     }
     do {
       guard let object = try JSONParser.parse(bytes).objectValue else {

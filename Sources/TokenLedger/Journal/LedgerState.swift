@@ -6,7 +6,9 @@ protocol LedgerState {
   func isPaused(_ asset: String) throws -> Bool
   func validator(asset: String, validator: String) throws -> ValidatorRecord?
   /// Every non-zero bucket of `kind` on `validator`, as (holder, bucket, amount).
-  func buckets(asset: String, validator: String, kind: Bucket.Kind) throws -> [(account: Account, amount: Amount)]
+  func buckets(asset: String, validator: String, kind: Bucket.Kind) throws -> [(
+    account: Account, amount: Amount
+  )]
   func openUnbondingCount(asset: String, delegator: String, validator: String) throws -> Int
   func hold(_ hold: String) throws -> HoldRecord?
   /// Sum of all holder buckets of the asset.

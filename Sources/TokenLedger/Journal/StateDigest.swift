@@ -13,7 +13,9 @@ enum StateDigest {
     return bytes
   }
 
-  static func allowanceLine(asset: String, owner: String, spender: String, amount: AllowanceAmount) -> [UInt8] {
+  static func allowanceLine(asset: String, owner: String, spender: String, amount: AllowanceAmount)
+    -> [UInt8]
+  {
     var bytes: [UInt8] = []
     HashChain.append("allowance", to: &bytes)
     HashChain.append(asset, to: &bytes)

@@ -19,10 +19,12 @@ struct FieldReader {
   mutating func optionalString(_ key: String) throws(LedgerError) -> String? {
     guard let value = take(key) else { return nil }
     guard case .string(let text) = value else {
-      throw LedgerError(.invalidOperation, "\(operation): '\(key)' must be a string, not \(value.typeName)")
+      throw LedgerError(
+        .invalidOperation, "\(operation): '\(key)' must be a string, not \(value.typeName)")
     }
     guard text.utf8.count <= Limits.nameBytesMax || key == "amount" else {
-      throw LedgerError(.invalidOperation, "\(operation): '\(key)' is longer than \(Limits.nameBytesMax) bytes")
+      throw LedgerError(
+        .invalidOperation, "\(operation): '\(key)' is longer than \(Limits.nameBytesMax) bytes")
     }
     return text
   }
@@ -42,7 +44,8 @@ struct FieldReader {
     }
     guard case .string(let text) = value else {
       throw LedgerError(
-        .invalidAmount, "\(operation): '\(key)' must be a decimal string like \"12.5\", not \(value.typeName)")
+        .invalidAmount,
+        "\(operation): '\(key)' must be a decimal string like \"12.5\", not \(value.typeName)")
     }
     guard text.utf8.count <= 200 else {
       throw LedgerError(.invalidAmount, "\(operation): '\(key)' is not a decimal amount")
@@ -50,16 +53,21 @@ struct FieldReader {
     return text
   }
 
-  mutating func optionalInteger(_ key: String, in range: ClosedRange<Int64>) throws(LedgerError) -> Int64? {
+  mutating func optionalInteger(_ key: String, in range: ClosedRange<Int64>) throws(LedgerError)
+    -> Int64?
+  {
     guard let value = take(key) else { return nil }
     guard case .number(let text) = value, let integer = Int64(text), range.contains(integer) else {
       throw LedgerError(
-        .invalidOperation, "\(operation): '\(key)' must be an integer in \(range.lowerBound)...\(range.upperBound)")
+        .invalidOperation,
+        "\(operation): '\(key)' must be an integer in \(range.lowerBound)...\(range.upperBound)")
     }
     return integer
   }
 
-  mutating func requiredInteger(_ key: String, in range: ClosedRange<Int64>) throws(LedgerError) -> Int64 {
+  mutating func requiredInteger(_ key: String, in range: ClosedRange<Int64>) throws(LedgerError)
+    -> Int64
+  {
     guard let integer = try optionalInteger(key, in: range) else {
       throw LedgerError(.invalidOperation, "\(operation): missing field '\(key)'")
     }
@@ -77,7 +85,8 @@ struct FieldReader {
   func finish() throws(LedgerError) {
     let extra = members.keys.filter { !used.contains($0) }.sorted()
     if let first = extra.first {
-      throw LedgerError(.invalidOperation, "\(operation): unknown field '\(first.truncatedForMessage)'")
+      throw LedgerError(
+        .invalidOperation, "\(operation): unknown field '\(first.truncatedForMessage)'")
     }
   }
 }

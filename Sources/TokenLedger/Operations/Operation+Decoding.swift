@@ -34,7 +34,9 @@ extension Operation {
     let height = try fields.optionalInteger("height", in: 0...Int64.max / 2)
     let time = try fields.optionalString("time").map { text throws(LedgerError) in
       guard let seconds = UTCTime.parse(text) else {
-        throw LedgerError(.invalidOperation, "\(kind): time '\(text.truncatedForMessage)' is not YYYY-MM-DDTHH:MM:SSZ")
+        throw LedgerError(
+          .invalidOperation,
+          "\(kind): time '\(text.truncatedForMessage)' is not YYYY-MM-DDTHH:MM:SSZ")
       }
       return seconds
     }
@@ -54,7 +56,8 @@ private struct ActionDecoder<Context: OperationContext> {
   private mutating func asset() throws -> AssetDefinition {
     let symbol = try fields.requiredString("asset")
     guard let definition = try context.assetDefinition(symbol) else {
-      throw LedgerError(.unknownAsset, "\(fields.operation): unknown asset '\(symbol.truncatedForMessage)'")
+      throw LedgerError(
+        .unknownAsset, "\(fields.operation): unknown asset '\(symbol.truncatedForMessage)'")
     }
     return definition
   }
@@ -83,7 +86,9 @@ private struct ActionDecoder<Context: OperationContext> {
   private mutating func name(_ key: String) throws -> String {
     let text = try fields.requiredString(key)
     guard !text.isEmpty, !text.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
-      throw LedgerError(.invalidOperation, "\(fields.operation): '\(key)' must be a non-empty name without control characters")
+      throw LedgerError(
+        .invalidOperation,
+        "\(fields.operation): '\(key)' must be a non-empty name without control characters")
     }
     return text
   }
@@ -100,7 +105,8 @@ private struct ActionDecoder<Context: OperationContext> {
       return .tick(asset: symbol)
     case "settle":
       let hold = try name("hold")
-      guard let symbol = try context.holdAsset(hold), let asset = try context.assetDefinition(symbol)
+      guard let symbol = try context.holdAsset(hold),
+        let asset = try context.assetDefinition(symbol)
       else { throw LedgerError(.unknownHold, "settle: unknown hold '\(hold.truncatedForMessage)'") }
       let amountText = try fields.amountText("amount", required: false)
       return .settle(hold: hold, amount: try amountText.map { try amountFromText(asset, $0) })
@@ -111,7 +117,9 @@ private struct ActionDecoder<Context: OperationContext> {
     }
   }
 
-  private mutating func decodeAssetAction(_ kind: String, asset: AssetDefinition) throws -> Operation.Action {
+  private mutating func decodeAssetAction(_ kind: String, asset: AssetDefinition) throws
+    -> Operation.Action
+  {
     let symbol = asset.symbol
     switch kind {
     case "mint":
@@ -123,10 +131,12 @@ private struct ActionDecoder<Context: OperationContext> {
     case "transfer":
       let amount = try amount(asset)
       return .transfer(
-        asset: symbol, from: try address(asset, "from"), to: try address(asset, "to"), amount: amount)
+        asset: symbol, from: try address(asset, "from"), to: try address(asset, "to"),
+        amount: amount)
     case "approve":
       let text = try fields.amountText("amount")!
-      let allowance: AllowanceAmount = text == "unlimited" ? .unlimited : .limited(try amountFromText(asset, text))
+      let allowance: AllowanceAmount =
+        text == "unlimited" ? .unlimited : .limited(try amountFromText(asset, text))
       return .approve(
         asset: symbol, owner: try address(asset, "owner"), spender: try address(asset, "spender"),
         amount: allowance)
@@ -155,7 +165,9 @@ private struct ActionDecoder<Context: OperationContext> {
     }
   }
 
-  private mutating func decodeStakingAction(_ kind: String, asset: AssetDefinition) throws -> Operation.Action {
+  private mutating func decodeStakingAction(_ kind: String, asset: AssetDefinition) throws
+    -> Operation.Action
+  {
     let symbol = asset.symbol
     switch kind {
     case "registerValidator":
@@ -189,7 +201,9 @@ private struct ActionDecoder<Context: OperationContext> {
       let amount = try amount(asset)
       let expires = try fields.optionalString("expires").map { text throws(LedgerError) in
         guard let seconds = UTCTime.parse(text) else {
-          throw LedgerError(.invalidOperation, "hold: expires '\(text.truncatedForMessage)' is not YYYY-MM-DDTHH:MM:SSZ")
+          throw LedgerError(
+            .invalidOperation,
+            "hold: expires '\(text.truncatedForMessage)' is not YYYY-MM-DDTHH:MM:SSZ")
         }
         return seconds
       }

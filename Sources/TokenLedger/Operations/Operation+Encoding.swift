@@ -12,9 +12,13 @@ extension Operation {
     case .defineAsset(let definition):
       fields.merge(definition.jsonFields) { first, _ in first }
     case .mint(let asset, let to, let value):
-      fields.merge(["asset": .string(asset), "to": .string(to), "amount": amount(value)]) { a, _ in a }
+      fields.merge(["asset": .string(asset), "to": .string(to), "amount": amount(value)]) { a, _ in
+        a
+      }
     case .burn(let asset, let from, let value):
-      fields.merge(["asset": .string(asset), "from": .string(from), "amount": amount(value)]) { a, _ in a }
+      fields.merge(["asset": .string(asset), "from": .string(from), "amount": amount(value)]) {
+        a, _ in a
+      }
     case .transfer(let asset, let from, let to, let value):
       fields.merge([
         "asset": .string(asset), "from": .string(from), "to": .string(to), "amount": amount(value),
@@ -65,9 +69,14 @@ extension Operation {
     case .reward(let asset, let validator, let value):
       return ["asset": .string(asset), "validator": .string(validator), "amount": amount(value)]
     case .claim(let asset, let delegator, let validator):
-      return ["asset": .string(asset), "delegator": .string(delegator), "validator": .string(validator)]
+      return [
+        "asset": .string(asset), "delegator": .string(delegator), "validator": .string(validator),
+      ]
     case .slash(let asset, let validator, let fraction):
-      return ["asset": .string(asset), "validator": .string(validator), "fraction": .string(fraction.description)]
+      return [
+        "asset": .string(asset), "validator": .string(validator),
+        "fraction": .string(fraction.description),
+      ]
     case .hold(let asset, let from, let to, let value, let hold, let expires):
       var fields: [String: JSONValue] = [
         "asset": .string(asset), "from": .string(from), "to": .string(to),

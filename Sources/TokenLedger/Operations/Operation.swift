@@ -38,7 +38,8 @@ public struct Operation: Sendable, Equatable {
     case reward(asset: String, validator: String, amount: Amount)
     case claim(asset: String, delegator: String, validator: String)
     case slash(asset: String, validator: String, fraction: Rate)
-    case hold(asset: String, from: String, to: String, amount: Amount, hold: String, expires: Int64?)
+    case hold(
+      asset: String, from: String, to: String, amount: Amount, hold: String, expires: Int64?)
     case settle(hold: String, amount: Amount?)
     case void(hold: String)
   }

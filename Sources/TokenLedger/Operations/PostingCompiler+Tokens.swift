@@ -55,15 +55,19 @@ extension PostingCompiler {
   func transferFrom(
     asset: String, spender: String, from: String, to: String, amount: Amount
   ) throws -> Compilation {
-    let effects = try spendAllowance(asset: asset, spender: spender, from: from, amount: amount, verb: "transferFrom")
-    var compilation = try transfer(asset: asset, from: from, to: to, amount: amount, verb: "transferFrom")
+    let effects = try spendAllowance(
+      asset: asset, spender: spender, from: from, amount: amount, verb: "transferFrom")
+    var compilation = try transfer(
+      asset: asset, from: from, to: to, amount: amount, verb: "transferFrom")
     compilation.effects = effects
     return compilation
   }
 
   /// Spends the allowance, then burns, as `ERC20Burnable.burnFrom`.
-  func burnFrom(asset: String, spender: String, from: String, amount: Amount) throws -> Compilation {
-    let effects = try spendAllowance(asset: asset, spender: spender, from: from, amount: amount, verb: "burnFrom")
+  func burnFrom(asset: String, spender: String, from: String, amount: Amount) throws -> Compilation
+  {
+    let effects = try spendAllowance(
+      asset: asset, spender: spender, from: from, amount: amount, verb: "burnFrom")
     var compilation = try burn(asset: asset, from: from, amount: amount)
     compilation.effects = effects
     return compilation
@@ -78,13 +82,16 @@ extension PostingCompiler {
     guard spender != EVMAddress.zero else {
       throw LedgerError(.invalidSpender, "\(verb): spender is the zero address")
     }
-    guard case .limited(let limit) = try state.allowance(asset: asset, owner: from, spender: spender) else {
+    guard
+      case .limited(let limit) = try state.allowance(asset: asset, owner: from, spender: spender)
+    else {
       return []
     }
     guard let rest = limit.subtracting(amount) else {
       throw LedgerError(
         .insufficientAllowance,
-        "\(verb): \(spender) may spend \(format(limit)) \(asset) of \(from), needs \(format(amount))")
+        "\(verb): \(spender) may spend \(format(limit)) \(asset) of \(from), needs \(format(amount))"
+      )
     }
     guard from != EVMAddress.zero else {
       throw LedgerError(.invalidApprover, "\(verb): owner is the zero address")

@@ -29,7 +29,8 @@ struct PostingCompiler<State: LedgerState> {
     }
     switch operation.action {
     case .mint(let asset, let to, let amount): return try mint(asset: asset, to: to, amount: amount)
-    case .burn(let asset, let from, let amount): return try burn(asset: asset, from: from, amount: amount)
+    case .burn(let asset, let from, let amount):
+      return try burn(asset: asset, from: from, amount: amount)
     case .transfer(let asset, let from, let to, let amount):
       return try transfer(asset: asset, from: from, to: to, amount: amount, verb: "transfer")
     case .transferFrom(let asset, let spender, let from, let to, let amount):
@@ -76,7 +77,8 @@ struct PostingCompiler<State: LedgerState> {
   func requireSupplyRoom(_ asset: String, _ amount: Amount, verb: String) throws {
     guard try state.totalSupply(asset).adding(amount) != nil else {
       throw LedgerError(
-        .amountOverflow, "\(verb): \(format(amount)) \(asset) would take the total supply past 2^128 - 1 base units")
+        .amountOverflow,
+        "\(verb): \(format(amount)) \(asset) would take the total supply past 2^128 - 1 base units")
     }
   }
 }

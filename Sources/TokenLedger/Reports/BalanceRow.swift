@@ -70,6 +70,7 @@ public struct HistoryEntry: Sendable, Equatable {
 
   public static func == (lhs: HistoryEntry, rhs: HistoryEntry) -> Bool {
     lhs.sequence == rhs.sequence && lhs.asset == rhs.asset
-      && lhs.changes.map { "\($0.bucket)=\($0.amount)" } == rhs.changes.map { "\($0.bucket)=\($0.amount)" }
+      && lhs.changes.map { "\($0.bucket)=\($0.amount)" }
+        == rhs.changes.map { "\($0.bucket)=\($0.amount)" }
   }
 }

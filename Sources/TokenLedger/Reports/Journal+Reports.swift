@@ -15,7 +15,10 @@ extension Journal {
     guard let filter else {
       try database.forEachRow(
         "SELECT a.holder, a.bucket, b.asset, b.amount FROM balances b JOIN accounts a ON a.id = b.account_id WHERE b.amount <> '0'"
-      ) { row in try body(row.text(0)!, try Self.kind(row.text(1)!), row.text(2)!, try Self.amount(row.text(3)!)) }
+      ) { row in
+        try body(
+          row.text(0)!, try Self.kind(row.text(1)!), row.text(2)!, try Self.amount(row.text(3)!))
+      }
       return
     }
     // Each posting counts minus on its source and plus on its destination; amount_sum adds
@@ -32,18 +35,23 @@ extension Journal {
       """, [filter.value, filter.value]
     ) { row in
       let amount = try Self.amount(row.text(3)!)
-      if amount != .zero { try body(row.text(0)!, try Self.kind(row.text(1)!), row.text(2)!, amount) }
+      if amount != .zero {
+        try body(row.text(0)!, try Self.kind(row.text(1)!), row.text(2)!, amount)
+      }
     }
   }
 
-  func forEachBucket(holder: String, asset: String, _ body: (Bucket, SignedAmount) throws -> Void) throws {
+  func forEachBucket(holder: String, asset: String, _ body: (Bucket, SignedAmount) throws -> Void)
+    throws
+  {
     try database.forEachRow(
       """
       SELECT a.bucket, a.validator, a.detail, b.amount FROM balances b JOIN accounts a ON a.id = b.account_id
       WHERE a.holder = ? AND b.asset = ? AND b.amount <> '0' ORDER BY a.bucket, a.validator, a.detail
       """, [.text(holder), .text(asset)]
     ) { row in
-      guard let bucket = Bucket(kind: row.text(0)!, validator: row.text(1)!, detail: row.text(2)!) else {
+      guard let bucket = Bucket(kind: row.text(0)!, validator: row.text(1)!, detail: row.text(2)!)
+      else {
         throw DatabaseError(resultCode: 11, message: "account of \(holder) has a malformed bucket")
       }
       try body(bucket, try Self.amount(row.text(3)!))
@@ -73,24 +81,35 @@ extension Journal {
       FROM balances b JOIN accounts a ON a.id = b.account_id WHERE b.amount <> '0'
       """
     ) { row in
-      guard let bucket = Bucket(kind: row.text(1)!, validator: row.text(2)!, detail: row.text(3)!) else {
-        throw DatabaseError(resultCode: 11, message: "account of \(row.text(0)!) has a malformed bucket")
+      guard let bucket = Bucket(kind: row.text(1)!, validator: row.text(2)!, detail: row.text(3)!)
+      else {
+        throw DatabaseError(
+          resultCode: 11, message: "account of \(row.text(0)!) has a malformed bucket")
       }
       lines.append(
         StateDigest.balanceLine(
-          asset: row.text(4)!, account: Account(holder: row.text(0)!, bucket: bucket), amount: try Self.amount(row.text(5)!)))
+          asset: row.text(4)!, account: Account(holder: row.text(0)!, bucket: bucket),
+          amount: try Self.amount(row.text(5)!)))
     }
-    try database.forEachRow("SELECT asset, owner, spender, amount FROM allowances WHERE amount <> '0'") { row in
+    try database.forEachRow(
+      "SELECT asset, owner, spender, amount FROM allowances WHERE amount <> '0'"
+    ) { row in
       guard let amount = AllowanceAmount(storedText: row.text(3)!) else {
         throw DatabaseError(resultCode: 11, message: "malformed allowance")
       }
-      lines.append(StateDigest.allowanceLine(asset: row.text(0)!, owner: row.text(1)!, spender: row.text(2)!, amount: amount))
+      lines.append(
+        StateDigest.allowanceLine(
+          asset: row.text(0)!, owner: row.text(1)!, spender: row.text(2)!, amount: amount))
     }
     return StateDigest.digest(lines: lines)
   }
 
   func history(holder: String, asset: String?) throws -> [HistoryEntry] {
-    var changes: [Int64: (kind: String, id: String?, asset: String, height: Int64?, time: Int64?, items: [(Bucket, SignedAmount)])] = [:]
+    var changes:
+      [Int64: (
+        kind: String, id: String?, asset: String, height: Int64?, time: Int64?,
+        items: [(Bucket, SignedAmount)]
+      )] = [:]
     let decimals = try allAssets().reduce(into: [String: Int]()) { $0[$1.symbol] = $1.decimals }
     try database.forEachRow(
       """
@@ -102,17 +121,22 @@ extension Journal {
       """, [.text(holder), SQLValue(asset), SQLValue(asset)]
     ) { row in
       let sequence = row.integer(0)!
-      guard let bucket = Bucket(kind: row.text(6)!, validator: row.text(7)!, detail: row.text(8)!) else {
+      guard let bucket = Bucket(kind: row.text(6)!, validator: row.text(7)!, detail: row.text(8)!)
+      else {
         throw DatabaseError(resultCode: 11, message: "malformed bucket")
       }
       let amount = try Self.amount(row.text(9)!)
-      changes[sequence, default: (row.text(1)!, row.text(2), row.text(3)!, row.integer(4), row.integer(5), [])].items.append((bucket, amount))
+      changes[
+        sequence,
+        default: (row.text(1)!, row.text(2), row.text(3)!, row.integer(4), row.integer(5), [])
+      ].items.append((bucket, amount))
     }
     return changes.keys.sorted().map { sequence in
       let item = changes[sequence]!
       return HistoryEntry(
         sequence: sequence, kind: item.kind, idempotencyId: item.id, asset: item.asset,
-        height: item.height, time: item.time, changes: item.items.map { (bucket: $0.0, amount: $0.1) },
+        height: item.height, time: item.time,
+        changes: item.items.map { (bucket: $0.0, amount: $0.1) },
         decimals: decimals[item.asset] ?? 0)
     }
   }

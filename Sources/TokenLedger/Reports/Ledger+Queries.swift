@@ -7,7 +7,9 @@ extension Ledger {
     try read { journal in
       var rows: [String: BalanceRow] = [:]
       var order: [String] = []
-      let decimals = try journal.allAssets().reduce(into: [String: Int]()) { $0[$1.symbol] = $1.decimals }
+      let decimals = try journal.allAssets().reduce(into: [String: Int]()) {
+        $0[$1.symbol] = $1.decimals
+      }
       try journal.forEachBalance(at: point) { holder, bucket, symbol, amount in
         guard account == nil || holder == account, asset == nil || symbol == asset,
           account != nil || !holder.hasPrefix("@")
@@ -27,7 +29,9 @@ extension Ledger {
   }
 
   /// Every bucket balance of one holder (validators, entries and holds kept apart).
-  public func buckets(account: String, asset: String) throws -> [(bucket: Bucket, amount: SignedAmount)] {
+  public func buckets(account: String, asset: String) throws -> [(
+    bucket: Bucket, amount: SignedAmount
+  )] {
     try read { journal in
       var result: [(bucket: Bucket, amount: SignedAmount)] = []
       try journal.forEachBucket(holder: account, asset: asset) { result.append(($0, $1)) }
@@ -54,7 +58,8 @@ extension Ledger {
   public func canonicalAccount(_ text: String, asset: String?) throws -> String {
     if text.hasPrefix("@") { return text }
     return try read { journal in
-      let schemes = try asset.map { symbol in try journal.assetDefinition(symbol).map { [$0] } ?? [] }
+      let schemes =
+        try asset.map { symbol in try journal.assetDefinition(symbol).map { [$0] } ?? [] }
         ?? journal.allAssets()
       for definition in schemes {
         if let canonical = try? definition.addressScheme.normalize(text) { return canonical }

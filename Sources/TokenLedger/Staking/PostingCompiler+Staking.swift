@@ -30,7 +30,8 @@ extension PostingCompiler {
     case .reward(let asset, let validator, let amount):
       let record = try requireValidator(asset, validator, verb: "reward")
       try requireSupplyRoom(asset, amount, verb: "reward")
-      return try RewardSplit.compile(state: state, definition: definition, validator: record, amount: amount)
+      return try RewardSplit.compile(
+        state: state, definition: definition, validator: record, amount: amount)
     case .claim(let asset, let delegator, let validator):
       let record = try requireValidator(asset, validator, verb: "claim")
       return try withdrawRewards(asset, delegator, record)
@@ -38,7 +39,8 @@ extension PostingCompiler {
       _ = try requireValidator(asset, validator, verb: "slash")
       var compilation = Compilation()
       for kind in [Bucket.Kind.staked, .unbonding] {
-        for (account, balance) in try state.buckets(asset: asset, validator: validator, kind: kind) {
+        for (account, balance) in try state.buckets(asset: asset, validator: validator, kind: kind)
+        {
           compilation.move(asset, fraction.floorTimes(balance), from: account, to: .slashed)
         }
       }
@@ -48,28 +50,38 @@ extension PostingCompiler {
     }
   }
 
-  func requireValidator(_ asset: String, _ validator: String, verb: String) throws -> ValidatorRecord {
+  func requireValidator(_ asset: String, _ validator: String, verb: String) throws
+    -> ValidatorRecord
+  {
     guard let record = try state.validator(asset: asset, validator: validator) else {
-      throw LedgerError(.unknownValidator, "\(verb): \(validator) is not a registered \(asset) validator")
+      throw LedgerError(
+        .unknownValidator, "\(verb): \(validator) is not a registered \(asset) validator")
     }
     return record
   }
 
-  func requireStake(_ asset: String, _ delegator: String, _ validator: String, _ amount: Amount, verb: String) throws {
-    let staked = try holderBalance(Account(holder: delegator, bucket: .staked(validator: validator)), asset)
+  func requireStake(
+    _ asset: String, _ delegator: String, _ validator: String, _ amount: Amount, verb: String
+  ) throws {
+    let staked = try holderBalance(
+      Account(holder: delegator, bucket: .staked(validator: validator)), asset)
     guard staked >= amount else {
       throw LedgerError(
         .insufficientStake,
-        "\(verb): \(delegator) has \(format(staked)) \(asset) staked on \(validator), needs \(format(amount))")
+        "\(verb): \(delegator) has \(format(staked)) \(asset) staked on \(validator), needs \(format(amount))"
+      )
     }
   }
 
   /// Moves a delegator's pending rewards on a validator to available, as Cosmos's distribution
   /// hooks do before any change of a delegation and on `claim`.
-  func withdrawRewards(_ asset: String, _ delegator: String, _ validator: ValidatorRecord) throws -> Compilation {
+  func withdrawRewards(_ asset: String, _ delegator: String, _ validator: ValidatorRecord) throws
+    -> Compilation
+  {
     let rewards = Account(holder: delegator, bucket: .rewards(validator: validator.validator))
     var compilation = Compilation()
-    compilation.move(asset, try holderBalance(rewards, asset), from: rewards, to: Account(holder: delegator))
+    compilation.move(
+      asset, try holderBalance(rewards, asset), from: rewards, to: Account(holder: delegator))
     return compilation
   }
 
@@ -77,7 +89,10 @@ extension PostingCompiler {
     _ asset: String, _ validator: String, _ operatorAddress: String, _ commission: Rate
   ) throws -> Compilation {
     if let maximum = definition.maxCommission, maximum < commission {
-      throw LedgerError(.invalidRate, "registerValidator: commission \(commission) of \(validator) exceeds the \(asset) maximum \(maximum)")
+      throw LedgerError(
+        .invalidRate,
+        "registerValidator: commission \(commission) of \(validator) exceeds the \(asset) maximum \(maximum)"
+      )
     }
     var changedTime = clock.time
     if let existing = try state.validator(asset: asset, validator: validator) {
@@ -95,10 +110,13 @@ extension PostingCompiler {
 
   /// Cosmos's rule: at most one change per interval, increases bounded by `maxCommissionChange`.
   private func checkCommissionChange(_ existing: ValidatorRecord, to commission: Rate) throws {
-    if let interval = definition.commissionChangeSeconds, let last = existing.commissionChangedTime {
+    if let interval = definition.commissionChangeSeconds, let last = existing.commissionChangedTime
+    {
       guard let now = clock.time, now - last >= interval else {
         throw LedgerError(
-          .invalidRate, "registerValidator: commission of \(existing.validator) changed less than \(interval) s ago")
+          .invalidRate,
+          "registerValidator: commission of \(existing.validator) changed less than \(interval) s ago"
+        )
       }
     }
     if let step = definition.maxCommissionChange, existing.commission < commission {
@@ -106,12 +124,15 @@ extension PostingCompiler {
       guard !increase.exceeds(step) else {
         throw LedgerError(
           .invalidRate,
-          "registerValidator: raising the commission of \(existing.validator) from \(existing.commission) to \(commission) exceeds the change limit \(step)")
+          "registerValidator: raising the commission of \(existing.validator) from \(existing.commission) to \(commission) exceeds the change limit \(step)"
+        )
       }
     }
   }
 
-  private func undelegate(_ asset: String, _ delegator: String, _ validator: String, _ amount: Amount) throws -> Compilation {
+  private func undelegate(
+    _ asset: String, _ delegator: String, _ validator: String, _ amount: Amount
+  ) throws -> Compilation {
     let record = try requireValidator(asset, validator, verb: "undelegate")
     try requireStake(asset, delegator, validator, amount, verb: "undelegate")
     var compilation = try withdrawRewards(asset, delegator, record)
@@ -123,13 +144,16 @@ extension PostingCompiler {
     guard let now = clock.time else {
       throw LedgerError(
         .invalidOperation,
-        "undelegate: \(asset) unbonds over \(definition.unbondingSeconds) s, so the operation needs a 'time'")
+        "undelegate: \(asset) unbonds over \(definition.unbondingSeconds) s, so the operation needs a 'time'"
+      )
     }
     if let limit = definition.maxUnbondingEntries,
-      try state.openUnbondingCount(asset: asset, delegator: delegator, validator: validator) >= limit
+      try state.openUnbondingCount(asset: asset, delegator: delegator, validator: validator)
+        >= limit
     {
       throw LedgerError(
-        .insufficientStake, "undelegate: \(delegator) already has \(limit) unbonding entries on \(validator)")
+        .insufficientStake,
+        "undelegate: \(delegator) already has \(limit) unbonding entries on \(validator)")
     }
     let unbonding = UnbondingRecord(
       asset: asset, delegator: delegator, validator: validator, entry: String(sequence),

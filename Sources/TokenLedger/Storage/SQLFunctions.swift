@@ -29,27 +29,28 @@ private func text(_ value: OpaquePointer?) -> Substring? {
   return Substring(String(cString: pointer))
 }
 
-private let amountSumStep: @convention(c) (OpaquePointer?, Int32, UnsafeMutablePointer<OpaquePointer?>?) -> Void = {
-  context, _, arguments in
-  guard
-    let raw = sqlite3_aggregate_context(context, Int32(MemoryLayout<AmountSumState>.stride))
-  else { return sqlite3_result_error_nomem(context) }
-  let pointer = raw.bindMemory(to: AmountSumState.self, capacity: 1)
-  guard pointer.pointee.state == 0 else { return }
-  guard sqlite3_value_type(arguments?[0]) != SQLITE_NULL else { return }
-  guard let text = text(arguments?[0]), let value = SignedAmount(text: text) else {
-    pointer.pointee.state = 1
-    return
+private let amountSumStep:
+  @convention(c) (OpaquePointer?, Int32, UnsafeMutablePointer<OpaquePointer?>?) -> Void = {
+    context, _, arguments in
+    guard
+      let raw = sqlite3_aggregate_context(context, Int32(MemoryLayout<AmountSumState>.stride))
+    else { return sqlite3_result_error_nomem(context) }
+    let pointer = raw.bindMemory(to: AmountSumState.self, capacity: 1)
+    guard pointer.pointee.state == 0 else { return }
+    guard sqlite3_value_type(arguments?[0]) != SQLITE_NULL else { return }
+    guard let text = text(arguments?[0]), let value = SignedAmount(text: text) else {
+      pointer.pointee.state = 1
+      return
+    }
+    let current = SignedAmount(
+      isNegative: pointer.pointee.isNegative, magnitude: pointer.pointee.magnitude)
+    guard let sum = current.adding(value) else {
+      pointer.pointee.state = 2
+      return
+    }
+    pointer.pointee.isNegative = sum.isNegative
+    pointer.pointee.magnitude = sum.magnitude
   }
-  let current = SignedAmount(
-    isNegative: pointer.pointee.isNegative, magnitude: pointer.pointee.magnitude)
-  guard let sum = current.adding(value) else {
-    pointer.pointee.state = 2
-    return
-  }
-  pointer.pointee.isNegative = sum.isNegative
-  pointer.pointee.magnitude = sum.magnitude
-}
 
 private let amountSumFinal: @convention(c) (OpaquePointer?) -> Void = { context in
   guard let raw = sqlite3_aggregate_context(context, 0) else {
@@ -65,10 +66,11 @@ private let amountSumFinal: @convention(c) (OpaquePointer?) -> Void = { context 
   }
 }
 
-private let amountValid: @convention(c) (OpaquePointer?, Int32, UnsafeMutablePointer<OpaquePointer?>?) -> Void = {
-  context, _, arguments in
-  let valid =
-    sqlite3_value_type(arguments?[0]) == SQLITE_TEXT
-    && text(arguments?[0]).flatMap { SignedAmount(text: $0) } != nil
-  sqlite3_result_int(context, valid ? 1 : 0)
-}
+private let amountValid:
+  @convention(c) (OpaquePointer?, Int32, UnsafeMutablePointer<OpaquePointer?>?) -> Void = {
+    context, _, arguments in
+    let valid =
+      sqlite3_value_type(arguments?[0]) == SQLITE_TEXT
+      && text(arguments?[0]).flatMap { SignedAmount(text: $0) } != nil
+    sqlite3_result_int(context, valid ? 1 : 0)
+  }

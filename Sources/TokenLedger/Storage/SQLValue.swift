@@ -7,7 +7,8 @@ public enum SQLValue: Sendable, Hashable {
   case blob([UInt8])
 }
 
-extension SQLValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByNilLiteral {
+extension SQLValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByNilLiteral
+{
   public init(stringLiteral value: String) { self = .text(value) }
   public init(integerLiteral value: Int64) { self = .integer(value) }
   public init(nilLiteral: ()) { self = .null }

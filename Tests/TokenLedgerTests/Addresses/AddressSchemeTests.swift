@@ -64,24 +64,39 @@ import Testing
     let address = "fetch1afhee08xst473m6sg9zpdanz3dnwfp3xw7uu89"
     #expect(try scheme.normalize(address) == address)
     #expect(try scheme.normalize(address.uppercased()) == address)
-    #expect(throws: LedgerError.self) { try AddressScheme(parsing: "bech32:cosmos").normalize(address) }
-    #expect(throws: LedgerError.self) { try scheme.normalize("fetch1afhee08xst473m6sg9zpdanz3dnwfp3xw7uu88") }
+    #expect(throws: LedgerError.self) {
+      try AddressScheme(parsing: "bech32:cosmos").normalize(address)
+    }
+    #expect(throws: LedgerError.self) {
+      try scheme.normalize("fetch1afhee08xst473m6sg9zpdanz3dnwfp3xw7uu88")
+    }
   }
 
   @Test func ss58KnownKeys() throws {
     let generic = AddressScheme.ss58(prefix: 42)
     for address in [
-      "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY", "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty",
+      "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY",
+      "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty",
       "5FLSigC9HGRKVhB9FiEo4Y3koPsNmBmLJbpXg2mp1hXcS59Y",
     ] {
       #expect(try generic.normalize(address) == address)
     }
     // Alice on Polkadot (prefix 0) and Kusama (prefix 2).
-    #expect(try AddressScheme(parsing: "ss58:0").normalize("15oF4uVJwmo4TdGW7VfQxNLavjCXviqxT9S1MgbjMNHr6Sp5") != "")
-    #expect(try AddressScheme(parsing: "ss58:2").normalize("HNZata7iMYWmk5RvZRTiAsSDhV8366zq2YGb3tLH5Upf74F") != "")
-    #expect(throws: LedgerError.self) { try generic.normalize("15oF4uVJwmo4TdGW7VfQxNLavjCXviqxT9S1MgbjMNHr6Sp5") }
-    #expect(throws: LedgerError.self) { try generic.normalize("5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQZ") }
-    #expect(throws: LedgerError.self) { try generic.normalize("5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQ0") }
+    #expect(
+      try AddressScheme(parsing: "ss58:0").normalize(
+        "15oF4uVJwmo4TdGW7VfQxNLavjCXviqxT9S1MgbjMNHr6Sp5") != "")
+    #expect(
+      try AddressScheme(parsing: "ss58:2").normalize(
+        "HNZata7iMYWmk5RvZRTiAsSDhV8366zq2YGb3tLH5Upf74F") != "")
+    #expect(throws: LedgerError.self) {
+      try generic.normalize("15oF4uVJwmo4TdGW7VfQxNLavjCXviqxT9S1MgbjMNHr6Sp5")
+    }
+    #expect(throws: LedgerError.self) {
+      try generic.normalize("5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQZ")
+    }
+    #expect(throws: LedgerError.self) {
+      try generic.normalize("5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQ0")
+    }
   }
 
   @Test func schemeTextRoundTrips() throws {
@@ -94,7 +109,9 @@ import Testing
   }
 
   @Test func committedRealSamplesAreValid() throws {
-    let text = String(decoding: try Repository.read(Repository.root + "/fixtures/real/address-samples.txt"), as: UTF8.self)
+    let text = String(
+      decoding: try Repository.read(Repository.root + "/fixtures/real/address-samples.txt"),
+      as: UTF8.self)
     var count = 0
     for line in text.split(separator: "\n") {
       let parts = line.split(separator: " ")
@@ -115,7 +132,9 @@ import Testing
     let fetch = try AddressScheme(parsing: "bech32:fetch")
     var rows = 0
     while let line = reader.next() {
-      let columns = line.split(separator: UInt8(ascii: ",")).map { String(decoding: $0, as: UTF8.self) }
+      let columns = line.split(separator: UInt8(ascii: ",")).map {
+        String(decoding: $0, as: UTF8.self)
+      }
       let evm = try AddressScheme.evm.normalize(columns[0])
       #expect(evm == columns[0], "row \(rows + 1) is stored in EIP-55 form")
       _ = try fetch.normalize(columns[2])

@@ -18,7 +18,8 @@ import Testing
   }
 
   @Test func signedSumsMatchTheirParts() async {
-    await propertyCheck(count: 300, input: Gen.uint64(), Gen.uint64(), Gen.bool, Gen.bool) { a, b, negA, negB in
+    await propertyCheck(count: 300, input: Gen.uint64(), Gen.uint64(), Gen.bool, Gen.bool) {
+      a, b, negA, negB in
       let left = SignedAmount(isNegative: negA, magnitude: UInt128(a))
       let right = SignedAmount(isNegative: negB, magnitude: UInt128(b))
       let sum = left.adding(right)!

@@ -33,7 +33,8 @@ import Testing
     ("0.0000000000000000001", .precisionExceeded),
     ("-1", .invalidAmount), ("+1", .invalidAmount), ("1e3", .invalidAmount),
     (" 1", .invalidAmount), ("1 ", .invalidAmount), (".5", .invalidAmount), ("1.", .invalidAmount),
-    ("01", .invalidAmount), ("", .invalidAmount), ("1,000", .invalidAmount), ("0x10", .invalidAmount),
+    ("01", .invalidAmount), ("", .invalidAmount), ("1,000", .invalidAmount),
+    ("0x10", .invalidAmount),
     ("1.2.3", .invalidAmount), ("١", .invalidAmount), ("NaN", .invalidAmount),
   ])
   func rejectsMalformedText(text: String, code: ErrorCode) {
@@ -54,7 +55,8 @@ import Testing
   @Test func signedAmountsKeepOneZeroAndTheFullRange() {
     #expect(SignedAmount(text: "-0") == nil)
     #expect(SignedAmount(text: "007") == nil)
-    #expect(SignedAmount(text: "-340282366920938463463374607431768211455")?.magnitude == UInt128.max)
+    #expect(
+      SignedAmount(text: "-340282366920938463463374607431768211455")?.magnitude == UInt128.max)
     let minusFive = SignedAmount(isNegative: true, magnitude: 5)
     #expect(minusFive.adding(SignedAmount(Amount(baseUnits: 5))) == .zero)
     #expect(minusFive.adding(SignedAmount(Amount(baseUnits: 7)))?.description == "2")

@@ -1,10 +1,10 @@
 import Testing
 
+@testable import TokenLedger
+
 #if canImport(Glibc)
   import Glibc
 #endif
-
-@testable import TokenLedger
 
 /// Proves every shipped fixture passes (each into a fresh ledger), that a wrong expectation is
 /// reported (the check can fail), and that an unexpected failure keeps nothing of the fixture.
@@ -16,7 +16,9 @@ import Testing
       guard let directory = opendir(listing) else { continue }
       defer { closedir(directory) }
       while let entry = readdir(directory) {
-        let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        let name = withUnsafeBytes(of: entry.pointee.d_name) {
+          String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+        }
         if name.hasSuffix(".json") { files.append(folder + "/" + name) }
       }
     }
@@ -44,11 +46,12 @@ import Testing
       """
     let ledger = try makeLedger()
     let report = try Fixture(json: Array(text.utf8)).load(into: ledger)
-    #expect(report.failures == [
-      "a T available: expected 5.01, actual 5",
-      "totalSupply T: expected 4, actual 5",
-      "allowance a→b T: expected 1, actual 0",
-    ])
+    #expect(
+      report.failures == [
+        "a T available: expected 5.01, actual 5",
+        "totalSupply T: expected 4, actual 5",
+        "allowance a→b T: expected 1, actual 0",
+      ])
     #expect(try ledger.totalSupply(asset: "T") == Amount(baseUnits: 500), "operations are kept")
   }
 
@@ -59,7 +62,9 @@ import Testing
                      {"op":"transfer","asset":"T","from":"a","to":"b","amount":"6"}]}
       """
     let ledger = try makeLedger()
-    let error = #expect(throws: LedgerError.self) { try Fixture(json: Array(text.utf8)).load(into: ledger) }
+    let error = #expect(throws: LedgerError.self) {
+      try Fixture(json: Array(text.utf8)).load(into: ledger)
+    }
     #expect(error?.code == .insufficientBalance)
     #expect(error?.message.contains("operation 2 (transfer)") == true)
     #expect(try ledger.summary().entries == 0)
@@ -71,18 +76,24 @@ import Testing
       {"format":"tokenledger-fixture/1","assets":[{"symbol":"T","decimals":2,"addressScheme":"any"}],
        "operations":[{"op":"mint","asset":"T","to":"a","amount":"5","expectError":"insufficientBalance"}]}
       """
-    #expect(throws: LedgerError.self) { try Fixture(json: Array(text.utf8)).load(into: try makeLedger()) }
+    #expect(throws: LedgerError.self) {
+      try Fixture(json: Array(text.utf8)).load(into: try makeLedger())
+    }
     let wrongCode = """
       {"format":"tokenledger-fixture/1","assets":[{"symbol":"T","decimals":2,"addressScheme":"any"}],
        "operations":[{"op":"burn","asset":"T","from":"a","amount":"5","expectError":"invalidAmount"}]}
       """
-    let error = #expect(throws: LedgerError.self) { try Fixture(json: Array(wrongCode.utf8)).load(into: try makeLedger()) }
+    let error = #expect(throws: LedgerError.self) {
+      try Fixture(json: Array(wrongCode.utf8)).load(into: try makeLedger())
+    }
     #expect(error?.code == .insufficientBalance)
   }
 
   @Test func malformedFixturesAreRejected() {
-    for text in ["[]", #"{"format":"other"}"#, #"{"format":"tokenledger-fixture/1","extra":1}"#,
-      #"{"format":"tokenledger-fixture/1","operations":{}}"#, "{"] {
+    for text in [
+      "[]", #"{"format":"other"}"#, #"{"format":"tokenledger-fixture/1","extra":1}"#,
+      #"{"format":"tokenledger-fixture/1","operations":{}}"#, "{",
+    ] {
       #expect(throws: LedgerError.self, "\(text)") { try Fixture(json: Array(text.utf8)) }
     }
   }

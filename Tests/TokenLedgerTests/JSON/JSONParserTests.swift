@@ -6,7 +6,8 @@ import Testing
 /// (duplicate keys, deep nesting, invalid UTF-8, trailing data) without crashing.
 @Suite struct JSONParserTests {
   @Test func keepsNumbersAsWritten() throws {
-    let value = try JSONParser.parse(#"{"a": 18446744073709551617, "b": -1.5e3, "c": [true, null, "x"]}"#)
+    let value = try JSONParser.parse(
+      #"{"a": 18446744073709551617, "b": -1.5e3, "c": [true, null, "x"]}"#)
     #expect(value["a"] == .number("18446744073709551617"))
     #expect(value["b"] == .number("-1.5e3"))
     #expect(value["c"] == .array([.bool(true), .null, .string("x")]))
@@ -42,8 +43,11 @@ import Testing
     #expect(UTCTime.parse("1970-01-01T00:00:00Z") == 0)
     #expect(UTCTime.parse("2024-02-29T12:34:56Z") == 1_709_210_096)
     #expect(UTCTime.format(1_709_210_096) == "2024-02-29T12:34:56Z")
-    for bad in ["2023-02-29T00:00:00Z", "2024-13-01T00:00:00Z", "2024-01-01T24:00:00Z", "2024-01-01 00:00:00Z",
-      "2024-01-01T00:00:00+00:00", "2024-01-01T00:00:00.5Z"] {
+    for bad in [
+      "2023-02-29T00:00:00Z", "2024-13-01T00:00:00Z", "2024-01-01T24:00:00Z",
+      "2024-01-01 00:00:00Z",
+      "2024-01-01T00:00:00+00:00", "2024-01-01T00:00:00.5Z",
+    ] {
       #expect(UTCTime.parse(bad) == nil, "\(bad)")
     }
   }

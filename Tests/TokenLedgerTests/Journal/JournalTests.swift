@@ -18,21 +18,33 @@ import Testing
     #expect(again == [.unchanged(sequence: 2)])
     #expect(try ledger.summary() == before)
     // Key order and amount spelling do not matter: the payload is normalized first.
-    let reordered = #"{"time":"2024-01-01T00:00:00Z","height":10,"id":"m1","amount":"100.000000","to":"alice","asset":"TOK","op":"mint"}"#
+    let reordered =
+      #"{"time":"2024-01-01T00:00:00Z","height":10,"id":"m1","amount":"100.000000","to":"alice","asset":"TOK","op":"mint"}"#
     #expect(try ledger.apply(jsonLines: [reordered]) == [.unchanged(sequence: 2)])
-    let changed = #"{"op":"mint","asset":"TOK","to":"alice","amount":"101","id":"m1","height":10,"time":"2024-01-01T00:00:00Z"}"#
+    let changed =
+      #"{"op":"mint","asset":"TOK","to":"alice","amount":"101","id":"m1","height":10,"time":"2024-01-01T00:00:00Z"}"#
     #expect(errorCode(ledger, [changed]) == .duplicateId)
     // The id check comes first: an invalid operation reusing an id is duplicateId too.
-    #expect(errorCode(ledger, [#"{"op":"mint","asset":"NOPE","to":"alice","amount":"1","id":"m1"}"#]) == .duplicateId)
+    #expect(
+      errorCode(ledger, [#"{"op":"mint","asset":"NOPE","to":"alice","amount":"1","id":"m1"}"#])
+        == .duplicateId)
     #expect(try ledger.summary() == before)
   }
 
   @Test func theClockNeverGoesBackwards() throws {
     let ledger = try makeLedger()
     try ledger.apply(jsonLines: setup)
-    #expect(errorCode(ledger, [#"{"op":"mint","asset":"TOK","to":"bob","amount":"1","height":9}"#]) == .clockBackwards)
-    #expect(errorCode(ledger, [#"{"op":"mint","asset":"TOK","to":"bob","amount":"1","time":"2023-12-31T23:59:59Z"}"#]) == .clockBackwards)
-    try ledger.apply(jsonLines: [#"{"op":"mint","asset":"TOK","to":"bob","amount":"1","height":10}"#])
+    #expect(
+      errorCode(ledger, [#"{"op":"mint","asset":"TOK","to":"bob","amount":"1","height":9}"#])
+        == .clockBackwards)
+    #expect(
+      errorCode(
+        ledger,
+        [#"{"op":"mint","asset":"TOK","to":"bob","amount":"1","time":"2023-12-31T23:59:59Z"}"#])
+        == .clockBackwards)
+    try ledger.apply(jsonLines: [
+      #"{"op":"mint","asset":"TOK","to":"bob","amount":"1","height":10}"#
+    ])
     try ledger.apply(jsonLines: [#"{"op":"mint","asset":"TOK","to":"bob","amount":"1"}"#])
     #expect(try ledger.balances(account: "bob").first?.available.description == "2000000")
   }
@@ -42,18 +54,38 @@ import Testing
     try ledger.apply(jsonLines: setup)
     let before = try ledger.summary()
     let cases: [(String, ErrorCode)] = [
-      (#"{"op":"transfer","asset":"TOK","from":"alice","to":"bob","amount":"100.000001"}"#, .insufficientBalance),
-      (#"{"op":"transfer","asset":"TOK","from":"alice","to":"bob","amount":"1.0000001"}"#, .precisionExceeded),
+      (
+        #"{"op":"transfer","asset":"TOK","from":"alice","to":"bob","amount":"100.000001"}"#,
+        .insufficientBalance
+      ),
+      (
+        #"{"op":"transfer","asset":"TOK","from":"alice","to":"bob","amount":"1.0000001"}"#,
+        .precisionExceeded
+      ),
       (#"{"op":"transfer","asset":"TOK","from":"alice","to":"bob","amount":"-1"}"#, .invalidAmount),
-      (#"{"op":"transfer","asset":"TOK","from":"alice","to":"bob","amount":"1e2"}"#, .invalidAmount),
+      (
+        #"{"op":"transfer","asset":"TOK","from":"alice","to":"bob","amount":"1e2"}"#, .invalidAmount
+      ),
       (#"{"op":"transfer","asset":"TOK","from":"alice","to":"bob","amount":5}"#, .invalidAmount),
-      (#"{"op":"transfer","asset":"TOK","from":"alice","to":"@supply","amount":"1"}"#, .invalidAddress),
+      (
+        #"{"op":"transfer","asset":"TOK","from":"alice","to":"@supply","amount":"1"}"#,
+        .invalidAddress
+      ),
       (#"{"op":"transfer","asset":"XYZ","from":"alice","to":"bob","amount":"1"}"#, .unknownAsset),
-      (#"{"op":"transfer","asset":"TOK","from":"alice","to":"bob","amount":"1","memo":"x"}"#, .invalidOperation),
+      (
+        #"{"op":"transfer","asset":"TOK","from":"alice","to":"bob","amount":"1","memo":"x"}"#,
+        .invalidOperation
+      ),
       (#"{"op":"transfer","asset":"TOK","from":"alice","amount":"1"}"#, .invalidOperation),
       (#"{"op":"teleport","asset":"TOK"}"#, .invalidOperation),
-      (#"{"op":"mint","asset":"TOK","to":"bob","amount":"340282366920938463463374607431768.211455"}"#, .amountOverflow),
-      (#"{"op":"defineAsset","symbol":"TOK","decimals":9,"addressScheme":"any"}"#, .invalidOperation),
+      (
+        #"{"op":"mint","asset":"TOK","to":"bob","amount":"340282366920938463463374607431768.211455"}"#,
+        .amountOverflow
+      ),
+      (
+        #"{"op":"defineAsset","symbol":"TOK","decimals":9,"addressScheme":"any"}"#,
+        .invalidOperation
+      ),
     ]
     for (line, code) in cases {
       #expect(errorCode(ledger, [line]) == code, "\(line)")
@@ -64,10 +96,18 @@ import Testing
   @Test func aPausedAssetRejectsMovementsButNotApprovals() throws {
     let ledger = try makeLedger()
     try ledger.apply(jsonLines: setup + [#"{"op":"setPaused","asset":"TOK","paused":true}"#])
-    #expect(errorCode(ledger, [#"{"op":"transfer","asset":"TOK","from":"alice","to":"bob","amount":"1"}"#]) == .assetPaused)
-    #expect(errorCode(ledger, [#"{"op":"mint","asset":"TOK","to":"bob","amount":"1"}"#]) == .assetPaused)
-    try ledger.apply(jsonLines: [#"{"op":"approve","asset":"TOK","owner":"alice","spender":"bob","amount":"1"}"#])
-    #expect(try ledger.allowance(asset: "TOK", owner: "alice", spender: "bob") == .limited(Amount(baseUnits: 1_000_000)))
+    #expect(
+      errorCode(
+        ledger, [#"{"op":"transfer","asset":"TOK","from":"alice","to":"bob","amount":"1"}"#])
+        == .assetPaused)
+    #expect(
+      errorCode(ledger, [#"{"op":"mint","asset":"TOK","to":"bob","amount":"1"}"#]) == .assetPaused)
+    try ledger.apply(jsonLines: [
+      #"{"op":"approve","asset":"TOK","owner":"alice","spender":"bob","amount":"1"}"#
+    ])
+    #expect(
+      try ledger.allowance(asset: "TOK", owner: "alice", spender: "bob")
+        == .limited(Amount(baseUnits: 1_000_000)))
   }
 
   @Test func atomicBatchesApplyNothingOnFailureAndNameTheOperation() throws {
@@ -103,10 +143,11 @@ import Testing
 
   @Test func balancesAtAPointInTimeComeFromTheJournal() throws {
     let ledger = try makeLedger()
-    try ledger.apply(jsonLines: setup + [
-      #"{"op":"transfer","asset":"TOK","from":"alice","to":"bob","amount":"10","height":20,"time":"2024-01-02T00:00:00Z"}"#,
-      #"{"op":"transfer","asset":"TOK","from":"alice","to":"bob","amount":"5","height":30,"time":"2024-01-03T00:00:00Z"}"#,
-    ])
+    try ledger.apply(
+      jsonLines: setup + [
+        #"{"op":"transfer","asset":"TOK","from":"alice","to":"bob","amount":"10","height":20,"time":"2024-01-02T00:00:00Z"}"#,
+        #"{"op":"transfer","asset":"TOK","from":"alice","to":"bob","amount":"5","height":30,"time":"2024-01-03T00:00:00Z"}"#,
+      ])
     func bob(_ point: PointInTime) throws -> String {
       try ledger.balances(account: "bob", at: point).first?.formatted(.available) ?? "0"
     }
@@ -121,11 +162,12 @@ import Testing
 
   @Test func exportThenApplyRebuildsTheSameHeadAndDigest() throws {
     let ledger = try makeLedger()
-    try ledger.apply(jsonLines: setup + [
-      #"{"op":"approve","asset":"TOK","owner":"alice","spender":"bob","amount":"unlimited"}"#,
-      #"{"op":"transferFrom","asset":"TOK","spender":"bob","from":"alice","to":"carol","amount":"3.25","id":"x"}"#,
-      #"{"op":"burn","asset":"TOK","from":"carol","amount":"0.25"}"#,
-    ])
+    try ledger.apply(
+      jsonLines: setup + [
+        #"{"op":"approve","asset":"TOK","owner":"alice","spender":"bob","amount":"unlimited"}"#,
+        #"{"op":"transferFrom","asset":"TOK","spender":"bob","from":"alice","to":"carol","amount":"3.25","id":"x"}"#,
+        #"{"op":"burn","asset":"TOK","from":"carol","amount":"0.25"}"#,
+      ])
     var lines: [String] = []
     try ledger.exportLines { lines.append($0) }
     let copy = try makeLedger()
@@ -140,15 +182,18 @@ import Testing
     let ledger = try makeLedger()
     try ledger.apply(jsonLines: setup)
     let first = try ledger.summary().headHash
-    try ledger.apply(jsonLines: [#"{"op":"transfer","asset":"TOK","from":"alice","to":"bob","amount":"1"}"#])
+    try ledger.apply(jsonLines: [
+      #"{"op":"transfer","asset":"TOK","from":"alice","to":"bob","amount":"1"}"#
+    ])
     let second = try ledger.summary().headHash
     #expect(first != second && first.count == 64 && second.count == 64)
     let hashes = try ledger.read { journal in
       var rows: [String] = []
-      try journal.database.forEachRow("SELECT hash FROM entries ORDER BY seq") { rows.append($0.text(0)!) }
+      try journal.database.forEachRow("SELECT hash FROM entries ORDER BY seq") {
+        rows.append($0.text(0)!)
+      }
       return rows
     }
     #expect(hashes.last == second && Set(hashes).count == hashes.count)
   }
 }
-

@@ -31,25 +31,48 @@ enum RandomOperations {
     switch values[0] % 16 {
     case 0, 1: return #"{"op":"mint",\#(id)"asset":"\#(asset)","to":"\#(a)","amount":"\#(amount)"}"#
     case 2: return #"{"op":"burn",\#(id)"asset":"\#(asset)","from":"\#(a)","amount":"\#(amount)"}"#
-    case 3: return #"{"op":"transfer",\#(id)"asset":"\#(asset)","from":"\#(a)","to":"\#(b)","amount":"\#(amount)"}"#
-    case 4: return #"{"op":"approve",\#(id)"asset":"\#(asset)","owner":"\#(a)","spender":"\#(b)","amount":"\#(values[3] % 3 == 0 ? "unlimited" : amount)"}"#
-    case 5: return #"{"op":"transferFrom",\#(id)"asset":"\#(asset)","spender":"\#(b)","from":"\#(a)","to":"\#(b)","amount":"\#(amount)"}"#
-    case 6, 7: return #"{"op":"delegate",\#(id)"asset":"\#(asset)","delegator":"\#(a)","validator":"\#(v)","amount":"\#(amount)"}"#
-    case 8: return #"{"op":"undelegate",\#(id)"asset":"\#(asset)","delegator":"\#(a)","validator":"\#(v)","amount":"\#(amount)"}"#
-    case 9: return #"{"op":"redelegate",\#(id)"asset":"\#(asset)","delegator":"\#(a)","from":"\#(v)","to":"\#(w)","amount":"\#(amount)"}"#
-    case 10: return #"{"op":"reward",\#(id)"asset":"\#(asset)","validator":"\#(v)","amount":"\#(amount)"}"#
-    case 11: return #"{"op":"claim",\#(id)"asset":"\#(asset)","delegator":"\#(a)","validator":"\#(v)"}"#
-    case 12: return #"{"op":"slash",\#(id)"asset":"\#(asset)","validator":"\#(v)","fraction":"0.\#(values[3] % 100)"}"#
-    case 13: return #"{"op":"hold",\#(id)"asset":"\#(asset)","from":"\#(a)","to":"\#(b)","amount":"\#(amount)","hold":"h\#(values[2] % 5)","expires":"2024-01-01T00:0\#(values[3] % 10):00Z"}"#
-    case 14: return values[3] % 2 == 0
-      ? #"{"op":"settle",\#(id)"hold":"h\#(values[2] % 5)","amount":"\#(values[3] % 50)"}"#
-      : #"{"op":"void",\#(id)"hold":"h\#(values[2] % 5)"}"#
-    default: return #"{"op":"tick",\#(id)"asset":"\#(asset)","time":"2024-01-01T00:0\#(values[3] % 10):\#(10 + values[2] % 50)Z"}"#
+    case 3:
+      return
+        #"{"op":"transfer",\#(id)"asset":"\#(asset)","from":"\#(a)","to":"\#(b)","amount":"\#(amount)"}"#
+    case 4:
+      return
+        #"{"op":"approve",\#(id)"asset":"\#(asset)","owner":"\#(a)","spender":"\#(b)","amount":"\#(values[3] % 3 == 0 ? "unlimited" : amount)"}"#
+    case 5:
+      return
+        #"{"op":"transferFrom",\#(id)"asset":"\#(asset)","spender":"\#(b)","from":"\#(a)","to":"\#(b)","amount":"\#(amount)"}"#
+    case 6, 7:
+      return
+        #"{"op":"delegate",\#(id)"asset":"\#(asset)","delegator":"\#(a)","validator":"\#(v)","amount":"\#(amount)"}"#
+    case 8:
+      return
+        #"{"op":"undelegate",\#(id)"asset":"\#(asset)","delegator":"\#(a)","validator":"\#(v)","amount":"\#(amount)"}"#
+    case 9:
+      return
+        #"{"op":"redelegate",\#(id)"asset":"\#(asset)","delegator":"\#(a)","from":"\#(v)","to":"\#(w)","amount":"\#(amount)"}"#
+    case 10:
+      return #"{"op":"reward",\#(id)"asset":"\#(asset)","validator":"\#(v)","amount":"\#(amount)"}"#
+    case 11:
+      return #"{"op":"claim",\#(id)"asset":"\#(asset)","delegator":"\#(a)","validator":"\#(v)"}"#
+    case 12:
+      return
+        #"{"op":"slash",\#(id)"asset":"\#(asset)","validator":"\#(v)","fraction":"0.\#(values[3] % 100)"}"#
+    case 13:
+      return
+        #"{"op":"hold",\#(id)"asset":"\#(asset)","from":"\#(a)","to":"\#(b)","amount":"\#(amount)","hold":"h\#(values[2] % 5)","expires":"2024-01-01T00:0\#(values[3] % 10):00Z"}"#
+    case 14:
+      return values[3] % 2 == 0
+        ? #"{"op":"settle",\#(id)"hold":"h\#(values[2] % 5)","amount":"\#(values[3] % 50)"}"#
+        : #"{"op":"void",\#(id)"hold":"h\#(values[2] % 5)"}"#
+    default:
+      return
+        #"{"op":"tick",\#(id)"asset":"\#(asset)","time":"2024-01-01T00:0\#(values[3] % 10):\#(10 + values[2] % 50)Z"}"#
     }
   }
 
   static func lines(_ numbers: [Int]) -> [String] {
-    stride(from: 0, to: numbers.count - 3, by: 4).map { line(numbers[$0..<($0 + 4)], index: $0 / 4) }
+    stride(from: 0, to: numbers.count - 3, by: 4).map {
+      line(numbers[$0..<($0 + 4)], index: $0 / 4)
+    }
   }
 }
 
@@ -57,12 +80,14 @@ enum RandomOperations {
 func invariantViolations(_ ledger: Ledger) throws -> [String] {
   try ledger.read { journal in
     var problems: [String] = []
-    try journal.database.forEachRow("SELECT asset, amount_sum(amount) FROM balances GROUP BY asset") { row in
+    try journal.database.forEachRow("SELECT asset, amount_sum(amount) FROM balances GROUP BY asset")
+    { row in
       if row.text(1) != "0" { problems.append("\(row.text(0)!) sums to \(row.text(1)!)") }
     }
     try journal.database.forEachRow(
       "SELECT a.holder, a.bucket, b.asset, b.amount FROM balances b JOIN accounts a ON a.id = b.account_id WHERE b.amount GLOB '-*' AND a.holder NOT GLOB '@*'"
-    ) { row in problems.append("\(row.text(0)!)/\(row.text(1)!) is \(row.text(3)!) \(row.text(2)!)") }
+    ) { row in problems.append("\(row.text(0)!)/\(row.text(1)!) is \(row.text(3)!) \(row.text(2)!)")
+    }
     return problems
   }
 }
@@ -71,7 +96,8 @@ func invariantViolations(_ ledger: Ledger) throws -> [String] {
   // Shrinking re-runs whole ledgers hundreds of times; the seed printed on failure replays
   // the case instead.
   @Test(.shrinking(false)) func randomSequencesKeepEveryInvariant() async {
-    await propertyCheck(count: 100, input: Gen.int(in: 0...1_000_000).array(of: 4...1600)) { numbers in
+    await propertyCheck(count: 100, input: Gen.int(in: 0...1_000_000).array(of: 4...1600)) {
+      numbers in
       do {
         let ledger = try makeLedger()
         try ledger.apply(jsonLines: RandomOperations.setup)
@@ -85,7 +111,9 @@ func invariantViolations(_ ledger: Ledger) throws -> [String] {
           if case .applied = result { line } else { nil }
         }
         // The generator must exercise the verbs, not only their rejections.
-        #expect(lines.count < 40 || applied.count * 5 >= lines.count, "only \(applied.count) of \(lines.count) applied")
+        #expect(
+          lines.count < 40 || applied.count * 5 >= lines.count,
+          "only \(applied.count) of \(lines.count) applied")
         let again = try ledger.apply(jsonLines: applied, mode: .atomic)
         #expect(again.allSatisfy { if case .unchanged = $0 { true } else { false } })
         #expect(try ledger.summary() == state)
@@ -110,13 +138,17 @@ func invariantViolations(_ ledger: Ledger) throws -> [String] {
     await propertyCheck(
       count: 300, input: Gen.int(in: 0...Int.max).array(of: 1...20), Gen.int(in: 0...Int.max)
     ) { weights, amount in
-      let items = weights.enumerated().map { (key: "d\($0.offset)", weight: Amount(baseUnits: UInt128($0.element) + 1)) }
+      let items = weights.enumerated().map {
+        (key: "d\($0.offset)", weight: Amount(baseUnits: UInt128($0.element) + 1))
+      }
       let shares = RewardSplit.shares(of: Amount(baseUnits: UInt128(amount)), weights: items)
       #expect(shares.reduce(UInt128(0)) { $0 + $1.baseUnits } == UInt128(amount))
       // Each share is its exact pro-rata value rounded down or up by at most one unit.
       let total = items.reduce(UInt128(0)) { $0 + $1.weight.baseUnits }
       for (item, share) in zip(items, shares) {
-        let exact = total.dividingFullWidth(UInt128(amount).multipliedFullWidth(by: item.weight.baseUnits)).quotient
+        let exact = total.dividingFullWidth(
+          UInt128(amount).multipliedFullWidth(by: item.weight.baseUnits)
+        ).quotient
         #expect(share.baseUnits == exact || share.baseUnits == exact + 1)
       }
     }

@@ -48,30 +48,42 @@ import Testing
 
   @Test func errorsCarrySQLitesCodeAndStatement() throws {
     let database = try scratch()
-    let error = #expect(throws: DatabaseError.self) { try database.execute("SELECT * FROM missing") }
+    let error = #expect(throws: DatabaseError.self) {
+      try database.execute("SELECT * FROM missing")
+    }
     #expect(error?.primaryCode == 1)
     #expect(error?.message.contains("missing") == true)
-    #expect(throws: DatabaseError.self) { try Database(path: "/nonexistent-dir/x.sqlite", mode: .existing) }
+    #expect(throws: DatabaseError.self) {
+      try Database(path: "/nonexistent-dir/x.sqlite", mode: .existing)
+    }
   }
 
   @Test func amountSumIsExactBeyondSixtyFourBits() throws {
     let database = try scratch()
-    for amount in ["340282366920938463463374607431768211455", "-340282366920938463463374607431768211455", "5", "-7"] {
+    for amount in [
+      "340282366920938463463374607431768211455", "-340282366920938463463374607431768211455", "5",
+      "-7",
+    ] {
       try database.execute("INSERT INTO t VALUES ('a', ?)", [.text(amount)])
     }
     #expect(try database.firstRow("SELECT amount_sum(amount) FROM t") { $0.text(0) } == "-2")
     #expect(try database.firstRow("SELECT amount_sum(amount) FROM t WHERE 0") { $0.text(0) } == "0")
     try database.execute("INSERT INTO t VALUES ('a', '1.5')")
-    #expect(throws: DatabaseError.self) { try database.firstRow("SELECT amount_sum(amount) FROM t") { $0.text(0) } }
-    #expect(try database.firstRow("SELECT amount_valid('12'), amount_valid('012'), amount_valid('-3')") {
-      [$0.integer(0), $0.integer(1), $0.integer(2)]
-    } == [1, 0, 1])
+    #expect(throws: DatabaseError.self) {
+      try database.firstRow("SELECT amount_sum(amount) FROM t") { $0.text(0) }
+    }
+    #expect(
+      try database.firstRow("SELECT amount_valid('12'), amount_valid('012'), amount_valid('-3')") {
+        [$0.integer(0), $0.integer(1), $0.integer(2)]
+      } == [1, 0, 1])
   }
 
   @Test func amountSumReportsOverflow() throws {
     let database = try scratch()
     try database.execute("INSERT INTO t VALUES ('a', '340282366920938463463374607431768211455')")
     try database.execute("INSERT INTO t VALUES ('a', '1')")
-    #expect(throws: DatabaseError.self) { try database.firstRow("SELECT amount_sum(amount) FROM t") { $0.text(0) } }
+    #expect(throws: DatabaseError.self) {
+      try database.firstRow("SELECT amount_sum(amount) FROM t") { $0.text(0) }
+    }
   }
 }

@@ -9,7 +9,8 @@ import Testing
     let embedded = Schema.embeddedMigrations
     #expect(embedded.count >= 2)
     for migration in embedded {
-      let file = String(decoding: try Repository.read(Repository.root + "/schema/" + migration.name), as: UTF8.self)
+      let file = String(
+        decoding: try Repository.read(Repository.root + "/schema/" + migration.name), as: UTF8.self)
       #expect(
         migration.sql == file,
         "schema/\(migration.name) differs from its embedded copy: run tools/embed-schema")
@@ -24,7 +25,8 @@ import Testing
     #expect(try Schema.version(of: database) == Schema.currentVersion)
     #expect(throws: DatabaseError.self) {
       try database.execute(
-        "INSERT INTO assets (symbol, decimals, definition) VALUES (?, ?, ?)", ["X", .text("many"), "{}"])
+        "INSERT INTO assets (symbol, decimals, definition) VALUES (?, ?, ?)",
+        ["X", .text("many"), "{}"])
     }
   }
 
@@ -41,7 +43,8 @@ import Testing
     try database.execute("INSERT INTO accounts (holder, bucket) VALUES ('a', 'available')")
     for bad in ["007", "-0", "1.5", "", "1e3", " 1", "--1"] {
       #expect(throws: DatabaseError.self, "\(bad)") {
-        try database.execute("INSERT INTO balances (account_id, asset, amount) VALUES (1, 'T', ?)", [.text(bad)])
+        try database.execute(
+          "INSERT INTO balances (account_id, asset, amount) VALUES (1, 'T', ?)", [.text(bad)])
       }
     }
     try database.execute("INSERT INTO balances (account_id, asset, amount) VALUES (1, 'T', '-12')")

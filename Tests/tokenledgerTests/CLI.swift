@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+
+/// Runs the built `tokenledger` binary and captures what a user would see.
+enum CLI {
+  struct Result {
+    let exitCode: Int32
+    let stdout: String
+    let stderr: String
+  }
+
+  /// The binary next to the test bundle (`swift test` builds it: the test target depends on it).
+  static let binary: String = {
+    let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+    var directory = executable.deletingLastPathComponent()
+    while !FileManager.default.fileExists(
+      atPath: directory.appendingPathComponent("tokenledger").path),
+      directory.path != "/"
+    {
+      directory = directory.deletingLastPathComponent()
+    }
+    return directory.appendingPathComponent("tokenledger").path
+  }()
+
+  static let repository: String = {
+    var url = URL(fileURLWithPath: #filePath)
+    while url.lastPathComponent != "Tests" { url = url.deletingLastPathComponent() }
+    return url.deletingLastPathComponent().path
+  }()
+
+  static func run(
+    _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
+    in directory: String? = nil
+  ) throws -> Result {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: binary)
+    process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+    let out = Pipe()
+    let err = Pipe()
+    let input = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = input
+    try process.run()
+    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+    try input.fileHandleForWriting.close()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Result(
+      exitCode: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+      stderr: String(decoding: errData, as: UTF8.self))
+  }
+
+  /// A fresh temporary folder for one test's ledger files.
+  static func temporaryDirectory() throws -> String {
+    let path = NSTemporaryDirectory() + "tokenledger-cli-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+  }
+
+  static func fixture(_ name: String) -> String { repository + "/fixtures/" + name }
+
+  static func json(_ text: String) throws -> [String: Any] {
+    let object = try JSONSerialization.jsonObject(with: Data(text.utf8))
+    return object as? [String: Any] ?? [:]
+  }
+}
