@@ -13,6 +13,9 @@ struct Balance: ParsableCommand {
   @Option(help: "Only this asset.")
   var asset: String?
 
+  @Option(help: "List the delegations of this validator (needs --asset).")
+  var validator: String?
+
   @Option(help: "The state after entry SEQ.")
   var at: Int64?
 
@@ -26,6 +29,9 @@ struct Balance: ParsableCommand {
     if [at != nil, height != nil, time != nil].filter({ $0 }).count > 1 {
       throw ValidationError("give at most one of --at, --height, --time")
     }
+    if validator != nil && (asset == nil || at != nil || height != nil || time != nil) {
+      throw ValidationError("--validator needs --asset and shows the current state")
+    }
     if let time, UTCTime.parse(time) == nil {
       throw ValidationError("--time must be YYYY-MM-DDTHH:MM:SSZ")
     }
@@ -34,6 +40,10 @@ struct Balance: ParsableCommand {
   func run() throws {
     try runReporting(global.format, "balance") {
       let ledger = try global.openExisting(readOnly: true)
+      if let validator, let asset {
+        try printDelegations(ledger, asset: asset, validator: validator)
+        return 0
+      }
       let point: PointInTime =
         if let at { .sequence(at) } else if let height { .height(height) } else if let time {
           .time(UTCTime.parse(time)!)
@@ -63,5 +73,47 @@ struct Balance: ParsableCommand {
       }
       return 0
     }
+  }
+
+  private func printDelegations(_ ledger: Ledger, asset: String, validator: String) throws {
+    guard let definition = try ledger.asset(asset) else {
+      throw LedgerError(.unknownAsset, "balance: unknown asset '\(asset)'")
+    }
+    let canonical = try ledger.canonicalAccount(validator, asset: asset)
+    let delegations = try ledger.delegations(asset: asset, validator: canonical)
+    let header = ["delegator", "staked", "share", "rewards"]
+    let rows = delegations.map { delegation in
+      [
+        delegation.delegator, definition.format(delegation.staked),
+        Share.percent(delegation.staked, of: delegation.validatorStake),
+        definition.format(delegation.rewards),
+      ]
+    }
+    switch global.format {
+    case .json:
+      Output.json(
+        .object([
+          "validator": .string(canonical), "asset": .string(asset),
+          "stake": .string(definition.format(delegations.first?.validatorStake ?? .zero)),
+          "delegations": .array(
+            rows.map { row in
+              .object(
+                Dictionary(uniqueKeysWithValues: zip(header, row.map { JSONValue.string($0) })))
+            }),
+        ]))
+    case .csv: Output.csv(header, rows)
+    case .table: Output.table(header, rows)
+    }
+  }
+}
+
+/// A share as a percentage with six decimals, rounded down, in integer arithmetic.
+enum Share {
+  static func percent(_ part: Amount, of whole: Amount) -> String {
+    guard !whole.isZero else { return "0%" }
+    let scaled = whole.baseUnits.dividingFullWidth(
+      part.baseUnits.multipliedFullWidth(by: 100_000_000)
+    ).quotient
+    return Amount(baseUnits: scaled).formatted(decimals: 6) + "%"
   }
 }

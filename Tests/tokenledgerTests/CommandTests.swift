@@ -127,6 +127,7 @@ import Testing
     #expect(history.exitCode == 0)
     #expect(
       history.stdout.contains(
-        "7,reward,tao-basics-6,TAO,460,,staked(5FLSigC9HGRKVhB9FiEo4Y3koPsNmBmLJbpXg2mp1hXcS59Y),2.05"))
+        "7,reward,tao-basics-6,TAO,460,,staked(5FLSigC9HGRKVhB9FiEo4Y3koPsNmBmLJbpXg2mp1hXcS59Y),2.05"
+      ))
   }
 }

@@ -73,6 +73,26 @@ extension Journal {
     try database.execute(
       "INSERT INTO balances (account_id, asset, amount) VALUES (?, ?, ?) ON CONFLICT (account_id, asset) DO UPDATE SET amount = excluded.amount",
       [.integer(accountId), .text(asset), .text(next.description)])
+    if case .staked(let validator) = account.bucket {
+      try addToValidatorStake(asset: asset, validator: validator, delta)
+    }
+  }
+
+  /// Keeps `validators.stake` equal to the sum of the staked buckets on the validator.
+  private func addToValidatorStake(asset: String, validator: String, _ delta: SignedAmount) throws {
+    guard
+      let text = try database.firstRow(
+        "SELECT stake FROM validators WHERE asset = ? AND validator = ?",
+        [.text(asset), .text(validator)], { $0.text(0) }) ?? nil
+    else { preconditionFailure("stake moved on unregistered validator \(validator)") }
+    guard let current = SignedAmount(text: text), let next = current.adding(delta), !next.isNegative
+    else {
+      throw DatabaseError(
+        resultCode: 11, message: "stake of validator \(validator) in \(asset) is inconsistent")
+    }
+    try database.execute(
+      "UPDATE validators SET stake = ? WHERE asset = ? AND validator = ?",
+      [.text(next.description), .text(asset), .text(validator)])
   }
 
   private func write(_ effect: Effect) throws {

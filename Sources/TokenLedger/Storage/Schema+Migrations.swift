@@ -108,6 +108,11 @@ extension Schema {
           commission TEXT NOT NULL CHECK (commission GLOB '[01]*'),
           -- UTC Unix seconds of the last commission change, for the asset's change-interval rule.
           commission_changed_time INTEGER,
+          -- The validator's total stake in base units, kept by the journal beside the delegators'
+          -- staked buckets so that audit can check one against the other.
+          stake TEXT NOT NULL DEFAULT '0' CHECK (
+            stake = '0' OR (stake GLOB '[1-9]*' AND stake NOT GLOB '*[^0-9]*' AND length(stake) <= 39)
+          ),
           PRIMARY KEY (asset, validator)
         ) STRICT, WITHOUT ROWID;
 
