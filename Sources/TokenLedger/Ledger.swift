@@ -75,6 +75,18 @@ public final class Ledger: @unchecked Sendable {
     }
   }
 
+  /// Runs `body` with the connection and no transaction, for statements that cannot run
+  /// inside one (`VACUUM INTO`).
+  func withConnection<T>(_ body: (Database) throws -> T) throws -> T {
+    try lock.withLock { try body(journal.database) }
+  }
+
+  /// Writes a consistent copy of the ledger to a new file (SQLite's `VACUUM INTO`), safe while
+  /// other connections write.
+  public func backup(to path: String) throws {
+    try withConnection { try $0.execute("VACUUM INTO ?", [.text(path)]) }
+  }
+
   /// Runs `body` inside a read transaction: one consistent snapshot, even while other
   /// processes write.
   func read<T>(_ body: (Journal) throws -> T) throws -> T {

@@ -14,6 +14,14 @@ extension PostingCompiler {
       guard to != EVMAddress.zero else {
         throw LedgerError(.invalidReceiver, "hold: payee is the zero address")
       }
+      // A hold that is already expired would never be released by the clock, which only acts
+      // when it moves: refuse it instead.
+      if let expires, let now = clock.time, expires <= now {
+        throw LedgerError(
+          .invalidOperation,
+          "hold \(hold.truncatedForMessage): expires \(UTCTime.format(expires)) is not after the \(asset) clock at \(UTCTime.format(now))"
+        )
+      }
       try requireAvailable(from, asset, amount, verb: "hold \(hold)")
       let record = HoldRecord(
         hold: hold, asset: asset, payer: from, payee: to, amount: amount, expiresTime: expires,

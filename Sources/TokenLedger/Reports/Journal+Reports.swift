@@ -41,6 +41,43 @@ extension Journal {
     }
   }
 
+  /// Calls `body` with every non-zero balance by full account (validator, entry and hold kept
+  /// apart), materialized for `.now`, summed from the postings up to a point otherwise.
+  func forEachBucketBalance(
+    at point: PointInTime, _ body: (Account, String, SignedAmount) throws -> Void
+  ) throws {
+    let (filter, value) = Ledger.entryFilter(point)
+    let source =
+      point == .now
+      ? "SELECT account_id, asset, amount FROM balances"
+      : """
+      SELECT account, asset, amount_sum(amount) AS amount FROM (
+        SELECT p.from_account AS account, p.asset, '-' || p.amount AS amount FROM postings p
+          JOIN entries e ON e.seq = p.entry_seq WHERE \(filter)
+        UNION ALL
+        SELECT p.to_account, p.asset, p.amount FROM postings p
+          JOIN entries e ON e.seq = p.entry_seq WHERE \(filter)
+      ) GROUP BY account, asset
+      """
+    let values: [SQLValue] = point == .now ? [] : [value, value]
+    try database.forEachRow(
+      """
+      SELECT a.holder, a.bucket, a.validator, a.detail, m.asset, m.amount
+      FROM (\(source)) m JOIN accounts a ON a.id = m.\(point == .now ? "account_id" : "account")
+      """, values
+    ) { row in
+      guard let bucket = Bucket(kind: row.text(1)!, validator: row.text(2)!, detail: row.text(3)!)
+      else {
+        throw DatabaseError(
+          resultCode: 11, message: "account of \(row.text(0)!) has a malformed bucket")
+      }
+      let amount = try Self.amount(row.text(5) ?? "")
+      if amount != .zero {
+        try body(Account(holder: row.text(0)!, bucket: bucket), row.text(4)!, amount)
+      }
+    }
+  }
+
   func forEachBucket(holder: String, asset: String, _ body: (Bucket, SignedAmount) throws -> Void)
     throws
   {

@@ -137,6 +137,9 @@ extension PostingCompiler {
     try requireStake(asset, delegator, validator, amount, verb: "undelegate")
     var compilation = try withdrawRewards(asset, delegator, record)
     let staked = Account(holder: delegator, bucket: .staked(validator: validator))
+    // Undelegating nothing opens no unbonding entry (it would hold nothing and use up one of
+    // the pair's limited entries); only the pending rewards are withdrawn.
+    guard !amount.isZero else { return compilation }
     guard definition.unbondingSeconds > 0 else {
       compilation.move(asset, amount, from: staked, to: Account(holder: delegator))
       return compilation

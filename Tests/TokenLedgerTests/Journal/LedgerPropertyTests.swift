@@ -126,6 +126,12 @@ func invariantViolations(_ ledger: Ledger) throws -> [String] {
         let copied = try copy.summary()
         #expect(copied == state, "\(exported.joined(separator: "\n"))")
 
+        // Replay re-validates and re-compiles every operation: no difference, and audit is clean.
+        let replay = try ledger.replay()
+        #expect(replay.ok, "\(replay.differences) \(replay.failures)")
+        let audit = try ledger.audit()
+        #expect(audit.ok, "\(audit.checks.filter { !$0.ok })")
+
         // Balances summed from the postings equal the materialized balances.
         #expect(try ledger.balances(at: .sequence(state.entries)) == ledger.balances())
       } catch {

@@ -1,0 +1,30 @@
+/// One invariant the audit verifies. Each check is pure: it reads the snapshot through the
+/// context and reports what it finds; it never writes.
+protocol AuditCheck: Sendable {
+  /// The stable name shown in reports (`conservation`, `hashChain`, …).
+  var name: String { get }
+  func run(_ context: AuditContext, _ violations: inout ViolationList) throws
+}
+
+/// The checks, in the order they run and are reported. Structural checks come first so that a
+/// broken file is named before the invariants that depend on it.
+enum AuditRegistry {
+  static let checks: [any AuditCheck] = [
+    SchemaVersionCheck(),
+    IntegrityCheck(),
+    SequenceCheck(),
+    HashChainCheck(),
+    PostingsCheck(),
+    AccountsCheck(),
+    MaterializedBalancesCheck(),
+    ConservationCheck(),
+    NoNegativeHolderCheck(),
+    AssetsCheck(),
+    ClockCheck(),
+    IdempotencyCheck(),
+    AllowancesCheck(),
+    ValidatorsCheck(),
+    UnbondingCheck(),
+    HoldsCheck(),
+  ]
+}

@@ -1,0 +1,86 @@
+/// One thing an audit check found wrong, named as precisely as the check can: the entry, the
+/// account and bucket, the asset, what was expected and what is there.
+public struct Violation: Sendable, Equatable {
+  public let message: String
+  public var sequence: Int64?
+  public var idempotencyId: String?
+  public var account: String?
+  public var bucket: String?
+  public var asset: String?
+  public var expected: String?
+  public var actual: String?
+
+  public init(
+    _ message: String, sequence: Int64? = nil, idempotencyId: String? = nil, account: String? = nil,
+    bucket: String? = nil, asset: String? = nil, expected: String? = nil, actual: String? = nil
+  ) {
+    self.message = message
+    self.sequence = sequence
+    self.idempotencyId = idempotencyId
+    self.account = account
+    self.bucket = bucket
+    self.asset = asset
+    self.expected = expected
+    self.actual = actual
+  }
+
+  /// The violation as a JSON object (`message` and whichever fields are known).
+  public var jsonObject: JSONValue {
+    var fields: [String: JSONValue] = ["message": .string(message)]
+    if let sequence { fields["sequence"] = .number(String(sequence)) }
+    let texts: [(String, String?)] = [
+      ("id", idempotencyId), ("account", account), ("bucket", bucket), ("asset", asset),
+      ("expected", expected), ("actual", actual),
+    ]
+    for (key, value) in texts { if let value { fields[key] = .string(value) } }
+    return .object(fields)
+  }
+}
+
+/// The outcome of one check.
+public struct CheckResult: Sendable, Equatable {
+  public let name: String
+  /// The first violations (at most ``AuditReport/violationsPerCheckMax``).
+  public let violations: [Violation]
+  /// How many violations there were in all.
+  public let violationCount: Int
+  public var ok: Bool { violationCount == 0 }
+}
+
+/// What `audit` found: every check's result, and the ledger's fingerprint.
+public struct AuditReport: Sendable, Equatable {
+  public static let violationsPerCheckMax = 20
+
+  public let entries: Int64
+  public let headHash: String
+  public let stateDigest: String
+  public let checks: [CheckResult]
+  public var ok: Bool { checks.allSatisfy(\.ok) }
+
+  /// The contract's JSON form.
+  public var jsonObject: JSONValue {
+    .object([
+      "ok": .bool(ok), "entries": .number(String(entries)), "headHash": .string(headHash),
+      "stateDigest": .string(stateDigest),
+      "checks": .array(
+        checks.map { check in
+          .object([
+            "name": .string(check.name), "ok": .bool(check.ok),
+            "violationCount": .number(String(check.violationCount)),
+            "violations": .array(check.violations.map(\.jsonObject)),
+          ])
+        }),
+    ])
+  }
+}
+
+/// Collects a check's violations, keeping the first few and counting the rest.
+struct ViolationList {
+  private(set) var first: [Violation] = []
+  private(set) var count = 0
+
+  mutating func append(_ violation: Violation) {
+    if first.count < AuditReport.violationsPerCheckMax { first.append(violation) }
+    count += 1
+  }
+}

@@ -1,0 +1,82 @@
+/// Validators agree with the journal (operator, commission and when it last changed, from the
+/// registerValidator entries), each validator's stake equals the sum of the staked buckets on
+/// it, and no staked, unbonding or rewards bucket names an unregistered validator.
+struct ValidatorsCheck: AuditCheck {
+  let name = "validatorStakes"
+
+  private struct Expected {
+    var operatorAddress: String
+    var commission: String
+    var changedTime: Int64?
+  }
+
+  func run(_ context: AuditContext, _ violations: inout ViolationList) throws {
+    var expected: [String: Expected] = [:]
+    try context.forEachEntry(kinds: ["registerValidator"]) { _, _, payload, time in
+      let key =
+        "\(payload["asset"]?.stringValue ?? "")\u{0}\(payload["validator"]?.stringValue ?? "")"
+      let commission = payload["commission"]?.stringValue ?? ""
+      let changed =
+        expected[key].map { $0.commission == commission ? $0.changedTime : time } ?? time
+      expected[key] = Expected(
+        operatorAddress: payload["operator"]?.stringValue ?? "", commission: commission,
+        changedTime: changed)
+    }
+    var seen: Set<String> = []
+    try context.database.forEachRow(
+      """
+      SELECT v.asset, v.validator, v.operator, v.commission, v.commission_changed_time, v.stake,
+        (SELECT amount_sum(b.amount) FROM balances b JOIN accounts a ON a.id = b.account_id
+         WHERE a.bucket = 'staked' AND a.validator = v.validator AND b.asset = v.asset)
+      FROM validators v ORDER BY v.asset, v.validator
+      """
+    ) { row in
+      let asset = row.text(0) ?? ""
+      let validator = row.text(1) ?? ""
+      let key = "\(asset)\u{0}\(validator)"
+      seen.insert(key)
+      func report(_ message: String, _ want: String?, _ have: String?) {
+        violations.append(
+          Violation(
+            "validator \(validator): \(message)", account: validator, asset: asset, expected: want,
+            actual: have))
+      }
+      guard let want = expected[key] else {
+        return report("no registerValidator entry registers it", nil, row.text(2))
+      }
+      if want.operatorAddress != row.text(2) {
+        report("operator differs from the journal", want.operatorAddress, row.text(2))
+      }
+      if want.commission != row.text(3) {
+        report("commission differs from the journal", want.commission, row.text(3))
+      }
+      if want.changedTime != row.integer(4) {
+        report(
+          "commission change time differs from the journal", want.changedTime.map(String.init),
+          row.integer(4).map(String.init))
+      }
+      if row.text(5) != row.text(6) {
+        report("stake differs from the sum of its delegations", row.text(6), row.text(5))
+      }
+    }
+    for key in expected.keys.sorted() where !seen.contains(key) {
+      let parts = key.split(separator: "\u{0}", omittingEmptySubsequences: false).map(String.init)
+      violations.append(
+        Violation(
+          "validator \(parts[1]) was registered but has no row", account: parts[1], asset: parts[0])
+      )
+    }
+    try context.database.forEachRow(
+      """
+      SELECT DISTINCT a.holder, a.bucket, a.validator, b.asset FROM accounts a JOIN balances b ON b.account_id = a.id
+      WHERE a.bucket IN ('staked', 'unbonding', 'rewards')
+        AND NOT EXISTS (SELECT 1 FROM validators v WHERE v.asset = b.asset AND v.validator = a.validator)
+      """
+    ) { row in
+      violations.append(
+        Violation(
+          "\(row.text(1) ?? "") bucket names unregistered validator \(row.text(2) ?? "")",
+          account: row.text(0), asset: row.text(3)))
+    }
+  }
+}

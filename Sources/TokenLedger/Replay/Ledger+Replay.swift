@@ -1,0 +1,121 @@
+extension Ledger {
+  /// Rebuilds the state from the journal alone: every stored operation (not its postings) is
+  /// re-validated and re-compiled into a fresh ledger, up to `point`, and the result is compared
+  /// bucket by bucket with the stored state (the materialized balances for `.now`, the sums of
+  /// postings up to the point otherwise). Read-only for this ledger.
+  ///
+  /// - Parameters:
+  ///   - point: where to stop; entries after it are not replayed.
+  ///   - path: where to build the replayed ledger (must not exist); in memory when nil.
+  public func replay(until point: PointInTime = .now, into path: String? = nil) throws
+    -> ReplayReport
+  {
+    let target = try Ledger.open(at: path ?? ":memory:", create: true, durability: .normal)
+    if let path {
+      guard try target.summary().entries == 0 else {
+        throw FileError(path: path, reason: "replay needs a new, empty ledger file")
+      }
+    }
+    var operations = 0
+    var failures: [String] = []
+    var lastSequence: Int64 = 0
+    var batch: [(Int64, String, [String: JSONValue])] = []
+    func flush() throws {
+      let objects = batch.map(\.2)
+      let results = try target.apply(objects: objects, mode: .independent)
+      for (item, result) in zip(batch, results) {
+        if case .failed(let error) = result {
+          failures.append("entry \(item.0) (\(item.1)): \(error.code.rawValue): \(error.message)")
+        }
+      }
+      operations += batch.count
+      batch.removeAll(keepingCapacity: true)
+    }
+    try read { journal in
+      let (filter, value) = Self.entryFilter(point)
+      try journal.database.forEachRow(
+        "SELECT seq, kind, payload FROM entries e WHERE \(filter) ORDER BY seq", [value]
+      ) { row in
+        lastSequence = row.integer(0)!
+        let kind = row.text(1) ?? ""
+        guard !Self.derivedEntryKinds.contains(kind) else { return }
+        guard let object = try? JSONParser.parse(row.text(2) ?? "").objectValue else {
+          failures.append("entry \(lastSequence) (\(kind)): payload is not a JSON object")
+          return
+        }
+        batch.append((lastSequence, kind, object))
+        // The target is another connection with its own lock; batches bound the memory held.
+        if batch.count == 10_000 { try flush() }
+      }
+    }
+    try flush()
+    return try compare(
+      with: target, point: point, lastSequence: lastSequence, operations: operations,
+      failures: failures)
+  }
+
+  static func entryFilter(_ point: PointInTime) -> (String, SQLValue) {
+    switch point {
+    case .now: ("?", .integer(1))
+    case .sequence(let sequence): ("e.seq <= ?", .integer(sequence))
+    case .height(let height): ("(e.height IS NULL OR e.height <= ?)", .integer(height))
+    case .time(let time): ("(e.time IS NULL OR e.time <= ?)", .integer(time))
+    }
+  }
+
+  private func compare(
+    with target: Ledger, point: PointInTime, lastSequence: Int64, operations: Int,
+    failures: [String]
+  ) throws -> ReplayReport {
+    let replayed = try target.bucketBalances(at: .now)
+    let stored = try bucketBalances(at: point)
+    var differences: [ReplayDifference] = []
+    for key in Set(replayed.keys).union(stored.keys).sorted() {
+      let left = stored[key] ?? .zero
+      let right = replayed[key] ?? .zero
+      guard left != right else { continue }
+      let decimals = try asset(key.asset)?.decimals ?? 0
+      differences.append(
+        ReplayDifference(
+          account: key.holder, asset: key.asset, bucket: key.bucket,
+          stored: left.formatted(decimals: decimals), replayed: right.formatted(decimals: decimals))
+      )
+    }
+    let replayedSummary = try target.summary()
+    let storedHead = try read { journal in
+      try journal.database.firstRow(
+        "SELECT hash FROM entries WHERE seq = ?", [.integer(lastSequence)]
+      ) { $0.text(0) } ?? nil
+    }
+    let storedDigest = try read { try $0.storedStateDigest(at: point) }
+    return ReplayReport(
+      operations: operations, entries: replayedSummary.entries,
+      stateDigest: replayedSummary.stateDigest,
+      storedStateDigest: storedDigest,
+      headHash: replayedSummary.headHash, storedHeadHash: storedHead ?? HashChain.genesis,
+      differences: differences, failures: failures)
+  }
+
+  struct BucketKey: Hashable, Comparable {
+    let asset: String
+    let holder: String
+    let bucket: String
+    static func < (lhs: BucketKey, rhs: BucketKey) -> Bool {
+      (lhs.asset, lhs.holder, lhs.bucket) < (rhs.asset, rhs.holder, rhs.bucket)
+    }
+  }
+
+  /// Every non-zero bucket balance, system accounts included: materialized for `.now`, summed
+  /// from the postings up to the point otherwise.
+  func bucketBalances(at point: PointInTime) throws -> [BucketKey: SignedAmount] {
+    try read { journal in
+      var result: [BucketKey: SignedAmount] = [:]
+      try journal.forEachBucketBalance(at: point) { account, asset, amount in
+        result[
+          BucketKey(asset: asset, holder: account.holder, bucket: account.bucket.description)] =
+          amount
+      }
+      return result
+    }
+  }
+}

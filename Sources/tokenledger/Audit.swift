@@ -1,0 +1,72 @@
+import ArgumentParser
+import TokenLedger
+
+struct Audit: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Check every invariant of the ledger; read-only.",
+    discussion:
+      "Exit 0 when clean, 1 when any check finds a violation, 3 when the file cannot be read.")
+
+  @OptionGroup var global: GlobalOptions
+
+  @Option(help: "A head hash recorded earlier; the journal must still contain it.")
+  var expectHead: String?
+
+  @Option(help: "A signed checkpoint file (see `tokenledger checkpoint`).")
+  var checkpoint: String?
+
+  @Option(help: "The Ed25519 public key (hex) trusted to have signed the checkpoint.")
+  var publicKey: String?
+
+  func validate() throws {
+    if (checkpoint == nil) != (publicKey == nil) {
+      throw ValidationError("--checkpoint and --public-key go together")
+    }
+  }
+
+  func run() throws {
+    try runReporting(global.format, "audit") {
+      let ledger = try global.openExisting(readOnly: true)
+      var anchors = AuditAnchors(expectHead: expectHead)
+      if let checkpoint, let publicKey {
+        anchors.checkpoint = (try Checkpoint(json: try readFile(checkpoint)), publicKey)
+      }
+      let report = try ledger.audit(anchors: anchors)
+      if global.format == .json {
+        Output.json(report.jsonObject)
+      } else {
+        Output.table(
+          ["check", "result", "violations"],
+          report.checks.map { [$0.name, $0.ok ? "ok" : "FAIL", String($0.violationCount)] })
+        for check in report.checks where !check.ok {
+          Output.line("")
+          Output.line("\(check.name):")
+          for violation in check.violations { Output.line("  " + Self.describe(violation)) }
+          if check.violationCount > check.violations.count {
+            Output.line("  … and \(check.violationCount - check.violations.count) more")
+          }
+        }
+        Output.line("")
+        Output.line(
+          "entries \(report.entries)  head \(report.headHash)  state \(report.stateDigest)")
+      }
+      if !report.ok {
+        Output.error(
+          "audit: \(report.checks.filter { !$0.ok }.map(\.name).joined(separator: ", ")) failed")
+      }
+      return report.ok ? 0 : 1
+    }
+  }
+
+  static func describe(_ violation: Violation) -> String {
+    var parts = [violation.message]
+    if let sequence = violation.sequence { parts.append("entry \(sequence)") }
+    if let id = violation.idempotencyId { parts.append("id \(id)") }
+    if let account = violation.account { parts.append("account \(account)") }
+    if let bucket = violation.bucket { parts.append("bucket \(bucket)") }
+    if let asset = violation.asset { parts.append("asset \(asset)") }
+    if let expected = violation.expected { parts.append("expected \(expected)") }
+    if let actual = violation.actual { parts.append("actual \(actual)") }
+    return parts.joined(separator: "; ")
+  }
+}

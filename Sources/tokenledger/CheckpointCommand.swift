@@ -1,0 +1,65 @@
+import ArgumentParser
+import TokenLedger
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+struct CheckpointCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "checkpoint",
+    abstract: "Sign the ledger's head (Ed25519) into a file to keep apart from the ledger.",
+    discussion:
+      "`tokenledger checkpoint --new-key KEYFILE` writes a private key (mode 0600) and prints its public key. `tokenledger checkpoint --key KEYFILE --out FILE` signs the current sequence, head hash and state digest. Verify later with `tokenledger audit --checkpoint FILE --public-key HEX`."
+  )
+
+  @OptionGroup var global: GlobalOptions
+
+  @Option(help: "Write a new private key to this file and print its public key.")
+  var newKey: String?
+
+  @Option(help: "The private key file to sign with.")
+  var key: String?
+
+  @Option(help: "Where to write the checkpoint (default: standard output).")
+  var out: String?
+
+  func validate() throws {
+    if (newKey == nil) == (key == nil) { throw ValidationError("give either --new-key or --key") }
+  }
+
+  func run() throws {
+    try runReporting(global.format, "checkpoint") {
+      if let newKey {
+        let pair = Checkpoint.generatePrivateKey()
+        try writePrivate(newKey, pair.privateKey + "\n")
+        Output.line(
+          global.format == .json
+            ? CanonicalJSON.encode(.object(["publicKey": .string(pair.publicKey)])) : pair.publicKey
+        )
+        return 0
+      }
+      let privateKey = String(decoding: try readFile(key!), as: UTF8.self).filter {
+        !$0.isWhitespace
+      }
+      let ledger = try global.openExisting(readOnly: true)
+      let checkpoint = try Checkpoint.sign(ledger, privateKey: privateKey)
+      let text = CanonicalJSON.encode(checkpoint.jsonObject) + "\n"
+      if let out { try writePrivate(out, text) } else { Output.line(String(text.dropLast())) }
+      return 0
+    }
+  }
+
+  private func writePrivate(_ path: String, _ text: String) throws {
+    let descriptor = open(path, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0o600)
+    guard descriptor >= 0 else {
+      throw FileError(path: path, reason: String(cString: strerror(errno)))
+    }
+    defer { close(descriptor) }
+    let bytes = Array(text.utf8)
+    guard bytes.withUnsafeBytes({ write(descriptor, $0.baseAddress, $0.count) }) == bytes.count
+    else {
+      throw FileError(path: path, reason: String(cString: strerror(errno)))
+    }
+  }
+}
