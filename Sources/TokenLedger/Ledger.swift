@@ -1,5 +1,3 @@
-import Foundation
-
 /// A TokenLedger database: the public entry point of the library.
 ///
 /// ```swift
@@ -23,7 +21,7 @@ import Foundation
 /// connection, is reached solely through ``write(_:)`` and ``read(_:)``, which hold `lock` for
 /// the whole call; no reference to the journal escapes them.
 public final class Ledger: @unchecked Sendable {
-  private let lock = NSLock()
+  private let lock = Lock()
   private let journal: Journal
   public let path: String
 
@@ -50,7 +48,7 @@ public final class Ledger: @unchecked Sendable {
       try Schema.migrate(database)
     }
     try checkIsLedger(database, path: path)
-    return Ledger(journal: Journal(database: database), path: path)
+    return Ledger(journal: try Journal(database: database), path: path)
   }
 
   /// Refuses a file that is SQLite but not a ledger, or that SQLite cannot read.
@@ -67,7 +65,10 @@ public final class Ledger: @unchecked Sendable {
   func write<T>(_ body: (Journal) throws -> T) throws -> T {
     try lock.withLock {
       do {
-        return try journal.database.writeTransaction { try body(journal) }
+        return try journal.database.writeTransaction {
+          journal.beginTransaction()
+          return try body(journal)
+        }
       } catch {
         journal.forgetUncommitted()
         throw error
@@ -91,7 +92,10 @@ public final class Ledger: @unchecked Sendable {
   /// processes write.
   func read<T>(_ body: (Journal) throws -> T) throws -> T {
     try lock.withLock {
-      try journal.database.readTransaction { try body(journal) }
+      try journal.database.readTransaction {
+        journal.beginTransaction()
+        return try body(journal)
+      }
     }
   }
 }

@@ -35,6 +35,13 @@ public enum CanonicalJSON {
   }
 
   static func writeString(_ text: String, to output: inout String) {
+    // Fast path: most strings (addresses, amounts, ids) need no escaping at all.
+    if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F }) {
+      output += "\""
+      output += text
+      output += "\""
+      return
+    }
     output += "\""
     for scalar in text.unicodeScalars {
       switch scalar {

@@ -27,15 +27,14 @@ extension Journal {
       sequence: sequence, idempotencyId: idempotencyId, kind: kind, asset: asset, payload: payload,
       clock: clock)
     let hash = HashChain.hash(previous: previousHash, entry: fields, postings: compilation.postings)
-    try database.execute(
-      "INSERT INTO entries (seq, idempotency_id, kind, asset, payload, height, time, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    try statements.insertEntry.execute(
       [
         .integer(sequence), SQLValue(idempotencyId), .text(kind), SQLValue(asset), .text(payload),
         SQLValue(clock.height), SQLValue(clock.time), .text(hash),
       ])
+    cache.head = (sequence, hash)
     for (index, posting) in compilation.postings.enumerated() {
-      try database.execute(
-        "INSERT INTO postings (entry_seq, posting_index, asset, from_account, to_account, amount) VALUES (?, ?, ?, ?, ?, ?)",
+      try statements.insertPosting.execute(
         [
           .integer(sequence), .integer(Int64(index)), .text(posting.asset),
           .integer(accountIdsOfPostings[index].from), .integer(accountIdsOfPostings[index].to),
@@ -47,15 +46,14 @@ extension Journal {
 
   func ensureAccount(_ account: Account) throws -> Int64 {
     if let id = try accountId(account) { return id }
-    try database.execute(
-      "INSERT INTO accounts (holder, bucket, validator, detail) VALUES (?, ?, ?, ?)",
-      [
-        .text(account.holder), .text(account.bucket.kind.rawValue),
-        .text(account.bucket.validatorColumn), .text(account.bucket.detailColumn),
-      ])
-    guard let id = try accountId(account) else {
-      preconditionFailure("account \(account) was just inserted")
-    }
+    guard
+      let id = try statements.insertAccount.firstRow(
+        [
+          .text(account.holder), .text(account.bucket.kind.rawValue),
+          .text(account.bucket.validatorColumn), .text(account.bucket.detailColumn),
+        ], { $0.integer(0) }) ?? nil
+    else { preconditionFailure("INSERT … RETURNING id returns the new account's id") }
+    accountIds[account] = id
     return id
   }
 
@@ -70,9 +68,10 @@ extension Journal {
     precondition(
       account.isSystem || !next.isNegative,
       "holder account \(account) would go negative in \(asset)")
-    try database.execute(
-      "INSERT INTO balances (account_id, asset, amount) VALUES (?, ?, ?) ON CONFLICT (account_id, asset) DO UPDATE SET amount = excluded.amount",
-      [.integer(accountId), .text(asset), .text(next.description)])
+    try statements.upsertBalance.execute([
+      .integer(accountId), .text(asset), .text(next.description),
+    ])
+    cache.balances[TransactionCache.BalanceKey(accountId: accountId, asset: asset)] = next
     if case .staked(let validator) = account.bucket {
       try addToValidatorStake(asset: asset, validator: validator, delta)
     }
@@ -106,6 +105,7 @@ extension Journal {
     case .setPaused(let asset, let paused):
       try database.execute(
         "UPDATE assets SET paused = ? WHERE symbol = ?", [.integer(paused ? 1 : 0), .text(asset)])
+      cache.assets[asset] = nil
     case .setAllowance(let asset, let owner, let spender, let amount):
       try database.execute(
         "INSERT INTO allowances (asset, owner, spender, amount) VALUES (?, ?, ?, ?) ON CONFLICT (asset, owner, spender) DO UPDATE SET amount = excluded.amount",

@@ -2,12 +2,27 @@
 /// holds are voided by the first operation whose clock reaches them, each as an entry of its
 /// own, so that a replay needs no wall clock.
 extension Journal {
-  func clock(of symbol: String) throws -> Clock {
-    try database.firstRow(
-      "SELECT clock_height, clock_time FROM assets WHERE symbol = ?", [.text(symbol)]
-    ) {
-      Clock(height: $0.integer(0), time: $0.integer(1))
-    } ?? Clock()
+  /// An asset's clock and pause flag, read once per transaction.
+  func assetState(_ symbol: String) throws -> TransactionCache.AssetState {
+    if let cached = cache.assets[symbol] { return cached }
+    let state =
+      try statements.selectAssetState.firstRow([.text(symbol)]) {
+        TransactionCache.AssetState(
+          clock: Clock(height: $0.integer(0), time: $0.integer(1)), paused: $0.integer(2) == 1)
+      } ?? TransactionCache.AssetState(clock: Clock(), paused: false)
+    cache.assets[symbol] = state
+    return state
+  }
+
+  func clock(of symbol: String) throws -> Clock { try assetState(symbol).clock }
+
+  func setClock(_ clock: Clock, of symbol: String) throws {
+    try statements.updateClock.execute([
+      SQLValue(clock.height), SQLValue(clock.time), .text(symbol),
+    ])
+    var state = try assetState(symbol)
+    state.clock = clock
+    cache.assets[symbol] = state
   }
 
   /// Checks that the operation is not dated before the asset's clock, moves the clock, and
@@ -31,9 +46,7 @@ extension Journal {
     let next = Clock(
       height: operation.height ?? current.height, time: operation.time ?? current.time)
     guard next != current else { return next }
-    try database.execute(
-      "UPDATE assets SET clock_height = ?, clock_time = ? WHERE symbol = ?",
-      [SQLValue(next.height), SQLValue(next.time), .text(definition.symbol)])
+    try setClock(next, of: definition.symbol)
     if let time = next.time, time != current.time {
       try releaseDue(definition, clock: next, time: time)
     }

@@ -42,13 +42,10 @@ extension Journal: LedgerState, OperationContext {
   func accountId(_ account: Account) throws -> Int64? {
     if let cached = accountIds[account] { return cached }
     let id =
-      try database.firstRow(
-        "SELECT id FROM accounts WHERE holder = ? AND bucket = ? AND validator = ? AND detail = ?",
-        [
-          .text(account.holder), .text(account.bucket.kind.rawValue),
-          .text(account.bucket.validatorColumn), .text(account.bucket.detailColumn),
-        ]
-      ) { $0.integer(0) } ?? nil
+      try statements.selectAccountId.firstRow([
+        .text(account.holder), .text(account.bucket.kind.rawValue),
+        .text(account.bucket.validatorColumn), .text(account.bucket.detailColumn),
+      ]) { $0.integer(0) } ?? nil
     if let id { accountIds[account] = id }
     return id
   }
@@ -59,16 +56,21 @@ extension Journal: LedgerState, OperationContext {
   }
 
   func storedBalance(accountId: Int64, asset: String) throws -> SignedAmount {
+    let key = TransactionCache.BalanceKey(accountId: accountId, asset: asset)
+    if let cached = cache.balances[key] { return cached }
     guard
-      let text = try database.firstRow(
-        "SELECT amount FROM balances WHERE account_id = ? AND asset = ?",
+      let text = try statements.selectBalance.firstRow(
         [.integer(accountId), .text(asset)], { $0.text(0) }) ?? nil
-    else { return .zero }
+    else {
+      cache.balances[key] = .zero
+      return .zero
+    }
     guard let amount = SignedAmount(text: text) else {
       throw DatabaseError(
         resultCode: 11,
         message: "balance of account \(accountId) in \(asset) is not an amount: \(text.prefix(60))")
     }
+    cache.balances[key] = amount
     return amount
   }
 
@@ -85,11 +87,7 @@ extension Journal: LedgerState, OperationContext {
     return amount
   }
 
-  func isPaused(_ asset: String) throws -> Bool {
-    try database.firstRow("SELECT paused FROM assets WHERE symbol = ?", [.text(asset)]) {
-      $0.integer(0) == 1
-    } ?? false
-  }
+  func isPaused(_ asset: String) throws -> Bool { try assetState(asset).paused }
 
   func validator(asset: String, validator: String) throws -> ValidatorRecord? {
     try database.firstRow(
@@ -164,15 +162,19 @@ extension Journal: LedgerState, OperationContext {
 
   /// The entry an idempotency id was first used by.
   func entry(idempotencyId: String) throws -> (sequence: Int64, payload: String)? {
-    try database.firstRow(
-      "SELECT seq, payload FROM entries WHERE idempotency_id = ?", [.text(idempotencyId)]
-    ) { ($0.integer(0)!, $0.text(1)!) }
+    try statements.selectEntryById.firstRow([.text(idempotencyId)]) {
+      ($0.integer(0)!, $0.text(1)!)
+    }
   }
 
   func head() throws -> (sequence: Int64, hash: String) {
-    try database.firstRow("SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1") {
-      ($0.integer(0)!, $0.text(1)!)
-    } ?? (0, HashChain.genesis)
+    if let cached = cache.head { return cached }
+    let head =
+      try statements.selectHead.firstRow([]) { ($0.integer(0)!, $0.text(1)!) } ?? (
+        0, HashChain.genesis
+      )
+    cache.head = head
+    return head
   }
 
   func nextSequence() throws -> Int64 { try head().sequence + 1 }

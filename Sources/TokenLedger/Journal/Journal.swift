@@ -9,15 +9,24 @@ final class Journal {
   /// transaction that created it rolls back (``forgetUncommitted()``).
   var accountIds: [Account: Int64] = [:]
   var assetCache: [String: AssetDefinition] = [:]
+  let statements: JournalStatements
+  var cache = TransactionCache()
 
-  init(database: Database) {
+  init(database: Database) throws {
     self.database = database
+    self.statements = try JournalStatements(database)
   }
 
-  /// Drops caches that may hold rows of a rolled-back transaction.
+  /// Called as a transaction begins: another process may have written since the last one.
+  func beginTransaction() {
+    cache = TransactionCache()
+  }
+
+  /// Drops caches that may hold rows of a rolled-back transaction or savepoint.
   func forgetUncommitted() {
     accountIds.removeAll(keepingCapacity: true)
     assetCache.removeAll(keepingCapacity: true)
+    cache = TransactionCache()
   }
 
   /// The result of applying one operation.
@@ -80,9 +89,7 @@ final class Journal {
       payload: operation.canonicalPayload(decimals: definition.decimals), clock: clock,
       compilation: compilation)
     if case .defineAsset = operation.action, clock != Clock() {
-      try database.execute(
-        "UPDATE assets SET clock_height = ?, clock_time = ? WHERE symbol = ?",
-        [SQLValue(clock.height), SQLValue(clock.time), .text(definition.symbol)])
+      try setClock(clock, of: definition.symbol)
     }
     return .applied(sequence: written)
   }

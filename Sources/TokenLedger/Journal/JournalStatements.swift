@@ -1,0 +1,64 @@
+/// The statements of the journal's hot path, prepared once per connection.
+final class JournalStatements {
+  let selectEntryById: PreparedStatement
+  let selectHead: PreparedStatement
+  let selectAccountId: PreparedStatement
+  let insertAccount: PreparedStatement
+  let selectBalance: PreparedStatement
+  let upsertBalance: PreparedStatement
+  let insertEntry: PreparedStatement
+  let insertPosting: PreparedStatement
+  let selectAssetState: PreparedStatement
+  let updateClock: PreparedStatement
+
+  init(_ database: Database) throws(DatabaseError) {
+    selectEntryById = try database.prepare(
+      "SELECT seq, payload FROM entries WHERE idempotency_id = ?")
+    selectHead = try database.prepare("SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1")
+    selectAccountId = try database.prepare(
+      "SELECT id FROM accounts WHERE holder = ? AND bucket = ? AND validator = ? AND detail = ?")
+    insertAccount = try database.prepare(
+      "INSERT INTO accounts (holder, bucket, validator, detail) VALUES (?, ?, ?, ?) RETURNING id")
+    selectBalance = try database.prepare(
+      "SELECT amount FROM balances WHERE account_id = ? AND asset = ?")
+    upsertBalance = try database.prepare(
+      """
+      INSERT INTO balances (account_id, asset, amount) VALUES (?, ?, ?)
+      ON CONFLICT (account_id, asset) DO UPDATE SET amount = excluded.amount
+      """)
+    insertEntry = try database.prepare(
+      """
+      INSERT INTO entries (seq, idempotency_id, kind, asset, payload, height, time, hash)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      """)
+    insertPosting = try database.prepare(
+      """
+      INSERT INTO postings (entry_seq, posting_index, asset, from_account, to_account, amount)
+      VALUES (?, ?, ?, ?, ?, ?)
+      """)
+    selectAssetState = try database.prepare(
+      "SELECT clock_height, clock_time, paused FROM assets WHERE symbol = ?")
+    updateClock = try database.prepare(
+      "UPDATE assets SET clock_height = ?, clock_time = ? WHERE symbol = ?")
+  }
+}
+
+/// State read during one transaction and kept until it ends: the head, each asset's clock and
+/// pause flag, and the balances touched. Dropped at the start of every transaction (another
+/// process may have written since) and on every rollback, so it never outlives the snapshot
+/// it was read from.
+struct TransactionCache {
+  struct BalanceKey: Hashable {
+    let accountId: Int64
+    let asset: String
+  }
+
+  struct AssetState {
+    var clock: Clock
+    var paused: Bool
+  }
+
+  var head: (sequence: Int64, hash: String)?
+  var assets: [String: AssetState] = [:]
+  var balances: [BalanceKey: SignedAmount] = [:]
+}
