@@ -8,7 +8,8 @@ public protocol OperationContext {
 extension Operation {
   /// The `op` names this build understands.
   public static let kinds: Set<String> = [
-    "defineAsset", "mint", "burn", "burnFrom", "transfer", "approve", "transferFrom", "setPaused",
+    "defineAsset", "mint", "openingBalance", "burn", "burnFrom", "transfer", "approve",
+    "transferFrom", "setPaused",
     "tick",
     "registerValidator", "delegate", "undelegate", "redelegate", "reward", "claim", "slash",
     "hold", "settle", "void",
@@ -125,6 +126,9 @@ private struct ActionDecoder<Context: OperationContext> {
     case "mint":
       let amount = try amount(asset)
       return .mint(asset: symbol, to: try address(asset, "to"), amount: amount)
+    case "openingBalance":
+      let amount = try amount(asset)
+      return .openingBalance(asset: symbol, to: try address(asset, "to"), amount: amount)
     case "burn":
       let amount = try amount(asset)
       return .burn(asset: symbol, from: try address(asset, "from"), amount: amount)

@@ -15,6 +15,10 @@ extension Operation {
       fields.merge(["asset": .string(asset), "to": .string(to), "amount": amount(value)]) { a, _ in
         a
       }
+    case .openingBalance(let asset, let to, let value):
+      fields.merge(["asset": .string(asset), "to": .string(to), "amount": amount(value)]) { a, _ in
+        a
+      }
     case .burn(let asset, let from, let value):
       fields.merge(["asset": .string(asset), "from": .string(from), "amount": amount(value)]) {
         a, _ in a

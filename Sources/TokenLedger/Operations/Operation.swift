@@ -22,6 +22,9 @@ public struct Operation: Sendable, Equatable {
   public enum Action: Sendable, Equatable {
     case defineAsset(AssetDefinition)
     case mint(asset: String, to: String, amount: Amount)
+    /// An imported history's opening balance: drawn from `@external`, not minted, because the
+    /// tokens existed before the history begins.
+    case openingBalance(asset: String, to: String, amount: Amount)
     case burn(asset: String, from: String, amount: Amount)
     case transfer(asset: String, from: String, to: String, amount: Amount)
     case approve(asset: String, owner: String, spender: String, amount: AllowanceAmount)
@@ -49,6 +52,7 @@ public struct Operation: Sendable, Equatable {
     switch action {
     case .defineAsset: "defineAsset"
     case .mint: "mint"
+    case .openingBalance: "openingBalance"
     case .burn: "burn"
     case .transfer: "transfer"
     case .approve: "approve"
@@ -74,7 +78,8 @@ public struct Operation: Sendable, Equatable {
   public var assetSymbol: String? {
     switch action {
     case .defineAsset(let definition): definition.symbol
-    case .mint(let asset, _, _), .burn(let asset, _, _), .transfer(let asset, _, _, _),
+    case .mint(let asset, _, _), .openingBalance(let asset, _, _), .burn(let asset, _, _),
+      .transfer(let asset, _, _, _),
       .approve(let asset, _, _, _), .transferFrom(let asset, _, _, _, _),
       .burnFrom(let asset, _, _, _),
       .setPaused(let asset, _), .registerValidator(let asset, _, _, _),

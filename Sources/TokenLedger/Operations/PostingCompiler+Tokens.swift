@@ -10,6 +10,17 @@ extension PostingCompiler {
     return compilation
   }
 
+  func openingBalance(asset: String, to: String, amount: Amount) throws -> Compilation {
+    guard to != EVMAddress.zero else {
+      throw LedgerError(
+        .invalidReceiver, "openingBalance: \(format(amount)) \(asset) to the zero address")
+    }
+    try requireSupplyRoom(asset, amount, verb: "openingBalance")
+    var compilation = Compilation()
+    compilation.move(asset, amount, from: .external, to: Account(holder: to))
+    return compilation
+  }
+
   func burn(asset: String, from: String, amount: Amount) throws -> Compilation {
     guard from != EVMAddress.zero else {
       throw LedgerError(.invalidSender, "burn: \(format(amount)) \(asset) from the zero address")

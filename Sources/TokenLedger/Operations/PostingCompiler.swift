@@ -29,6 +29,8 @@ struct PostingCompiler<State: LedgerState> {
     }
     switch operation.action {
     case .mint(let asset, let to, let amount): return try mint(asset: asset, to: to, amount: amount)
+    case .openingBalance(let asset, let to, let amount):
+      return try openingBalance(asset: asset, to: to, amount: amount)
     case .burn(let asset, let from, let amount):
       return try burn(asset: asset, from: from, amount: amount)
     case .transfer(let asset, let from, let to, let amount):

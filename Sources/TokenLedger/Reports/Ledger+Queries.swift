@@ -81,3 +81,10 @@ extension Ledger {
     try read { try $0.history(holder: account, asset: asset) }
   }
 }
+
+extension Ledger {
+  /// The symbols of every registered asset, sorted.
+  public func assetSymbols() throws -> [String] {
+    try read { try $0.allAssets().map(\.symbol) }
+  }
+}

@@ -1,0 +1,55 @@
+/// What an external source says happened on chain: one token transfer. `id` is the
+/// contract's key `<txhash>:<logIndex>` (hash lower-case, index decimal).
+public struct TransferRecord: Sendable, Equatable {
+  public let id: String
+  public let from: String
+  public let to: String
+  public let amount: Amount
+  public let block: Int64?
+  public let time: Int64?
+}
+
+/// What a balance snapshot says one address holds in one bucket (or in total).
+public struct BalanceRecord: Sendable, Equatable {
+  public let address: String
+  public let asset: String
+  /// nil means the total of every bucket.
+  public let bucket: Bucket.Kind?
+  public let validator: String?
+  public let amount: Amount
+  /// The 1-based line of the source.
+  public let line: Int
+}
+
+/// The kinds of external source (`--kind`).
+public enum SourceKind: String, Sendable, CaseIterable {
+  case etherscanCSV = "etherscan-csv"
+  case ethLogs = "eth-logs"
+  case etlTransfers = "etl-transfers"
+  case balancesCSV = "balances-csv"
+
+  public var isTransferSource: Bool { self != .balancesCSV }
+}
+
+/// Why a source row was passed over rather than used. Counted in summaries.
+public enum SkipReason: String, Sendable, CaseIterable, Comparable {
+  case notTransferEvent = "not a Transfer event"
+  case nonFungibleTransfer = "ERC-721 Transfer (4 topics, no amount)"
+  case otherContract = "another contract's log"
+  case removed = "removed by a reorg"
+  case duplicate = "duplicate of an earlier row"
+  case otherAsset = "another asset's row"
+
+  public static func < (lhs: SkipReason, rhs: SkipReason) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// A source row that cannot be read, with where and why. Import stops on the first; reconcile
+/// lists them and goes on.
+public struct SourceError: Error, Sendable, Equatable, CustomStringConvertible {
+  public let location: String
+  public let code: ErrorCode
+  public let reason: String
+  public var description: String { "\(location): \(code.rawValue): \(reason)" }
+
+  var ledgerError: LedgerError { LedgerError(code, "\(location): \(reason)") }
+}

@@ -1,0 +1,200 @@
+/// Etherscan token-transfer exports and ethereum-etl `token_transfers` (CSV or JSON Lines).
+extension TransferReader {
+  /// Reads a CSV header and maps wanted column names to their positions.
+  func columns(
+    _ reader: CSVReader, wanted: [[String]]
+  ) throws -> [Int] {
+    guard let header = try csvRecord(reader) else {
+      throw SourceError(location: "line 1", code: .invalidOperation, reason: "the file is empty")
+        .ledgerError
+    }
+    let names = header.map { $0.trimmingSpaces }
+    return try wanted.map { alternatives in
+      guard let index = names.firstIndex(where: { alternatives.contains($0) }) else {
+        throw SourceError(
+          location: "line 1", code: .invalidOperation,
+          reason:
+            "the header has no \(alternatives.map { "'\($0)'" }.joined(separator: " or ")) column (found \(names.joined(separator: ",")))"
+        ).ledgerError
+      }
+      return index
+    }
+  }
+
+  func csvRecord(_ reader: CSVReader) throws -> [String]? {
+    do {
+      return try reader.next()
+    } catch {
+      throw SourceError(
+        location: "line \(error.line)", code: .invalidOperation, reason: error.reason
+      ).ledgerError
+    }
+  }
+
+  /// Etherscan rows have no log index: a row is keyed `<txhash>:<n>`, n counting the rows of
+  /// its transaction from 0 in file order (Etherscan lists a transaction's transfers together).
+  func readEtherscan(
+    skipped: inout [SkipReason: Int], problem: (SourceError) throws -> Bool,
+    _ body: (TransferRecord) throws -> Void
+  ) throws {
+    let reader = try CSVReader(path: path)
+    let index = try columns(
+      reader,
+      wanted: [
+        ["Transaction Hash", "Txhash"], ["Blockno"], ["UnixTimestamp"], ["From"], ["To"],
+        ["Quantity", "Value"],
+      ])
+    var lastHash = ""
+    var ordinal = 0
+    while let row = try csvRecord(reader) {
+      let location = "line \(reader.line)"
+      do {
+        guard row.count > index.max()! else {
+          throw SourceError(
+            location: location, code: .invalidOperation,
+            reason: "has \(row.count) fields, the header more")
+        }
+        let hash = row[index[0]].lowercased()
+        guard EthHex.isHash(hash) else {
+          throw SourceError(
+            location: location, code: .invalidOperation,
+            reason: "'\(row[index[0]].truncatedForMessage)' is not a transaction hash")
+        }
+        ordinal = hash == lastHash ? ordinal + 1 : 0
+        lastHash = hash
+        let amount = try tokenQuantity(row[index[5]], location)
+        try body(
+          TransferRecord(
+            id: "\(hash):\(ordinal)", from: try address(row[index[3]], location, "From"),
+            to: try address(row[index[4]], location, "To"), amount: amount,
+            block: try EthHex.quantity(.string(row[index[1]]), location, "Blockno"),
+            time: try EthHex.quantity(.string(row[index[2]]), location, "UnixTimestamp")))
+      } catch let error as SourceError {
+        guard try problem(error) else { return }
+      }
+    }
+  }
+
+  /// A quantity in token units with optional thousands separators (`1,234.5`), exact.
+  func tokenQuantity(_ text: String, _ location: String) throws(SourceError) -> Amount {
+    let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+    let groups = parts[0].split(separator: ",", omittingEmptySubsequences: false)
+    let wellGrouped =
+      groups.count == 1
+      || (groups.first!.count <= 3 && !groups.first!.isEmpty
+        && groups.dropFirst().allSatisfy { $0.count == 3 })
+    guard wellGrouped else {
+      throw SourceError(
+        location: location, code: .invalidAmount,
+        reason: "'\(text.truncatedForMessage)' has misplaced thousands separators")
+    }
+    let plain =
+      groups.joined() + (parts.count > 1 ? "." + parts.dropFirst().joined(separator: ".") : "")
+    do {
+      return try asset.amount(plain)
+    } catch {
+      throw SourceError(location: location, code: error.code, reason: "Quantity \(error.message)")
+    }
+  }
+
+  func readETL(
+    skipped: inout [SkipReason: Int], problem: (SourceError) throws -> Bool,
+    _ body: (TransferRecord) throws -> Void
+  ) throws {
+    guard let contract = asset.contract?.lowercased() else {
+      throw LedgerError(
+        .invalidOperation, "asset \(asset.symbol) has no 'contract' to select its transfers")
+    }
+    let keys = [
+      "token_address", "from_address", "to_address", "value", "transaction_hash", "log_index",
+      "block_number",
+    ]
+    func record(_ fields: [String], _ location: String) throws(SourceError) -> TransferRecord? {
+      guard fields[0].lowercased() == contract else {
+        skipped[.otherContract, default: 0] += 1
+        return nil
+      }
+      guard let value = DecimalText.parseDigits(fields[3].utf8),
+        DecimalText.isCanonical(fields[3].utf8)
+      else {
+        let overflow = !fields[3].isEmpty && fields[3].utf8.allSatisfy(DecimalText.isDigit)
+        throw SourceError(
+          location: location, code: overflow ? .amountOverflow : .invalidAmount,
+          reason: "value '\(fields[3].truncatedForMessage)' is not base units below 2^128")
+      }
+      let hash = fields[4].lowercased()
+      guard EthHex.isHash(hash), let logIndex = Int64(fields[5]), logIndex >= 0 else {
+        throw SourceError(
+          location: location, code: .invalidOperation,
+          reason: "transaction_hash or log_index is malformed")
+      }
+      return TransferRecord(
+        id: "\(hash):\(logIndex)", from: try address(fields[1], location, "from_address"),
+        to: try address(fields[2], location, "to_address"), amount: Amount(baseUnits: value),
+        block: try EthHex.quantity(.string(fields[6]), location, "block_number"), time: nil)
+    }
+    if try Self.looksLikeJSON(path) {
+      let stream = try JSONStream(path: path)
+      while true {
+        let object: [String: JSONValue]
+        do {
+          guard let next = try stream.next() else { break }
+          object = next
+        } catch {
+          _ = try problem(
+            SourceError(
+              location: "line \(error.element)", code: .invalidOperation, reason: error.reason))
+          return
+        }
+        let fields = keys.map { key -> String in
+          switch object[key] {
+          case .string(let text)?: text
+          case .number(let text)?: text
+          default: ""
+          }
+        }
+        do {
+          if let transfer = try record(fields, "line \(stream.element)") { try body(transfer) }
+        } catch let error as SourceError {
+          guard try problem(error) else { return }
+        }
+      }
+      return
+    }
+    let reader = try CSVReader(path: path)
+    let index = try columns(reader, wanted: keys.map { [$0] })
+    while let row = try csvRecord(reader) {
+      let location = "line \(reader.line)"
+      do {
+        guard row.count > index.max()! else {
+          throw SourceError(
+            location: location, code: .invalidOperation,
+            reason: "has \(row.count) fields, the header more")
+        }
+        if let transfer = try record(index.map { row[$0] }, location) { try body(transfer) }
+      } catch let error as SourceError {
+        guard try problem(error) else { return }
+      }
+    }
+  }
+
+  static func looksLikeJSON(_ path: String) throws -> Bool {
+    let reader = try ByteReader(path: path)
+    while let byte = reader.peek(),
+      byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 || byte >= 0xEF
+    {
+      _ = reader.next()
+    }
+    return reader.peek() == UInt8(ascii: "{") || reader.peek() == UInt8(ascii: "[")
+  }
+}
+
+extension String {
+  /// Without leading and trailing spaces and tabs.
+  var trimmingSpaces: String {
+    var slice = Substring(self)
+    while slice.first == " " || slice.first == "\t" { slice = slice.dropFirst() }
+    while slice.last == " " || slice.last == "\t" { slice = slice.dropLast() }
+    return String(slice)
+  }
+}

@@ -1,0 +1,40 @@
+extension Ledger {
+  /// Compares the ledger with an external source and writes nothing to the ledger (seen keys
+  /// go to a TEMP table of this connection, so memory stays flat whatever the file's size).
+  ///
+  /// Transfer sources match on the id `<txhash>:<logIndex>`, then compare amount, from and to;
+  /// ledger transfers of the asset within the source's block range that the source lacks are
+  /// missing in source. Balance sources match on address, asset and bucket (and validator when
+  /// the row names one), at the current state or a point in time; `tolerance` is the largest
+  /// difference still counted as a match.
+  public func reconcile(
+    kind: SourceKind, path: String, asset symbol: String, tolerance: Amount = .zero,
+    at point: PointInTime = .now
+  ) throws -> ReconcileReport {
+    guard let definition = try asset(symbol) else {
+      throw LedgerError(.unknownAsset, "reconcile: unknown asset '\(symbol.truncatedForMessage)'")
+    }
+    return try read { journal in
+      try journal.database.executeScript(
+        """
+        CREATE TEMP TABLE IF NOT EXISTS reconcile_seen (key TEXT PRIMARY KEY) WITHOUT ROWID;
+        DELETE FROM temp.reconcile_seen;
+        """)
+      var report = ReconcileReport(kind: kind, asset: symbol)
+      if kind.isTransferSource {
+        try reconcileTransfers(journal, definition, kind: kind, path: path, report: &report)
+      } else {
+        try reconcileBalances(
+          journal, definition, path: path, tolerance: tolerance, point: point, report: &report)
+      }
+      try journal.database.executeScript("DELETE FROM temp.reconcile_seen")
+      return report
+    }
+  }
+
+  static func signedDifference(_ source: Amount, _ ledger: Amount, decimals: Int) -> String {
+    source >= ledger
+      ? source.subtracting(ledger)!.formatted(decimals: decimals)
+      : "-" + ledger.subtracting(source)!.formatted(decimals: decimals)
+  }
+}

@@ -1,0 +1,93 @@
+extension Ledger {
+  func reconcileTransfers(
+    _ journal: Journal, _ definition: AssetDefinition, kind: SourceKind, path: String,
+    report: inout ReconcileReport
+  ) throws {
+    let decimals = definition.decimals
+    let reader = TransferReader(kind: kind, path: path, asset: definition)
+    var skipped: [SkipReason: Int] = [:]
+    var duplicates = 0
+    var blocks: ClosedRange<Int64>?
+    var sourceTotal = Amount.zero
+    var ledgerTotal = Amount.zero
+    let insertSeen = try journal.database.prepare(
+      "INSERT OR IGNORE INTO temp.reconcile_seen (key) VALUES (?)")
+    var localReport = report
+    try reader.read(
+      skipped: &skipped,
+      problem: { error in
+        localReport.add(
+          ReconcileItem(
+            key: error.location, ledger: nil, source: nil, difference: nil,
+            detail: "\(error.code.rawValue): \(error.reason)"),
+          to: \.rejected, count: \.rejectedCount)
+        return true
+      }
+    ) { record in
+      try insertSeen.execute([.text(record.id)])
+      guard journal.database.changes == 1 else {
+        duplicates += 1
+        return
+      }
+      if let block = record.block {
+        blocks =
+          blocks.map { min($0.lowerBound, block)...max($0.upperBound, block) } ?? block...block
+      }
+      sourceTotal = sourceTotal.adding(record.amount) ?? sourceTotal
+      let source = record.amount.formatted(decimals: decimals)
+      guard let entry = try journal.entry(idempotencyId: record.id),
+        let payload = try? JSONParser.parse(entry.payload).objectValue
+      else {
+        localReport.add(
+          ReconcileItem(
+            key: record.id, ledger: nil, source: source, difference: nil,
+            detail: "\(record.from) → \(record.to)"),
+          to: \.missingInLedger, count: \.missingInLedgerCount)
+        return
+      }
+      let ledgerAmount =
+        payload["amount"]?.stringValue.flatMap { try? definition.amount($0) } ?? .zero
+      ledgerTotal = ledgerTotal.adding(ledgerAmount) ?? ledgerTotal
+      let from = payload["from"]?.stringValue ?? EVMAddress.zero
+      let to = payload["to"]?.stringValue ?? EVMAddress.zero
+      var details: [String] = []
+      if from != record.from {
+        details.append("from \(from) in the ledger, \(record.from) in the source")
+      }
+      if to != record.to { details.append("to \(to) in the ledger, \(record.to) in the source") }
+      if ledgerAmount == record.amount && details.isEmpty {
+        localReport.matched += 1
+      } else {
+        localReport.add(
+          ReconcileItem(
+            key: record.id, ledger: ledgerAmount.formatted(decimals: decimals), source: source,
+            difference: Self.signedDifference(record.amount, ledgerAmount, decimals: decimals),
+            detail: details.isEmpty ? nil : details.joined(separator: "; ")),
+          to: \.mismatched, count: \.mismatchedCount)
+      }
+    }
+    if let blocks {
+      try journal.database.forEachRow(
+        """
+        SELECT e.idempotency_id, e.payload FROM entries e
+        WHERE e.asset = ? AND e.kind IN ('transfer', 'mint', 'burn') AND e.height BETWEEN ? AND ?
+          AND e.idempotency_id GLOB '0x*:*'
+          AND NOT EXISTS (SELECT 1 FROM temp.reconcile_seen s WHERE s.key = e.idempotency_id)
+        ORDER BY e.seq
+        """, [.text(definition.symbol), .integer(blocks.lowerBound), .integer(blocks.upperBound)]
+      ) { row in
+        let payload = (try? JSONParser.parse(row.text(1) ?? "").objectValue) ?? [:]
+        let amount = payload["amount"]?.stringValue ?? "?"
+        localReport.add(
+          ReconcileItem(
+            key: row.text(0) ?? "", ledger: amount, source: nil, difference: nil, detail: nil),
+          to: \.missingInSource, count: \.missingInSourceCount)
+      }
+    }
+    if duplicates > 0 { skipped[.duplicate, default: 0] += duplicates }
+    localReport.skipped = skipped
+    localReport.sourceTotal = sourceTotal.formatted(decimals: decimals)
+    localReport.ledgerTotal = ledgerTotal.formatted(decimals: decimals)
+    report = localReport
+  }
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import TokenLedger
+
+extension SourceKind: ExpressibleByArgument {}
+
+struct Import: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Bring on-chain transfers into the ledger, idempotently.",
+    discussion:
+      "Kinds: etherscan-csv, eth-logs, etl-transfers. All or nothing: a bad row, named by its line or element, and nothing is imported."
+  )
+
+  @OptionGroup var global: GlobalOptions
+
+  @Option(help: "The source kind.")
+  var kind: SourceKind
+
+  @Argument(help: "The source file.")
+  var file: String
+
+  @Option(help: "The asset whose contract selects the rows (required when the ledger has several).")
+  var asset: String?
+
+  @Flag(
+    help:
+      "Reject a transfer whose sender is short instead of drawing an opening balance from @external."
+  )
+  var strict = false
+
+  func validate() throws {
+    if kind == .balancesCSV {
+      throw ValidationError("balances-csv can be reconciled, not imported")
+    }
+  }
+
+  func run() throws {
+    try runReporting(global.format, "import") {
+      let ledger = try global.openExisting()
+      let symbol = try resolveAsset(ledger, asset)
+      let summary = try ledger.importTransfers(
+        kind: kind, path: file, asset: symbol, strict: strict
+      ) { rows in
+        Output.error("import: \(rows) rows read")
+      }
+      if global.format == .json {
+        Output.json(summary.jsonObject)
+      } else {
+        Output.line(
+          "imported \(summary.imported), already present \(summary.alreadyPresent), opening balances \(summary.openingBalances)"
+        )
+        for (reason, count) in summary.skipped.sorted(by: { $0.key < $1.key }) {
+          Output.line("skipped \(count): \(reason.rawValue)")
+        }
+      }
+      return 0
+    }
+  }
+}
+
+/// The asset named, or the only one the ledger has.
+func resolveAsset(_ ledger: Ledger, _ asset: String?) throws -> String {
+  if let asset { return asset }
+  let symbols = try ledger.assetSymbols()
+  guard symbols.count == 1 else {
+    throw LedgerError(
+      .invalidOperation,
+      "the ledger has \(symbols.count) assets (\(symbols.joined(separator: ", "))): name one with --asset"
+    )
+  }
+  return symbols[0]
+}
