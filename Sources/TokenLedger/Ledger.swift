@@ -82,6 +82,11 @@ public final class Ledger: @unchecked Sendable {
     try lock.withLock { try body(journal.database) }
   }
 
+  /// Installs a storage fault injector (tests only: the deterministic simulator).
+  func setFaultInjector(_ injector: ((Database.FaultSite) -> Int32?)?) {
+    lock.withLock { journal.database.faultInjector = injector }
+  }
+
   /// Writes a consistent copy of the ledger to a new file (SQLite's `VACUUM INTO`), safe while
   /// other connections write.
   public func backup(to path: String) throws {

@@ -19,7 +19,10 @@ extension Database {
   public func readTransaction<T>(_ body: () throws -> T) throws -> T {
     precondition(!isInTransaction, "read transactions do not nest")
     try executeScript("BEGIN DEFERRED")
-    defer { try? executeScript("COMMIT") }
+    defer {
+      // A read transaction has nothing to lose; if COMMIT fails, ROLLBACK still ends it.
+      if (try? executeScript("COMMIT")) == nil { try? executeScript("ROLLBACK") }
+    }
     return try body()
   }
 

@@ -22,7 +22,22 @@ public final class Database {
   let handle: OpaquePointer
   public let path: String
   private var statements: [String: Statement] = [:]
-  private var savepointDepth = 0
+
+  /// Where a fault can be injected: before a statement steps, before `BEGIN`, before `COMMIT`.
+  enum FaultSite: Sendable, Equatable {
+    case step(String)
+    case begin
+    case commit
+  }
+
+  /// A test hook: called before each fault site; a non-nil SQLite result code makes that call
+  /// fail with it, as a full disk, an I/O error or a busy lock would. Never set in production.
+  var faultInjector: ((FaultSite) -> Int32?)?
+
+  func injectedFault(_ site: FaultSite) -> DatabaseError? {
+    guard let code = faultInjector?(site) else { return nil }
+    return DatabaseError(resultCode: code, message: "injected fault at \(site)")
+  }
 
   public init(path: String, mode: OpenMode) throws(DatabaseError) {
     var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
@@ -75,6 +90,10 @@ public final class Database {
 
   /// Runs SQL that may hold several statements and no parameters (schema, pragmas).
   public func executeScript(_ sql: String) throws(DatabaseError) {
+    if faultInjector != nil {
+      if sql == "COMMIT", let fault = injectedFault(.commit) { throw fault }
+      if sql.hasPrefix("BEGIN"), let fault = injectedFault(.begin) { throw fault }
+    }
     var message: UnsafeMutablePointer<CChar>?
     let code = sqlite3_exec(handle, sql, nil, nil, &message)
     guard code == SQLITE_OK else {

@@ -46,6 +46,7 @@ final class Statement {
 
   /// Advances one row; `true` while a row is available.
   func step() throws(DatabaseError) -> Bool {
+    if database.faultInjector != nil, let fault = database.injectedFault(.step(sql)) { throw fault }
     let code = sqlite3_step(handle)
     switch code {
     case SQLITE_ROW: return true
