@@ -39,16 +39,21 @@ enum CLI {
     if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
     let out = Pipe()
     let err = Pipe()
-    let input = Pipe()
     process.standardOutput = out
     process.standardError = err
-    process.standardInput = input
+    // Standard input comes from a file, so that a child that stops reading early (a failed
+    // apply) can neither block the test nor kill it with SIGPIPE.
+    let inputPath = NSTemporaryDirectory() + "tokenledger-stdin-" + UUID().uuidString
+    try Data((stdin ?? "").utf8).write(to: URL(fileURLWithPath: inputPath))
+    defer { try? FileManager.default.removeItem(atPath: inputPath) }
+    process.standardInput = FileHandle(forReadingAtPath: inputPath)
     try process.run()
-    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-    try input.fileHandleForWriting.close()
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     let errData = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
+    #expect(
+      process.terminationReason == .exit,
+      "tokenledger \(arguments) died of signal \(process.terminationStatus)")
     return Result(
       exitCode: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
       stderr: String(decoding: errData, as: UTF8.self))

@@ -8,6 +8,18 @@ extension Ledger {
   /// rebuilds the same head hash and state digest.
   public func exportLines(until: Int64? = nil, _ body: (String) throws -> Void) throws {
     try read { journal in
+      // The export is the journal itself, so it must be the journal as written: a damaged or
+      // edited entry (the chain does not verify) stops the export instead of being copied.
+      let context = AuditContext(journal: journal)
+      for check in [SequenceCheck() as any AuditCheck, HashChainCheck()] {
+        var violations = ViolationList()
+        try check.run(context, &violations)
+        if let first = violations.first.first {
+          throw DatabaseError(
+            resultCode: 11, message: "the journal does not verify (\(check.name)): \(first.message)"
+          )
+        }
+      }
       try journal.database.forEachRow(
         "SELECT kind, payload FROM entries WHERE seq <= ? ORDER BY seq",
         [.integer(until ?? Int64.max)]

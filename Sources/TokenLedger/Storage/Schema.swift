@@ -42,6 +42,9 @@ public enum Schema {
   /// commits but never corrupts the file).
   static func configure(_ database: Database, durability: Durability) throws {
     try database.executeScript("PRAGMA foreign_keys = ON")
+    // Cheap extra checks of each b-tree cell as it is read, so that more damage is reported
+    // as corruption instead of being read as data.
+    try database.executeScript("PRAGMA cell_size_check = ON")
     if database.path != ":memory:" && !database.path.isEmpty {
       _ = try database.firstRow("PRAGMA journal_mode = WAL") { $0.text(0) }
     }

@@ -8,7 +8,9 @@ struct ReferenceModel {
   struct Key: Hashable, Comparable {
     let holder: String
     let bucket: String
-    static func < (lhs: Key, rhs: Key) -> Bool { (lhs.holder, lhs.bucket) < (rhs.holder, rhs.bucket) }
+    static func < (lhs: Key, rhs: Key) -> Bool {
+      (lhs.holder, lhs.bucket) < (rhs.holder, rhs.bucket)
+    }
   }
 
   var balances: [Key: UInt128] = [:]
@@ -50,10 +52,14 @@ struct ReferenceModel {
       move(amount, from: available(from), to: available(to))
     case .delegate(let delegator, let validator, let amount):
       guard balance(delegator) >= amount else { return false }
-      move(amount, from: available(delegator), to: Key(holder: delegator, bucket: "staked(\(validator))"))
+      move(
+        amount, from: available(delegator),
+        to: Key(holder: delegator, bucket: "staked(\(validator))"))
     case .undelegate(let delegator, let validator, let amount):
       guard balance(delegator, "staked(\(validator))") >= amount else { return false }
-      move(amount, from: Key(holder: delegator, bucket: "staked(\(validator))"), to: available(delegator))
+      move(
+        amount, from: Key(holder: delegator, bucket: "staked(\(validator))"),
+        to: available(delegator))
     case .hold(let hold, let from, let to, let amount):
       guard !usedHolds.contains(hold), balance(from) >= amount else { return false }
       usedHolds.insert(hold)
@@ -68,7 +74,9 @@ struct ReferenceModel {
     case .void(let hold):
       guard let record = holds[hold] else { return false }
       holds[hold] = nil
-      move(record.amount, from: Key(holder: record.payer, bucket: "held(\(hold))"), to: available(record.payer))
+      move(
+        record.amount, from: Key(holder: record.payer, bucket: "held(\(hold))"),
+        to: available(record.payer))
     }
     return true
   }
@@ -113,14 +121,20 @@ enum SimulatedOperation: CustomStringConvertible {
   var line: String {
     switch self {
     case .mint(let to, let a): #"{"op":"mint","asset":"TAO","to":"\#(to)","amount":"\#(tao(a))"}"#
-    case .burn(let from, let a): #"{"op":"burn","asset":"TAO","from":"\#(from)","amount":"\#(tao(a))"}"#
-    case .transfer(let f, let t, let a): #"{"op":"transfer","asset":"TAO","from":"\#(f)","to":"\#(t)","amount":"\#(tao(a))"}"#
-    case .approve(let o, let s, let a): #"{"op":"approve","asset":"TAO","owner":"\#(o)","spender":"\#(s)","amount":"\#(tao(a))"}"#
+    case .burn(let from, let a):
+      #"{"op":"burn","asset":"TAO","from":"\#(from)","amount":"\#(tao(a))"}"#
+    case .transfer(let f, let t, let a):
+      #"{"op":"transfer","asset":"TAO","from":"\#(f)","to":"\#(t)","amount":"\#(tao(a))"}"#
+    case .approve(let o, let s, let a):
+      #"{"op":"approve","asset":"TAO","owner":"\#(o)","spender":"\#(s)","amount":"\#(tao(a))"}"#
     case .transferFrom(let s, let f, let t, let a):
       #"{"op":"transferFrom","asset":"TAO","spender":"\#(s)","from":"\#(f)","to":"\#(t)","amount":"\#(tao(a))"}"#
-    case .delegate(let d, let v, let a): #"{"op":"delegate","asset":"TAO","delegator":"\#(d)","validator":"\#(v)","amount":"\#(tao(a))"}"#
-    case .undelegate(let d, let v, let a): #"{"op":"undelegate","asset":"TAO","delegator":"\#(d)","validator":"\#(v)","amount":"\#(tao(a))"}"#
-    case .hold(let h, let f, let t, let a): #"{"op":"hold","asset":"TAO","from":"\#(f)","to":"\#(t)","amount":"\#(tao(a))","hold":"\#(h)"}"#
+    case .delegate(let d, let v, let a):
+      #"{"op":"delegate","asset":"TAO","delegator":"\#(d)","validator":"\#(v)","amount":"\#(tao(a))"}"#
+    case .undelegate(let d, let v, let a):
+      #"{"op":"undelegate","asset":"TAO","delegator":"\#(d)","validator":"\#(v)","amount":"\#(tao(a))"}"#
+    case .hold(let h, let f, let t, let a):
+      #"{"op":"hold","asset":"TAO","from":"\#(f)","to":"\#(t)","amount":"\#(tao(a))","hold":"\#(h)"}"#
     case .settle(let h, let a): #"{"op":"settle","hold":"\#(h)","amount":"\#(tao(a))"}"#
     case .void(let h): #"{"op":"void","hold":"\#(h)"}"#
     }

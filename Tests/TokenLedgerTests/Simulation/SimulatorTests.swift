@@ -58,11 +58,13 @@ import Testing
       }
     }
     #expect(actual == model.balances, "\(context): balances differ")
-    #expect(try ledger.totalSupply(asset: "TAO").baseUnits == model.supply, "\(context): supply differs")
+    #expect(
+      try ledger.totalSupply(asset: "TAO").baseUnits == model.supply, "\(context): supply differs")
     for (key, amount) in model.allowances {
       let parts = key.split(separator: ">").map(String.init)
       #expect(
-        try ledger.allowance(asset: "TAO", owner: parts[0], spender: parts[1]) == .limited(Amount(baseUnits: amount)),
+        try ledger.allowance(asset: "TAO", owner: parts[0], spender: parts[1])
+          == .limited(Amount(baseUnits: amount)),
         "\(context): allowance \(key) differs")
     }
   }
