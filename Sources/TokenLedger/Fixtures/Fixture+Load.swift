@@ -5,7 +5,7 @@ extension Fixture {
   /// `expectError` fails, or one with `expectError` succeeds or fails with another code. When
   /// the operations apply, they are kept and the unmet expectations are returned.
   public func load(into ledger: Ledger) throws -> FixtureReport {
-    try ledger.write { journal in
+    let expectations = try ledger.write { journal in
       for (index, asset) in assets.enumerated() {
         var object = asset
         object["op"] = .string("defineAsset")
@@ -18,8 +18,10 @@ extension Fixture {
       for (index, operation) in operations.enumerated() {
         try apply(operation, index: index, journal: journal)
       }
+      return try parseExpectations(journal)
     }
-    return FixtureReport(operationCount: operations.count, failures: try check(ledger))
+    return FixtureReport(
+      operationCount: operations.count, failures: try evaluate(expectations, ledger))
   }
 
   private func apply(_ operation: [String: JSONValue], index: Int, journal: Journal) throws {
@@ -53,73 +55,108 @@ extension Fixture {
     throw LedgerError(.invalidOperation, "\(location): expected \(code.rawValue), but it succeeded")
   }
 
-  private func check(_ ledger: Ledger) throws -> [String] {
-    var failures: [String] = []
+  /// One expectation, parsed and normalized inside the fixture's transaction so that a
+  /// malformed `expect` block rolls the whole fixture back like any other bad input.
+  private enum Expectation {
+    case balance(
+      label: String, holder: String, asset: AssetDefinition, bucket: Bucket.Kind?, key: String,
+      amount: Amount)
+    case totalSupply(asset: AssetDefinition, amount: Amount)
+    case allowance(
+      label: String, owner: String, spender: String, asset: AssetDefinition, amount: AllowanceAmount
+    )
+  }
+
+  private func parseExpectations(_ journal: Journal) throws -> [Expectation] {
+    func asset(_ symbol: String?, _ location: String) throws -> AssetDefinition {
+      guard let symbol, let definition = try journal.assetDefinition(symbol) else {
+        throw LedgerError(.unknownAsset, "\(location): unknown asset '\(symbol ?? "")'")
+      }
+      return definition
+    }
+    func holder(_ text: String, _ definition: AssetDefinition) throws -> String {
+      text.hasPrefix("@") ? text : try definition.addressScheme.normalize(text)
+    }
+    var result: [Expectation] = []
     for (index, expected) in expectedBalances.enumerated() {
-      guard let account = expected["account"]?.stringValue,
-        let asset = expected["asset"]?.stringValue
-      else {
-        throw LedgerError(
-          .invalidOperation, "expect.balances[\(index)]: needs 'account' and 'asset'")
+      let location = "expect.balances[\(index)]"
+      guard let account = expected["account"]?.stringValue else {
+        throw LedgerError(.invalidOperation, "\(location): needs 'account' and 'asset'")
       }
-      guard let definition = try ledger.asset(asset) else {
-        throw LedgerError(.unknownAsset, "expect.balances[\(index)]: unknown asset '\(asset)'")
-      }
-      let holder = try ledger.canonicalAccount(account, asset: asset)
-      let row = try ledger.balances(account: holder, asset: asset).first
+      let definition = try asset(expected["asset"]?.stringValue, location)
       for (key, value) in expected.sorted(by: { $0.key < $1.key })
       where !["account", "asset"].contains(key) {
-        let kind: Bucket.Kind?
+        let bucket: Bucket.Kind?
         if key == "total" {
-          kind = nil
-        } else if let bucket = Bucket.Kind(rawValue: key) {
-          kind = bucket
+          bucket = nil
+        } else if let kind = Bucket.Kind(rawValue: key) {
+          bucket = kind
         } else {
-          throw LedgerError(.invalidOperation, "expect.balances[\(index)]: unknown bucket '\(key)'")
+          throw LedgerError(
+            .invalidOperation, "\(location): unknown bucket '\(key.truncatedForMessage)'")
         }
         guard let text = value.stringValue else {
-          throw LedgerError(
-            .invalidOperation, "expect.balances[\(index)].\(key) must be a string amount")
+          throw LedgerError(.invalidOperation, "\(location).\(key) must be a string amount")
         }
-        let wanted = try definition.amount(text)
-        let actual = row.map { kind.map($0.amount) ?? $0.total } ?? .zero
-        if actual != SignedAmount(wanted) {
-          failures.append(
-            "\(account) \(asset) \(key): expected \(definition.format(wanted)), actual \(actual.formatted(decimals: definition.decimals))"
-          )
-        }
+        result.append(
+          .balance(
+            label: account, holder: try holder(account, definition), asset: definition,
+            bucket: bucket, key: key,
+            amount: try definition.amount(text)))
       }
     }
-    for (asset, value) in expectedTotalSupply.sorted(by: { $0.key < $1.key }) {
-      guard let definition = try ledger.asset(asset), let text = value.stringValue else {
-        throw LedgerError(
-          .invalidOperation, "expect.totalSupply.\(asset): unknown asset or non-string amount")
+    for (symbol, value) in expectedTotalSupply.sorted(by: { $0.key < $1.key }) {
+      let definition = try asset(symbol, "expect.totalSupply")
+      guard let text = value.stringValue else {
+        throw LedgerError(.invalidOperation, "expect.totalSupply.\(symbol) must be a string amount")
       }
-      let wanted = try definition.amount(text)
-      let actual = try ledger.totalSupply(asset: asset)
-      if actual != wanted {
-        failures.append(
-          "totalSupply \(asset): expected \(definition.format(wanted)), actual \(definition.format(actual))"
-        )
-      }
+      result.append(.totalSupply(asset: definition, amount: try definition.amount(text)))
     }
     for (index, expected) in expectedAllowances.enumerated() {
-      guard let asset = expected["asset"]?.stringValue, let owner = expected["owner"]?.stringValue,
-        let spender = expected["spender"]?.stringValue, let text = expected["amount"]?.stringValue,
-        let definition = try ledger.asset(asset)
+      let location = "expect.allowances[\(index)]"
+      guard let owner = expected["owner"]?.stringValue,
+        let spender = expected["spender"]?.stringValue,
+        let text = expected["amount"]?.stringValue
       else {
-        throw LedgerError(
-          .invalidOperation, "expect.allowances[\(index)]: needs asset, owner, spender, amount")
+        throw LedgerError(.invalidOperation, "\(location): needs asset, owner, spender, amount")
       }
-      let wanted: AllowanceAmount =
-        text == "unlimited" ? .unlimited : .limited(try definition.amount(text))
-      let actual = try ledger.allowance(
-        asset: asset, owner: try ledger.canonicalAccount(owner, asset: asset),
-        spender: try ledger.canonicalAccount(spender, asset: asset))
-      if actual != wanted {
-        failures.append(
-          "allowance \(owner)→\(spender) \(asset): expected \(wanted.formatted(decimals: definition.decimals)), actual \(actual.formatted(decimals: definition.decimals))"
-        )
+      let definition = try asset(expected["asset"]?.stringValue, location)
+      result.append(
+        .allowance(
+          label: "\(owner)→\(spender)", owner: try holder(owner, definition),
+          spender: try holder(spender, definition),
+          asset: definition,
+          amount: text == "unlimited" ? .unlimited : .limited(try definition.amount(text))))
+    }
+    return result
+  }
+
+  private func evaluate(_ expectations: [Expectation], _ ledger: Ledger) throws -> [String] {
+    var failures: [String] = []
+    for expectation in expectations {
+      switch expectation {
+      case .balance(let label, let holder, let asset, let bucket, let key, let amount):
+        let row = try ledger.balances(account: holder, asset: asset.symbol).first
+        let actual = row.map { bucket.map($0.amount) ?? $0.total } ?? .zero
+        if actual != SignedAmount(amount) {
+          failures.append(
+            "\(label) \(asset.symbol) \(key): expected \(asset.format(amount)), actual \(actual.formatted(decimals: asset.decimals))"
+          )
+        }
+      case .totalSupply(let asset, let amount):
+        let actual = try ledger.totalSupply(asset: asset.symbol)
+        if actual != amount {
+          failures.append(
+            "totalSupply \(asset.symbol): expected \(asset.format(amount)), actual \(asset.format(actual))"
+          )
+        }
+      case .allowance(let label, let owner, let spender, let asset, let amount):
+        let actual = try ledger.allowance(asset: asset.symbol, owner: owner, spender: spender)
+        if actual != amount {
+          failures.append(
+            "allowance \(label) \(asset.symbol): expected \(amount.formatted(decimals: asset.decimals)), actual \(actual.formatted(decimals: asset.decimals))"
+          )
+        }
       }
     }
     return failures
