@@ -17,17 +17,21 @@ final class CSVReader {
 
   init(path: String) throws(FileError) {
     bytes = try ByteReader(path: path)
-    // Skip a UTF-8 byte-order mark.
+    // Skip a UTF-8 byte-order mark. A file starting with part of one is refused (as bad input,
+    // on the first read) rather than read from the middle of a character.
     if bytes.peek() == 0xEF {
       _ = bytes.next()
-      guard bytes.next() == 0xBB, bytes.next() == 0xBF else {
-        throw FileError(path: path, reason: "starts with a broken byte-order mark")
+      if bytes.next() != 0xBB || bytes.next() != 0xBF {
+        brokenStart = Failure(line: 1, reason: "the file starts with a broken byte-order mark")
       }
     }
   }
 
+  private var brokenStart: Failure?
+
   /// The next record's fields, or nil at the end of the file. A blank line is skipped.
   func next() throws(Failure) -> [String]? {
+    if let brokenStart { throw brokenStart }
     while true {
       guard bytes.peek() != nil else { return nil }
       line = nextLine
