@@ -33,6 +33,12 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    // Library-level workloads for tools/bench (maintainer tool, not a product).
+    .executableTarget(
+      name: "TokenLedgerBench",
+      dependencies: ["TokenLedger"],
+      path: "tools/bench/TokenLedgerBench"
+    ),
     .testTarget(
       name: "TokenLedgerTests",
       dependencies: [

@@ -30,7 +30,8 @@ def main():
         return bisect.bisect_left(cumulative, rng.random() * total)
 
     out = sys.stdout
-    out.write('{"op":"defineAsset","symbol":"TAO","decimals":9,"addressScheme":"any","rewardPolicy":"compound"}\n')
+    out.write('{"op":"defineAsset","symbol":"TAO","decimals":9,"addressScheme":"any","rewardPolicy":"compound",'
+              '"contract":"0x00000000000000000000000000000000000000aa"}\n')
     for index in range(args.accounts):
         out.write('{"op":"mint","asset":"TAO","to":"acct%05d","amount":"1000000"}\n' % index)
     for index in range(args.n):

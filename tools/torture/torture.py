@@ -4,9 +4,11 @@
   crash        SIGKILL `tokenledger apply --batch N` at seeded random moments (default 200
                times); after each kill: audit clean, the journal a prefix of the stream, and
                every commit that apply had reported present.
-  concurrency  4 processes applying 10,000 operations each to one file while audit and
-               balance read: all 40,000 present exactly once, audit clean.
-  fuzz         the property-based fuzzers of the test suite, with many more inputs.
+  concurrency  4 processes applying --per-writer operations each (default 25,000: 100,000 in
+               all) to one file while audit and balance read: all present exactly once, no
+               read fails, audit clean.
+  fuzz         libFuzzer on tools/fuzz's four targets for a bounded time each, then the
+               property-based fuzzers of the test suite with many more inputs.
 
 python3 tools/torture/torture.py [crash|concurrency|fuzz|all] [--kills 200] [--seed 1]
 Exits non-zero on any failure and prints the seed that replays it.
@@ -135,19 +137,40 @@ def concurrency(writers, per_writer):
     return ok
 
 
-def fuzz(iterations):
-    """The property-based fuzzers of Tests/TokenLedgerTests/Fuzz (amounts, addresses, operation
-    lines, every reader), each for `iterations` generated inputs (libFuzzer cannot link
-    SwiftPM executables here: SwiftPM aliases main to the module's entry point)."""
+def fuzz(iterations, seconds):
+    """libFuzzer on the four targets of tools/fuzz (amounts, addresses, operation lines, every
+    reader) for `seconds` each, then the property-based fuzzers of the test suite with
+    `iterations` inputs each."""
+    ok = True
+    scratch = os.path.join(ROOT, ".build-fuzz")
+    build = subprocess.run(["swift", "build", "-c", "release", "--package-path", os.path.join(ROOT, "tools", "fuzz"),
+                            "--scratch-path", scratch, "-Xswiftc", "-sanitize=fuzzer", "-Xswiftc", "-parse-as-library",
+                            "-Xswiftc", "-use-ld=lld"], capture_output=True, text=True)
+    if build.returncode != 0:
+        print("fuzz: the libFuzzer build failed\n" + build.stdout[-2000:] + build.stderr[-2000:])
+        ok = False
+    else:
+        for target in ("FuzzAmount", "FuzzAddress", "FuzzOperation", "FuzzReaders"):
+            corpus = tempfile.mkdtemp(prefix="fuzz-%s-" % target)
+            result = subprocess.run([os.path.join(scratch, "release", target), corpus, "-max_total_time=%d" % seconds,
+                                     "-max_len=4096", "-print_final_stats=1"], capture_output=True, text=True)
+            runs = re.findall(r"stat::number_of_executed_units:\s*(\d+)", result.stderr)
+            crashed = result.returncode != 0
+            print("fuzz %s (libFuzzer): %s executions in %d s, %s"
+                  % (target, runs[-1] if runs else "?", seconds, "CRASH" if crashed else "no crash"))
+            if crashed:
+                print(result.stderr[-3000:])
+                ok = False
+            shutil.rmtree(corpus)
     started = time.time()
     env = dict(os.environ, TOKENLEDGER_FUZZ_ITERATIONS=str(iterations))
     result = subprocess.run(["swift", "test", "--filter", "FuzzTests"], cwd=ROOT, env=env, capture_output=True, text=True)
     failed = result.returncode != 0 or "\u2718" in result.stdout
-    print("fuzz: 4 targets x %d inputs = %d executions in %.0f s, %s"
+    print("fuzz (property-based): 4 targets x %d inputs = %d executions in %.0f s, %s"
           % (iterations, 4 * iterations, time.time() - started, "FAILURES" if failed else "no crash, no failure"))
     if failed:
         print(result.stdout[-4000:] + result.stderr[-2000:])
-    return not failed
+    return ok and not failed
 
 
 def main():
@@ -156,8 +179,9 @@ def main():
     parser.add_argument("--kills", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--operations", type=int, default=20000)
-    parser.add_argument("--per-writer", type=int, default=10000)
+    parser.add_argument("--per-writer", type=int, default=25000)
     parser.add_argument("--fuzz-iterations", type=int, default=20000)
+    parser.add_argument("--fuzz-seconds", type=int, default=60)
     args = parser.parse_args()
     ok = True
     if args.what in ("crash", "all"):
@@ -165,7 +189,7 @@ def main():
     if args.what in ("concurrency", "all"):
         ok = concurrency(4, args.per_writer) and ok
     if args.what in ("fuzz", "all"):
-        ok = fuzz(args.fuzz_iterations) and ok
+        ok = fuzz(args.fuzz_iterations, args.fuzz_seconds) and ok
     sys.exit(0 if ok else 1)
 
 

@@ -19,6 +19,7 @@ extension Ledger {
     var operations = 0
     var failures: [String] = []
     var lastSequence: Int64 = 0
+    var lastOperation: Int64 = 0
     var batch: [(Int64, String, [String: JSONValue])] = []
     func flush() throws {
       let objects = batch.map(\.2)
@@ -39,6 +40,7 @@ extension Ledger {
         lastSequence = row.integer(0)!
         let kind = row.text(1) ?? ""
         guard !Self.derivedEntryKinds.contains(kind) else { return }
+        lastOperation = lastSequence
         guard let object = try? JSONParser.parse(row.text(2) ?? "").objectValue else {
           failures.append("entry \(lastSequence) (\(kind)): payload is not a JSON object")
           return
@@ -49,9 +51,14 @@ extension Ledger {
       }
     }
     try flush()
+    // A cut at entry N compares with the stored state after the last operation at or before N:
+    // entries the clock derives are written just before the operation that moves the clock, so
+    // derived entries at the very end of the cut belong to an operation after it.
+    let isCut: Bool = if case .sequence = point { true } else { false }
     return try compare(
-      with: target, point: point, lastSequence: lastSequence, operations: operations,
-      failures: failures)
+      with: target, point: isCut ? .sequence(lastOperation) : point,
+      lastSequence: isCut ? lastOperation : lastSequence, operations: operations, failures: failures
+    )
   }
 
   static func entryFilter(_ point: PointInTime) -> (String, SQLValue) {

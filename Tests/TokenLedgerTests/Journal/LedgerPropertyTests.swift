@@ -129,6 +129,10 @@ func invariantViolations(_ ledger: Ledger) throws -> [String] {
         // Replay re-validates and re-compiles every operation: no difference, and audit is clean.
         let replay = try ledger.replay()
         #expect(replay.ok, "\(replay.differences) \(replay.failures)")
+        // A point in time: replaying half the journal equals the stored state at that entry,
+        // which is what `balance --at` shows.
+        let half = try ledger.replay(until: .sequence(state.entries / 2))
+        #expect(half.ok, "\(half.differences) \(half.failures)")
         let audit = try ledger.audit()
         #expect(audit.ok, "\(audit.checks.filter { !$0.ok })")
 

@@ -1,0 +1,136 @@
+// Library-level workloads for tools/bench/run.py. Each prints one JSON object.
+//
+//   TokenLedgerBench apply N PATH      N transfers through Ledger.apply, batches of 1,000
+//   TokenLedgerBench durable N PATH    N single-operation commits, synchronous=FULL
+//   TokenLedgerBench reward D PATH     one reward split over D delegators
+import TokenLedger
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+func seconds() -> Int64 {
+  var time = timespec()
+  clock_gettime(CLOCK_MONOTONIC, &time)
+  return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
+}
+
+func peakMegabytes() -> Int {
+  var usage = rusage()
+  getrusage(RUSAGE_SELF.rawValue, &usage)
+  return usage.ru_maxrss / 1024
+}
+
+/// A small deterministic generator (SplitMix64), so that every run applies the same workload.
+struct Random {
+  var state: UInt64
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var value = state
+    value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+    return value ^ (value >> 31)
+  }
+}
+
+let arguments = CommandLine.arguments
+guard arguments.count == 4, let count = Int(arguments[2]) else {
+  print("usage: TokenLedgerBench apply|durable|reward N PATH")
+  exit(2)
+}
+let path = arguments[3]
+unlink(path)
+let accounts = 10_000
+let asset = AssetDefinition(
+  symbol: "TAO", decimals: 9, addressScheme: .any, rewardPolicy: .compound)
+let durability: Durability = arguments[1] == "durable" ? .full : .normal
+let ledger = try Ledger.open(at: path, create: true, durability: durability)
+try ledger.apply([Operation(action: .defineAsset(asset))])
+var mints: [Operation] = []
+for index in 0..<accounts {
+  mints.append(
+    Operation(
+      action: .mint(
+        asset: "TAO", to: "acct\(index)", amount: Amount(baseUnits: 1_000_000_000_000_000))))
+}
+try ledger.apply(mints)
+var random = Random(state: 42)
+@MainActor func transfer(_ index: Int) -> Operation {
+  let from = Int(random.next() % UInt64(accounts))
+  let to = (from + 1 + Int(random.next() % UInt64(accounts - 1))) % accounts
+  return Operation(
+    id: "0x\(String(index, radix: 16)):0",
+    action: .transfer(
+      asset: "TAO", from: "acct\(from)", to: "acct\(to)",
+      amount: Amount(baseUnits: UInt128(random.next() % 10_000_000_000))))
+}
+
+switch arguments[1] {
+case "apply":
+  let start = seconds()
+  var batch: [Operation] = []
+  batch.reserveCapacity(1000)
+  for index in 0..<count {
+    batch.append(transfer(index))
+    if batch.count == 1000 {
+      try ledger.apply(batch)
+      batch.removeAll(keepingCapacity: true)
+    }
+  }
+  if !batch.isEmpty { try ledger.apply(batch) }
+  let elapsed = Double(seconds() - start) / 1e9
+  print(
+    #"{"workload":"library apply","count":\#(count),"seconds":\#(elapsed),"perSecond":\#(Int(Double(count) / elapsed)),"peakMB":\#(peakMegabytes())}"#
+  )
+case "durable":
+  var latencies: [Int64] = []
+  let start = seconds()
+  for index in 0..<count {
+    let began = seconds()
+    try ledger.apply([transfer(index)])
+    latencies.append(seconds() - began)
+  }
+  let elapsed = Double(seconds() - start) / 1e9
+  latencies.sort()
+  print(
+    #"{"workload":"durable single commits","count":\#(count),"seconds":\#(elapsed),"perSecond":\#(Int(Double(count) / elapsed)),"p50Microseconds":\#(latencies[count / 2] / 1000),"p99Microseconds":\#(latencies[count * 99 / 100] / 1000),"peakMB":\#(peakMegabytes())}"#
+  )
+case "reward":
+  try ledger.apply([
+    Operation(
+      action: .registerValidator(
+        asset: "TAO", validator: "hotkey", operator: "owner", commission: try Rate(parsing: "0.18"))
+    )
+  ])
+  var delegations: [Operation] = []
+  for index in 0..<count {
+    delegations.append(
+      Operation(
+        action: .mint(
+          asset: "TAO", to: "d\(index)", amount: Amount(baseUnits: 1_000_000_000 + UInt128(index))))
+    )
+    delegations.append(
+      Operation(
+        action: .delegate(
+          asset: "TAO", delegator: "d\(index)", validator: "hotkey",
+          amount: Amount(baseUnits: 1_000_000_000 + UInt128(index)))))
+    if delegations.count >= 10_000 {
+      try ledger.apply(delegations)
+      delegations.removeAll(keepingCapacity: true)
+    }
+  }
+  try ledger.apply(delegations)
+  let start = seconds()
+  try ledger.apply([
+    Operation(
+      action: .reward(
+        asset: "TAO", validator: "hotkey", amount: Amount(baseUnits: 7_200_000_000_000)))
+  ])
+  let elapsed = Double(seconds() - start) / 1e9
+  print(
+    #"{"workload":"reward epoch","count":\#(count),"seconds":\#(elapsed),"perSecond":\#(Int(Double(count) / elapsed)),"peakMB":\#(peakMegabytes())}"#
+  )
+default:
+  print("unknown workload \(arguments[1])")
+  exit(2)
+}

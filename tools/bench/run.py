@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+"""The benchmark suite: builds in release mode, generates deterministic workloads (seeded,
+10,000 accounts, Zipf-skewed), and prints one table: workload, size, wall seconds, operations
+per second, peak memory, and the ratio to the raw-SQLite floor measured in the same run. The
+table is also written as JSON (--json, default bench-results.json).
+
+python3 tools/bench/run.py                      # sizes 10k and 100k
+python3 tools/bench/run.py --sizes 10000 100000 1000000
+python3 tools/bench/run.py --peers              # hledger / ledger / beancount when installed
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+RELEASE = os.path.join(ROOT, ".build", "release")
+
+
+def timed(command, **kwargs):
+    """Runs a command under /usr/bin/time -v; returns (seconds, peak MB, stdout)."""
+    wrapper = ["/usr/bin/time", "-v"] if os.path.exists("/usr/bin/time") else []
+    started = time.time()
+    result = subprocess.run(wrapper + command, capture_output=True, text=True, **kwargs)
+    elapsed = time.time() - started
+    if result.returncode not in (0, 1):
+        sys.exit("failed: %s\n%s" % (" ".join(command), result.stderr[-2000:]))
+    peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr)
+    return elapsed, (int(peak.group(1)) / 1024 if peak else float("nan")), result.stdout
+
+
+def build(workdir):
+    subprocess.run(["swift", "build", "-c", "release"], cwd=ROOT, check=True, capture_output=True)
+    floor = os.path.join(workdir, "floor")
+    subprocess.run(["gcc", "-O2", "-o", floor, os.path.join(ROOT, "tools", "bench", "floor.c"), "-lsqlite3"], check=True)
+    return floor
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000])
+    parser.add_argument("--durable", type=int, default=10000)
+    parser.add_argument("--reward-delegators", type=int, default=100000)
+    parser.add_argument("--peers", action="store_true")
+    parser.add_argument("--json", default="bench-results.json")
+    args = parser.parse_args()
+    workdir = tempfile.mkdtemp(prefix="tokenledger-bench-")
+    floor = build(workdir)
+    cli = os.path.join(RELEASE, "tokenledger")
+    library = os.path.join(RELEASE, "TokenLedgerBench")
+    rows = []
+
+    def row(workload, size, seconds, peak, floor_rate=None, extra=""):
+        rate = size / seconds if seconds > 0 else float("inf")
+        rows.append({"workload": workload, "size": size, "seconds": round(seconds, 3), "perSecond": int(rate),
+                     "peakMB": round(peak, 1), "ratioToFloor": round(rate / floor_rate, 3) if floor_rate else None,
+                     "note": extra})
+
+    durable_floor = json.loads(subprocess.run([floor, "durable", str(args.durable), os.path.join(workdir, "fd.sqlite")],
+                                              capture_output=True, text=True, check=True).stdout)
+    seconds, peak, out = timed([library, "durable", str(args.durable), os.path.join(workdir, "d.sqlite")])
+    durable = json.loads(out)
+    row("floor: durable single commits", args.durable, durable_floor["seconds"], float("nan"),
+        extra="p50 %d us, p99 %d us" % (durable_floor["p50Microseconds"], durable_floor["p99Microseconds"]))
+    row("library: durable single commits", args.durable, durable["seconds"], peak, durable_floor["perSecond"],
+        "p50 %d us, p99 %d us" % (durable["p50Microseconds"], durable["p99Microseconds"]))
+    seconds, peak, out = timed([library, "reward", str(args.reward_delegators), os.path.join(workdir, "r.sqlite")])
+    row("library: reward epoch (one reward)", args.reward_delegators, json.loads(out)["seconds"], peak,
+        extra="delegators paid per second")
+
+    for size in args.sizes:
+        floor_result = json.loads(subprocess.run([floor, "batch", "1000", str(size), os.path.join(workdir, "f.sqlite")],
+                                                 capture_output=True, text=True, check=True).stdout)
+        floor_rate = floor_result["perSecond"]
+        row("floor: transfers, batch 1000", size, floor_result["seconds"], float("nan"), floor_rate)
+        seconds, peak, out = timed([library, "apply", str(size), os.path.join(workdir, "lib.sqlite")])
+        row("library: apply transfers, batch 1000", size, json.loads(out)["seconds"], peak, floor_rate)
+        ops = os.path.join(workdir, "ops-%d.jsonl" % size)
+        with open(ops, "w") as handle:
+            subprocess.run([sys.executable, os.path.join(ROOT, "tools", "bench", "gen-transfers.py"), "--n", str(size), "--ids"],
+                           stdout=handle, check=True)
+        db = os.path.join(workdir, "cli-%d.sqlite" % size)
+        subprocess.run([cli, "init", "--db", db], check=True, capture_output=True)
+        seconds, peak, _ = timed([cli, "apply", "--db", db, "--batch", "1000", "--fast-commits", ops])
+        operations = size + 10001
+        row("cli: apply JSON Lines, batch 1000", operations, seconds, peak, floor_rate,
+            "%d bytes per operation" % (os.path.getsize(db) // operations))
+        for command in (["audit"], ["replay"], ["export"], ["balance", "--at", str(operations // 2)]):
+            seconds, peak, _ = timed([cli] + command + ["--db", db])
+            row("cli: " + " ".join(command[:1]) + (" --at (deep history)" if command[0] == "balance" else ""), operations, seconds, peak)
+        # A reconcile source of every transfer, in ethereum-etl token_transfers form.
+        source = os.path.join(workdir, "source-%d.csv" % size)
+        with open(ops) as lines, open(source, "w") as out_csv:
+            out_csv.write("token_address,from_address,to_address,value,transaction_hash,log_index,block_number\n")
+            for line in lines:
+                record = json.loads(line)
+                if record["op"] != "transfer":
+                    continue
+                whole, _, fraction = record["amount"].partition(".")
+                value = int(whole) * 10**9 + int((fraction + "000000000")[:9])
+                tx, index = record["id"].split(":")
+                out_csv.write("0x00000000000000000000000000000000000000aa,%s,%s,%d,%s,%s,\n"
+                              % (record["from"], record["to"], value, tx, index))
+        seconds, peak, _ = timed([cli, "reconcile", "--db", db, "--kind", "etl-transfers", "--asset", "TAO", source])
+        row("cli: reconcile etl-transfers", size, seconds, peak)
+
+    if args.peers:
+        peers = os.path.join(ROOT, "..", "shared", "peers", "run_peers.py")
+        if os.path.exists(peers):
+            result = subprocess.run([sys.executable, peers, "--n"] + [str(s) for s in args.sizes if s >= 100000], capture_output=True, text=True)
+            print(result.stdout)
+        else:
+            print("peers: ../shared/peers is absent")
+
+    print("%-42s %9s %9s %11s %8s %8s  %s" % ("workload", "size", "seconds", "ops/s", "peak MB", "floor x", "note"))
+    for item in rows:
+        ratio = "%.2f" % item["ratioToFloor"] if item["ratioToFloor"] else "-"
+        print("%-42s %9d %9.3f %11d %8.1f %8s  %s" % (item["workload"], item["size"], item["seconds"], item["perSecond"],
+                                                    item["peakMB"], ratio, item["note"]))
+    with open(args.json, "w") as handle:
+        json.dump(rows, handle, indent=2)
+    shutil.rmtree(workdir)
+
+
+if __name__ == "__main__":
+    main()
