@@ -5,9 +5,15 @@
 // SwiftPM links an executable with `main` aliased to `<Target>_main`, so each target defines
 // that function and hands control to libFuzzer through `LLVMFuzzerRunDriver` (gold cannot link
 // this; lld can).
+import Foundation
 import PackageDescription
 
-let tokenLedger = Target.Dependency.product(name: "TokenLedger", package: "main")
+// A path dependency's identity is its folder's name, which differs between checkouts ("main",
+// a CI clone, …), so the root package is named by where it is.
+let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+  .appendingPathComponent("../..").standardized.lastPathComponent.lowercased()
+
+let tokenLedger = Target.Dependency.product(name: "TokenLedger", package: root)
 
 let package = Package(
   name: "TokenLedgerFuzz",
