@@ -5,7 +5,8 @@ import TokenLedger
 /// line decoded into an operation, its canonical payload, and one transfer applied end to end
 /// (compiled into postings, hashed into the chain, written).
 let benchmarks: @Sendable () -> Void = {
-  Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .instructions, .mallocCountTotal], maxDuration: .seconds(2))
+  Benchmark.defaultConfiguration = .init(
+    metrics: [.wallClock, .instructions, .mallocCountTotal], maxDuration: .seconds(2))
 
   Benchmark("Amount parse (18 decimals)") { benchmark in
     for _ in benchmark.scaledIterations {
@@ -27,7 +28,9 @@ let benchmarks: @Sendable () -> Void = {
   }
 
   Benchmark("JSON line parse") { benchmark in
-    let line = Array(#"{"op":"transfer","asset":"TAO","from":"acct00014","to":"acct00001","amount":"6.6636611","id":"0x0f423f:0"}"#.utf8)
+    let line = Array(
+      #"{"op":"transfer","asset":"TAO","from":"acct00014","to":"acct00001","amount":"6.6636611","id":"0x0f423f:0"}"#
+        .utf8)
     for _ in benchmark.scaledIterations {
       blackHole(OperationLine.parse(line))
     }
@@ -35,13 +38,17 @@ let benchmarks: @Sendable () -> Void = {
 
   Benchmark("Canonical payload of a transfer") { benchmark in
     let operation = Operation(
-      id: "0x0f423f:0", action: .transfer(asset: "TAO", from: "acct00014", to: "acct00001", amount: Amount(baseUnits: 6_663_661_100)))
+      id: "0x0f423f:0",
+      action: .transfer(
+        asset: "TAO", from: "acct00014", to: "acct00001", amount: Amount(baseUnits: 6_663_661_100)))
     for _ in benchmark.scaledIterations {
       blackHole(operation.canonicalPayload(decimals: 9))
     }
   }
 
-  Benchmark("Transfer applied end to end (in memory)", configuration: .init(maxDuration: .seconds(3))) { benchmark in
+  Benchmark(
+    "Transfer applied end to end (in memory)", configuration: .init(maxDuration: .seconds(3))
+  ) { benchmark in
     let ledger = try Ledger.open(at: ":memory:", create: true, durability: .normal)
     try ledger.apply(jsonLines: [
       #"{"op":"defineAsset","symbol":"TAO","decimals":9,"addressScheme":"any"}"#,
@@ -52,7 +59,11 @@ let benchmarks: @Sendable () -> Void = {
     for _ in benchmark.scaledIterations {
       index += 1
       try ledger.apply([
-        Operation(id: "t\(index)", action: .transfer(asset: "TAO", from: index % 2 == 0 ? "a" : "b", to: index % 2 == 0 ? "b" : "a", amount: Amount(baseUnits: 1)))
+        Operation(
+          id: "t\(index)",
+          action: .transfer(
+            asset: "TAO", from: index % 2 == 0 ? "a" : "b", to: index % 2 == 0 ? "b" : "a",
+            amount: Amount(baseUnits: 1)))
       ])
     }
   }
