@@ -46,32 +46,22 @@ extension TransferReader {
       ])
     var lastHash = ""
     var ordinal = 0
-    while let row = try csvRecord(reader) {
-      let location = "line \(reader.line)"
-      do {
-        guard row.count > index.max()! else {
-          throw SourceError(
-            location: location, code: .invalidOperation,
-            reason: "has \(row.count) fields, the header more")
-        }
-        let hash = row[index[0]].lowercased()
-        guard EthHex.isHash(hash) else {
-          throw SourceError(
-            location: location, code: .invalidOperation,
-            reason: "'\(row[index[0]].truncatedForMessage)' is not a transaction hash")
-        }
-        ordinal = hash == lastHash ? ordinal + 1 : 0
-        lastHash = hash
-        let amount = try tokenQuantity(row[index[5]], location)
-        try body(
-          TransferRecord(
-            id: "\(hash):\(ordinal)", from: try address(row[index[3]], location, "From"),
-            to: try address(row[index[4]], location, "To"), amount: amount,
-            block: try EthHex.quantity(.string(row[index[1]]), location, "Blockno"),
-            time: try EthHex.quantity(.string(row[index[2]]), location, "UnixTimestamp")))
-      } catch let error as SourceError {
-        guard try problem(error) else { return }
+    try forEachRow(reader, fieldCount: index.max()! + 1, problem: problem) { row, location in
+      let hash = row[index[0]].lowercased()
+      guard EthHex.isHash(hash) else {
+        throw SourceError(
+          location: location, code: .invalidOperation,
+          reason: "'\(row[index[0]].truncatedForMessage)' is not a transaction hash")
       }
+      ordinal = hash == lastHash ? ordinal + 1 : 0
+      lastHash = hash
+      let amount = try tokenQuantity(row[index[5]], location)
+      try body(
+        TransferRecord(
+          id: "\(hash):\(ordinal)", from: try address(row[index[3]], location, "From"),
+          to: try address(row[index[4]], location, "To"), amount: amount,
+          block: try EthHex.quantity(.string(row[index[1]]), location, "Blockno"),
+          time: try EthHex.quantity(.string(row[index[2]]), location, "UnixTimestamp")))
     }
   }
 
@@ -134,18 +124,7 @@ extension TransferReader {
         block: try EthHex.quantity(.string(fields[6]), location, "block_number"), time: nil)
     }
     if try Self.looksLikeJSON(path) {
-      let stream = try JSONStream(path: path)
-      while true {
-        let object: [String: JSONValue]
-        do {
-          guard let next = try stream.next() else { break }
-          object = next
-        } catch {
-          _ = try problem(
-            SourceError(
-              location: "line \(error.element)", code: .invalidOperation, reason: error.reason))
-          return
-        }
+      try forEachObject(problem: problem) { object, location in
         let fields = keys.map { key -> String in
           switch object[key] {
           case .string(let text)?: text
@@ -153,28 +132,14 @@ extension TransferReader {
           default: ""
           }
         }
-        do {
-          if let transfer = try record(fields, "line \(stream.element)") { try body(transfer) }
-        } catch let error as SourceError {
-          guard try problem(error) else { return }
-        }
+        if let transfer = try record(fields, location) { try body(transfer) }
       }
       return
     }
     let reader = try CSVReader(path: path)
     let index = try columns(reader, wanted: keys.map { [$0] })
-    while let row = try csvRecord(reader) {
-      let location = "line \(reader.line)"
-      do {
-        guard row.count > index.max()! else {
-          throw SourceError(
-            location: location, code: .invalidOperation,
-            reason: "has \(row.count) fields, the header more")
-        }
-        if let transfer = try record(index.map { row[$0] }, location) { try body(transfer) }
-      } catch let error as SourceError {
-        guard try problem(error) else { return }
-      }
+    try forEachRow(reader, fieldCount: index.max()! + 1, problem: problem) { row, location in
+      if let transfer = try record(index.map { row[$0] }, location) { try body(transfer) }
     }
   }
 

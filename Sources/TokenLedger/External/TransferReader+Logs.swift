@@ -9,33 +9,10 @@ extension TransferReader {
       throw LedgerError(
         .invalidOperation, "asset \(asset.symbol) has no 'contract' to select its logs")
     }
-    let stream = try JSONStream(path: path)
-    while true {
-      let object: [String: JSONValue]
-      do {
-        guard let next = try stream.next() else { break }
-        object = next
-      } catch {
-        guard
-          try problem(
-            SourceError(
-              location: "element \(error.element)", code: .invalidOperation, reason: error.reason))
-        else { return }
-        if error.element == 0 || error.reason.contains("truncated")
-          || error.reason.contains("not closed")
-        {
-          return
-        }
-        continue
-      }
-      let location = "element \(stream.element)"
-      do {
-        switch try decodeLog(object, contract: contract, location: location) {
-        case .transfer(let record): try body(record)
-        case .skip(let reason): skipped[reason, default: 0] += 1
-        }
-      } catch let error as SourceError {
-        guard try problem(error) else { return }
+    try forEachObject(problem: problem) { object, location in
+      switch try decodeLog(object, contract: contract, location: location) {
+      case .transfer(let record): try body(record)
+      case .skip(let reason): skipped[reason, default: 0] += 1
       }
     }
   }

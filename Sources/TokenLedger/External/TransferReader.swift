@@ -30,4 +30,55 @@ struct TransferReader {
         location: location, code: .invalidAddress, reason: "\(field): \(error.message)")
     }
   }
+
+  /// Calls `body` with each object of a JSON source and its location ("element N"). A
+  /// SourceError, from the stream or from `body`, goes to `problem`; reading stops when
+  /// `problem` says so or when the stream cannot go on (an empty or truncated file).
+  func forEachObject(
+    problem: (SourceError) throws -> Bool, _ body: ([String: JSONValue], String) throws -> Void
+  ) throws {
+    let stream = try JSONStream(path: path)
+    while true {
+      let object: [String: JSONValue]
+      do {
+        guard let next = try stream.next() else { return }
+        object = next
+      } catch {
+        let fatal =
+          error.element == 0 || error.reason.contains("truncated")
+          || error.reason.contains("not closed")
+        let goOn = try problem(
+          SourceError(
+            location: "element \(error.element)", code: .invalidOperation, reason: error.reason))
+        if !goOn || fatal { return }
+        continue
+      }
+      do {
+        try body(object, "element \(stream.element)")
+      } catch let error as SourceError {
+        guard try problem(error) else { return }
+      }
+    }
+  }
+
+  /// Calls `body` with each record of a CSV source after its header (checked to have at least
+  /// `fieldCount` fields) and its location ("line N"). SourceErrors go to `problem`, as above.
+  func forEachRow(
+    _ reader: CSVReader, fieldCount: Int, problem: (SourceError) throws -> Bool,
+    _ body: ([String], String) throws -> Void
+  ) throws {
+    while let row = try csvRecord(reader) {
+      let location = "line \(reader.line)"
+      do {
+        guard row.count >= fieldCount else {
+          throw SourceError(
+            location: location, code: .invalidOperation,
+            reason: "has \(row.count) fields, the header more")
+        }
+        try body(row, location)
+      } catch let error as SourceError {
+        guard try problem(error) else { return }
+      }
+    }
+  }
 }
