@@ -36,8 +36,10 @@ struct Audit: ParsableCommand {
         Output.json(report.jsonObject)
       } else {
         Output.table(
-          ["check", "result", "violations"],
-          report.checks.map { [$0.name, $0.ok ? "ok" : "FAIL", String($0.violationCount)] })
+          ["check", "result", "violations", "ms"],
+          report.checks.map {
+            [$0.name, $0.ok ? "ok" : "FAIL", String($0.violationCount), String($0.milliseconds)]
+          })
         for check in report.checks where !check.ok {
           Output.line("")
           Output.line("\(check.name):")

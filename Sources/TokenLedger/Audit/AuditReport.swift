@@ -44,7 +44,21 @@ public struct CheckResult: Sendable, Equatable {
   public let violations: [Violation]
   /// How many violations there were in all.
   public let violationCount: Int
+  /// How long the check took, in milliseconds (not part of equality: it varies run to run).
+  public var milliseconds: Int64 = 0
   public var ok: Bool { violationCount == 0 }
+
+  public init(name: String, violations: [Violation], violationCount: Int, milliseconds: Int64 = 0) {
+    self.name = name
+    self.violations = violations
+    self.violationCount = violationCount
+    self.milliseconds = milliseconds
+  }
+
+  public static func == (lhs: CheckResult, rhs: CheckResult) -> Bool {
+    lhs.name == rhs.name && lhs.violations == rhs.violations
+      && lhs.violationCount == rhs.violationCount
+  }
 }
 
 /// What `audit` found: every check's result, and the ledger's fingerprint.
@@ -67,6 +81,7 @@ public struct AuditReport: Sendable, Equatable {
           .object([
             "name": .string(check.name), "ok": .bool(check.ok),
             "violationCount": .number(String(check.violationCount)),
+            "milliseconds": .number(String(check.milliseconds)),
             "violations": .array(check.violations.map(\.jsonObject)),
           ])
         }),

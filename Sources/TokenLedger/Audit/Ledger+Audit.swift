@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Anchors kept outside the ledger file, which catch what no check inside it can: a journal
 /// whose tail was cut and whose chain was recomputed.
 public struct AuditAnchors: Sendable {
@@ -61,6 +67,7 @@ extension Ledger {
       let context = AuditContext(journal: journal)
       var results: [CheckResult] = []
       for check in AuditRegistry.checks {
+        let started = Self.monotonicMilliseconds()
         var violations = ViolationList()
         do {
           try check.run(context, &violations)
@@ -69,10 +76,17 @@ extension Ledger {
         }
         results.append(
           CheckResult(
-            name: check.name, violations: violations.first, violationCount: violations.count))
+            name: check.name, violations: violations.first, violationCount: violations.count,
+            milliseconds: Self.monotonicMilliseconds() - started))
       }
       return AuditReport(
         entries: head.sequence, headHash: head.hash, stateDigest: digest, checks: results)
     }
+  }
+
+  static func monotonicMilliseconds() -> Int64 {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000
   }
 }

@@ -1,42 +1,60 @@
 /// The materialized balances equal the sums of the postings, account by account and asset by
 /// asset; a balance row without postings (an insertion) and postings without a balance row
-/// (a deletion) are both named.
+/// (a deletion) are both named. One streaming pass over the postings, summed in memory per
+/// (account, asset): there are far fewer accounts than postings.
 struct MaterializedBalancesCheck: AuditCheck {
   let name = "materializedBalances"
 
+  private struct Key: Hashable, Comparable {
+    let account: Int64
+    let asset: String
+    static func < (lhs: Key, rhs: Key) -> Bool {
+      (lhs.asset, lhs.account) < (rhs.asset, rhs.account)
+    }
+  }
+
   func run(_ context: AuditContext, _ violations: inout ViolationList) throws {
-    try context.database.forEachRow(
-      """
-      WITH moves AS (
-        SELECT from_account AS account_id, asset, '-' || amount AS amount FROM postings
-        UNION ALL SELECT to_account, asset, amount FROM postings
-      ), sums AS (
-        SELECT account_id, asset, amount_sum(amount) AS amount FROM moves GROUP BY account_id, asset
-      ), pairs AS (
-        SELECT account_id, asset FROM sums UNION SELECT account_id, asset FROM balances
-      )
-      SELECT p.account_id, p.asset, s.amount, b.amount, a.holder, a.bucket, a.validator, a.detail
-      FROM pairs p LEFT JOIN sums s ON s.account_id = p.account_id AND s.asset = p.asset
-      LEFT JOIN balances b ON b.account_id = p.account_id AND b.asset = p.asset
-      LEFT JOIN accounts a ON a.id = p.account_id
-      WHERE s.amount IS NULL OR b.amount IS NULL OR s.amount <> b.amount
-      ORDER BY p.asset, a.holder, p.account_id
-      """
-    ) { row in
-      let asset = row.text(1) ?? ""
+    var sums: [Key: SignedAmount] = [:]
+    var unreadable = 0
+    try context.database.forEachRow("SELECT from_account, to_account, asset, amount FROM postings")
+    { row in
+      guard let from = row.integer(0), let to = row.integer(1), let asset = row.text(2),
+        let amount = Amount(baseUnitText: row.text(3) ?? "")
+      else {
+        unreadable += 1  // entriesBalanced names the malformed posting
+        return
+      }
+      let debit = Key(account: from, asset: asset)
+      let credit = Key(account: to, asset: asset)
+      sums[debit] = (sums[debit] ?? .zero).adding(SignedAmount(amount).negated) ?? sums[debit]
+      sums[credit] = (sums[credit] ?? .zero).adding(SignedAmount(amount)) ?? sums[credit]
+    }
+    var stored: [Key: String] = [:]
+    try context.database.forEachRow("SELECT account_id, asset, amount FROM balances") { row in
+      stored[Key(account: row.integer(0) ?? -1, asset: row.text(1) ?? "")] = row.text(2) ?? ""
+    }
+    var accounts: [Int64: (holder: String, bucket: String)] = [:]
+    try context.database.forEachRow("SELECT id, holder, bucket, validator, detail FROM accounts") {
+      row in
       let bucket = Bucket(
-        kind: row.text(5) ?? "", validator: row.text(6) ?? "", detail: row.text(7) ?? "")
-      let expected = row.text(2).flatMap { SignedAmount(text: $0) }
-      let actual = row.text(3).flatMap { SignedAmount(text: $0) }
-      let decimals = context.assets[asset]?.decimals ?? 0
+        kind: row.text(2) ?? "", validator: row.text(3) ?? "", detail: row.text(4) ?? "")
+      accounts[row.integer(0) ?? -1] = (row.text(1) ?? "", bucket?.description ?? row.text(2) ?? "")
+    }
+    for key in Set(sums.keys).union(stored.keys).sorted() {
+      let expected = sums[key]
+      let actualText = stored[key]
+      guard expected?.description != actualText else { continue }
+      let decimals = context.assets[key.asset]?.decimals ?? 0
+      let actual = actualText.flatMap { SignedAmount(text: $0) }
       violations.append(
         Violation(
-          row.text(2) == nil
-            ? "balance row of account \(row.integer(0)!) has no postings"
-            : "balance of account \(row.integer(0)!) differs from its postings",
-          account: row.text(4), bucket: bucket?.description ?? row.text(5), asset: asset,
-          expected: expected?.formatted(decimals: decimals) ?? row.text(2) ?? "none",
-          actual: actual?.formatted(decimals: decimals) ?? row.text(3) ?? "none"))
+          expected == nil
+            ? "balance row of account \(key.account) has no postings"
+            : "balance of account \(key.account) differs from its postings",
+          account: accounts[key.account]?.holder, bucket: accounts[key.account]?.bucket,
+          asset: key.asset,
+          expected: expected?.formatted(decimals: decimals) ?? "none",
+          actual: actual?.formatted(decimals: decimals) ?? actualText ?? "none"))
     }
   }
 }
