@@ -40,13 +40,34 @@ public enum HashChain {
 
   /// `-` for nil, else `<byte count>:<bytes>`.
   static func append(_ field: String?, to bytes: inout [UInt8]) {
-    guard let field else {
+    guard var field else {
       bytes.append(UInt8(ascii: "-"))
       return
     }
-    bytes.append(contentsOf: String(field.utf8.count).utf8)
-    bytes.append(UInt8(ascii: ":"))
-    bytes.append(contentsOf: field.utf8)
+    field.withUTF8 { utf8 in
+      appendDecimal(utf8.count, to: &bytes)
+      bytes.append(UInt8(ascii: ":"))
+      bytes.append(contentsOf: utf8)
+    }
+  }
+
+  /// A non-negative integer's decimal digits, without building a String (this runs for every
+  /// field of every entry, on apply and on audit).
+  static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
+    precondition(value >= 0, "lengths and counts are non-negative")
+    var length = 1
+    var probe = value
+    while probe >= 10 {
+      probe /= 10
+      length += 1
+    }
+    let start = bytes.count
+    bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: length))
+    var rest = value
+    for index in stride(from: start + length - 1, through: start, by: -1) {
+      bytes[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+      rest /= 10
+    }
   }
 
   static func append(account: Account, to bytes: inout [UInt8]) {
