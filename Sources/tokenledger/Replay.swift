@@ -17,7 +17,10 @@ struct Replay: ParsableCommand {
   @Option(help: "Replay up to time T (YYYY-MM-DDTHH:MM:SSZ).")
   var time: String?
 
-  @Option(help: "Build the replayed ledger in this new file and keep it (default: a temporary file, removed).")
+  @Option(
+    help:
+      "Build the replayed ledger in this new file and keep it (default: a temporary file, removed)."
+  )
   var into: String?
 
   func validate() throws {

@@ -1,9 +1,15 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 extension Database {
   /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT`, taking the write lock up front so that two
   /// writers queue on the busy timeout instead of failing halfway. Rolls back on any error.
   public func writeTransaction<T>(_ body: () throws -> T) throws -> T {
     precondition(!isInTransaction, "write transactions do not nest; use a savepoint")
-    try executeScript("BEGIN IMMEDIATE")
+    try beginImmediate()
     do {
       let result = try body()
       try executeScript("COMMIT")
@@ -38,6 +44,24 @@ extension Database {
       try? executeScript("ROLLBACK TO op")
       try? executeScript("RELEASE op")
       throw error
+    }
+  }
+
+  /// `BEGIN IMMEDIATE`, retried when the lock stays busy past the busy timeout: SQLite's busy
+  /// handler is not fair, so under heavy contention one writer can lose every round for longer
+  /// than the timeout. Retries sleep a random few milliseconds so that waiting writers spread
+  /// out; after ``Limits/busyRetriesMax`` the busy error reaches the caller.
+  private func beginImmediate() throws(DatabaseError) {
+    var attempt = 0
+    while true {
+      do {
+        try executeScript("BEGIN IMMEDIATE")
+        return
+      } catch  where error.primaryCode == 5 && attempt < Limits.busyRetriesMax {
+        attempt += 1
+        var random = SystemRandomNumberGenerator()
+        usleep(UInt32(1_000 + random.next() % 20_000))
+      }
     }
   }
 }

@@ -23,6 +23,9 @@ public enum Schema {
   /// Brings the file up to ``currentVersion``. A file written by a newer build is refused
   /// rather than misread.
   static func migrate(_ database: Database) throws {
+    // Most opens find the file current: check without taking the write lock, so that readers
+    // and writers opening at once do not queue on it.
+    if try version(of: database) == migrations.count { return }
     try database.writeTransaction {
       let version = try self.version(of: database)
       guard version <= migrations.count else {

@@ -14,6 +14,10 @@ public enum Limits {
   public static let batchOperationsMax = 1_000_000
   /// How many characters of a user-supplied value an error message quotes.
   public static let messageQuotedCharactersMax = 80
-  /// How long a writer waits for another writer's lock before failing, in milliseconds.
+  /// How long a writer waits for another writer's lock before SQLite reports it busy, in
+  /// milliseconds.
   public static let busyTimeoutMilliseconds: Int32 = 10_000
+  /// How many times a writer tries to take the lock again after SQLite reported it busy, so
+  /// that a writer waits up to about 30 minutes before "database is locked" reaches its user.
+  public static let busyRetriesMax = 180
 }
