@@ -91,10 +91,7 @@ extension TransferReader {
     skipped: inout [SkipReason: Int], problem: (SourceError) throws -> Bool,
     _ body: (TransferRecord) throws -> Void
   ) throws {
-    guard let contract = asset.contract?.lowercased() else {
-      throw LedgerError(
-        .invalidOperation, "asset \(asset.symbol) has no 'contract' to select its transfers")
-    }
+    let contract = try requireContract()
     let keys = [
       "token_address", "from_address", "to_address", "value", "transaction_hash", "log_index",
       "block_number",

@@ -5,10 +5,7 @@ extension TransferReader {
     skipped: inout [SkipReason: Int], problem: (SourceError) throws -> Bool,
     _ body: (TransferRecord) throws -> Void
   ) throws {
-    guard let contract = asset.contract?.lowercased() else {
-      throw LedgerError(
-        .invalidOperation, "asset \(asset.symbol) has no 'contract' to select its logs")
-    }
+    let contract = try requireContract()
     try forEachObject(problem: problem) { object, location in
       switch try decodeLog(object, contract: contract, location: location) {
       case .transfer(let record): try body(record)

@@ -22,6 +22,16 @@ struct TransferReader {
     }
   }
 
+  /// The asset's contract (lower-case), which selects the rows of on-chain sources.
+  func requireContract() throws -> String {
+    guard let contract = asset.contract?.lowercased() else {
+      throw LedgerError(
+        .invalidOperation,
+        "asset \(asset.symbol) has no 'contract' to select its rows in a \(kind.rawValue) source")
+    }
+    return contract
+  }
+
   func address(_ text: String, _ location: String, _ field: String) throws(SourceError) -> String {
     do {
       return try asset.addressScheme.normalize(text)

@@ -59,8 +59,15 @@ extension Ledger {
       let gap =
         record.amount >= ledger
         ? record.amount.subtracting(ledger)! : ledger.subtracting(record.amount)!
-      let exists = try lookup.firstRow([.text(record.address), .null, .null]) { $0.text(0) } ?? nil
-      if ledger.isZero && !record.amount.isZero && (exists == nil || exists == "0") {
+      // A second lookup only where it can matter: a zero bucket of a holder the ledger has
+      // never seen is missing in the ledger, not a mismatch.
+      var unknownHolder = false
+      if ledger.isZero && !record.amount.isZero {
+        let total =
+          try lookup.firstRow([.text(record.address), .null, .null]) { $0.text(0) } ?? nil
+        unknownHolder = total == nil || total == "0"
+      }
+      if unknownHolder {
         local.add(
           ReconcileItem(
             key: key, ledger: nil, source: record.amount.formatted(decimals: decimals),

@@ -7,9 +7,10 @@
 /// A mutual-exclusion lock over a pthread mutex, so that the library needs no Foundation.
 /// (`Synchronization.Mutex` hands its closure's result across isolation as `sending`, which
 /// the non-Sendable query results here cannot be.)
+///
+/// `@unchecked Sendable` is sound: the mutex is the synchronisation itself; it is allocated
+/// once, never moved, and only touched through pthread calls, which are thread-safe.
 final class Lock: @unchecked Sendable {
-  // @unchecked: the mutex is the synchronisation itself; it is allocated once, never moved,
-  // and only touched through pthread calls, which are thread-safe.
   private let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
   init() {
