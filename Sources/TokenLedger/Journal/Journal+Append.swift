@@ -9,18 +9,27 @@ extension Journal {
     precondition(compilation.postings.count <= Limits.postingsPerEntryMax, "entry too wide")
     let (previousSequence, previousHash) = try head()
     let sequence = previousSequence + 1
-    var accountIdsOfPostings: [(from: Int64, to: Int64)] = []
-    accountIdsOfPostings.reserveCapacity(compilation.postings.count)
+    // Each posting links its two accounts back to the entries that last moved them in its
+    // asset; the links are read for every posting before any posting of this entry moves them.
+    var rows: [(from: Int64, to: Int64, fromPrevious: Int64, toPrevious: Int64)] = []
+    rows.reserveCapacity(compilation.postings.count)
     for posting in compilation.postings {
       precondition(!posting.amount.isZero, "zero postings are not written")
       let fromId = try ensureAccount(posting.from)
       let toId = try ensureAccount(posting.to)
+      rows.append(
+        (
+          fromId, toId, try storedBalance(accountId: fromId, asset: posting.asset).lastEntry,
+          try storedBalance(accountId: toId, asset: posting.asset).lastEntry
+        ))
+    }
+    for (posting, row) in zip(compilation.postings, rows) {
       try addToBalance(
-        accountId: fromId, account: posting.from, asset: posting.asset,
-        SignedAmount(posting.amount).negated)
+        accountId: row.from, account: posting.from, asset: posting.asset,
+        SignedAmount(posting.amount).negated, entry: sequence)
       try addToBalance(
-        accountId: toId, account: posting.to, asset: posting.asset, SignedAmount(posting.amount))
-      accountIdsOfPostings.append((fromId, toId))
+        accountId: row.to, account: posting.to, asset: posting.asset, SignedAmount(posting.amount),
+        entry: sequence)
     }
     for effect in compilation.effects { try write(effect) }
     let fields = HashChain.EntryFields(
@@ -37,8 +46,8 @@ extension Journal {
       try statements.insertPosting.execute(
         [
           .integer(sequence), .integer(Int64(index)), .text(posting.asset),
-          .integer(accountIdsOfPostings[index].from), .integer(accountIdsOfPostings[index].to),
-          .text(posting.amount.description),
+          .integer(rows[index].from), .integer(rows[index].to), .text(posting.amount.description),
+          .integer(rows[index].fromPrevious), .integer(rows[index].toPrevious),
         ])
     }
     return sequence
@@ -58,9 +67,9 @@ extension Journal {
   }
 
   private func addToBalance(
-    accountId: Int64, account: Account, asset: String, _ delta: SignedAmount
+    accountId: Int64, account: Account, asset: String, _ delta: SignedAmount, entry: Int64
   ) throws {
-    let current = try storedBalance(accountId: accountId, asset: asset)
+    let current = try storedBalance(accountId: accountId, asset: asset).amount
     guard let next = current.adding(delta) else {
       throw LedgerError(.amountOverflow, "\(account) would exceed 2^128 - 1 base units of \(asset)")
     }
@@ -69,9 +78,10 @@ extension Journal {
       account.isSystem || !next.isNegative,
       "holder account \(account) would go negative in \(asset)")
     try statements.upsertBalance.execute([
-      .integer(accountId), .text(asset), .text(next.description),
+      .integer(accountId), .text(asset), .text(next.description), .integer(entry),
     ])
-    cache.balances[TransactionCache.BalanceKey(accountId: accountId, asset: asset)] = next
+    cache.balances[TransactionCache.BalanceKey(accountId: accountId, asset: asset)] =
+      TransactionCache.Balance(amount: next, lastEntry: entry)
     if case .staked(let validator) = account.bucket {
       try addToValidatorStake(asset: asset, validator: validator, delta)
     }

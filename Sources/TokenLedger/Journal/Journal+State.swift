@@ -52,26 +52,30 @@ extension Journal: LedgerState, OperationContext {
 
   func balance(_ account: Account, asset: String) throws -> SignedAmount {
     guard let id = try accountId(account) else { return .zero }
-    return try storedBalance(accountId: id, asset: asset)
+    return try storedBalance(accountId: id, asset: asset).amount
   }
 
-  func storedBalance(accountId: Int64, asset: String) throws -> SignedAmount {
+  /// The balance row of an account in an asset (zero, linked to no entry, when there is none).
+  func storedBalance(accountId: Int64, asset: String) throws -> TransactionCache.Balance {
     let key = TransactionCache.BalanceKey(accountId: accountId, asset: asset)
     if let cached = cache.balances[key] { return cached }
     guard
-      let text = try statements.selectBalance.firstRow(
-        [.integer(accountId), .text(asset)], { $0.text(0) }) ?? nil
+      let (text, lastEntry) = try statements.selectBalance.firstRow(
+        [.integer(accountId), .text(asset)], { ($0.text(0), $0.integer(1)) })
     else {
-      cache.balances[key] = .zero
-      return .zero
+      cache.balances[key] = TransactionCache.Balance(amount: .zero, lastEntry: 0)
+      return TransactionCache.Balance(amount: .zero, lastEntry: 0)
     }
-    guard let amount = SignedAmount(text: text) else {
+    guard let text, let amount = SignedAmount(text: text), let lastEntry else {
       throw DatabaseError(
         resultCode: 11,
-        message: "balance of account \(accountId) in \(asset) is not an amount: \(text.prefix(60))")
+        message:
+          "balance of account \(accountId) in \(asset) is malformed: \((text ?? "NULL").prefix(60))"
+      )
     }
-    cache.balances[key] = amount
-    return amount
+    let balance = TransactionCache.Balance(amount: amount, lastEntry: lastEntry)
+    cache.balances[key] = balance
+    return balance
   }
 
   func allowance(asset: String, owner: String, spender: String) throws -> AllowanceAmount {

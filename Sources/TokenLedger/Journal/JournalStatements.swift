@@ -20,11 +20,12 @@ final class JournalStatements {
     insertAccount = try database.prepare(
       "INSERT INTO accounts (holder, bucket, validator, detail) VALUES (?, ?, ?, ?) RETURNING id")
     selectBalance = try database.prepare(
-      "SELECT amount FROM balances WHERE account_id = ? AND asset = ?")
+      "SELECT amount, last_entry FROM balances WHERE account_id = ? AND asset = ?")
     upsertBalance = try database.prepare(
       """
-      INSERT INTO balances (account_id, asset, amount) VALUES (?, ?, ?)
-      ON CONFLICT (account_id, asset) DO UPDATE SET amount = excluded.amount
+      INSERT INTO balances (account_id, asset, amount, last_entry) VALUES (?, ?, ?, ?)
+      ON CONFLICT (account_id, asset) DO UPDATE
+      SET amount = excluded.amount, last_entry = excluded.last_entry
       """)
     insertEntry = try database.prepare(
       """
@@ -33,8 +34,10 @@ final class JournalStatements {
       """)
     insertPosting = try database.prepare(
       """
-      INSERT INTO postings (entry_seq, posting_index, asset, from_account, to_account, amount)
-      VALUES (?, ?, ?, ?, ?, ?)
+      INSERT INTO postings
+        (entry_seq, posting_index, asset, from_account, to_account, amount, from_previous,
+         to_previous)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
       """)
     selectAssetState = try database.prepare(
       "SELECT clock_height, clock_time, paused FROM assets WHERE symbol = ?")
@@ -60,5 +63,11 @@ struct TransactionCache {
 
   var head: (sequence: Int64, hash: String)?
   var assets: [String: AssetState] = [:]
-  var balances: [BalanceKey: SignedAmount] = [:]
+  /// A balance row: the amount, and the last entry that moved it (0 for none).
+  struct Balance {
+    var amount: SignedAmount
+    var lastEntry: Int64
+  }
+
+  var balances: [BalanceKey: Balance] = [:]
 }

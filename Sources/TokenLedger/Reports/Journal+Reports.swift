@@ -141,39 +141,78 @@ extension Journal {
     return StateDigest.digest(lines: lines)
   }
 
+  /// The entries that moved any account of `holder` (in `asset`, or in any), oldest first.
+  /// Each balance row names the last entry that moved it and each posting links back to the
+  /// previous one (schema 0003), so the walk costs one primary-key lookup an entry whatever
+  /// the size of the journal.
   func history(holder: String, asset: String?) throws -> [HistoryEntry] {
-    var changes:
-      [Int64: (
-        kind: String, id: String?, asset: String, height: Int64?, time: Int64?,
-        items: [(Bucket, SignedAmount)]
-      )] = [:]
-    let decimals = try allAssets().reduce(into: [String: Int]()) { $0[$1.symbol] = $1.decimals }
+    var starts: [(account: Int64, bucket: Bucket, asset: String, last: Int64)] = []
     try database.forEachRow(
       """
-      SELECT e.seq, e.kind, e.idempotency_id, p.asset, e.height, e.time, a.bucket, a.validator, a.detail,
-             CASE WHEN a.id = p.to_account THEN p.amount ELSE '-' || p.amount END
-      FROM accounts a JOIN postings p ON p.from_account = a.id OR p.to_account = a.id
-      JOIN entries e ON e.seq = p.entry_seq
-      WHERE a.holder = ? AND (? IS NULL OR p.asset = ?) ORDER BY e.seq, p.posting_index
+      SELECT a.id, a.bucket, a.validator, a.detail, b.asset, b.last_entry
+      FROM accounts a JOIN balances b ON b.account_id = a.id
+      WHERE a.holder = ? AND (? IS NULL OR b.asset = ?)
       """, [.text(holder), SQLValue(asset), SQLValue(asset)]
     ) { row in
-      let sequence = row.integer(0)!
-      guard let bucket = Bucket(kind: row.text(6)!, validator: row.text(7)!, detail: row.text(8)!)
+      guard let bucket = Bucket(kind: row.text(1)!, validator: row.text(2)!, detail: row.text(3)!)
       else {
-        throw DatabaseError(resultCode: 11, message: "malformed bucket")
+        throw DatabaseError(resultCode: 11, message: "account of \(holder) has a malformed bucket")
       }
-      let amount = try Self.amount(row.text(9)!)
-      changes[
-        sequence,
-        default: (row.text(1)!, row.text(2), row.text(3)!, row.integer(4), row.integer(5), [])
-      ].items.append((bucket, amount))
+      starts.append((row.integer(0)!, bucket, row.text(4)!, row.integer(5) ?? 0))
     }
-    return changes.keys.sorted().map { sequence in
+    // Changes by entry, each tagged with its posting (and side: the source first) for order.
+    var changes:
+      [Int64: (asset: String, items: [(order: Int64, bucket: Bucket, amount: SignedAmount)])] =
+        [:]
+    for start in starts {
+      var sequence = start.last
+      while sequence > 0 {
+        var previous: Int64?
+        try database.forEachRow(
+          """
+          SELECT posting_index, from_account, to_account, amount, from_previous, to_previous
+          FROM postings WHERE entry_seq = ? AND asset = ?
+          """, [.integer(sequence), .text(start.asset)]
+        ) { row in
+          let index = row.integer(0)!
+          let amount = try Self.amount(row.text(3)!)
+          if row.integer(1) == start.account {
+            changes[sequence, default: (start.asset, [])].items.append(
+              (index * 2, start.bucket, amount.negated))
+            previous = row.integer(4)
+          }
+          if row.integer(2) == start.account {
+            changes[sequence, default: (start.asset, [])].items.append(
+              (index * 2 + 1, start.bucket, amount))
+            previous = row.integer(5)
+          }
+        }
+        guard let previous, previous >= 0, previous < sequence else {
+          throw DatabaseError(
+            resultCode: 11,
+            message:
+              "the history of \(holder) (\(start.bucket), \(start.asset)) is broken at entry \(sequence)"
+          )
+        }
+        sequence = previous
+      }
+    }
+    let decimals = try allAssets().reduce(into: [String: Int]()) { $0[$1.symbol] = $1.decimals }
+    return try changes.keys.sorted().map { sequence in
       let item = changes[sequence]!
+      guard
+        let entry = try database.firstRow(
+          "SELECT kind, idempotency_id, height, time FROM entries WHERE seq = ?",
+          [.integer(sequence)], { ($0.text(0)!, $0.text(1), $0.integer(2), $0.integer(3)) })
+      else {
+        throw DatabaseError(resultCode: 11, message: "postings of missing entry \(sequence)")
+      }
       return HistoryEntry(
-        sequence: sequence, kind: item.kind, idempotencyId: item.id, asset: item.asset,
-        height: item.height, time: item.time,
-        changes: item.items.map { (bucket: $0.0, amount: $0.1) },
+        sequence: sequence, kind: entry.0, idempotencyId: entry.1, asset: item.asset,
+        height: entry.2, time: entry.3,
+        changes: item.items.sorted { $0.order < $1.order }.map {
+          (bucket: $0.bucket, amount: $0.amount)
+        },
         decimals: decimals[item.asset] ?? 0)
     }
   }

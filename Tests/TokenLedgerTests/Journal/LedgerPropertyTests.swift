@@ -92,6 +92,44 @@ func invariantViolations(_ ledger: Ledger) throws -> [String] {
   }
 }
 
+func holders(_ ledger: Ledger) throws -> [String] {
+  try ledger.read { journal in
+    var holders: [String] = []
+    try journal.database.forEachRow("SELECT DISTINCT holder FROM accounts ORDER BY holder") {
+      holders.append($0.text(0)!)
+    }
+    return holders
+  }
+}
+
+/// A holder's history by a full scan of the postings: each entry's changes, one per posting
+/// side that names one of the holder's accounts.
+func scannedHistory(_ ledger: Ledger, holder: String) throws -> [String] {
+  try ledger.read { journal in
+    var changes: [Int64: (asset: String, items: [String])] = [:]
+    try journal.database.forEachRow(
+      """
+      SELECT p.entry_seq, p.asset, p.amount, f.holder, f.bucket, f.validator, f.detail,
+             t.holder, t.bucket, t.validator, t.detail
+      FROM postings p JOIN accounts f ON f.id = p.from_account JOIN accounts t ON t.id = p.to_account
+      """
+    ) { row in
+      let amount = SignedAmount(text: row.text(2)!)!
+      for (offset, sign) in [(3, true), (7, false)] where row.text(offset) == holder {
+        let bucket = Bucket(
+          kind: row.text(offset + 1)!, validator: row.text(offset + 2)!,
+          detail: row.text(offset + 3)!)!
+        changes[row.integer(0)!, default: (row.text(1)!, [])].items.append(
+          "\(bucket)=\(sign ? amount.negated : amount)")
+      }
+    }
+    return changes.keys.sorted().map { sequence in
+      "\(sequence) \(changes[sequence]!.asset) "
+        + changes[sequence]!.items.sorted().joined(separator: " ")
+    }
+  }
+}
+
 @Suite struct LedgerPropertyTests {
   // Shrinking re-runs whole ledgers hundreds of times; the seed printed on failure replays
   // the case instead.
@@ -138,6 +176,16 @@ func invariantViolations(_ ledger: Ledger) throws -> [String] {
 
         // Balances summed from the postings equal the materialized balances.
         #expect(try ledger.balances(at: .sequence(state.entries)) == ledger.balances())
+
+        // Every holder's history, walked along the posting links, is what a scan of all the
+        // postings finds.
+        for holder in try holders(ledger) {
+          let walked = try ledger.history(account: holder).map { entry in
+            "\(entry.sequence) \(entry.asset) "
+              + entry.changes.map { "\($0.bucket)=\($0.amount)" }.sorted().joined(separator: " ")
+          }
+          #expect(walked == (try scannedHistory(ledger, holder: holder)), "\(holder)")
+        }
       } catch {
         Issue.record("unexpected error: \(error)")
       }

@@ -1,7 +1,10 @@
 /// The materialized balances equal the sums of the postings, account by account and asset by
 /// asset; a balance row without postings (an insertion) and postings without a balance row
-/// (a deletion) are both named. One streaming pass over the postings, summed in memory per
-/// (account, asset): there are far fewer accounts than postings.
+/// (a deletion) are both named. The history links are checked in the same pass: each posting's
+/// `from_previous` / `to_previous` names the previous entry that moved that account in that
+/// asset, and each balance row's `last_entry` the last one. One streaming pass over the
+/// postings in key order, summed in memory per (account, asset): there are far fewer accounts
+/// than postings.
 struct MaterializedBalancesCheck: AuditCheck {
   let name = "materializedBalances"
 
@@ -14,25 +17,6 @@ struct MaterializedBalancesCheck: AuditCheck {
   }
 
   func run(_ context: AuditContext, _ violations: inout ViolationList) throws {
-    var sums: [Key: SignedAmount] = [:]
-    var unreadable = 0
-    try context.database.forEachRow("SELECT from_account, to_account, asset, amount FROM postings")
-    { row in
-      guard let from = row.integer(0), let to = row.integer(1), let asset = row.text(2),
-        let amount = Amount(baseUnitText: row.text(3) ?? "")
-      else {
-        unreadable += 1  // entriesBalanced names the malformed posting
-        return
-      }
-      let debit = Key(account: from, asset: asset)
-      let credit = Key(account: to, asset: asset)
-      sums[debit] = (sums[debit] ?? .zero).adding(SignedAmount(amount).negated) ?? sums[debit]
-      sums[credit] = (sums[credit] ?? .zero).adding(SignedAmount(amount)) ?? sums[credit]
-    }
-    var stored: [Key: String] = [:]
-    try context.database.forEachRow("SELECT account_id, asset, amount FROM balances") { row in
-      stored[Key(account: row.integer(0) ?? -1, asset: row.text(1) ?? "")] = row.text(2) ?? ""
-    }
     var accounts: [Int64: (holder: String, bucket: String)] = [:]
     try context.database.forEachRow("SELECT id, holder, bucket, validator, detail FROM accounts") {
       row in
@@ -40,12 +24,62 @@ struct MaterializedBalancesCheck: AuditCheck {
         kind: row.text(2) ?? "", validator: row.text(3) ?? "", detail: row.text(4) ?? "")
       accounts[row.integer(0) ?? -1] = (row.text(1) ?? "", bucket?.description ?? row.text(2) ?? "")
     }
+    var sums: [Key: Running] = [:]
+    var unreadable = 0
+    try context.database.forEachRow(
+      """
+      SELECT entry_seq, posting_index, from_account, to_account, asset, amount, from_previous,
+             to_previous
+      FROM postings ORDER BY entry_seq, posting_index
+      """
+    ) { row in
+      guard let sequence = row.integer(0), let index = row.integer(1), let from = row.integer(2),
+        let to = row.integer(3), let asset = row.text(4),
+        let amount = Amount(baseUnitText: row.text(5) ?? "")
+      else {
+        unreadable += 1  // entriesBalanced names the malformed posting
+        return
+      }
+      func visit(_ key: Key, _ delta: SignedAmount, link: Int64?) {
+        var running = sums[key] ?? Running()
+        let expected = running.previous(before: sequence)
+        if link != expected {
+          violations.append(
+            Violation(
+              "posting \(index) of entry \(sequence) links account \(key.account) to the wrong previous entry",
+              sequence: sequence, account: accounts[key.account]?.holder,
+              bucket: accounts[key.account]?.bucket, asset: key.asset,
+              expected: String(expected), actual: link.map(String.init) ?? "NULL"))
+        }
+        running.add(delta, entry: sequence)
+        sums[key] = running
+      }
+      visit(Key(account: from, asset: asset), SignedAmount(amount).negated, link: row.integer(6))
+      visit(Key(account: to, asset: asset), SignedAmount(amount), link: row.integer(7))
+    }
+    var stored: [Key: (amount: String, lastEntry: Int64?)] = [:]
+    try context.database.forEachRow("SELECT account_id, asset, amount, last_entry FROM balances") {
+      row in
+      stored[Key(account: row.integer(0) ?? -1, asset: row.text(1) ?? "")] = (
+        row.text(2) ?? "", row.integer(3)
+      )
+    }
     for key in Set(sums.keys).union(stored.keys).sorted() {
       let expected = sums[key]
-      let actualText = stored[key]
-      guard expected?.description != actualText else { continue }
+      let actualRow = stored[key]
       let decimals = context.assets[key.asset]?.decimals ?? 0
-      let actual = actualText.flatMap { SignedAmount(text: $0) }
+      if let expected, let actualRow, expected.amount.description == actualRow.amount {
+        if actualRow.lastEntry != expected.last {
+          violations.append(
+            Violation(
+              "balance of account \(key.account) names the wrong last entry",
+              account: accounts[key.account]?.holder, bucket: accounts[key.account]?.bucket,
+              asset: key.asset, expected: String(expected.last),
+              actual: actualRow.lastEntry.map(String.init) ?? "NULL"))
+        }
+        continue
+      }
+      let actual = actualRow.flatMap { SignedAmount(text: $0.amount) }
       violations.append(
         Violation(
           expected == nil
@@ -53,8 +87,26 @@ struct MaterializedBalancesCheck: AuditCheck {
             : "balance of account \(key.account) differs from its postings",
           account: accounts[key.account]?.holder, bucket: accounts[key.account]?.bucket,
           asset: key.asset,
-          expected: expected?.formatted(decimals: decimals) ?? "none",
-          actual: actual?.formatted(decimals: decimals) ?? actualText ?? "none"))
+          expected: expected?.amount.formatted(decimals: decimals) ?? "none",
+          actual: actual?.formatted(decimals: decimals) ?? actualRow?.amount ?? "none"))
+    }
+  }
+
+  /// The sum of an account's postings in an asset so far, and the entries that moved it last.
+  private struct Running {
+    var amount = SignedAmount.zero
+    /// The last entry seen, and the one before it (for a second posting of the same entry).
+    var last: Int64 = 0
+    var beforeLast: Int64 = 0
+
+    func previous(before sequence: Int64) -> Int64 { last == sequence ? beforeLast : last }
+
+    mutating func add(_ delta: SignedAmount, entry: Int64) {
+      amount = amount.adding(delta) ?? amount
+      if last != entry {
+        beforeLast = last
+        last = entry
+      }
     }
   }
 }

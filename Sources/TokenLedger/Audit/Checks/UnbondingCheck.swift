@@ -20,8 +20,8 @@ struct UnbondingCheck: AuditCheck {
     var expected: [Key: Int64] = [:]
     try context.database.forEachRow(
       """
-      SELECT p.asset, a.holder, a.validator, a.detail, e.time FROM postings p
-      JOIN accounts a ON a.id = p.to_account JOIN entries e ON e.seq = p.entry_seq
+      SELECT p.asset, a.holder, a.validator, a.detail, e.time FROM entries e
+      JOIN postings p ON p.entry_seq = e.seq JOIN accounts a ON a.id = p.to_account
       WHERE a.bucket = 'unbonding' AND e.kind = 'undelegate' AND a.detail = CAST(e.seq AS TEXT)
       """
     ) { row in
