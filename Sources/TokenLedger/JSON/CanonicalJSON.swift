@@ -22,16 +22,29 @@ public enum CanonicalJSON {
       }
       output += "]"
     case .object(let members):
-      output += "{"
-      let keys = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-      for (offset, key) in keys.enumerated() {
-        if offset > 0 { output += "," }
-        writeString(key, to: &output)
-        output += ":"
-        write(members[key]!, to: &output)
-      }
-      output += "}"
+      write(members: Array(members), to: &output)
     }
+  }
+
+  /// The canonical text of an object given as a list of members with distinct keys.
+  static func encode(members: [(String, JSONValue)]) -> String {
+    var output = ""
+    output.reserveCapacity(members.count * 24)
+    write(members: members, to: &output)
+    return output
+  }
+
+  private static func write(members: [(String, JSONValue)], to output: inout String) {
+    let sorted = members.sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
+    output += "{"
+    for (offset, member) in sorted.enumerated() {
+      assert(offset == 0 || sorted[offset - 1].0 != member.0, "duplicate key \(member.0)")
+      if offset > 0 { output += "," }
+      writeString(member.0, to: &output)
+      output += ":"
+      write(member.1, to: &output)
+    }
+    output += "}"
   }
 
   static func writeString(_ text: String, to output: inout String) {
