@@ -67,7 +67,9 @@ public final class Ledger: @unchecked Sendable {
       do {
         return try journal.database.writeTransaction {
           journal.beginTransaction()
-          return try body(journal)
+          let result = try body(journal)
+          try journal.flushBalances()
+          return result
         }
       } catch {
         journal.forgetUncommitted()

@@ -39,11 +39,8 @@ extension Fixture {
       throw LedgerError(.invalidOperation, "\(location): expectError is not a known error code")
     }
     do {
-      _ = try journal.database.savepoint {
-        try journal.apply(object: operation, allowExpectError: true)
-      }
+      _ = try journal.savepoint { try journal.apply(object: operation, allowExpectError: true) }
     } catch let error as LedgerError {
-      journal.forgetUncommitted()
       guard error.code == code else {
         throw LedgerError(
           error.code,

@@ -53,6 +53,40 @@ extension Journal {
     return sequence
   }
 
+  /// Writes every balance changed since the last flush, in key order (neighbouring rows share
+  /// B-tree pages). A balance moved by many operations of a batch is written once.
+  func flushBalances() throws {
+    guard !cache.dirty.isEmpty else { return }
+    let keys = cache.dirty.sorted { ($0.accountId, $0.asset) < ($1.accountId, $1.asset) }
+    for key in keys {
+      guard let balance = cache.balances[key] else {
+        preconditionFailure("a dirty balance is cached until it is written")
+      }
+      try statements.upsertBalance.execute([
+        .integer(key.accountId), .text(key.asset), .text(balance.amount.description),
+        .integer(balance.lastEntry),
+      ])
+    }
+    cache.dirty.removeAll(keepingCapacity: true)
+  }
+
+  /// Runs `body` in a savepoint: on error its changes are undone, cached state included, and
+  /// the error is rethrown. Balances changed before it are written first, so that rolling back
+  /// the savepoint's cache loses nothing of theirs.
+  func savepoint<T>(_ body: () throws -> T) throws -> T {
+    try flushBalances()
+    do {
+      return try database.savepoint {
+        let result = try body()
+        try flushBalances()
+        return result
+      }
+    } catch {
+      forgetUncommitted()
+      throw error
+    }
+  }
+
   func ensureAccount(_ account: Account) throws -> Int64 {
     if let id = try accountId(account) { return id }
     guard
@@ -77,11 +111,9 @@ extension Journal {
     precondition(
       account.isSystem || !next.isNegative,
       "holder account \(account) would go negative in \(asset)")
-    try statements.upsertBalance.execute([
-      .integer(accountId), .text(asset), .text(next.description), .integer(entry),
-    ])
-    cache.balances[TransactionCache.BalanceKey(accountId: accountId, asset: asset)] =
-      TransactionCache.Balance(amount: next, lastEntry: entry)
+    let key = TransactionCache.BalanceKey(accountId: accountId, asset: asset)
+    cache.balances[key] = TransactionCache.Balance(amount: next, lastEntry: entry)
+    cache.dirty.insert(key)
     if case .staked(let validator) = account.bucket {
       try addToValidatorStake(asset: asset, validator: validator, delta)
     }

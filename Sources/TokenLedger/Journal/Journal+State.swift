@@ -107,6 +107,7 @@ extension Journal: LedgerState, OperationContext {
   func buckets(asset: String, validator: String, kind: Bucket.Kind) throws -> [(
     account: Account, amount: Amount
   )] {
+    try flushBalances()  // the query below reads the balances table
     var result: [(account: Account, amount: Amount)] = []
     try database.forEachRow(
       """
@@ -148,6 +149,7 @@ extension Journal: LedgerState, OperationContext {
   }
 
   func totalSupply(_ asset: String) throws -> Amount {
+    try flushBalances()  // the query below reads the balances table
     // Every system account's balance: the holders' total is minus their sum.
     var systemSum = SignedAmount.zero
     try database.forEachRow(

@@ -47,7 +47,9 @@ final class JournalStatements {
 }
 
 /// State read during one transaction and kept until it ends: the head, each asset's clock and
-/// pause flag, and the balances touched. Dropped at the start of every transaction (another
+/// pause flag, and the balances touched. Balance changes stay here (`dirty`) until
+/// ``Journal/flushBalances()`` writes them, once per balance, before the transaction commits,
+/// before a savepoint, and before any SQL query reads the balances table. Dropped at the start of every transaction (another
 /// process may have written since) and on every rollback, so it never outlives the snapshot
 /// it was read from.
 struct TransactionCache {
@@ -70,4 +72,6 @@ struct TransactionCache {
   }
 
   var balances: [BalanceKey: Balance] = [:]
+  /// Balances changed since they were last written.
+  var dirty: Set<BalanceKey> = []
 }

@@ -46,10 +46,8 @@ extension Ledger {
           }
         case .independent:
           do {
-            results.append(
-              ApplyResult(try journal.database.savepoint { try applyOne(journal, index) }))
+            results.append(ApplyResult(try journal.savepoint { try applyOne(journal, index) }))
           } catch let error as LedgerError {
-            journal.forgetUncommitted()
             results.append(.failed(error.located("operation \(index + 1)")))
           }
         }

@@ -5,6 +5,7 @@ extension Journal {
   func forEachBalance(
     at point: PointInTime, _ body: (String, Bucket.Kind, String, SignedAmount) throws -> Void
   ) throws {
+    try flushBalances()  // the query below reads the balances table
     let filter: (sql: String, value: SQLValue)? =
       switch point {
       case .now: nil
@@ -46,6 +47,7 @@ extension Journal {
   func forEachBucketBalance(
     at point: PointInTime, _ body: (Account, String, SignedAmount) throws -> Void
   ) throws {
+    try flushBalances()  // the query below reads the balances table
     let (filter, value) = Ledger.entryFilter(point)
     let source =
       point == .now
@@ -81,6 +83,7 @@ extension Journal {
   func forEachBucket(holder: String, asset: String, _ body: (Bucket, SignedAmount) throws -> Void)
     throws
   {
+    try flushBalances()  // the query below reads the balances table
     try database.forEachRow(
       """
       SELECT a.bucket, a.validator, a.detail, b.amount FROM balances b JOIN accounts a ON a.id = b.account_id
@@ -111,6 +114,7 @@ extension Journal {
 
   /// SHA-256 over the sorted non-zero balances and allowances.
   func stateDigest() throws -> String {
+    try flushBalances()  // the query below reads the balances table
     var lines: [[UInt8]] = []
     try database.forEachRow(
       """
@@ -146,6 +150,7 @@ extension Journal {
   /// previous one (schema 0003), so the walk costs one primary-key lookup an entry whatever
   /// the size of the journal.
   func history(holder: String, asset: String?) throws -> [HistoryEntry] {
+    try flushBalances()  // the query below reads the balances table
     var starts: [(account: Int64, bucket: Bucket, asset: String, last: Int64)] = []
     try database.forEachRow(
       """
