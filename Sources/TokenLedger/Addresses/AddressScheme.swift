@@ -81,10 +81,11 @@ public enum AddressScheme: Sendable, Hashable, CustomStringConvertible {
 
   private static func freeFormProblem(_ name: String) -> String? {
     if name.hasPrefix("@") { return "names starting with '@' are reserved for system accounts" }
-    if name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+    // Control characters are ASCII, so their UTF-8 bytes are the characters themselves.
+    if name.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
       return "control characters are not allowed"
     }
-    if name.contains("/") { return "'/' separates buckets in account keys" }
+    if name.utf8.contains(UInt8(ascii: "/")) { return "'/' separates buckets in account keys" }
     return nil
   }
 

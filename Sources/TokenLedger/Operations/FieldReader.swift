@@ -3,7 +3,8 @@
 struct FieldReader {
   let operation: String
   private let members: [String: JSONValue]
-  private var used: Set<String> = []
+  /// The keys read so far: a handful per operation, so a list beats a set's hashing.
+  private var used: [String] = []
 
   init(operation: String, members: [String: JSONValue]) {
     self.operation = operation
@@ -11,7 +12,7 @@ struct FieldReader {
   }
 
   private mutating func take(_ key: String) -> JSONValue? {
-    used.insert(key)
+    if !used.contains(key) { used.append(key) }
     guard let value = members[key], value != .null else { return nil }
     return value
   }
