@@ -37,7 +37,15 @@ extension Ledger {
     var batch: [(Int64, String, [String: JSONValue])] = []
     func flush() throws {
       let objects = batch.map(\.2)
-      let results = try target.apply(objects: objects, mode: .independent)
+      // A journal replays clean almost always: one atomic transaction per batch, and only a
+      // batch with a failing operation again with a savepoint per operation, which names each
+      // failure and applies the rest.
+      let results: [ApplyResult]
+      do {
+        results = try target.apply(objects: objects, mode: .atomic)
+      } catch is LedgerError {
+        results = try target.apply(objects: objects, mode: .independent)
+      }
       for (item, result) in zip(batch, results) {
         if case .failed(let error) = result {
           failures.append("entry \(item.0) (\(item.1)): \(error.code.rawValue): \(error.message)")

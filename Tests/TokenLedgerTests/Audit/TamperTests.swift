@@ -172,6 +172,30 @@ import Testing
     #expect(report.headHash == report.storedHeadHash, "the journal itself is intact")
   }
 
+  /// A stored operation that no longer applies (its payload edited) is named as a failure, and
+  /// the operations around it still replay: the batch is retried one savepoint at a time.
+  @Test func replayNamesAFailingOperationAndAppliesTheRest() throws {
+    let path = NSTemporaryDirectory() + "tokenledger-replay-\(UUID().uuidString).sqlite"
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let lines =
+      [anyAsset]
+      + (0..<30).map {
+        #"{"op":"mint","asset":"TOK","to":"a\#($0)","amount":"\#($0 + 1)","id":"m\#($0)"}"#
+      }
+    let ledger = try Ledger.open(at: path, create: true)
+    try ledger.apply(jsonLines: lines)
+    let database = try Database(path: path, mode: .existing)
+    try database.execute(
+      "UPDATE entries SET payload = replace(payload, '\"to\":\"a7\"', '\"to\":\"@a7\"') WHERE idempotency_id = 'm7'"
+    )
+    let report = try Ledger.open(at: path).replay()
+    #expect(report.failures.count == 1)
+    #expect(report.failures.first?.hasPrefix("entry 9 (mint): invalidAddress") == true)
+    #expect(report.operations == 31)
+    // Only a7's mint is missing from the replayed state (and from the supply account).
+    #expect(report.differences.map(\.account).sorted() == ["@supply", "a7"])
+  }
+
   @Test func aCutAndRecomputedTailIsCaughtOnlyByAnAnchor() throws {
     let lines =
       RandomOperations.setup
