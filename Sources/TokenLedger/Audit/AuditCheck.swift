@@ -6,6 +6,14 @@ protocol AuditCheck: Sendable {
   func run(_ context: AuditContext, _ violations: inout ViolationList) throws
 }
 
+/// A check that reads only the entries up to a head and what they name (postings, accounts):
+/// rows that are only ever appended, so any snapshot at or after the audit's sees them exactly
+/// as the audit's does. Such a check runs on a connection of its own, on another core, while
+/// the others run (``Ledger/audit()``).
+protocol HeadBoundedCheck: AuditCheck {
+  func run(_ database: Database, through head: Int64, _ violations: inout ViolationList) throws
+}
+
 /// The checks, in the order they run and are reported. Structural checks come first so that a
 /// broken file is named before the invariants that depend on it.
 enum AuditRegistry {

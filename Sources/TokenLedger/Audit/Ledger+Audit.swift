@@ -1,3 +1,5 @@
+import Dispatch
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -57,36 +59,95 @@ extension Ledger {
       checks: checks)
   }
 
-  /// Runs every audit check, in order, on one consistent snapshot (other processes may keep
-  /// writing meanwhile). Read-only.
+  /// Runs every audit check on one consistent snapshot (other processes may keep writing
+  /// meanwhile) and reports them in registry order. Read-only. On a ledger file, the checks
+  /// bounded by the head (the hash chain) run on connections of their own on other threads,
+  /// beside the rest.
   public func audit() throws -> AuditReport {
     try read { journal in
       let head = try journal.head()
       // A tampered row may make the digest unreadable; the checks then say which row.
       let digest = (try? journal.stateDigest()) ?? "unreadable"
       let context = AuditContext(journal: journal)
-      var results: [CheckResult] = []
-      for check in AuditRegistry.checks {
-        let started = Self.monotonicMilliseconds()
-        var violations = ViolationList()
-        do {
-          try check.run(context, &violations)
-        } catch {
-          violations.append(Violation("check could not run: \(error)"))
+      let checks = AuditRegistry.checks
+      var background: [Int: BackgroundCheck] = [:]
+      if path != ":memory:" && !path.isEmpty {
+        for (index, check) in checks.enumerated() {
+          if let bounded = check as? any HeadBoundedCheck {
+            background[index] = BackgroundCheck(bounded, path: path, head: head.sequence)
+          }
         }
-        results.append(
-          CheckResult(
-            name: check.name, violations: violations.first, violationCount: violations.count,
-            milliseconds: Self.monotonicMilliseconds() - started))
+      }
+      var results: [CheckResult?] = Array(repeating: nil, count: checks.count)
+      for (index, check) in checks.enumerated() where background[index] == nil {
+        results[index] = Self.run(check, context)
+      }
+      for (index, task) in background.sorted(by: { $0.key < $1.key }) {
+        // A connection that could not be opened: the check runs here instead.
+        results[index] = task.wait() ?? Self.run(checks[index], context)
       }
       return AuditReport(
-        entries: head.sequence, headHash: head.hash, stateDigest: digest, checks: results)
+        entries: head.sequence, headHash: head.hash, stateDigest: digest,
+        checks: results.map { $0! })
     }
+  }
+
+  private static func run(_ check: any AuditCheck, _ context: AuditContext) -> CheckResult {
+    let started = monotonicMilliseconds()
+    var violations = ViolationList()
+    do {
+      try check.run(context, &violations)
+    } catch {
+      violations.append(Violation("check could not run: \(error)"))
+    }
+    return CheckResult(
+      name: check.name, violations: violations.first, violationCount: violations.count,
+      milliseconds: monotonicMilliseconds() - started)
   }
 
   static func monotonicMilliseconds() -> Int64 {
     var time = timespec()
     clock_gettime(CLOCK_MONOTONIC, &time)
     return Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000
+  }
+}
+
+/// A head-bounded check running on its own read-only connection on a Dispatch thread.
+///
+/// `@unchecked Sendable` is sound: `result` is written once by the worker under `lock` before
+/// it signals `done`, and read only after `wait()` has seen that signal.
+private final class BackgroundCheck: @unchecked Sendable {
+  private let done = DispatchSemaphore(value: 0)
+  private let lock = Lock()
+  private var result: CheckResult?
+
+  init(_ check: any HeadBoundedCheck, path: String, head: Int64) {
+    DispatchQueue.global().async {
+      let result = Self.run(check, path: path, head: head)
+      self.lock.withLock { self.result = result }
+      self.done.signal()
+    }
+  }
+
+  /// The check's result, or nil when its connection could not be opened.
+  func wait() -> CheckResult? {
+    done.wait()
+    return lock.withLock { result }
+  }
+
+  private static func run(_ check: any HeadBoundedCheck, path: String, head: Int64)
+    -> CheckResult?
+  {
+    guard let database = try? Database(path: path, mode: .readOnly) else { return nil }
+    let started = Ledger.monotonicMilliseconds()
+    var violations = ViolationList()
+    do {
+      try database.readTransaction { try check.run(database, through: head, &violations) }
+    } catch {
+      violations.append(Violation("check could not run: \(error)"))
+    }
+    return CheckResult(
+      name: check.name, violations: violations.first, violationCount: violations.count,
+      milliseconds: Ledger.monotonicMilliseconds() - started)
   }
 }

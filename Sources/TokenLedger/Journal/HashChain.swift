@@ -16,39 +16,89 @@ public enum HashChain {
     let clock: Clock
   }
 
+  /// The canonical bytes' first field: the format and its version.
+  static let domain = "tokenledger-entry/1"
+
   static func hash(previous: String, entry: EntryFields, postings: [Posting]) -> String {
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(256 + entry.payload.utf8.count + postings.count * 128)
-    append("tokenledger-entry/1", to: &bytes)
-    append(previous, to: &bytes)
-    append(String(entry.sequence), to: &bytes)
-    append(entry.idempotencyId, to: &bytes)
-    append(entry.kind, to: &bytes)
-    append(entry.asset, to: &bytes)
-    append(entry.payload, to: &bytes)
-    append(entry.clock.height.map { String($0) }, to: &bytes)
-    append(entry.clock.time.map { String($0) }, to: &bytes)
-    append(String(postings.count), to: &bytes)
+    var canonical = CanonicalBytes(capacity: 256 + entry.payload.utf8.count + postings.count * 128)
+    canonical.field(domain)
+    canonical.field(previous)
+    canonical.field(integer: entry.sequence)
+    canonical.field(entry.idempotencyId)
+    canonical.field(entry.kind)
+    canonical.field(entry.asset)
+    canonical.field(entry.payload)
+    canonical.field(integer: entry.clock.height)
+    canonical.field(integer: entry.clock.time)
+    canonical.field(integer: Int64(postings.count))
     for posting in postings {
-      append(posting.asset, to: &bytes)
-      append(account: posting.from, to: &bytes)
-      append(account: posting.to, to: &bytes)
-      append(posting.amount.description, to: &bytes)
+      canonical.field(posting.asset)
+      canonical.account(posting.from)
+      canonical.account(posting.to)
+      canonical.field(posting.amount.description)
     }
-    return hex(SHA256.hash(data: bytes))
+    return hex(canonical.digest())
   }
 
-  /// `-` for nil, else `<byte count>:<bytes>`.
-  static func append(_ field: String?, to bytes: inout [UInt8]) {
-    guard var field else {
-      bytes.append(UInt8(ascii: "-"))
-      return
+  /// The canonical bytes of an entry, built field by field: `<byte count>:<bytes>` for a value,
+  /// `-` for nil, integers in decimal. Apply builds them from values, audit from the stored
+  /// columns' bytes; both go through these functions, so the two cannot drift apart.
+  struct CanonicalBytes {
+    private(set) var bytes: [UInt8] = []
+
+    init(capacity: Int) { bytes.reserveCapacity(capacity) }
+
+    mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
+
+    mutating func field(_ text: String?) {
+      guard var text else {
+        bytes.append(UInt8(ascii: "-"))
+        return
+      }
+      text.withUTF8 { field($0) }
     }
-    field.withUTF8 { utf8 in
-      appendDecimal(utf8.count, to: &bytes)
+
+    mutating func field(_ utf8: UnsafeBufferPointer<UInt8>?) {
+      guard let utf8 else {
+        bytes.append(UInt8(ascii: "-"))
+        return
+      }
+      HashChain.appendDecimal(utf8.count, to: &bytes)
       bytes.append(UInt8(ascii: ":"))
       bytes.append(contentsOf: utf8)
     }
+
+    mutating func field(integer: Int64?) {
+      guard let integer else {
+        bytes.append(UInt8(ascii: "-"))
+        return
+      }
+      guard integer >= 0 else {
+        field(String(integer))
+        return
+      }
+      var digits = 1
+      var probe = integer
+      while probe >= 10 {
+        probe /= 10
+        digits += 1
+      }
+      HashChain.appendDecimal(digits, to: &bytes)
+      bytes.append(UInt8(ascii: ":"))
+      HashChain.appendDecimal(Int(integer), to: &bytes)
+    }
+
+    mutating func account(_ account: Account) {
+      field(account.holder)
+      field(account.bucket.kind.rawValue)
+      field(account.bucket.validatorColumn)
+      field(account.bucket.detailColumn)
+    }
+
+    /// Appends bytes built by another writer (fields already encoded).
+    mutating func append(_ other: CanonicalBytes) { bytes.append(contentsOf: other.bytes) }
+
+    func digest() -> SHA256Digest { SHA256.hash(data: bytes) }
   }
 
   /// A non-negative integer's decimal digits, without building a String (this runs for every
@@ -70,11 +120,18 @@ public enum HashChain {
     }
   }
 
-  static func append(account: Account, to bytes: inout [UInt8]) {
-    append(account.holder, to: &bytes)
-    append(account.bucket.kind.rawValue, to: &bytes)
-    append(account.bucket.validatorColumn, to: &bytes)
-    append(account.bucket.detailColumn, to: &bytes)
+  /// Writes a digest's 64 lowercase hex digits into `output` (64 bytes long).
+  static func hexDigits(_ digest: some Sequence<UInt8>, into output: inout [UInt8]) {
+    let digits: StaticString = "0123456789abcdef"
+    var index = 0
+    digits.withUTF8Buffer { digits in
+      for byte in digest {
+        output[index] = digits[Int(byte >> 4)]
+        output[index + 1] = digits[Int(byte & 0x0F)]
+        index += 2
+      }
+    }
+    precondition(index == output.count, "a SHA-256 digest is 32 bytes")
   }
 
   static func hex(_ digest: some Sequence<UInt8>) -> String {

@@ -5,24 +5,24 @@ import Crypto
 /// their row order or account ids, and a zero balance counts the same as no balance.
 enum StateDigest {
   static func balanceLine(asset: String, account: Account, amount: SignedAmount) -> [UInt8] {
-    var bytes: [UInt8] = []
-    HashChain.append("balance", to: &bytes)
-    HashChain.append(asset, to: &bytes)
-    HashChain.append(account: account, to: &bytes)
-    HashChain.append(amount.description, to: &bytes)
-    return bytes
+    var line = HashChain.CanonicalBytes(capacity: 128)
+    line.field("balance")
+    line.field(asset)
+    line.account(account)
+    line.field(amount.description)
+    return line.bytes
   }
 
   static func allowanceLine(asset: String, owner: String, spender: String, amount: AllowanceAmount)
     -> [UInt8]
   {
-    var bytes: [UInt8] = []
-    HashChain.append("allowance", to: &bytes)
-    HashChain.append(asset, to: &bytes)
-    HashChain.append(owner, to: &bytes)
-    HashChain.append(spender, to: &bytes)
-    HashChain.append(amount.storedText, to: &bytes)
-    return bytes
+    var line = HashChain.CanonicalBytes(capacity: 128)
+    line.field("allowance")
+    line.field(asset)
+    line.field(owner)
+    line.field(spender)
+    line.field(amount.storedText)
+    return line.bytes
   }
 
   static func digest(lines: [[UInt8]]) -> String {

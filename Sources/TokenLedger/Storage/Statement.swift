@@ -79,6 +79,17 @@ final class Statement {
     return String(cString: pointer)
   }
 
+  /// The column's text form as UTF-8 bytes (embedded NULs included), valid only during
+  /// `body`; nil for NULL.
+  func withTextBytes<T>(at column: Int, _ body: (UnsafeBufferPointer<UInt8>?) throws -> T)
+    rethrows -> T
+  {
+    let index = Int32(column)
+    guard let pointer = sqlite3_column_text(handle, index) else { return try body(nil) }
+    let count = Int(sqlite3_column_bytes(handle, index))
+    return try body(UnsafeBufferPointer(start: pointer, count: count))
+  }
+
   func integer(at column: Int) -> Int64? {
     let index = Int32(column)
     guard sqlite3_column_type(handle, index) != SQLITE_NULL else { return nil }

@@ -9,7 +9,7 @@ import Testing
 @Suite(.serialized) struct TamperTests {
   /// The checks that must notice a tamper of each table (at least one of them).
   static let owners: [String: Set<String>] = [
-    "assets": ["assets", "sqliteIntegrity"],
+    "assets": ["assets", "clockMonotonic", "sqliteIntegrity"],
     "accounts": ["hashChain", "accounts", "entriesBalanced", "sqliteIntegrity"],
     "balances": ["materializedBalances", "sqliteIntegrity"],
     "allowances": ["allowances", "sqliteIntegrity"],

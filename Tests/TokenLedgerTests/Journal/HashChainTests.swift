@@ -13,17 +13,26 @@ import Testing
   }
 
   @Test func fieldsAreLengthPrefixedSoNamesCannotRunTogether() {
-    var first: [UInt8] = []
-    HashChain.append("ab", to: &first)
-    HashChain.append("c", to: &first)
-    var second: [UInt8] = []
-    HashChain.append("a", to: &second)
-    HashChain.append("bc", to: &second)
-    #expect(first != second)
-    #expect(String(decoding: first, as: UTF8.self) == "2:ab1:c")
-    var absent: [UInt8] = []
-    HashChain.append(nil, to: &absent)
-    HashChain.append("", to: &absent)
-    #expect(String(decoding: absent, as: UTF8.self) == "-0:")
+    var first = HashChain.CanonicalBytes(capacity: 8)
+    first.field("ab")
+    first.field("c")
+    var second = HashChain.CanonicalBytes(capacity: 8)
+    second.field("a")
+    second.field("bc")
+    #expect(first.bytes != second.bytes)
+    #expect(String(decoding: first.bytes, as: UTF8.self) == "2:ab1:c")
+    var absent = HashChain.CanonicalBytes(capacity: 8)
+    absent.field(nil as String?)
+    absent.field("")
+    #expect(String(decoding: absent.bytes, as: UTF8.self) == "-0:")
+  }
+
+  @Test(arguments: [nil, 0, 9, 10, 1_700_000_000, -1, -86_400, Int64.max, Int64.min])
+  func integerFieldsAreTheirDecimalText(value: Int64?) {
+    var canonical = HashChain.CanonicalBytes(capacity: 32)
+    canonical.field(integer: value)
+    var expected = HashChain.CanonicalBytes(capacity: 32)
+    expected.field(value.map { String($0) })
+    #expect(canonical.bytes == expected.bytes)
   }
 }

@@ -1,4 +1,6 @@
-/// Each asset's clock never goes backwards from one of its entries to the next.
+/// Each asset's clock never goes backwards from one of its entries to the next, and the clock
+/// stored with the asset is where its entries left it (a tick of every asset moves every
+/// asset defined before it). One pass over the journal.
 struct ClockCheck: AuditCheck {
   let name = "clockMonotonic"
 
@@ -36,6 +38,21 @@ struct ClockCheck: AuditCheck {
             expected: ">= \(known)", actual: String(time)))
       }
       last[asset] = Clock(height: height ?? previous.height, time: time ?? previous.time)
+    }
+    try context.database.forEachRow(
+      "SELECT symbol, clock_height, clock_time FROM assets ORDER BY symbol"
+    ) { row in
+      let symbol = row.text(0) ?? ""
+      let expected = last[symbol] ?? Clock()
+      guard row.integer(1) != expected.height || row.integer(2) != expected.time else { return }
+      func describe(_ height: Int64?, _ time: Int64?) -> String {
+        "height \(height.map(String.init) ?? "-"), time \(time.map(String.init) ?? "-")"
+      }
+      violations.append(
+        Violation(
+          "asset \(symbol): clock differs from its latest entries", asset: symbol,
+          expected: describe(expected.height, expected.time),
+          actual: describe(row.integer(1), row.integer(2))))
     }
   }
 }

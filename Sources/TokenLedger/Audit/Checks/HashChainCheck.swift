@@ -1,78 +1,78 @@
 /// Recomputes every entry's hash from its fields and postings, chained from the genesis hash.
 /// Any edit, insertion or deletion of an entry or posting, or of an account a posting names,
 /// breaks the chain at that entry.
-struct HashChainCheck: AuditCheck {
+struct HashChainCheck: HeadBoundedCheck {
   let name = "hashChain"
 
   func run(_ context: AuditContext, _ violations: inout ViolationList) throws {
-    let entries = try context.database.cursor(
-      "SELECT seq, idempotency_id, kind, asset, payload, height, time, hash FROM entries ORDER BY seq"
-    )
-    let postings = try context.database.cursor(
+    try run(context.database, through: Int64.max, &violations)
+  }
+
+  /// Checks the entries up to `last`. The canonical bytes are built from the
+  /// stored columns' bytes, never decoded into Strings or values: any byte changed in a hashed
+  /// column changes the hash, and a million entries take one pass of SQLite's reads and
+  /// SHA-256.
+  func run(_ database: Database, through last: Int64, _ violations: inout ViolationList) throws {
+    let bound: [SQLValue] = [.integer(last)]
+    let entries = try database.cursor(
+      """
+      SELECT seq, idempotency_id, kind, asset, payload, height, time, hash FROM entries
+      WHERE seq <= ? ORDER BY seq
+      """, bound)
+    let postings = try database.cursor(
       """
       SELECT p.entry_seq, p.asset, f.holder, f.bucket, f.validator, f.detail,
              t.holder, t.bucket, t.validator, t.detail, p.amount
-      FROM postings p LEFT JOIN accounts f ON f.id = p.from_account LEFT JOIN accounts t ON t.id = p.to_account
-      ORDER BY p.entry_seq, p.posting_index
-      """)
-    var pending = try postings.next().map(PostingRow.init)
-    var previous = HashChain.genesis
+      FROM postings p LEFT JOIN accounts f ON f.id = p.from_account
+      LEFT JOIN accounts t ON t.id = p.to_account
+      WHERE p.entry_seq <= ? ORDER BY p.entry_seq, p.posting_index
+      """, bound)
+    var pending = try postings.next()
+    var previous = Array(HashChain.genesis.utf8)
+    var canonical = HashChain.CanonicalBytes(capacity: 1024)
+    var postingBytes = HashChain.CanonicalBytes(capacity: 512)
+    var computed = [UInt8](repeating: 0, count: 64)
     while let row = try entries.next() {
       let sequence = row.integer(0)!
-      let stored = row.text(7) ?? ""
-      let fields = HashChain.EntryFields(
-        sequence: sequence, idempotencyId: row.text(1), kind: row.text(2) ?? "", asset: row.text(3),
-        payload: row.text(4) ?? "", clock: Clock(height: row.integer(5), time: row.integer(6)))
-      while let posting = pending, posting.sequence < sequence {
-        violations.append(
-          Violation("posting of missing entry \(posting.sequence)", sequence: posting.sequence))
-        pending = try postings.next().map(PostingRow.init)
+      while let posting = pending, (posting.integer(0) ?? 0) < sequence {
+        let orphan = posting.integer(0) ?? 0
+        violations.append(Violation("posting of missing entry \(orphan)", sequence: orphan))
+        pending = try postings.next()
       }
-      var own: [Posting] = []
-      var unreadable = false
-      while let posting = pending, posting.sequence == sequence {
-        if let value = posting.posting { own.append(value) } else { unreadable = true }
-        pending = try postings.next().map(PostingRow.init)
+      postingBytes.removeAll()
+      var count: Int64 = 0
+      while let posting = pending, posting.integer(0) == sequence {
+        for column in 1...10 { posting.withTextBytes(column) { postingBytes.field($0) } }
+        count += 1
+        pending = try postings.next()
       }
-      let computed = HashChain.hash(previous: previous, entry: fields, postings: own)
-      if unreadable || computed != stored {
+      canonical.removeAll()
+      canonical.field(HashChain.domain)
+      previous.withUnsafeBufferPointer { canonical.field($0) }
+      canonical.field(integer: sequence)
+      for column in 1...4 { row.withTextBytes(column) { canonical.field($0) } }
+      canonical.field(integer: row.integer(5))
+      canonical.field(integer: row.integer(6))
+      canonical.field(integer: count)
+      canonical.append(postingBytes)
+      HashChain.hexDigits(canonical.digest(), into: &computed)
+      let matches = row.withTextBytes(7) { stored in stored.map { $0.elementsEqual(computed) } }
+      if matches != true {
         violations.append(
           Violation(
             "entry \(sequence) does not hash to its stored hash (edited entry, posting or account)",
-            sequence: sequence, idempotencyId: row.text(1), expected: computed, actual: stored))
+            sequence: sequence, idempotencyId: row.text(1),
+            expected: String(decoding: computed, as: UTF8.self), actual: row.text(7) ?? "NULL"))
       }
-      previous = stored
+      previous.removeAll(keepingCapacity: true)
+      row.withTextBytes(7) {
+        previous.append(contentsOf: $0 ?? UnsafeBufferPointer(start: nil, count: 0))
+      }
     }
     while let posting = pending {
-      violations.append(
-        Violation("posting of missing entry \(posting.sequence)", sequence: posting.sequence))
-      pending = try postings.next().map(PostingRow.init)
-    }
-  }
-}
-
-/// A posting row as the hash chain reads it; `posting` is nil when its accounts or amount are
-/// unreadable (a tampered row), which the chain then reports.
-private struct PostingRow {
-  let sequence: Int64
-  let posting: Posting?
-
-  init(_ row: Row) {
-    sequence = row.integer(0) ?? 0
-    func account(_ offset: Int) -> Account? {
-      guard let holder = row.text(offset),
-        let bucket = Bucket(
-          kind: row.text(offset + 1) ?? "", validator: row.text(offset + 2) ?? "",
-          detail: row.text(offset + 3) ?? "")
-      else { return nil }
-      return Account(holder: holder, bucket: bucket)
-    }
-    if let asset = row.text(1), let from = account(2), let to = account(6), from != to,
-      let amount = Amount(baseUnitText: row.text(10) ?? "")
-    {
-      posting = Posting(asset: asset, from: from, to: to, amount: amount)
-    } else {
-      posting = nil
+      let orphan = posting.integer(0) ?? 0
+      violations.append(Violation("posting of missing entry \(orphan)", sequence: orphan))
+      pending = try postings.next()
     }
   }
 }

@@ -20,7 +20,7 @@ struct UnbondingCheck: AuditCheck {
     var expected: [Key: Int64] = [:]
     try context.database.forEachRow(
       """
-      SELECT p.asset, a.holder, a.validator, a.detail, e.time FROM entries e
+      SELECT p.asset, a.holder, a.validator, a.detail, e.time FROM entries e INDEXED BY entries_by_kind
       JOIN postings p ON p.entry_seq = e.seq JOIN accounts a ON a.id = p.to_account
       WHERE a.bucket = 'unbonding' AND e.kind = 'undelegate' AND a.detail = CAST(e.seq AS TEXT)
       """
