@@ -34,7 +34,12 @@ public struct JSONParser {
   private func failure(_ reason: String) -> Failure { Failure(offset: index, reason: reason) }
 
   private mutating func skipWhitespace() {
-    while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+    while index < bytes.count {
+      switch bytes[index] {
+      case 0x20, 0x09, 0x0A, 0x0D: index += 1
+      default: return
+      }
+    }
   }
 
   private mutating func parseValue(depth: Int) throws(Failure) -> JSONValue {
@@ -152,6 +157,27 @@ public struct JSONParser {
 
   private mutating func parseString() throws(Failure) -> String {
     index += 1
+    // Fast path: no escape (addresses, amounts, ids, names). The bytes become the String
+    // directly; only non-ASCII text needs UTF-8 validation.
+    let start = index
+    var ascii = true
+    while index < bytes.count {
+      let byte = bytes[index]
+      if byte == UInt8(ascii: "\"") {
+        let run = bytes[start..<index]
+        index += 1
+        if ascii { return String(decoding: run, as: UTF8.self) }
+        guard let text = String(validating: run, as: UTF8.self) else {
+          index = start
+          throw failure("invalid UTF-8 in string")
+        }
+        return text
+      }
+      if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+      ascii = ascii && byte < 0x80
+      index += 1
+    }
+    index = start
     var scalars: [UInt8] = []
     var runStart = index
     while true {

@@ -34,6 +34,18 @@ extension Journal: LedgerState, OperationContext {
     }
   }
 
+  func normalize(_ address: String, scheme: AddressScheme) throws(LedgerError) -> String {
+    if case .any = scheme { return try scheme.normalize(address) }  // no cheaper than a lookup
+    let key = AddressKey(scheme: scheme, text: address)
+    if let known = normalizedAddresses[key] { return known }
+    let canonical = try scheme.normalize(address)
+    if normalizedAddresses.count >= Limits.normalizedAddressesCached {
+      normalizedAddresses.removeAll(keepingCapacity: true)
+    }
+    normalizedAddresses[key] = canonical
+    return canonical
+  }
+
   func holdAsset(_ hold: String) throws -> String? {
     try database.firstRow("SELECT asset FROM holds WHERE hold_id = ?", [.text(hold)]) { $0.text(0) }
       ?? nil

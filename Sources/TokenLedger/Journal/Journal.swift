@@ -11,6 +11,15 @@ final class Journal {
   var assetCache: [String: AssetDefinition] = [:]
   let statements: JournalStatements
   var cache = TransactionCache()
+  /// Addresses as written → their canonical form, per scheme. Normalizing is pure and an
+  /// EIP-55 checksum costs a Keccak-256 (~4 µs), while a ledger sees the same addresses again
+  /// and again. Bounded: emptied when full.
+  var normalizedAddresses: [AddressKey: String] = [:]
+
+  struct AddressKey: Hashable {
+    let scheme: AddressScheme
+    let text: String
+  }
 
   init(database: Database) throws {
     self.database = database

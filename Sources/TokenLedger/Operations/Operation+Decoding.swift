@@ -3,6 +3,14 @@
 public protocol OperationContext {
   func assetDefinition(_ symbol: String) throws -> AssetDefinition?
   func holdAsset(_ hold: String) throws -> String?
+  /// `scheme.normalize(address)`; a context may remember results (the function is pure).
+  func normalize(_ address: String, scheme: AddressScheme) throws(LedgerError) -> String
+}
+
+extension OperationContext {
+  public func normalize(_ address: String, scheme: AddressScheme) throws(LedgerError) -> String {
+    try scheme.normalize(address)
+  }
 }
 
 extension Operation {
@@ -70,7 +78,7 @@ private struct ActionDecoder<Context: OperationContext> {
   private mutating func address(_ asset: AssetDefinition, _ key: String) throws -> String {
     let text = try fields.requiredString(key)
     do {
-      return try asset.addressScheme.normalize(text)
+      return try context.normalize(text, scheme: asset.addressScheme)
     } catch {
       throw LedgerError(error.code, "\(fields.operation) \(asset.symbol) \(key): \(error.message)")
     }

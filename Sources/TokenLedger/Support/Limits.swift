@@ -20,4 +20,6 @@ public enum Limits {
   /// How many times a writer tries to take the lock again after SQLite reported it busy, so
   /// that a writer waits up to about 30 minutes before "database is locked" reaches its user.
   public static let busyRetriesMax = 180
+  /// Normalized addresses a journal remembers (~100 bytes each) before it starts afresh.
+  static let normalizedAddressesCached = 100_000
 }

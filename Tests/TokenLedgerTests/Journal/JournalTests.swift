@@ -31,6 +31,31 @@ import Testing
     #expect(try ledger.summary() == before)
   }
 
+  /// The journal remembers normalized addresses; what it remembers is exactly what the scheme
+  /// says, and a differently spelled (wrong-checksum) form is still checked on its own.
+  @Test func rememberedAddressesNormalizeAsTheSchemeDoes() throws {
+    let ledger = try makeLedger()
+    let checksummed = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
+    let lower = checksummed.lowercased()
+    let badChecksum = "0x5AAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
+    try ledger.apply(jsonLines: [
+      #"{"op":"defineAsset","symbol":"FET","decimals":18,"addressScheme":"evm"}"#,
+      #"{"op":"mint","asset":"FET","to":"\#(lower)","amount":"5"}"#,
+      #"{"op":"mint","asset":"FET","to":"\#(lower)","amount":"7"}"#,
+      #"{"op":"mint","asset":"FET","to":"\#(checksummed)","amount":"1"}"#,
+    ])
+    #expect(try ledger.balances().map(\.account) == [checksummed])
+    #expect(
+      errorCode(ledger, [#"{"op":"mint","asset":"FET","to":"\#(badChecksum)","amount":"1"}"#])
+        == .invalidAddress)
+    try ledger.read { journal in
+      #expect(
+        journal.normalizedAddresses[Journal.AddressKey(scheme: .evm, text: lower)] == checksummed)
+      #expect(
+        journal.normalizedAddresses[Journal.AddressKey(scheme: .evm, text: badChecksum)] == nil)
+    }
+  }
+
   @Test func theClockNeverGoesBackwards() throws {
     let ledger = try makeLedger()
     try ledger.apply(jsonLines: setup)
