@@ -17,6 +17,8 @@ def main():
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--zipf", type=float, default=1.1)
     parser.add_argument("--ids", action="store_true", help="give every transfer an on-chain style id")
+    parser.add_argument("--evm", action="store_true",
+                        help="accounts are lowercase 0x addresses of an evm-scheme asset (EIP-55 checked)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     weights = [1.0 / (rank ** args.zipf) for rank in range(1, args.accounts + 1)]
@@ -30,10 +32,15 @@ def main():
         return bisect.bisect_left(cumulative, rng.random() * total)
 
     out = sys.stdout
-    out.write('{"op":"defineAsset","symbol":"TAO","decimals":9,"addressScheme":"any","rewardPolicy":"compound",'
-              '"contract":"0x00000000000000000000000000000000000000aa"}\n')
+    scheme = "evm" if args.evm else "any"
+
+    def account(index):
+        return "0x%040x" % (0xfe7c0000 + index * 7919) if args.evm else "acct%05d" % index
+
+    out.write('{"op":"defineAsset","symbol":"TAO","decimals":9,"addressScheme":"%s","rewardPolicy":"compound",'
+              '"contract":"0x00000000000000000000000000000000000000aa"}\n' % scheme)
     for index in range(args.accounts):
-        out.write('{"op":"mint","asset":"TAO","to":"acct%05d","amount":"1000000"}\n' % index)
+        out.write('{"op":"mint","asset":"TAO","to":"%s","amount":"1000000"}\n' % account(index))
     for index in range(args.n):
         sender = pick()
         receiver = pick()
@@ -41,8 +48,8 @@ def main():
             receiver = (receiver + 1) % args.accounts
         amount = "%d.%09d" % (rng.randrange(0, 10), rng.randrange(0, 10**9))
         identifier = ',"id":"0x%064x:%d"' % (index, index % 7) if args.ids else ""
-        out.write('{"op":"transfer","asset":"TAO","from":"acct%05d","to":"acct%05d","amount":"%s"%s}\n'
-                  % (sender, receiver, amount, identifier))
+        out.write('{"op":"transfer","asset":"TAO","from":"%s","to":"%s","amount":"%s"%s}\n'
+                  % (account(sender), account(receiver), amount, identifier))
 
 
 if __name__ == "__main__":
