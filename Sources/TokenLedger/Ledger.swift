@@ -65,17 +65,24 @@ public final class Ledger: @unchecked Sendable {
   func write<T>(_ body: (Journal) throws -> T) throws -> T {
     try lock.withLock {
       do {
-        return try journal.database.writeTransaction {
+        let result = try journal.database.writeTransaction {
           journal.beginTransaction()
           let result = try body(journal)
           try journal.flushBalances()
           return result
         }
+        journal.didCommit()
+        return result
       } catch {
         journal.forgetUncommitted()
         throw error
       }
     }
+  }
+
+  /// Makes a new, empty ledger keep no journal rows (a replay's scratch copy).
+  func stopRecordingEntries() throws {
+    try lock.withLock { try journal.stopRecordingEntries() }
   }
 
   /// Runs `body` with the connection and no transaction, for statements that cannot run

@@ -19,7 +19,7 @@ struct Replay: ParsableCommand {
 
   @Option(
     help:
-      "Build the replayed ledger in this new file and keep it (default: a temporary file, removed)."
+      "Build the replayed ledger, journal and all, in this new file and keep it (default: only the replayed state, in memory)."
   )
   var into: String?
 

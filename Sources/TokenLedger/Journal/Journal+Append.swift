@@ -36,12 +36,13 @@ extension Journal {
       sequence: sequence, idempotencyId: idempotencyId, kind: kind, asset: asset, payload: payload,
       clock: clock)
     let hash = HashChain.hash(previous: previousHash, entry: fields, postings: compilation.postings)
+    cache.head = (sequence, hash)
+    guard recordsEntries else { return sequence }
     try statements.insertEntry.execute(
       [
         .integer(sequence), SQLValue(idempotencyId), .text(kind), SQLValue(asset), .text(payload),
         SQLValue(clock.height), SQLValue(clock.time), .text(hash),
       ])
-    cache.head = (sequence, hash)
     for (index, posting) in compilation.postings.enumerated() {
       try statements.insertPosting.execute(
         [
@@ -75,6 +76,7 @@ extension Journal {
   /// the savepoint's cache loses nothing of theirs.
   func savepoint<T>(_ body: () throws -> T) throws -> T {
     try flushBalances()
+    let headBefore = try head()
     do {
       return try database.savepoint {
         let result = try body()
@@ -83,6 +85,7 @@ extension Journal {
       }
     } catch {
       forgetUncommitted()
+      cache.head = headBefore
       throw error
     }
   }

@@ -180,13 +180,19 @@ extension Journal: LedgerState, OperationContext {
 
   /// The entry an idempotency id was first used by.
   func entry(idempotencyId: String) throws -> (sequence: Int64, payload: String)? {
-    try statements.selectEntryById.firstRow([.text(idempotencyId)]) {
+    // A replay's scratch journal keeps no ids: the journal it replays has each id once.
+    guard recordsEntries else { return nil }
+    return try statements.selectEntryById.firstRow([.text(idempotencyId)]) {
       ($0.integer(0)!, $0.text(1)!)
     }
   }
 
   func head() throws -> (sequence: Int64, hash: String) {
     if let cached = cache.head { return cached }
+    guard recordsEntries else {
+      cache.head = unrecordedHead
+      return unrecordedHead
+    }
     let head =
       try statements.selectHead.firstRow([]) { ($0.integer(0)!, $0.text(1)!) } ?? (
         0, HashChain.genesis

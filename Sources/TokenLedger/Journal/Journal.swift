@@ -21,6 +21,27 @@ final class Journal {
     let text: String
   }
 
+  /// False for a replay's scratch ledger: entries and postings are compiled and hashed but not
+  /// stored (nothing reads them back there), so a replay writes only the state tables. The
+  /// head then lives here, promoted from the transaction's cache when it commits.
+  private(set) var recordsEntries = true
+  private var committedHead: (sequence: Int64, hash: String) = (0, HashChain.genesis)
+
+  /// Stops storing entries and postings; only on a new, empty ledger.
+  func stopRecordingEntries() throws {
+    let sequence = try head().sequence
+    precondition(sequence == 0, "only a new ledger may stop recording its journal")
+    recordsEntries = false
+  }
+
+  /// The head as of the last commit, for a journal that does not store its entries.
+  var unrecordedHead: (sequence: Int64, hash: String) { committedHead }
+
+  /// Called once a write transaction has committed.
+  func didCommit() {
+    if !recordsEntries, let head = cache.head { committedHead = head }
+  }
+
   init(database: Database) throws {
     self.database = database
     self.statements = try JournalStatements(database)

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 extension Ledger {
   /// Rebuilds the state from the journal alone: every stored operation (not its postings) is
   /// re-validated and re-compiled into a fresh ledger, up to `point`, and the result is compared
@@ -12,19 +6,16 @@ extension Ledger {
   ///
   /// - Parameters:
   ///   - point: where to stop; entries after it are not replayed.
-  ///   - path: where to build the replayed ledger (must not exist); in memory when nil.
+  ///   - path: where to build the replayed ledger, journal and all (must be new); when nil,
+  ///     only the replayed state is kept, in memory.
   public func replay(until point: PointInTime = .now, into path: String? = nil) throws
     -> ReplayReport
   {
-    // Without a path the replay is built in a temporary file, removed afterwards, rather than
-    // in memory: a replayed million-entry ledger would otherwise hold ~0.7 GB of RAM.
-    let scratch = path == nil ? Self.temporaryPath() : nil
-    defer { if let scratch { Self.removeLedgerFiles(scratch) } }
-    let target = try Ledger.open(at: path ?? scratch!, create: true, durability: .normal)
-    if scratch != nil {
-      // A scratch copy is thrown away after the comparison: nothing is lost if it is not synced.
-      try target.withConnection { try $0.executeScript("PRAGMA synchronous = OFF") }
-    }
+    // Without a path the replay is built in memory and keeps only the state: its entries and
+    // postings are hashed but not stored (a million-entry journal would otherwise hold
+    // ~0.5 GB), and nothing of it touches a disk.
+    let target = try Ledger.open(at: path ?? ":memory:", create: true, durability: .normal)
+    if path == nil { try target.stopRecordingEntries() }
     if let path {
       guard try target.summary().entries == 0 else {
         throw FileError(path: path, reason: "replay needs a new, empty ledger file")
@@ -81,18 +72,6 @@ extension Ledger {
       with: target, point: isCut ? .sequence(lastOperation) : point,
       lastSequence: isCut ? lastOperation : lastSequence, operations: operations, failures: failures
     )
-  }
-
-  /// A fresh path in the temporary folder (`$TMPDIR`, else `/tmp`).
-  static func temporaryPath() -> String {
-    let folder = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
-    var random = SystemRandomNumberGenerator()
-    return "\(folder)/tokenledger-replay-\(getpid())-\(random.next() & 0xFFFF_FFFF).sqlite"
-  }
-
-  /// Removes a ledger file and its WAL and shared-memory files.
-  static func removeLedgerFiles(_ path: String) {
-    for suffix in ["", "-wal", "-shm", "-journal"] { unlink(path + suffix) }
   }
 
   static func entryFilter(_ point: PointInTime) -> (String, SQLValue) {
