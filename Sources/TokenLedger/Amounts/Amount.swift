@@ -24,7 +24,7 @@ public struct Amount: Sendable, Hashable, Comparable, CustomStringConvertible {
   public var isZero: Bool { baseUnits == 0 }
 
   /// The base units in decimal, the form stored in SQLite.
-  public var description: String { String(baseUnits) }
+  public var description: String { DecimalText.string(baseUnits) }
 
   /// Adds, or returns `nil` when the sum exceeds 2^128 − 1.
   public func adding(_ other: Amount) -> Amount? {
@@ -88,16 +88,28 @@ extension Amount {
   /// no decimal point for whole amounts.
   public func formatted(decimals: Int) -> String {
     precondition((0...38).contains(decimals), "decimals are validated with the asset")
-    let digits = String(baseUnits)
-    guard decimals > 0 else { return digits }
-    let padded =
-      digits.count <= decimals
-      ? String(repeating: "0", count: decimals - digits.count + 1) + digits : digits
-    let integerPart = padded.dropLast(decimals)
-    var fractionPart = padded.suffix(decimals)
-    while fractionPart.last == "0" { fractionPart = fractionPart.dropLast() }
-    return fractionPart.isEmpty ? String(integerPart) : "\(integerPart).\(fractionPart)"
+    let digits = DecimalText.digits(baseUnits)
+    guard decimals > 0 else { return String(decoding: digits, as: UTF8.self) }
+    var output: [UInt8] = []
+    output.reserveCapacity(digits.count + decimals + 2)
+    var fraction: ArraySlice<UInt8>
+    if digits.count <= decimals {
+      output.append(DecimalText.zero)
+      // The fraction's leading zeros, then the digits.
+      fraction =
+        ([UInt8](repeating: DecimalText.zero, count: decimals - digits.count) + digits)[...]
+    } else {
+      output += digits[..<(digits.count - decimals)]
+      fraction = digits[(digits.count - decimals)...]
+    }
+    while fraction.last == DecimalText.zero { fraction = fraction.dropLast() }
+    if !fraction.isEmpty {
+      output.append(DecimalText.dot)
+      output += fraction
+    }
+    return String(decoding: output, as: UTF8.self)
   }
+
 }
 
 extension String {

@@ -45,4 +45,46 @@ enum DecimalText {
   static func isCanonical(_ bytes: some Collection<UInt8>) -> Bool {
     bytes.count == 1 || bytes.first != zero
   }
+
+  /// The decimal digits of `value`, most significant first: what `String(value)` spells, but
+  /// in 64-bit pieces of 19 digits instead of one 128-bit division per digit (amounts are
+  /// formatted several times for every entry written or audited).
+  static func digits(_ value: UInt128) -> [UInt8] {
+    var output: [UInt8] = []
+    output.reserveCapacity(39)
+    appendDigits(value, to: &output)
+    return output
+  }
+
+  static func string(_ value: UInt128) -> String {
+    String(decoding: digits(value), as: UTF8.self)
+  }
+
+  private static let nineteenDigits: UInt128 = 10_000_000_000_000_000_000
+
+  private static func appendDigits(_ value: UInt128, to output: inout [UInt8]) {
+    guard value > UInt128(UInt64.max) else {
+      appendDigits(UInt64(value), minimumCount: 1, to: &output)
+      return
+    }
+    let (high, low) = value.quotientAndRemainder(dividingBy: nineteenDigits)
+    appendDigits(high, to: &output)
+    appendDigits(UInt64(low), minimumCount: 19, to: &output)
+  }
+
+  private static func appendDigits(_ value: UInt64, minimumCount: Int, to output: inout [UInt8]) {
+    var buffer: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for 20 digits
+    let count = withUnsafeMutableBytes(of: &buffer) { bytes in
+      var rest = value
+      var index = bytes.count
+      repeat {
+        index -= 1
+        bytes[index] = zero + UInt8(rest % 10)
+        rest /= 10
+      } while rest > 0 || bytes.count - index < minimumCount
+      output.append(contentsOf: bytes[index...])
+      return bytes.count - index
+    }
+    assert(count >= minimumCount, "padded to the minimum")
+  }
 }

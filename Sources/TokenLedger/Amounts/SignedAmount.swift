@@ -15,7 +15,7 @@ public struct SignedAmount: Sendable, Hashable, CustomStringConvertible {
   public init(_ amount: Amount) { self.init(isNegative: false, magnitude: amount.baseUnits) }
 
   /// The canonical text stored in SQLite: digits, with a leading `-` when negative.
-  public var description: String { (isNegative ? "-" : "") + String(magnitude) }
+  public var description: String { (isNegative ? "-" : "") + DecimalText.string(magnitude) }
 
   /// Parses the canonical stored text; `nil` for anything else (`-0`, `007`, `+1`).
   public init?(text: some StringProtocol) {

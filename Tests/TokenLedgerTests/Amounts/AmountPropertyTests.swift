@@ -17,6 +17,22 @@ import Testing
     }
   }
 
+  @Test func digitsSpellTheValueAsTheStandardLibraryDoes() async {
+    for value in [0, 9, 10, UInt128(UInt64.max), UInt128(UInt64.max) + 1, UInt128.max] {
+      #expect(DecimalText.string(value) == String(value))
+    }
+    for exponent in 0...38 {
+      let power = (0..<exponent).reduce(UInt128(1)) { value, _ in value * 10 }
+      #expect(DecimalText.string(power) == String(power))
+      #expect(DecimalText.string(power - 1) == String(power - 1))
+    }
+    await propertyCheck(count: 500, input: Gen.uint64(), Gen.uint64(), Gen.int(in: 0...127)) {
+      high, low, shift in
+      let value = (UInt128(high) << 64 | UInt128(low)) >> shift
+      #expect(DecimalText.string(value) == String(value))
+    }
+  }
+
   @Test func signedSumsMatchTheirParts() async {
     await propertyCheck(count: 300, input: Gen.uint64(), Gen.uint64(), Gen.bool, Gen.bool) {
       a, b, negA, negB in
