@@ -3,6 +3,11 @@
  * WAL, the same pragmas. Modes:
  *   batch N COUNT      COUNT transfers, a commit every N (synchronous=NORMAL)
  *   durable COUNT      COUNT transfers, one per transaction (synchronous=FULL), latencies
+ *   schema N COUNT PATH SQL...   the ledger's own SQL on the ledger's own schema (the files
+ *                      given: the schema folder's files): per transfer the idempotency lookup, an entry
+ *                      row, a posting row with its links, balances read once per batch and
+ *                      written once per batch in key order, foreign keys on, the same pragmas.
+ *                      What the library costs beyond this is its Swift work.
  * gcc -O2 -o floor tools/bench/floor.c -lsqlite3 ; ./floor batch 1000 1000000 /tmp/floor.sqlite
  */
 #include <sqlite3.h>
@@ -31,7 +36,10 @@ static int compare(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
+static int schema_floor(int argc, char **argv);
+
 int main(int argc, char **argv) {
+  if (argc >= 2 && strcmp(argv[1], "schema") == 0) return schema_floor(argc, argv);
   if (argc < 4) {
     fprintf(stderr, "usage: floor batch N COUNT PATH | floor durable COUNT PATH\n");
     return 2;
@@ -108,6 +116,155 @@ int main(int argc, char **argv) {
     printf(",\"p50Microseconds\":%.0f,\"p99Microseconds\":%.0f", latency[count / 2] * 1e6, latency[count * 99 / 100] * 1e6);
   }
   printf("}\n");
+  sqlite3_close(db);
+  return 0;
+}
+
+static char *read_file(const char *path) {
+  FILE *file = fopen(path, "rb");
+  if (!file) { perror(path); exit(1); }
+  fseek(file, 0, SEEK_END);
+  long size = ftell(file);
+  fseek(file, 0, SEEK_SET);
+  char *text = malloc(size + 1);
+  if (fread(text, 1, size, file) != (size_t)size) { perror(path); exit(1); }
+  text[size] = 0;
+  fclose(file);
+  return text;
+}
+
+static sqlite3_stmt *prepare(sqlite3 *db, const char *sql) {
+  sqlite3_stmt *statement;
+  check(sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &statement, 0), db, sql);
+  return statement;
+}
+
+/* The ledger's SQL for COUNT transfers on its own schema. Account ids 1..ACCOUNTS are the
+ * holders (available bucket); balances are cached per batch like the journal's. */
+static int schema_floor(int argc, char **argv) {
+  if (argc < 6) {
+    fprintf(stderr, "usage: floor schema N COUNT PATH schema/*.sql\n");
+    return 2;
+  }
+  long batch = atol(argv[2]), count = atol(argv[3]);
+  const char *path = argv[4];
+  remove(path);
+  sqlite3 *db;
+  check(sqlite3_open(path, &db), db, "open");
+  check(sqlite3_exec(db, "PRAGMA foreign_keys=ON; PRAGMA cell_size_check=ON; PRAGMA journal_mode=WAL;"
+      "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY", 0, 0, 0), db, "pragmas");
+  check(sqlite3_exec(db, "BEGIN", 0, 0, 0), db, "begin");
+  for (int i = 5; i < argc; i++) check(sqlite3_exec(db, read_file(argv[i]), 0, 0, 0), db, argv[i]);
+  check(sqlite3_exec(db,
+      "INSERT INTO assets (symbol, decimals, definition) VALUES ('TAO', 9, '{}');"
+      "INSERT INTO accounts (id, holder, bucket) VALUES (0, '@supply', 'available');", 0, 0, 0), db, "setup");
+  sqlite3_stmt *account = prepare(db, "INSERT INTO accounts (id, holder, bucket) VALUES (?, ?, 'available')");
+  sqlite3_stmt *seed = prepare(db, "INSERT INTO balances (account_id, asset, amount) VALUES (?, 'TAO', '1000000000000000')");
+  char text[64];
+  for (int i = 1; i <= ACCOUNTS; i++) {
+    snprintf(text, sizeof text, "acct%05d", i - 1);
+    sqlite3_bind_int(account, 1, i);
+    sqlite3_bind_text(account, 2, text, -1, SQLITE_TRANSIENT);
+    check(sqlite3_step(account), db, "account");
+    sqlite3_reset(account);
+    sqlite3_bind_int(seed, 1, i);
+    check(sqlite3_step(seed), db, "seed");
+    sqlite3_reset(seed);
+  }
+  check(sqlite3_exec(db, "COMMIT", 0, 0, 0), db, "commit");
+  sqlite3_stmt *byId = prepare(db, "SELECT seq, payload FROM entries WHERE idempotency_id = ?");
+  sqlite3_stmt *read = prepare(db, "SELECT amount, last_entry FROM balances WHERE account_id = ? AND asset = ?");
+  sqlite3_stmt *upsert = prepare(db,
+      "INSERT INTO balances (account_id, asset, amount, last_entry) VALUES (?, ?, ?, ?) "
+      "ON CONFLICT (account_id, asset) DO UPDATE SET amount = excluded.amount, last_entry = excluded.last_entry");
+  sqlite3_stmt *entry = prepare(db,
+      "INSERT INTO entries (seq, idempotency_id, kind, asset, payload, height, time, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  sqlite3_stmt *posting = prepare(db,
+      "INSERT INTO postings (entry_seq, posting_index, asset, from_account, to_account, amount, from_previous, "
+      "to_previous) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  static long long balance[ACCOUNTS + 1], last[ACCOUNTS + 1];
+  static int cached[ACCOUNTS + 1], dirty[ACCOUNTS + 1];
+  unsigned long long state = 42;
+  char payload[256], id[80], hash[65];
+  memset(hash, 'a', 64);
+  hash[64] = 0;
+  double start = now();
+  for (long n = 0; n < count; n++) {
+    if (n % batch == 0) {
+      check(sqlite3_exec(db, "BEGIN IMMEDIATE", 0, 0, 0), db, "begin");
+      memset(cached, 0, sizeof cached);
+    }
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    int from = 1 + (state >> 33) % ACCOUNTS, to = 1 + (state >> 13) % ACCOUNTS;
+    if (to == from) to = 1 + to % ACCOUNTS;
+    long long amount = 1 + (long long)((state >> 40) % 1000);
+    long long seq = n + 1;
+    snprintf(id, sizeof id, "0x%lx:0", n);
+    sqlite3_bind_text(byId, 1, id, -1, SQLITE_STATIC);
+    if (sqlite3_step(byId) != SQLITE_DONE) { fprintf(stderr, "duplicate id\n"); return 1; }
+    sqlite3_reset(byId);
+    int sides[2] = {from, to};
+    long long previous[2];
+    for (int side = 0; side < 2; side++) {
+      int a = sides[side];
+      if (!cached[a]) {
+        sqlite3_bind_int(read, 1, a);
+        sqlite3_bind_text(read, 2, "TAO", -1, SQLITE_STATIC);
+        check(sqlite3_step(read), db, "read");
+        balance[a] = atoll((const char *)sqlite3_column_text(read, 0));
+        last[a] = sqlite3_column_int64(read, 1);
+        sqlite3_reset(read);
+        cached[a] = 1;
+      }
+      previous[side] = last[a];
+    }
+    if (balance[from] < amount) { fprintf(stderr, "insufficient\n"); return 1; }
+    balance[from] -= amount;
+    balance[to] += amount;
+    last[from] = last[to] = seq;
+    dirty[from] = dirty[to] = 1;
+    snprintf(payload, sizeof payload,
+        "{\"amount\":\"%lld.%09lld\",\"asset\":\"TAO\",\"from\":\"acct%05d\",\"id\":\"%s\",\"op\":\"transfer\","
+        "\"to\":\"acct%05d\"}", amount / 1000000000, amount % 1000000000, from - 1, id, to - 1);
+    sqlite3_bind_int64(entry, 1, seq);
+    sqlite3_bind_text(entry, 2, id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(entry, 3, "transfer", -1, SQLITE_STATIC);
+    sqlite3_bind_text(entry, 4, "TAO", -1, SQLITE_STATIC);
+    sqlite3_bind_text(entry, 5, payload, -1, SQLITE_STATIC);
+    sqlite3_bind_null(entry, 6);
+    sqlite3_bind_null(entry, 7);
+    sqlite3_bind_text(entry, 8, hash, 64, SQLITE_STATIC);
+    check(sqlite3_step(entry), db, "entry");
+    sqlite3_reset(entry);
+    snprintf(text, sizeof text, "%lld", amount);
+    sqlite3_bind_int64(posting, 1, seq);
+    sqlite3_bind_int(posting, 2, 0);
+    sqlite3_bind_text(posting, 3, "TAO", -1, SQLITE_STATIC);
+    sqlite3_bind_int(posting, 4, from);
+    sqlite3_bind_int(posting, 5, to);
+    sqlite3_bind_text(posting, 6, text, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(posting, 7, previous[0]);
+    sqlite3_bind_int64(posting, 8, previous[1]);
+    check(sqlite3_step(posting), db, "posting");
+    sqlite3_reset(posting);
+    if ((n + 1) % batch == 0 || n + 1 == count) {
+      for (int a = 1; a <= ACCOUNTS; a++) {
+        if (!dirty[a]) continue;
+        snprintf(text, sizeof text, "%lld", balance[a]);
+        sqlite3_bind_int(upsert, 1, a);
+        sqlite3_bind_text(upsert, 2, "TAO", -1, SQLITE_STATIC);
+        sqlite3_bind_text(upsert, 3, text, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(upsert, 4, last[a]);
+        check(sqlite3_step(upsert), db, "upsert");
+        sqlite3_reset(upsert);
+        dirty[a] = 0;
+      }
+      check(sqlite3_exec(db, "COMMIT", 0, 0, 0), db, "commit");
+    }
+  }
+  double elapsed = now() - start;
+  printf("{\"mode\":\"schema\",\"count\":%ld,\"seconds\":%.4f,\"perSecond\":%.0f}\n", count, elapsed,
+         count / elapsed);
   sqlite3_close(db);
   return 0;
 }
