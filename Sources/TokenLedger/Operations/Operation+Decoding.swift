@@ -40,6 +40,10 @@ extension Operation {
     if allowExpectError { _ = try fields.optionalString("expectError") }
     let id = try fields.optionalString("id")
     if let id, id.isEmpty { throw LedgerError(.invalidOperation, "\(kind): 'id' is empty") }
+    if let id, id.utf8.contains(0) {
+      // SQLite's text functions (length, comparisons in the shell) stop at a NUL.
+      throw LedgerError(.invalidOperation, "\(kind): 'id' contains a NUL character")
+    }
     let height = try fields.optionalInteger("height", in: 0...Int64.max / 2)
     let time = try fields.optionalString("time").map { text throws(LedgerError) in
       guard let seconds = UTCTime.parse(text) else {

@@ -26,7 +26,10 @@ private struct AmountSumState {
 
 private func text(_ value: OpaquePointer?) -> Substring? {
   guard let pointer = sqlite3_value_text(value) else { return nil }
-  return Substring(String(cString: pointer))
+  // Its byte count, not the first NUL, ends the text (a NUL inside makes it malformed).
+  let count = Int(sqlite3_value_bytes(value))
+  return Substring(
+    String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self))
 }
 
 private let amountSumStep:

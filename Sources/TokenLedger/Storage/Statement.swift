@@ -33,7 +33,16 @@ final class Statement {
       switch value {
       case .null: code = sqlite3_bind_null(handle, index)
       case .integer(let integer): code = sqlite3_bind_int64(handle, index, integer)
-      case .text(let text): code = sqlite3_bind_text(handle, index, text, -1, sqliteTransient)
+      case .text(var text):
+        // With its byte count, not as a C string: a NUL inside the text must not end it.
+        code = text.withUTF8 { utf8 in
+          guard let base = utf8.baseAddress else {
+            return sqlite3_bind_text(handle, index, "", 0, sqliteTransient)
+          }
+          return base.withMemoryRebound(to: CChar.self, capacity: utf8.count) {
+            sqlite3_bind_text(handle, index, $0, Int32(utf8.count), sqliteTransient)
+          }
+        }
       case .blob(let bytes):
         code = bytes.withUnsafeBytes {
           sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), sqliteTransient)
@@ -75,8 +84,11 @@ final class Statement {
   }
 
   func text(at column: Int) -> String? {
-    guard let pointer = sqlite3_column_text(handle, Int32(column)) else { return nil }
-    return String(cString: pointer)
+    let index = Int32(column)
+    guard let pointer = sqlite3_column_text(handle, index) else { return nil }
+    // Its byte count, not the first NUL, ends the text.
+    let count = Int(sqlite3_column_bytes(handle, index))
+    return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
   }
 
   /// The column's text form as UTF-8 bytes (embedded NULs included), valid only during

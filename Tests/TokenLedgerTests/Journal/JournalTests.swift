@@ -56,6 +56,17 @@ import Testing
     }
   }
 
+  @Test func anIdWithANULIsInvalid() throws {
+    let ledger = try makeLedger()
+    try ledger.apply(jsonLines: [anyAsset])
+    #expect(
+      errorCode(ledger, [#"{"op":"mint","asset":"TOK","to":"a","amount":"1","id":"\u0000b"}"#])
+        == .invalidOperation)
+    #expect(
+      errorCode(ledger, [#"{"op":"mint","asset":"TOK","to":"a","amount":"1","id":"a\u0000"}"#])
+        == .invalidOperation)
+  }
+
   @Test func theClockNeverGoesBackwards() throws {
     let ledger = try makeLedger()
     try ledger.apply(jsonLines: setup)

@@ -18,6 +18,22 @@ import Testing
     #expect(try database.firstRow("SELECT name FROM t") { $0.text(0) } == hostile)
   }
 
+  /// Texts are bound and read by their byte count: a NUL inside one does not cut it short
+  /// (it once did, so that a stored id differed from the one hashed).
+  @Test func textsKeepEveryByteIncludingNUL() throws {
+    let database = try scratch()
+    for text in ["a\u{0}b", "\u{0}", "", "é\u{0}\u{0}z"] {
+      try database.execute("DELETE FROM t")
+      try database.execute("INSERT INTO t VALUES (?, ?)", [.text(text), "1"])
+      #expect(try database.firstRow("SELECT name FROM t") { $0.text(0) } == text)
+      #expect(
+        try database.firstRow("SELECT hex(name) FROM t") { $0.text(0) }
+          == text.utf8.map { String($0, radix: 16, uppercase: true) }.map {
+            $0.count == 1 ? "0" + $0 : $0
+          }.joined())
+    }
+  }
+
   @Test func aFailedSavepointUndoesOnlyItsOwnWork() throws {
     let database = try scratch()
     struct Failure: Error {}
