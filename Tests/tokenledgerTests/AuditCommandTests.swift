@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TokenLedger
 
 /// End to end: `audit`, `replay` and `checkpoint` on real files, with the contract's exit codes
 /// and JSON, including a ledger edited behind the library's back.
@@ -61,6 +62,24 @@ import Testing
           "stored": "547.6", "replayed": "547.5",
         ]
       ])
+  }
+
+  /// `audit` opens the ledger read-only, and SQLite skips CHECK constraints on read-only
+  /// connections; the integrity check runs on a query-only writable connection so that an
+  /// amount edited past its CHECK (constraints off, as in the sqlite3 shell) is still named.
+  @Test func aRowEditedPastItsCheckConstraintIsNamedByTheCommandLineAudit() throws {
+    let (_, db) = try loadedLedger()
+    do {
+      let database = try Database(path: db, mode: .existing)
+      try database.executeScript("PRAGMA ignore_check_constraints = ON")
+      try database.execute(
+        "UPDATE postings SET amount = '0100' WHERE entry_seq = (SELECT min(entry_seq) FROM postings)"
+      )
+    }
+    let audit = try CLI.run(["audit", "--db", db])
+    #expect(audit.exitCode == 1)
+    #expect(audit.stdout.contains("sqliteIntegrity       FAIL"), "\(audit.stdout)")
+    #expect(audit.stdout.contains("CHECK constraint failed in postings"), "\(audit.stdout)")
   }
 
   @Test func checkpointsAreSignedAndVerified() throws {

@@ -6,11 +6,11 @@ protocol AuditCheck: Sendable {
   func run(_ context: AuditContext, _ violations: inout ViolationList) throws
 }
 
-/// A check that reads only the entries up to a head and what they name (postings, accounts):
-/// rows that are only ever appended, so any snapshot at or after the audit's sees them exactly
-/// as the audit's does. Such a check runs on a connection of its own, on another core, while
-/// the others run (``Ledger/audit()``).
-protocol HeadBoundedCheck: AuditCheck {
+/// A check that does not need the audit's snapshot, so it may run on a connection of its own,
+/// on another core, while the others run (``Ledger/audit()``): it reads only the entries up to
+/// the audit's head and what they name (rows that are only ever appended, so any later snapshot
+/// shows them exactly as the audit's does), or the file's structure.
+protocol IndependentCheck: AuditCheck {
   func run(_ database: Database, through head: Int64, _ violations: inout ViolationList) throws
 }
 

@@ -60,8 +60,8 @@ extension Ledger {
   }
 
   /// Runs every audit check on one consistent snapshot (other processes may keep writing
-  /// meanwhile) and reports them in registry order. Read-only. On a ledger file, the checks
-  /// bounded by the head (the hash chain) run on connections of their own on other threads,
+  /// meanwhile) and reports them in registry order. Read-only. On a ledger file, the independent checks
+  /// (the hash chain, SQLite's integrity check) run on connections of their own on other threads,
   /// beside the rest.
   public func audit() throws -> AuditReport {
     try read { journal in
@@ -73,8 +73,8 @@ extension Ledger {
       var background: [Int: BackgroundCheck] = [:]
       if path != ":memory:" && !path.isEmpty {
         for (index, check) in checks.enumerated() {
-          if let bounded = check as? any HeadBoundedCheck {
-            background[index] = BackgroundCheck(bounded, path: path, head: head.sequence)
+          if let independent = check as? any IndependentCheck {
+            background[index] = BackgroundCheck(independent, path: path, head: head.sequence)
           }
         }
       }
@@ -112,7 +112,7 @@ extension Ledger {
   }
 }
 
-/// A head-bounded check running on its own read-only connection on a Dispatch thread.
+/// An independent check running on its own read-only connection on a Dispatch thread.
 ///
 /// `@unchecked Sendable` is sound: `result` is written once by the worker under `lock` before
 /// it signals `done`, and read only after `wait()` has seen that signal.
@@ -121,7 +121,7 @@ private final class BackgroundCheck: @unchecked Sendable {
   private let lock = Lock()
   private var result: CheckResult?
 
-  init(_ check: any HeadBoundedCheck, path: String, head: Int64) {
+  init(_ check: any IndependentCheck, path: String, head: Int64) {
     DispatchQueue.global().async {
       let result = Self.run(check, path: path, head: head)
       self.lock.withLock { self.result = result }
@@ -135,10 +135,14 @@ private final class BackgroundCheck: @unchecked Sendable {
     return lock.withLock { result }
   }
 
-  private static func run(_ check: any HeadBoundedCheck, path: String, head: Int64)
+  private static func run(_ check: any IndependentCheck, path: String, head: Int64)
     -> CheckResult?
   {
-    guard let database = try? Database(path: path, mode: .readOnly) else { return nil }
+    // Opened for writing but made query-only: on a read-only connection SQLite does not parse
+    // CHECK constraints, so integrity_check would skip them.
+    guard let database = try? Database(path: path, mode: .existing),
+      (try? database.executeScript("PRAGMA query_only = ON")) != nil
+    else { return nil }
     let started = Ledger.monotonicMilliseconds()
     var violations = ViolationList()
     do {

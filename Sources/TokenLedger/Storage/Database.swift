@@ -21,6 +21,11 @@ public final class Database {
 
   let handle: OpaquePointer
   public let path: String
+
+  /// True when this connection cannot write the file (opened read-only, or the file is
+  /// read-only to this process). SQLite does not even parse CHECK constraints then, so
+  /// `PRAGMA integrity_check` on such a connection skips them.
+  public var isReadOnly: Bool { sqlite3_db_readonly(handle, "main") == 1 }
   private var statements: [String: Statement] = [:]
 
   /// Where a fault can be injected: before a statement steps, before `BEGIN`, before `COMMIT`.

@@ -1,7 +1,7 @@
 /// Recomputes every entry's hash from its fields and postings, chained from the genesis hash.
 /// Any edit, insertion or deletion of an entry or posting, or of an account a posting names,
 /// breaks the chain at that entry.
-struct HashChainCheck: HeadBoundedCheck {
+struct HashChainCheck: IndependentCheck {
   let name = "hashChain"
 
   func run(_ context: AuditContext, _ violations: inout ViolationList) throws {
