@@ -26,6 +26,12 @@ public enum Schema {
     // Most opens find the file current: check without taking the write lock, so that readers
     // and writers opening at once do not queue on it.
     if try version(of: database) == migrations.count { return }
+    // A migration may rebuild a table that others reference (SQLite cannot alter a column's
+    // constraints): foreign keys are off while the migrations run, which SQLite allows only
+    // outside a transaction, and every reference is verified before they commit.
+    let enforced = try database.firstRow("PRAGMA foreign_keys") { $0.integer(0) == 1 } ?? false
+    try database.executeScript("PRAGMA foreign_keys = OFF")
+    defer { if enforced { try? database.executeScript("PRAGMA foreign_keys = ON") } }
     try database.writeTransaction {
       let version = try self.version(of: database)
       guard version <= migrations.count else {
@@ -36,6 +42,17 @@ public enum Schema {
       for (index, migration) in migrations.enumerated().dropFirst(version) {
         try database.executeScript(migration.sql)
         try database.executeScript("PRAGMA user_version = \(index + 1)")
+      }
+      var broken: [String] = []
+      try database.forEachRow("PRAGMA foreign_key_check") { row in
+        broken.append("\(row.text(0) ?? "?") row \(row.integer(1).map(String.init) ?? "?")")
+      }
+      guard broken.isEmpty else {
+        throw DatabaseError(
+          resultCode: 787,
+          message:
+            "migration would leave \(broken.count) broken references, e.g. \(broken.prefix(3).joined(separator: ", "))"
+        )
       }
     }
   }
