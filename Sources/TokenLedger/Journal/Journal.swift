@@ -49,14 +49,14 @@ final class Journal {
 
   /// Called as a transaction begins: another process may have written since the last one.
   func beginTransaction() {
-    cache = TransactionCache()
+    cache.removeAll()
   }
 
   /// Drops caches that may hold rows of a rolled-back transaction or savepoint.
   func forgetUncommitted() {
     accountIds.removeAll(keepingCapacity: true)
     assetCache.removeAll(keepingCapacity: true)
-    cache = TransactionCache()
+    cache.removeAll()
   }
 
   /// The result of applying one operation.

@@ -74,4 +74,13 @@ struct TransactionCache {
   var balances: [BalanceKey: Balance] = [:]
   /// Balances changed since they were last written.
   var dirty: Set<BalanceKey> = []
+
+  /// Forgets everything but keeps the tables' capacity: a batch after a batch touches about
+  /// as many balances, and growing a dictionary rehashes it.
+  mutating func removeAll() {
+    head = nil
+    assets.removeAll(keepingCapacity: true)
+    balances.removeAll(keepingCapacity: true)
+    dirty.removeAll(keepingCapacity: true)
+  }
 }
