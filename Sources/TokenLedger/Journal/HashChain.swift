@@ -16,6 +16,21 @@ public enum HashChain {
     let clock: Clock
   }
 
+  /// The hash of an entry chained after `previous`, from the fields a ledger stores (and
+  /// `history`/`export` show): what the journal writes and the audit recomputes, so that anyone
+  /// holding the rows can verify a chain without this library's database.
+  public static func entryHash(
+    previous: String, sequence: Int64, idempotencyId: String?, kind: String, asset: String?,
+    payload: String, height: Int64?, time: Int64?, postings: [Posting]
+  ) -> String {
+    hash(
+      previous: previous,
+      entry: EntryFields(
+        sequence: sequence, idempotencyId: idempotencyId, kind: kind, asset: asset,
+        payload: payload, clock: Clock(height: height, time: time)),
+      postings: postings)
+  }
+
   /// The canonical bytes' first field: the format and its version.
   static let domain = "tokenledger-entry/1"
 

@@ -36,3 +36,60 @@ import Testing
     #expect(canonical.bytes == expected.bytes)
   }
 }
+
+/// The public `HashChain.entryHash` recomputes a ledger's chain from its stored rows alone.
+@Suite struct EntryHashTests {
+  @Test func theStoredChainIsRecomputedFromTheRows() throws {
+    let ledger = try makeLedger()
+    try ledger.apply(jsonLines: RandomOperations.setup)
+    let numbers = (0..<2000).map { ($0 &* 7919 &+ 17) % 1_000_003 }
+    try ledger.apply(jsonLines: RandomOperations.lines(numbers), mode: .independent)
+    let rows = try ledger.read { journal in
+      var entries:
+        [(
+          sequence: Int64, id: String?, kind: String, asset: String?, payload: String,
+          height: Int64?, time: Int64?, hash: String
+        )] = []
+      try journal.database.forEachRow(
+        "SELECT seq, idempotency_id, kind, asset, payload, height, time, hash FROM entries ORDER BY seq"
+      ) { row in
+        entries.append(
+          (
+            row.integer(0)!, row.text(1), row.text(2)!, row.text(3), row.text(4)!, row.integer(5),
+            row.integer(6), row.text(7)!
+          ))
+      }
+      var postings: [Int64: [Posting]] = [:]
+      try journal.database.forEachRow(
+        """
+        SELECT p.entry_seq, p.asset, f.holder, f.bucket, f.validator, f.detail,
+               t.holder, t.bucket, t.validator, t.detail, p.amount
+        FROM postings p JOIN accounts f ON f.id = p.from_account JOIN accounts t ON t.id = p.to_account
+        ORDER BY p.entry_seq, p.posting_index
+        """
+      ) { row in
+        let from = Account(
+          holder: row.text(2)!,
+          bucket: Bucket(kind: row.text(3)!, validator: row.text(4)!, detail: row.text(5)!)!)
+        let to = Account(
+          holder: row.text(6)!,
+          bucket: Bucket(kind: row.text(7)!, validator: row.text(8)!, detail: row.text(9)!)!)
+        postings[row.integer(0)!, default: []].append(
+          Posting(
+            asset: row.text(1)!, from: from, to: to, amount: Amount(baseUnitText: row.text(10)!)!))
+      }
+      return (entries, postings)
+    }
+    #expect(rows.0.count > 100)
+    var previous = HashChain.genesis
+    for entry in rows.0 {
+      let hash = HashChain.entryHash(
+        previous: previous, sequence: entry.sequence, idempotencyId: entry.id, kind: entry.kind,
+        asset: entry.asset, payload: entry.payload, height: entry.height, time: entry.time,
+        postings: rows.1[entry.sequence] ?? [])
+      #expect(hash == entry.hash, "entry \(entry.sequence)")
+      previous = entry.hash
+    }
+    #expect(previous == (try ledger.summary().headHash))
+  }
+}

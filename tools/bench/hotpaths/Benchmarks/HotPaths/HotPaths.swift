@@ -46,6 +46,22 @@ let benchmarks: @Sendable () -> Void = {
     }
   }
 
+  Benchmark("Entry hash (a transfer, one posting)") { benchmark in
+    let posting = Posting(
+      asset: "TAO", from: Account(holder: "acct00014", bucket: .available),
+      to: Account(holder: "acct00001", bucket: .available), amount: Amount(baseUnits: 6_663_661_100)
+    )
+    let payload =
+      #"{"amount":"6.6636611","asset":"TAO","from":"acct00014","id":"0x0f423f:0","op":"transfer","to":"acct00001"}"#
+    for _ in benchmark.scaledIterations {
+      blackHole(
+        HashChain.entryHash(
+          previous: HashChain.genesis, sequence: 1_000_000, idempotencyId: "0x0f423f:0",
+          kind: "transfer", asset: "TAO", payload: payload, height: nil, time: nil,
+          postings: [posting]))
+    }
+  }
+
   Benchmark(
     "Transfer applied end to end (in memory)", configuration: .init(maxDuration: .seconds(3))
   ) { benchmark in
