@@ -39,7 +39,7 @@ guard arguments.count == 4, let count = Int(arguments[2]) else {
   exit(2)
 }
 let path = arguments[3]
-unlink(path)
+if path != ":memory:" { unlink(path) }
 let accounts = 10_000
 let asset = AssetDefinition(
   symbol: "TAO", decimals: 9, addressScheme: .any, rewardPolicy: .compound)
