@@ -113,6 +113,9 @@ public enum HashChain {
     /// Appends bytes built by another writer (fields already encoded).
     mutating func append(_ other: CanonicalBytes) { bytes.append(contentsOf: other.bytes) }
 
+    /// Appends fields encoded earlier (``bytes`` of another writer).
+    mutating func append(bytes encoded: [UInt8]) { bytes.append(contentsOf: encoded) }
+
     func digest() -> SHA256Digest { SHA256.hash(data: bytes) }
   }
 

@@ -22,4 +22,6 @@ public enum Limits {
   public static let busyRetriesMax = 180
   /// Normalized addresses a journal remembers (~100 bytes each) before it starts afresh.
   static let normalizedAddressesCached = 100_000
+  /// Accounts whose canonical bytes the audit's hash chain check keeps (~100 bytes each).
+  static let auditAccountsCached = 200_000
 }
