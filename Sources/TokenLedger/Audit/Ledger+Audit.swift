@@ -60,9 +60,9 @@ extension Ledger {
   }
 
   /// Runs every audit check on one consistent snapshot (other processes may keep writing
-  /// meanwhile) and reports them in registry order. Read-only. On a ledger file, the independent checks
-  /// (the hash chain, SQLite's integrity check) run on connections of their own on other threads,
-  /// beside the rest.
+  /// meanwhile) and reports them in registry order. Read-only. On a ledger file, the
+  /// independent checks (the hash chain, SQLite's integrity check) run on connections of their
+  /// own on other threads, beside the rest.
   public func audit() throws -> AuditReport {
     try read { journal in
       let head = try journal.head()
@@ -93,15 +93,22 @@ extension Ledger {
   }
 
   private static func run(_ check: any AuditCheck, _ context: AuditContext) -> CheckResult {
+    measured(check.name) { violations in try check.run(context, &violations) }
+  }
+
+  /// Runs a check's body and reports its violations and time; an error is a violation too.
+  static func measured(_ name: String, _ body: (inout ViolationList) throws -> Void)
+    -> CheckResult
+  {
     let started = monotonicMilliseconds()
     var violations = ViolationList()
     do {
-      try check.run(context, &violations)
+      try body(&violations)
     } catch {
       violations.append(Violation("check could not run: \(error)"))
     }
     return CheckResult(
-      name: check.name, violations: violations.first, violationCount: violations.count,
+      name: name, violations: violations.first, violationCount: violations.count,
       milliseconds: monotonicMilliseconds() - started)
   }
 
@@ -112,7 +119,7 @@ extension Ledger {
   }
 }
 
-/// An independent check running on its own read-only connection on a Dispatch thread.
+/// An independent check running on a connection of its own (query-only) on a Dispatch thread.
 ///
 /// `@unchecked Sendable` is sound: `result` is written once by the worker under `lock` before
 /// it signals `done`, and read only after `wait()` has seen that signal.
@@ -143,15 +150,8 @@ private final class BackgroundCheck: @unchecked Sendable {
     guard let database = try? Database(path: path, mode: .existing),
       (try? database.executeScript("PRAGMA query_only = ON")) != nil
     else { return nil }
-    let started = Ledger.monotonicMilliseconds()
-    var violations = ViolationList()
-    do {
+    return Ledger.measured(check.name) { violations in
       try database.readTransaction { try check.run(database, through: head, &violations) }
-    } catch {
-      violations.append(Violation("check could not run: \(error)"))
     }
-    return CheckResult(
-      name: check.name, violations: violations.first, violationCount: violations.count,
-      milliseconds: Ledger.monotonicMilliseconds() - started)
   }
 }

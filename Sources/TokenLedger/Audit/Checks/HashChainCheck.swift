@@ -83,6 +83,8 @@ struct HashChainCheck: IndependentCheck {
 /// names two accounts, and a B-tree lookup per account per posting was a fifth of the check.
 /// Bounded: emptied when it holds ``Limits/auditAccountsCached`` accounts.
 private struct AccountBytes {
+  /// The four fields of an account that does not exist, as a LEFT JOIN would give them.
+  private static let missing = Array("----".utf8)
   private let lookup: PreparedStatement
   private var known: [Int64: [UInt8]] = [:]
 
@@ -93,7 +95,7 @@ private struct AccountBytes {
 
   mutating func append(_ id: Int64?, to output: inout HashChain.CanonicalBytes) throws {
     guard let id else {
-      (0..<4).forEach { _ in output.field(nil as String?) }
+      output.append(bytes: Self.missing)
       return
     }
     if let bytes = known[id] {
@@ -106,7 +108,7 @@ private struct AccountBytes {
         for column in 0..<4 { row.withTextBytes(column) { encoded.field($0) } }
         return true
       } ?? false
-    if !found { (0..<4).forEach { _ in encoded.field(nil as String?) } }
+    if !found { encoded.append(bytes: Self.missing) }
     if known.count >= Limits.auditAccountsCached { known.removeAll(keepingCapacity: true) }
     known[id] = encoded.bytes
     output.append(bytes: encoded.bytes)
