@@ -39,7 +39,9 @@ struct Replay: ParsableCommand {
         if let until { .sequence(until) } else if let height { .height(height) } else if let time {
           .time(UTCTime.parse(time)!)
         } else { .now }
-      let report = try ledger.replay(until: point, into: into)
+      let report = try ledger.replay(until: point, into: into) { operations in
+        if operations % 100_000 == 0 { Output.error("replay: \(operations) operations replayed") }
+      }
       if global.format == .json {
         Output.json(report.jsonObject)
       } else {

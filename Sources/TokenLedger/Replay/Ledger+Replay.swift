@@ -8,9 +8,11 @@ extension Ledger {
   ///   - point: where to stop; entries after it are not replayed.
   ///   - path: where to build the replayed ledger, journal and all (must be new); when nil,
   ///     only the replayed state is kept, in memory.
-  public func replay(until point: PointInTime = .now, into path: String? = nil) throws
-    -> ReplayReport
-  {
+  ///   - progress: called after every batch of 10,000 operations with the number replayed.
+  public func replay(
+    until point: PointInTime = .now, into path: String? = nil,
+    progress: (Int) -> Void = { _ in }
+  ) throws -> ReplayReport {
     // Without a path the replay is built in memory and keeps only the state: its entries and
     // postings are hashed but not stored (a million-entry journal would otherwise hold
     // ~0.5 GB), and nothing of it touches a disk.
@@ -27,6 +29,7 @@ extension Ledger {
     var lastOperation: Int64 = 0
     var batch: [(Int64, String, [String: JSONValue])] = []
     func flush() throws {
+      guard !batch.isEmpty else { return }
       let objects = batch.map(\.2)
       // A journal replays clean almost always: one atomic transaction per batch, and only a
       // batch with a failing operation again with a savepoint per operation, which names each
@@ -44,6 +47,7 @@ extension Ledger {
       }
       operations += batch.count
       batch.removeAll(keepingCapacity: true)
+      progress(operations)
     }
     try read { journal in
       let (filter, value) = Self.entryFilter(point)

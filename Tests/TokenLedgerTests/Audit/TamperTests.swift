@@ -188,7 +188,9 @@ import Testing
     try database.execute(
       "UPDATE entries SET payload = replace(payload, '\"to\":\"a7\"', '\"to\":\"@a7\"') WHERE idempotency_id = 'm7'"
     )
-    let report = try Ledger.open(at: path).replay()
+    var progress: [Int] = []
+    let report = try Ledger.open(at: path).replay { progress.append($0) }
+    #expect(progress == [31], "one batch, reported once")
     #expect(report.failures.count == 1)
     #expect(report.failures.first?.hasPrefix("entry 9 (mint): invalidAddress") == true)
     #expect(report.operations == 31)
