@@ -110,9 +110,6 @@ public enum HashChain {
       field(account.bucket.detailColumn)
     }
 
-    /// Appends bytes built by another writer (fields already encoded).
-    mutating func append(_ other: CanonicalBytes) { bytes.append(contentsOf: other.bytes) }
-
     /// Appends fields encoded earlier (``bytes`` of another writer).
     mutating func append(bytes encoded: [UInt8]) { bytes.append(contentsOf: encoded) }
 

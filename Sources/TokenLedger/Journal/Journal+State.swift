@@ -190,8 +190,8 @@ extension Journal: LedgerState, OperationContext {
   func head() throws -> (sequence: Int64, hash: String) {
     if let cached = cache.head { return cached }
     guard recordsEntries else {
-      cache.head = unrecordedHead
-      return unrecordedHead
+      cache.head = committedHead
+      return committedHead
     }
     let head =
       try statements.selectHead.firstRow([]) { ($0.integer(0)!, $0.text(1)!) } ?? (

@@ -25,7 +25,8 @@ final class Journal {
   /// stored (nothing reads them back there), so a replay writes only the state tables. The
   /// head then lives here, promoted from the transaction's cache when it commits.
   private(set) var recordsEntries = true
-  private var committedHead: (sequence: Int64, hash: String) = (0, HashChain.genesis)
+  /// The head as of the last commit, for a journal that does not store its entries.
+  private(set) var committedHead: (sequence: Int64, hash: String) = (0, HashChain.genesis)
 
   /// Stops storing entries and postings; only on a new, empty ledger.
   func stopRecordingEntries() throws {
@@ -33,9 +34,6 @@ final class Journal {
     precondition(sequence == 0, "only a new ledger may stop recording its journal")
     recordsEntries = false
   }
-
-  /// The head as of the last commit, for a journal that does not store its entries.
-  var unrecordedHead: (sequence: Int64, hash: String) { committedHead }
 
   /// Called once a write transaction has committed.
   func didCommit() {

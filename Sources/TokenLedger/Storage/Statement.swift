@@ -84,11 +84,7 @@ final class Statement {
   }
 
   func text(at column: Int) -> String? {
-    let index = Int32(column)
-    guard let pointer = sqlite3_column_text(handle, index) else { return nil }
-    // Its byte count, not the first NUL, ends the text.
-    let count = Int(sqlite3_column_bytes(handle, index))
-    return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
+    withTextBytes(at: column) { bytes in bytes.map { String(decoding: $0, as: UTF8.self) } }
   }
 
   /// The column's text form as UTF-8 bytes (embedded NULs included), valid only during

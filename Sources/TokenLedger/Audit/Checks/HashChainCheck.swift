@@ -55,7 +55,7 @@ struct HashChainCheck: IndependentCheck {
       canonical.field(integer: row.integer(5))
       canonical.field(integer: row.integer(6))
       canonical.field(integer: count)
-      canonical.append(postingBytes)
+      canonical.append(bytes: postingBytes.bytes)
       HashChain.hexDigits(canonical.digest(), into: &computed)
       let matches = row.withTextBytes(7) { stored in stored.map { $0.elementsEqual(computed) } }
       if matches != true {
