@@ -199,7 +199,10 @@ def pausable(name, verb, ops_when_unpaused, expected_balances, supply, allowance
     pause = op("setPaused", paused=True)
     unpause = op("setPaused", paused=False)
     paused_op = dict(ops_when_unpaused[-1], expectError="assetPaused")
-    operations = [mint()] + ops_when_unpaused + [pause, paused_op, unpause] + ops_when_unpaused
+    # The preparations (an approve) run while paused too: approve is not a movement, and the
+    # movement must fail on the pause itself, not on a check that OpenZeppelin runs before it.
+    operations = ([mint()] + ops_when_unpaused + [pause] + ops_when_unpaused[:-1]
+                  + [paused_op, unpause] + ops_when_unpaused)
     scenario(name,
         f"ERC20Pausable {verb}: allowed when unpaused; rejected (EnforcedPause, here assetPaused) while paused; allowed again once unpaused.",
         operations, expected_balances, supply, allowances)
@@ -218,6 +221,15 @@ pausable("pausable-mint", "mint",
 pausable("pausable-burn", "burn",
     [op("burn", **{"from": HOLDER}, amount="5")],
     [bal(HOLDER, available="90")], "90")
+scenario("pausable-transferfrom-allowance-first",
+    "OpenZeppelin v5 order: transferFrom spends the allowance (_spendAllowance) before _update checks the pause, so a paused token with no allowance fails insufficientAllowance, and with an allowance assetPaused.",
+    [mint(), op("setPaused", paused=True),
+     op("transferFrom", spender=SPENDER, **{"from": HOLDER}, to=RECIPIENT, amount="10",
+        expectError="insufficientAllowance"),
+     op("approve", owner=HOLDER, spender=SPENDER, amount="10"),
+     op("transferFrom", spender=SPENDER, **{"from": HOLDER}, to=RECIPIENT, amount="10",
+        expectError="assetPaused")],
+    [bal(HOLDER, available=SUPPLY)], SUPPLY, [allowance(HOLDER, SPENDER, "10")])
 scenario("pausable-approve",
     "ERC20Pausable: approve is not a movement and still works while the token is paused, as in OpenZeppelin v5.",
     [mint(), op("setPaused", paused=True), op("approve", owner=HOLDER, spender=SPENDER, amount="7")],

@@ -31,12 +31,20 @@ public final class Ledger: @unchecked Sendable {
   }
 
   /// Opens the ledger at `path` (`:memory:` for a private in-memory ledger), creating it when
-  /// `create` is true and it is missing. `durability` applies to this connection's commits.
+  /// `create` is true and it is missing or empty. `durability` applies to this connection's
+  /// commits.
+  ///
+  /// A file that is not a ledger is refused before anything is written to it (not even the
+  /// journal mode): a directory, a FIFO or a device, an SQLite database of another
+  /// application, a file of a newer schema. A ledger that is not in WAL mode (a backup written
+  /// by `VACUUM INTO`) opens read-only as it is, and is switched to WAL when opened to write.
   public static func open(
     at path: String, create: Bool = false, durability: Durability = .full, readOnly: Bool = false
   ) throws -> Ledger {
+    try LedgerFile.checkIsOpenable(path)
     let mode: Database.OpenMode = readOnly ? .readOnly : (create ? .create : .existing)
     let database = try Database(path: path, mode: mode)
+    try LedgerFile.checkIsLedgerOrEmpty(database, path: path, mayCreate: create && !readOnly)
     try Schema.configure(database, durability: durability)
     if readOnly {
       guard try Schema.version(of: database) == Schema.currentVersion else {
@@ -47,18 +55,8 @@ public final class Ledger: @unchecked Sendable {
     } else {
       try Schema.migrate(database)
     }
-    try checkIsLedger(database, path: path)
+    try LedgerFile.checkHasLedgerTables(database, path: path)
     return Ledger(journal: try Journal(database: database), path: path)
-  }
-
-  /// Refuses a file that is SQLite but not a ledger, or that SQLite cannot read.
-  private static func checkIsLedger(_ database: Database, path: String) throws {
-    let tables = try database.firstRow(
-      "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('assets', 'accounts', 'balances', 'entries', 'postings')"
-    ) { $0.integer(0) ?? 0 }
-    guard tables == 5 else {
-      throw DatabaseError(resultCode: 26, message: "\(path) is not a TokenLedger ledger")
-    }
   }
 
   /// Runs `body` with the journal inside a write transaction; caches are dropped on failure.

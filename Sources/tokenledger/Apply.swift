@@ -40,6 +40,10 @@ struct Apply: ParsableCommand {
       }
       let ledger = try Ledger.open(at: global.path, durability: fastCommits ? .normal : .full)
       let reader = try LineReader(path: file)
+      if reader.isTerminal {
+        Output.error(
+          "apply: reading operations from the terminal, one JSON object a line; end with Ctrl-D")
+      }
       let summary = try ledger.applyStream(reader, commitEvery: batch) { commit in
         guard batch != nil else { return }
         let last = commit.lastSequence.map(String.init) ?? "-"

@@ -38,8 +38,10 @@ struct Balance: ParsableCommand {
   }
 
   func run() throws {
-    try runReporting(global.format, "balance") {
+    try runReporting(global.format, "balance", formats: [.table, .json, .csv]) {
       let ledger = try global.openExisting(readOnly: true)
+      // A misspelled asset or account is an error that says so, never an empty table.
+      if let asset { _ = try ledger.requireAsset(asset) }
       if let validator, let asset {
         try printDelegations(ledger, asset: asset, validator: validator)
         return 0
@@ -76,9 +78,7 @@ struct Balance: ParsableCommand {
   }
 
   private func printDelegations(_ ledger: Ledger, asset: String, validator: String) throws {
-    guard let definition = try ledger.asset(asset) else {
-      throw LedgerError(.unknownAsset, "balance: unknown asset '\(asset)'")
-    }
+    let definition = try ledger.requireAsset(asset)
     let canonical = try ledger.canonicalAccount(validator, asset: asset)
     let delegations = try ledger.delegations(asset: asset, validator: canonical)
     let header = ["delegator", "staked", "share", "rewards"]

@@ -32,7 +32,7 @@ struct CheckpointCommand: ParsableCommand {
     try runReporting(global.format, "checkpoint") {
       if let newKey {
         let pair = Checkpoint.generatePrivateKey()
-        try writePrivate(newKey, pair.privateKey + "\n")
+        try writeNewKey(newKey, pair.privateKey + "\n")
         Output.line(
           global.format == .json
             ? CanonicalJSON.encode(.object(["publicKey": .string(pair.publicKey)])) : pair.publicKey
@@ -45,21 +45,64 @@ struct CheckpointCommand: ParsableCommand {
       let ledger = try global.openExisting(readOnly: true)
       let checkpoint = try Checkpoint.sign(ledger, privateKey: privateKey)
       let text = CanonicalJSON.encode(checkpoint.jsonObject) + "\n"
-      if let out { try writePrivate(out, text) } else { Output.line(String(text.dropLast())) }
+      if let out { try writeReplacing(out, text) } else { Output.line(String(text.dropLast())) }
       return 0
     }
   }
 
-  private func writePrivate(_ path: String, _ text: String) throws {
-    let descriptor = open(path, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0o600)
+  /// Writes a new private key: created with O_EXCL (an existing file, a key most of all, is
+  /// never overwritten) and O_NOFOLLOW (a symlink is not followed to somewhere else), mode
+  /// 0600. Either failure is a usage error (exit 2): the user named the wrong path.
+  private func writeNewKey(_ path: String, _ text: String) throws {
+    let descriptor = open(path, O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0o600)
     guard descriptor >= 0 else {
-      throw FileError(path: path, reason: String(cString: strerror(errno)))
+      let reason = String(cString: strerror(errno))
+      if errno == EEXIST || errno == ELOOP {
+        throw UsageError(
+          "\(path) already exists (\(reason)); a key file is never overwritten")
+      }
+      throw FileError(path: path, reason: reason)
     }
     defer { close(descriptor) }
-    let bytes = Array(text.utf8)
-    guard bytes.withUnsafeBytes({ write(descriptor, $0.baseAddress, $0.count) }) == bytes.count
-    else {
+    try writeAll(descriptor, Array(text.utf8), path: path)
+    guard fsync(descriptor) == 0 else {
       throw FileError(path: path, reason: String(cString: strerror(errno)))
+    }
+  }
+
+  /// Writes a checkpoint whole or not at all: a temporary file beside it, synced, then
+  /// renamed over the target (a crash leaves the old checkpoint or the new one).
+  private func writeReplacing(_ path: String, _ text: String) throws {
+    let temporary = path + ".tmp-\(getpid())"
+    let descriptor = open(temporary, O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0o600)
+    guard descriptor >= 0 else {
+      throw FileError(path: temporary, reason: String(cString: strerror(errno)))
+    }
+    do {
+      try writeAll(descriptor, Array(text.utf8), path: temporary)
+      guard fsync(descriptor) == 0 else {
+        throw FileError(path: temporary, reason: String(cString: strerror(errno)))
+      }
+      close(descriptor)
+      guard rename(temporary, path) == 0 else {
+        throw FileError(path: path, reason: String(cString: strerror(errno)))
+      }
+    } catch {
+      close(descriptor)
+      unlink(temporary)
+      throw error
+    }
+  }
+
+  private func writeAll(_ descriptor: Int32, _ bytes: [UInt8], path: String) throws {
+    var offset = 0
+    while offset < bytes.count {
+      let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+      if written < 0 && errno == EINTR { continue }
+      guard written > 0 else {
+        throw FileError(path: path, reason: String(cString: strerror(errno)))
+      }
+      offset += written
     }
   }
 }

@@ -13,7 +13,7 @@ struct History: ParsableCommand {
   var asset: String?
 
   func run() throws {
-    try runReporting(global.format, "history") {
+    try runReporting(global.format, "history", formats: [.table, .json, .csv]) {
       let ledger = try global.openExisting(readOnly: true)
       let holder = try ledger.canonicalAccount(account, asset: asset)
       let entries = try ledger.history(account: holder, asset: asset)

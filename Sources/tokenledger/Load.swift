@@ -15,11 +15,20 @@ struct Load: ParsableCommand {
 
   func run() throws {
     try runReporting(global.format, "load") {
+      // Every fixture is read and parsed before the ledger is opened, so that a missing or
+      // malformed fixture leaves no new ledger file behind.
+      var parsed: [(String, Fixture)] = []
+      for path in fixtures {
+        do {
+          parsed.append((path, try Fixture(json: try readFile(path))))
+        } catch let error as LedgerError {
+          throw LedgerError(error.code, "\(path): \(error.message)")
+        }
+      }
       let ledger = try Ledger.open(at: global.path, create: true)
       var failed = false
       var reports: [JSONValue] = []
-      for path in fixtures {
-        let fixture = try Fixture(json: try readFile(path))
+      for (path, fixture) in parsed {
         let report: FixtureReport
         do {
           report = try fixture.load(into: ledger)
@@ -59,11 +68,15 @@ struct Load: ParsableCommand {
 
 /// Reads a whole (small) file: fixtures are documents, not streams.
 func readFile(_ path: String) throws -> [UInt8] {
-  let reader = try LineReader(path: path)
+  let reader = try LineReader(path: path, lineBytesMax: Limits.fixtureBytesMax)
   var bytes: [UInt8] = []
-  while let line = reader.next() {
+  while let line = try reader.next() {
     bytes += line
     bytes.append(0x0A)
+    guard bytes.count <= Limits.fixtureBytesMax else {
+      throw LedgerError(
+        .invalidOperation, "\(path) is larger than the limit of \(Limits.fixtureBytesMax) bytes")
+    }
   }
   return bytes
 }

@@ -27,11 +27,24 @@ enum Output {
     buffer.removeAll(keepingCapacity: true)
   }
 
+  /// Writes every byte or ends the process: output that cannot be written (a full disk, a
+  /// closed pipe) is exit 3, never exit 0 with the output lost. A closed pipe (`| head -1`)
+  /// ends it quietly: whoever reads is gone and wants no message.
   private static func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) {
     var offset = 0
     while offset < bytes.count {
       let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-      if written <= 0 { return }
+      if written < 0 && errno == EINTR { continue }
+      guard written > 0 else {
+        let reason = written < 0 ? String(cString: strerror(errno)) : "nothing written"
+        let closed = written < 0 && errno == EPIPE
+        guard descriptor == 1 else { return }  // stderr failing has nowhere left to say so
+        if !closed {
+          let message = Array("tokenledger: writing standard output failed: \(reason)\n".utf8)
+          _ = message.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+        }
+        Glibc.exit(3)
+      }
       offset += written
     }
   }
@@ -41,35 +54,59 @@ enum Output {
   }
 
   /// Maps an error to the contract's exit code after printing it: 2 for rejected input,
-  /// 3 for I/O and database failures.
+  /// 3 for I/O and database failures. With `--format json` the error is also one JSON
+  /// document on stdout: `{"ok": false, "error": {"code", "message"}}`.
   static func fail(_ error: any Error, format: OutputFormat, context: String) -> ExitCodeError {
-    switch error {
-    case let ledgerError as LedgerError:
-      Output.error("\(context) failed: \(ledgerError.code.rawValue): \(ledgerError.message)")
-      if format == .json {
-        json(
-          .object([
-            "ok": .bool(false),
-            "error": .object([
-              "code": .string(ledgerError.code.rawValue), "message": .string(ledgerError.message),
-            ]),
-          ]))
+    let (code, message, exit): (String, String, Int32) =
+      switch error {
+      case let ledgerError as LedgerError:
+        (ledgerError.code.rawValue, "\(ledgerError.code.rawValue): \(ledgerError.message)", 2)
+      case let usage as UsageError: ("usage", usage.message, 2)
+      case let databaseError as DatabaseError: ("databaseError", "\(databaseError)", 3)
+      case let fileError as FileError: ("ioError", "\(fileError)", 3)
+      default: ("ioError", "\(error)", 3)
       }
-      return ExitCodeError(code: 2)
-    case let databaseError as DatabaseError:
-      Output.error("\(context) failed: \(databaseError)")
-      return ExitCodeError(code: 3)
-    case let fileError as FileError:
-      Output.error("\(context) failed: \(fileError)")
-      return ExitCodeError(code: 3)
-    default:
-      Output.error("\(context) failed: \(error)")
-      return ExitCodeError(code: 3)
+    Output.error("\(context) failed: \(message)")
+    if format == .json {
+      let text = error is LedgerError ? (error as! LedgerError).message : message
+      jsonError(code: code, message: text)
     }
+    return ExitCodeError(code: exit)
+  }
+
+  /// The JSON error document.
+  static func jsonError(code: String, message: String) {
+    json(
+      .object([
+        "ok": .bool(false), "error": .object(["code": .string(code), "message": .string(message)]),
+      ]))
+  }
+
+  /// A cell for a table: control characters (a newline would fake a row) and the line and
+  /// paragraph separators are written as `\u{…}` escapes, so each row is one line.
+  static func escaped(_ cell: String) -> String {
+    guard
+      cell.unicodeScalars.contains(where: { Self.isControl($0) })
+    else { return cell }
+    var result = ""
+    for scalar in cell.unicodeScalars {
+      if Self.isControl(scalar) {
+        result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+      } else {
+        result.unicodeScalars.append(scalar)
+      }
+    }
+    return result
+  }
+
+  private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028
+      || scalar.value == 0x2029 || scalar == "\\"
   }
 
   /// Left-aligned columns for people.
   static func table(_ header: [String], _ rows: [[String]]) {
+    let rows = rows.map { $0.map(escaped) }
     var widths = header.map(\.count)
     for row in rows {
       for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
@@ -94,6 +131,12 @@ enum Output {
   }
 }
 
+/// A request the command cannot carry out as written (exit 2), found while running.
+struct UsageError: Error {
+  let message: String
+  init(_ message: String) { self.message = message }
+}
+
 /// Ends the process with a contract exit code (the message was already printed).
 struct ExitCodeError: Error {
   let code: Int32
@@ -106,9 +149,17 @@ extension String {
 }
 
 /// Runs a subcommand body, turning failures into the contract's exit codes.
-func runReporting(_ format: OutputFormat, _ context: String, _ body: () throws -> Int32) throws {
+func runReporting(
+  _ format: OutputFormat, _ context: String, formats: [OutputFormat] = [.table, .json],
+  _ body: () throws -> Int32
+) throws {
   let code: Int32
   do {
+    guard formats.contains(format) else {
+      let names = formats.map(\.rawValue).joined(separator: " or ")
+      Output.error("\(context): --format \(format.rawValue) is not available here (use \(names))")
+      throw ExitCodeError(code: 2)
+    }
     code = try body()
   } catch let error as ExitCodeError {
     code = error.code

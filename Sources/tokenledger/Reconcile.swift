@@ -26,7 +26,7 @@ struct Reconcile: ParsableCommand {
   var height: Int64?
 
   func run() throws {
-    try runReporting(global.format, "reconcile") {
+    try runReporting(global.format, "reconcile", formats: [.table, .json, .csv]) {
       let ledger = try global.openExisting(readOnly: true)
       let symbol = try resolveAsset(ledger, asset)
       guard let definition = try ledger.asset(symbol) else {

@@ -21,6 +21,9 @@ struct TokenLedgerCommand: ParsableCommand {
   /// Runs the command with the contract's exit codes: usage errors are 2 (not
   /// ArgumentParser's 64), and every failure is one line on stderr.
   static func main() {
+    // A closed pipe is reported by write() as EPIPE, which Output turns into a quiet exit 3,
+    // rather than a signal that kills the process mid-write.
+    signal(SIGPIPE, SIG_IGN)
     do {
       var command = try parseAsRoot()
       try command.run()
@@ -33,10 +36,46 @@ struct TokenLedgerCommand: ParsableCommand {
       if code == ExitCode.success {
         self.exit(withError: error)  // --help, --version
       }
-      let message = fullMessage(for: error)
-      Output.error(message.isEmpty ? "\(error)" : message)
+      let message = usageMessage(for: error, arguments: Array(CommandLine.arguments.dropFirst()))
+      Output.error(message)
+      if wantsJSON(Array(CommandLine.arguments.dropFirst())) {
+        Output.jsonError(code: "usage", message: message)
+        Output.flush()
+      }
       Glibc.exit(2)
     }
+  }
+
+  /// ArgumentParser's message, plus where to look: a global option written before the
+  /// subcommand is named as such, and every usage error points at the subcommand's help.
+  static func usageMessage(for error: any Error, arguments: [String]) -> String {
+    var message = fullMessage(for: error)
+    if message.isEmpty { message = "\(error)" }
+    let names = Set(configuration.subcommands.map { $0._commandName })
+    let subcommand = arguments.first(where: { names.contains($0) })
+    if let first = arguments.first, first.hasPrefix("--"), let subcommand {
+      let option = String(first.split(separator: "=")[0])
+      if ["--db", "--format"].contains(option) {
+        return "put \(option) after the subcommand: tokenledger \(subcommand) \(option) …"
+          + " (global options follow the subcommand)"
+      }
+    }
+    let help = subcommand.map { "tokenledger \($0) --help" } ?? "tokenledger --help"
+    return message.trimmingTrailingNewlines + "\nsee '\(help)'"
+  }
+
+  /// True when the arguments ask for `--format json` (so that even a usage error is JSON).
+  static func wantsJSON(_ arguments: [String]) -> Bool {
+    zip(arguments, arguments.dropFirst()).contains { $0 == "--format" && $1 == "json" }
+      || arguments.contains("--format=json")
+  }
+}
+
+extension String {
+  fileprivate var trimmingTrailingNewlines: String {
+    var text = self
+    while text.last == "\n" { text.removeLast() }
+    return text
   }
 }
 
@@ -49,6 +88,19 @@ struct GlobalOptions: ParsableArguments {
 
   var path: String {
     db ?? getenv("TOKENLEDGER_DB").map { String(cString: $0) } ?? "ledger.sqlite"
+  }
+
+  /// A ledger path names a file: not empty (an unset-looking `TOKENLEDGER_DB=""`), not
+  /// SQLite's `:memory:`, which would report "ledger ready" and keep nothing.
+  func validate() throws {
+    let source = db != nil ? "--db" : "TOKENLEDGER_DB"
+    if path.isEmpty {
+      throw ValidationError("\(source) is empty: name the ledger file")
+    }
+    if path == ":memory:" || path.hasPrefix("file:") {
+      throw ValidationError(
+        "\(source) '\(path)' is not a file path: the command line keeps ledgers in files")
+    }
   }
 
   /// Opens an existing ledger; a missing file is an I/O failure (exit 3).

@@ -59,6 +59,16 @@ enum CLI {
       stderr: String(decoding: errData, as: UTF8.self))
   }
 
+  /// Runs a line of bash; its exit status.
+  static func shell(_ command: String) throws -> Int32 {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/bash")
+    process.arguments = ["-c", command]
+    try process.run()
+    process.waitUntilExit()
+    return process.terminationStatus
+  }
+
   /// A fresh temporary folder for one test's ledger files.
   static func temporaryDirectory() throws -> String {
     let path = NSTemporaryDirectory() + "tokenledger-cli-" + UUID().uuidString

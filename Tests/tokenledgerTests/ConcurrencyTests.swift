@@ -71,3 +71,47 @@ import Testing
       "each writer minted 1500 and paid out what it received")
   }
 }
+
+/// Replay reads the journal and the stored state it compares with in one snapshot: a writer
+/// committing meanwhile can never show up as a difference.
+@Suite struct ReplaySnapshotTests {
+  @Test func replayWhileAnotherProcessWritesFindsNoDifference() async throws {
+    let directory = try CLI.temporaryDirectory()
+    let db = directory + "/shared.sqlite"
+    #expect(try CLI.run(["init", "--db", db]).exitCode == 0)
+    var setup = [#"{"op":"defineAsset","symbol":"T","decimals":0,"addressScheme":"any"}"#]
+    for index in 0..<20_000 {
+      setup.append(#"{"op":"mint","asset":"T","to":"a\#(index % 50)","amount":"1"}"#)
+    }
+    #expect(
+      try CLI.run(["apply", "--db", db, "-"], stdin: setup.joined(separator: "\n")).exitCode == 0)
+    let results = try await withThrowingTaskGroup(of: (String, CLI.Result).self) { group in
+      group.addTask {
+        var lines: [String] = []
+        for index in 0..<3000 {
+          lines.append(
+            #"{"op":"transfer","asset":"T","from":"a\#(index % 50)","to":"b","amount":"1"}"#)
+        }
+        return (
+          "writer",
+          try CLI.run(
+            ["apply", "--db", db, "--batch", "1", "-"], stdin: lines.joined(separator: "\n"))
+        )
+      }
+      group.addTask {
+        var last = CLI.Result(exitCode: 0, stdout: "", stderr: "")
+        for _ in 0..<4 {
+          last = try CLI.run(["replay", "--db", db, "--format", "json"])
+          if last.exitCode != 0 { break }
+        }
+        return ("replay", last)
+      }
+      var collected: [(String, CLI.Result)] = []
+      for try await result in group { collected.append(result) }
+      return collected
+    }
+    for (name, result) in results {
+      #expect(result.exitCode == 0, "\(name): \(result.stderr) \(result.stdout.prefix(500))")
+    }
+  }
+}

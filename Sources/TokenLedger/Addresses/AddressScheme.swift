@@ -86,7 +86,7 @@ public enum AddressScheme: Sendable, Hashable, CustomStringConvertible {
       return "control characters are not allowed"
     }
     if name.utf8.contains(UInt8(ascii: "/")) { return "'/' separates buckets in account keys" }
-    return nil
+    return UnicodeForm.problem(name)
   }
 
   private static func bech32Normalize(

@@ -17,6 +17,11 @@ enum SS58Address {
       let upper = UInt16(bytes[1] & 0x3F) << 8
       prefix = lower | upper
       prefixLength = 2
+      // A prefix below 64 has one canonical form, its one-byte form: the two-byte spelling
+      // would be a second address of the same key (a second account of one owner).
+      guard prefix >= 64 else {
+        return "network prefix \(prefix) written in the two-byte form (it has a one-byte form)"
+      }
     } else {
       return "reserved prefix byte \(first)"
     }

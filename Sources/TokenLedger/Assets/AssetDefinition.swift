@@ -78,12 +78,8 @@ extension AssetDefinition {
       rewardPolicy: policy,
       maxUnbondingEntries: try fields.optionalInteger("maxUnbondingEntries", in: 1...1_000_000)
         .map { Int($0) },
-      maxCommission: try fields.optionalString("maxCommission").map { text throws(LedgerError) in
-        try Rate(parsing: text)
-      },
-      maxCommissionChange: try fields.optionalString("maxCommissionChange").map {
-        text throws(LedgerError) in try Rate(parsing: text)
-      },
+      maxCommission: try fields.optionalRate("maxCommission"),
+      maxCommissionChange: try fields.optionalRate("maxCommissionChange"),
       commissionChangeSeconds: try fields.optionalInteger(
         "commissionChangeSeconds", in: 0...Int64.max / 2))
   }

@@ -12,12 +12,19 @@ final class ByteReader {
   private var position = 0
   /// Bytes consumed so far.
   private(set) var offset = 0
+  /// The read error that ended the stream early, if one did: a read error is never taken for
+  /// the end of the file. Parsers see the end; their callers check this before trusting it.
+  private(set) var readError: FileError?
+  private let path: String
 
   init(path: String) throws(FileError) {
-    guard let opened = fopen(path, "rb") else {
+    let descriptor = try InputFile.open(path)
+    guard let opened = fdopen(descriptor, "rb") else {
+      close(descriptor)
       throw FileError(path: path, reason: String(cString: strerror(errno)))
     }
     file = opened
+    self.path = path
   }
 
   deinit { fclose(file) }
@@ -25,9 +32,16 @@ final class ByteReader {
   /// The next byte without consuming it, or nil at the end.
   func peek() -> UInt8? {
     if position == count {
+      guard readError == nil else { return nil }
       count = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
       position = 0
-      if count == 0 { return nil }
+      if count == 0 {
+        if ferror(file) != 0 {
+          readError = FileError(
+            path: path, reason: "read failed: \(String(cString: strerror(errno)))")
+        }
+        return nil
+      }
     }
     return buffer[position]
   }

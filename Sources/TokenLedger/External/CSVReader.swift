@@ -29,6 +29,9 @@ final class CSVReader {
 
   private var brokenStart: Failure?
 
+  /// The read error that ended the file early, if any (see ``ByteReader/readError``).
+  var readError: FileError? { bytes.readError }
+
   /// The next record's fields, or nil at the end of the file. A blank line is skipped.
   func next() throws(Failure) -> [String]? {
     if let brokenStart { throw brokenStart }

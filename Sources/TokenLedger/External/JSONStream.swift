@@ -22,6 +22,9 @@ final class JSONStream {
     bytes = try ByteReader(path: path)
   }
 
+  /// The read error that ended the file early, if any (see ``ByteReader/readError``).
+  var readError: FileError? { bytes.readError }
+
   /// The next object, or nil at the end.
   func next() throws(Failure) -> [String: JSONValue]? {
     switch mode {

@@ -21,10 +21,14 @@ extension TransferReader {
     }
   }
 
+  /// The next record, or `nil` at the end of the file; a read error is thrown (I/O), never
+  /// taken for the end.
   func csvRecord(_ reader: CSVReader) throws -> [String]? {
     do {
-      return try reader.next()
-    } catch {
+      let record = try reader.next()
+      if record == nil, let readError = reader.readError { throw readError }
+      return record
+    } catch let error as CSVReader.Failure {
       throw SourceError(
         location: "line \(error.line)", code: .invalidOperation, reason: error.reason
       ).ledgerError

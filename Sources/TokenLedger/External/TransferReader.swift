@@ -51,9 +51,12 @@ struct TransferReader {
     while true {
       let object: [String: JSONValue]
       do {
-        guard let next = try stream.next() else { return }
+        guard let next = try stream.next() else {
+          if let readError = stream.readError { throw readError }
+          return
+        }
         object = next
-      } catch {
+      } catch let error as JSONStream.Failure {
         let fatal =
           error.element == 0 || error.reason.contains("truncated")
           || error.reason.contains("not closed")

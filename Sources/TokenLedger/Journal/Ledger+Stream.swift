@@ -33,9 +33,11 @@ extension Ledger {
     while !finished {
       var count = 0
       var lastId: String?
-      try write { journal in
+      // The commit's last sequence is read inside the committing transaction: read after
+      // it, another writer's entry could be named instead.
+      let head = try write { journal in
         while commitEvery.map({ count < $0 }) ?? true {
-          guard let line = reader.next() else {
+          guard let line = try reader.next() else {
             finished = true
             break
           }
@@ -53,10 +55,10 @@ extension Ledger {
           lastId = object["id"]?.stringValue
           count += 1
         }
+        return try journal.head().sequence
       }
       summary.operations += count
       if count > 0 {
-        let head = try read { try $0.head().sequence }
         let commit = Commit(
           throughLine: reader.lineNumber, lastSequence: head == 0 ? nil : head, lastId: lastId,
           operations: count)

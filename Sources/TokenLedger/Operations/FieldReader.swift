@@ -11,14 +11,24 @@ struct FieldReader {
     self.members = members
   }
 
-  private mutating func take(_ key: String) -> JSONValue? {
+  /// The value of `key`, or `nil` when the key is absent. A JSON `null` is present and
+  /// invalid, never absent: `invalidAmount` for an amount field, else `invalidOperation`.
+  private mutating func take(_ key: String) throws(LedgerError) -> JSONValue? {
     if !used.contains(key) { used.append(key) }
-    guard let value = members[key], value != .null else { return nil }
+    guard let value = members[key] else { return nil }
+    guard value != .null else { throw Self.nullError(operation: operation, key: key) }
     return value
   }
 
+  /// The error for a field given as JSON `null`.
+  static func nullError(operation: String, key: String) -> LedgerError {
+    LedgerError(
+      Operation.amountFields.contains(key) ? .invalidAmount : .invalidOperation,
+      "\(operation): '\(key.truncatedForMessage)' is null (leave a field out, never null)")
+  }
+
   mutating func optionalString(_ key: String) throws(LedgerError) -> String? {
-    guard let value = take(key) else { return nil }
+    guard let value = try take(key) else { return nil }
     guard case .string(let text) = value else {
       throw LedgerError(
         .invalidOperation, "\(operation): '\(key)' must be a string, not \(value.typeName)")
@@ -39,7 +49,7 @@ struct FieldReader {
 
   /// An amount field: must be a JSON string; a JSON number is `invalidAmount`.
   mutating func amountText(_ key: String, required: Bool = true) throws(LedgerError) -> String? {
-    guard let value = take(key) else {
+    guard let value = try take(key) else {
       if required { throw LedgerError(.invalidOperation, "\(operation): missing field '\(key)'") }
       return nil
     }
@@ -57,7 +67,7 @@ struct FieldReader {
   mutating func optionalInteger(_ key: String, in range: ClosedRange<Int64>) throws(LedgerError)
     -> Int64?
   {
-    guard let value = take(key) else { return nil }
+    guard let value = try take(key) else { return nil }
     guard case .number(let text) = value, let integer = Int64(text), range.contains(integer) else {
       throw LedgerError(
         .invalidOperation,
@@ -76,10 +86,32 @@ struct FieldReader {
   }
 
   mutating func requiredBool(_ key: String) throws(LedgerError) -> Bool {
-    guard case .bool(let flag)? = take(key) else {
+    guard case .bool(let flag)? = try take(key) else {
       throw LedgerError(.invalidOperation, "\(operation): '\(key)' must be true or false")
     }
     return flag
+  }
+
+  /// A rate (commission, slash fraction, commission limits): a JSON string, else `invalidRate`.
+  mutating func optionalRate(_ key: String) throws(LedgerError) -> Rate? {
+    guard let value = try take(key) else { return nil }
+    guard case .string(let text) = value else {
+      throw LedgerError(
+        .invalidRate,
+        "\(operation): '\(key)' must be a decimal string like \"0.05\", not \(value.typeName)")
+    }
+    do {
+      return try Rate(parsing: text)
+    } catch {
+      throw LedgerError(error.code, "\(operation) \(key): \(error.message)")
+    }
+  }
+
+  mutating func requiredRate(_ key: String) throws(LedgerError) -> Rate {
+    guard let rate = try optionalRate(key) else {
+      throw LedgerError(.invalidOperation, "\(operation): missing field '\(key)'")
+    }
+    return rate
   }
 
   /// Rejects any field that was not read.

@@ -35,6 +35,7 @@ extension Operation {
     guard kinds.contains(kind) else {
       throw LedgerError(.invalidOperation, "unknown op '\(kind.truncatedForMessage)'")
     }
+    try checkShape(object, kind: kind, allowExpectError: allowExpectError)
     var fields = FieldReader(operation: kind, members: object)
     _ = try fields.optionalString("op")
     if allowExpectError { _ = try fields.optionalString("expectError") }
@@ -44,12 +45,16 @@ extension Operation {
       // SQLite's text functions (length, comparisons in the shell) stop at a NUL.
       throw LedgerError(.invalidOperation, "\(kind): 'id' contains a NUL character")
     }
+    if let id, let problem = UnicodeForm.problem(id) {
+      throw LedgerError(.invalidOperation, "\(kind): 'id' \(problem)")
+    }
     let height = try fields.optionalInteger("height", in: 0...Int64.max / 2)
     let time = try fields.optionalString("time").map { text throws(LedgerError) in
       guard let seconds = UTCTime.parse(text) else {
         throw LedgerError(
           .invalidOperation,
-          "\(kind): time '\(text.truncatedForMessage)' is not YYYY-MM-DDTHH:MM:SSZ")
+          "\(kind): time '\(text.truncatedForMessage)' is not RFC 3339 UTC (YYYY-MM-DDTHH:MM:SS[.fraction]Z or +00:00)"
+        )
       }
       return seconds
     }
@@ -89,19 +94,18 @@ private struct ActionDecoder<Context: OperationContext> {
   }
 
   private mutating func rate(_ key: String) throws -> Rate {
-    do {
-      return try Rate(parsing: try fields.requiredString(key))
-    } catch {
-      throw LedgerError(error.code, "\(fields.operation) \(key): \(error.message)")
-    }
+    try fields.requiredRate(key)
   }
 
   private mutating func name(_ key: String) throws -> String {
     let text = try fields.requiredString(key)
-    guard !text.isEmpty, !text.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
+    guard !text.isEmpty, !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {
       throw LedgerError(
         .invalidOperation,
         "\(fields.operation): '\(key)' must be a non-empty name without control characters")
+    }
+    if let problem = UnicodeForm.problem(text) {
+      throw LedgerError(.invalidOperation, "\(fields.operation): '\(key)' \(problem)")
     }
     return text
   }
@@ -219,7 +223,8 @@ private struct ActionDecoder<Context: OperationContext> {
         guard let seconds = UTCTime.parse(text) else {
           throw LedgerError(
             .invalidOperation,
-            "hold: expires '\(text.truncatedForMessage)' is not YYYY-MM-DDTHH:MM:SSZ")
+            "hold: expires '\(text.truncatedForMessage)' is not RFC 3339 UTC (YYYY-MM-DDTHH:MM:SS[.fraction]Z or +00:00)"
+          )
         }
         return seconds
       }

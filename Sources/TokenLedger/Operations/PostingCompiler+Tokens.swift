@@ -1,9 +1,13 @@
-/// ERC-20 verbs as OpenZeppelin v5 implements them, with ERC-6093's errors.
+/// ERC-20 verbs as OpenZeppelin v5 implements them, with ERC-6093's errors, in its order:
+/// `_spendAllowance` (allowance, then the re-approval's owner and spender), then the zero
+/// addresses of `_mint` / `_burn` / `_transfer`, then `_update` (pause, then balance or
+/// supply).
 extension PostingCompiler {
   func mint(asset: String, to: String, amount: Amount) throws -> Compilation {
     guard to != EVMAddress.zero else {
       throw LedgerError(.invalidReceiver, "mint: \(format(amount)) \(asset) to the zero address")
     }
+    try requireNotPaused(verb: "mint")
     try requireSupplyRoom(asset, amount, verb: "mint")
     var compilation = Compilation()
     compilation.move(asset, amount, from: .supply, to: Account(holder: to))
@@ -15,6 +19,7 @@ extension PostingCompiler {
       throw LedgerError(
         .invalidReceiver, "openingBalance: \(format(amount)) \(asset) to the zero address")
     }
+    try requireNotPaused(verb: "openingBalance")
     try requireSupplyRoom(asset, amount, verb: "openingBalance")
     var compilation = Compilation()
     compilation.move(asset, amount, from: .external, to: Account(holder: to))
@@ -25,6 +30,7 @@ extension PostingCompiler {
     guard from != EVMAddress.zero else {
       throw LedgerError(.invalidSender, "burn: \(format(amount)) \(asset) from the zero address")
     }
+    try requireNotPaused(verb: "burn")
     try requireAvailable(from, asset, amount, verb: "burn")
     var compilation = Compilation()
     compilation.move(asset, amount, from: Account(holder: from), to: .supply)
@@ -40,6 +46,7 @@ extension PostingCompiler {
     guard to != EVMAddress.zero else {
       throw LedgerError(.invalidReceiver, "\(verb): \(format(amount)) \(asset) to the zero address")
     }
+    try requireNotPaused(verb: verb)
     try requireAvailable(from, asset, amount, verb: "\(verb) to \(to)")
     var compilation = Compilation()
     if from != to {
@@ -85,14 +92,11 @@ extension PostingCompiler {
   }
 
   /// OpenZeppelin's `_spendAllowance`: the allowance must cover the amount (unless unlimited,
-  /// which is never decreased); the decreased allowance is re-approved, so an owner that is the
-  /// zero address fails as an invalid approver.
+  /// which is never decreased); the decreased allowance is re-approved, so an owner or a
+  /// spender that is the zero address fails there, after the allowance check (`_approve`).
   private func spendAllowance(
     asset: String, spender: String, from: String, amount: Amount, verb: String
   ) throws -> [Effect] {
-    guard spender != EVMAddress.zero else {
-      throw LedgerError(.invalidSpender, "\(verb): spender is the zero address")
-    }
     guard
       case .limited(let limit) = try state.allowance(asset: asset, owner: from, spender: spender)
     else {
@@ -106,6 +110,9 @@ extension PostingCompiler {
     }
     guard from != EVMAddress.zero else {
       throw LedgerError(.invalidApprover, "\(verb): owner is the zero address")
+    }
+    guard spender != EVMAddress.zero else {
+      throw LedgerError(.invalidSpender, "\(verb): spender is the zero address")
     }
     return [.setAllowance(asset: asset, owner: from, spender: spender, amount: .limited(rest))]
   }

@@ -24,9 +24,6 @@ struct PostingCompiler<State: LedgerState> {
     default:
       break
     }
-    if let symbol = asset?.symbol, try state.isPaused(symbol) {
-      throw LedgerError(.assetPaused, "\(operation.kind): asset \(symbol) is paused")
-    }
     switch operation.action {
     case .mint(let asset, let to, let amount): return try mint(asset: asset, to: to, amount: amount)
     case .openingBalance(let asset, let to, let amount):
@@ -39,10 +36,24 @@ struct PostingCompiler<State: LedgerState> {
       return try transferFrom(asset: asset, spender: spender, from: from, to: to, amount: amount)
     case .burnFrom(let asset, let spender, let from, let amount):
       return try burnFrom(asset: asset, spender: spender, from: from, amount: amount)
+    default:
+      break
+    }
+    // The ERC-20 verbs check pause where OpenZeppelin's `_update` does, after their own
+    // address checks; every other verb checks it before anything else.
+    try requireNotPaused(verb: operation.kind)
+    switch operation.action {
     case .hold, .settle, .void:
       return try compileHold(operation.action)
     default:
       return try compileStaking(operation.action)
+    }
+  }
+
+  /// Throws `assetPaused` when the operation's asset is paused (ERC20Pausable).
+  func requireNotPaused(verb: String) throws {
+    if let symbol = asset?.symbol, try state.isPaused(symbol) {
+      throw LedgerError(.assetPaused, "\(verb): asset \(symbol) is paused")
     }
   }
 
@@ -65,13 +76,22 @@ struct PostingCompiler<State: LedgerState> {
     return amount
   }
 
-  /// Throws `insufficientBalance` unless `holder` has `amount` available.
-  func requireAvailable(_ holder: String, _ asset: String, _ amount: Amount, verb: String) throws {
+  /// Throws `insufficientBalance` unless `holder` has `amount` available, counting `plus`
+  /// (rewards the same operation withdraws to available first).
+  func requireAvailable(
+    _ holder: String, _ asset: String, _ amount: Amount, plus: Amount = .zero, verb: String
+  ) throws {
     let balance = try available(holder, asset)
-    guard balance >= amount else {
+    // Both are parts of one holder's balance of one asset, whose sum fits in 128 bits.
+    guard let funds = balance.adding(plus) else {
+      preconditionFailure("\(holder) holds more than 2^128 - 1 base units of \(asset)")
+    }
+    guard funds >= amount else {
+      let rewards = plus.isZero ? "" : " (and \(format(plus)) in rewards withdrawn first)"
       throw LedgerError(
         .insufficientBalance,
-        "\(verb): \(holder) has \(format(balance)) \(asset) available, needs \(format(amount))")
+        "\(verb): \(holder) has \(format(balance)) \(asset) available\(rewards), needs \(format(amount))"
+      )
     }
   }
 

@@ -49,7 +49,9 @@ extension Ledger {
       batch.removeAll(keepingCapacity: true)
       progress(operations)
     }
-    try read { journal in
+    // One read snapshot for the stored side: the journal replayed, the balances, the head and
+    // the digest it is compared with, so that a concurrent writer cannot produce a difference.
+    let stored: StoredSide = try read { journal in
       let (filter, value) = Self.entryFilter(point)
       try journal.database.forEachRow(
         "SELECT seq, kind, payload FROM entries e WHERE \(filter) ORDER BY seq", [value]
@@ -66,16 +68,30 @@ extension Ledger {
         // The target is another connection with its own lock; batches bound the memory held.
         if batch.count == 10_000 { try flush() }
       }
+      try flush()
+      // A cut at entry N compares with the stored state after the last operation at or before
+      // N: entries the clock derives are written just before the operation that moves the
+      // clock, so derived entries at the very end of the cut belong to an operation after it.
+      let isCut: Bool = if case .sequence = point { true } else { false }
+      let comparedPoint = isCut ? PointInTime.sequence(lastOperation) : point
+      let comparedSequence = isCut ? lastOperation : lastSequence
+      let head =
+        try journal.database.firstRow(
+          "SELECT hash FROM entries WHERE seq = ?", [.integer(comparedSequence)]
+        ) { $0.text(0) } ?? nil
+      return StoredSide(
+        balances: try Self.bucketBalances(journal, at: comparedPoint),
+        headHash: head ?? HashChain.genesis,
+        stateDigest: try journal.storedStateDigest(at: comparedPoint))
     }
-    try flush()
-    // A cut at entry N compares with the stored state after the last operation at or before N:
-    // entries the clock derives are written just before the operation that moves the clock, so
-    // derived entries at the very end of the cut belong to an operation after it.
-    let isCut: Bool = if case .sequence = point { true } else { false }
-    return try compare(
-      with: target, point: isCut ? .sequence(lastOperation) : point,
-      lastSequence: isCut ? lastOperation : lastSequence, operations: operations, failures: failures
-    )
+    return try compare(with: target, stored: stored, operations: operations, failures: failures)
+  }
+
+  /// The stored state a replay is compared with, read in the replay's one snapshot.
+  private struct StoredSide {
+    let balances: [BucketKey: SignedAmount]
+    let headHash: String
+    let stateDigest: String
   }
 
   static func entryFilter(_ point: PointInTime) -> (String, SQLValue) {
@@ -88,14 +104,12 @@ extension Ledger {
   }
 
   private func compare(
-    with target: Ledger, point: PointInTime, lastSequence: Int64, operations: Int,
-    failures: [String]
+    with target: Ledger, stored: StoredSide, operations: Int, failures: [String]
   ) throws -> ReplayReport {
     let replayed = try target.bucketBalances(at: .now)
-    let stored = try bucketBalances(at: point)
     var differences: [ReplayDifference] = []
-    for key in Set(replayed.keys).union(stored.keys).sorted() {
-      let left = stored[key] ?? .zero
+    for key in Set(replayed.keys).union(stored.balances.keys).sorted() {
+      let left = stored.balances[key] ?? .zero
       let right = replayed[key] ?? .zero
       guard left != right else { continue }
       let decimals = try asset(key.asset)?.decimals ?? 0
@@ -106,17 +120,11 @@ extension Ledger {
       )
     }
     let replayedSummary = try target.summary()
-    let storedHead = try read { journal in
-      try journal.database.firstRow(
-        "SELECT hash FROM entries WHERE seq = ?", [.integer(lastSequence)]
-      ) { $0.text(0) } ?? nil
-    }
-    let storedDigest = try read { try $0.storedStateDigest(at: point) }
     return ReplayReport(
       operations: operations, entries: replayedSummary.entries,
       stateDigest: replayedSummary.stateDigest,
-      storedStateDigest: storedDigest,
-      headHash: replayedSummary.headHash, storedHeadHash: storedHead ?? HashChain.genesis,
+      storedStateDigest: stored.stateDigest,
+      headHash: replayedSummary.headHash, storedHeadHash: stored.headHash,
       differences: differences, failures: failures)
   }
 
@@ -132,14 +140,19 @@ extension Ledger {
   /// Every non-zero bucket balance, system accounts included: materialized for `.now`, summed
   /// from the postings up to the point otherwise.
   func bucketBalances(at point: PointInTime) throws -> [BucketKey: SignedAmount] {
-    try read { journal in
-      var result: [BucketKey: SignedAmount] = [:]
-      try journal.forEachBucketBalance(at: point) { account, asset, amount in
-        result[
-          BucketKey(asset: asset, holder: account.holder, bucket: account.bucket.description)] =
-          amount
-      }
-      return result
+    try read { journal in try Self.bucketBalances(journal, at: point) }
+  }
+
+  /// The same, inside a transaction the caller holds.
+  static func bucketBalances(_ journal: Journal, at point: PointInTime) throws
+    -> [BucketKey: SignedAmount]
+  {
+    var result: [BucketKey: SignedAmount] = [:]
+    try journal.forEachBucketBalance(at: point) { account, asset, amount in
+      result[
+        BucketKey(asset: asset, holder: account.holder, bucket: account.bucket.description)] =
+        amount
     }
+    return result
   }
 }

@@ -54,18 +54,35 @@ extension Ledger {
     try read { try $0.assetDefinition(symbol) }
   }
 
+  /// A registered asset's definition, or `unknownAsset` naming the close one if there is.
+  public func requireAsset(_ symbol: String) throws -> AssetDefinition {
+    try read { journal in
+      if let definition = try journal.assetDefinition(symbol) { return definition }
+      let hint = Suggestion.hint(for: symbol, among: try journal.allAssets().map(\.symbol))
+      throw LedgerError(.unknownAsset, "unknown asset '\(symbol.truncatedForMessage)'\(hint)")
+    }
+  }
+
   /// Normalizes an address as an asset's scheme does (so `0xabc…` finds the EIP-55 account).
+  /// Without an asset, the first registered scheme that accepts it. A text that no scheme
+  /// accepts is `invalidAddress`, an unknown asset `unknownAsset`: never an empty answer to
+  /// a question that was misspelled.
   public func canonicalAccount(_ text: String, asset: String?) throws -> String {
     if text.hasPrefix("@") { return text }
-    return try read { journal in
-      let schemes =
-        try asset.map { symbol in try journal.assetDefinition(symbol).map { [$0] } ?? [] }
-        ?? journal.allAssets()
-      for definition in schemes {
-        if let canonical = try? definition.addressScheme.normalize(text) { return canonical }
+    let schemes = try asset.map { [try requireAsset($0)] } ?? read { try $0.allAssets() }
+    var reasons: [String] = []
+    for definition in schemes {
+      do {
+        return try definition.addressScheme.normalize(text)
+      } catch {
+        reasons.append("\(definition.symbol): \(error.message)")
       }
-      return text
     }
+    guard let first = reasons.first else {
+      throw LedgerError(
+        .invalidAddress, "'\(text.truncatedForMessage)' names no account: the ledger has no asset")
+    }
+    throw LedgerError(.invalidAddress, reasons.count == 1 ? first : reasons.joined(separator: "; "))
   }
 
   /// The number of entries, the head hash, and the state digest.

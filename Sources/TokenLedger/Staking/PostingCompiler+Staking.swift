@@ -7,8 +7,13 @@ extension PostingCompiler {
       return try registerValidator(asset, validator, operatorAddress, commission)
     case .delegate(let asset, let delegator, let validator, let amount):
       let record = try requireValidator(asset, validator, verb: "delegate")
-      try requireAvailable(delegator, asset, amount, verb: "delegate to \(validator)")
+      // Cosmos withdraws the pair's pending rewards (a hook) before it moves the funds, so
+      // those rewards can pay for the delegation.
       var compilation = try withdrawRewards(asset, delegator, record)
+      let pending = try holderBalance(
+        Account(holder: delegator, bucket: .rewards(validator: validator)), asset)
+      try requireAvailable(
+        delegator, asset, amount, plus: pending, verb: "delegate to \(validator)")
       compilation.move(
         asset, amount, from: Account(holder: delegator),
         to: Account(holder: delegator, bucket: .staked(validator: validator)))

@@ -65,7 +65,9 @@ public enum Schema {
     // Cheap extra checks of each b-tree cell as it is read, so that more damage is reported
     // as corruption instead of being read as data.
     try database.executeScript("PRAGMA cell_size_check = ON")
-    if database.path != ":memory:" && !database.path.isEmpty {
+    // Setting the journal mode writes the file: a read-only connection reads a ledger in
+    // whatever mode it is (a backup made by VACUUM INTO is not in WAL mode).
+    if database.path != ":memory:" && !database.path.isEmpty && !database.isReadOnly {
       _ = try database.firstRow("PRAGMA journal_mode = WAL") { $0.text(0) }
     }
     try database.executeScript(

@@ -6,49 +6,131 @@
 
 /// Reads a file (or standard input) one line at a time with a fixed buffer, so memory does not
 /// grow with the file. Lines end at `\n`; a trailing `\r` is removed (CRLF files).
+///
+/// Two things are never taken for the end of the file: a read error (thrown as ``FileError``,
+/// an I/O failure) and a line longer than the reader's limit (thrown as `invalidOperation`
+/// naming the limit, as soon as the limit is passed, before more memory is spent).
 public final class LineReader {
-  private let file: UnsafeMutablePointer<FILE>
-  private let ownsFile: Bool
-  private var buffer: UnsafeMutablePointer<CChar>?
-  private var capacity = 0
+  private let descriptor: Int32
+  private let ownsDescriptor: Bool
+  private let path: String
+  /// The longest line accepted, in bytes without its line end.
+  public let lineBytesMax: Int
+  private var buffer = [UInt8](repeating: 0, count: 1 << 16)
+  private var start = 0
+  private var end = 0
+  private var atEnd = false
   /// The 1-based number of the line last returned.
   public private(set) var lineNumber = 0
 
-  /// Opens `path`, or standard input for `-`. Throws a ``DatabaseError``-free I/O error.
-  public init(path: String) throws(FileError) {
+  /// Reads up to the buffer's size into it: the byte count, 0 at the end, -1 with `errno`.
+  private let readChunk: (UnsafeMutableRawBufferPointer) -> Int
+
+  /// Opens `path`, or standard input for `-`. A directory or a missing file is a
+  /// ``FileError``.
+  public init(path: String, lineBytesMax: Int = Limits.operationLineBytesMax) throws(FileError) {
+    self.path = path
+    self.lineBytesMax = lineBytesMax
+    let descriptor: Int32
     if path == "-" {
-      // A fresh stream over descriptor 0 rather than the global `stdin`, which Swift 6
-      // treats as shared mutable state.
-      guard let standardInput = fdopen(0, "rb") else {
-        throw FileError(path: "-", reason: "cannot read standard input")
-      }
-      file = standardInput
-      ownsFile = false
+      descriptor = 0
+      ownsDescriptor = false
     } else {
-      guard let opened = fopen(path, "rb") else {
-        throw FileError(path: path, reason: String(cString: strerror(errno)))
-      }
-      file = opened
-      ownsFile = true
+      descriptor = try InputFile.open(path)
+      ownsDescriptor = true
     }
+    self.descriptor = descriptor
+    readChunk = { buffer in read(descriptor, buffer.baseAddress, buffer.count) }
+  }
+
+  /// A reader over a function instead of a file: the test seam for read errors.
+  init(
+    name: String, lineBytesMax: Int = Limits.operationLineBytesMax,
+    readChunk: @escaping (UnsafeMutableRawBufferPointer) -> Int
+  ) {
+    path = name
+    self.lineBytesMax = lineBytesMax
+    descriptor = -1
+    ownsDescriptor = false
+    self.readChunk = readChunk
   }
 
   deinit {
-    free(buffer)
-    if ownsFile { fclose(file) }
+    if ownsDescriptor { close(descriptor) }
   }
 
+  /// True when the input is a terminal (someone is expected to type or paste lines).
+  public var isTerminal: Bool { isatty(descriptor) == 1 }
+
   /// The next line's bytes without its line end, or `nil` at the end of the file.
-  public func next() -> [UInt8]? {
-    let count = getline(&buffer, &capacity, file)
-    guard count >= 0, let buffer else { return nil }
-    lineNumber += 1
-    var length = count
-    if length > 0 && buffer[length - 1] == 0x0A { length -= 1 }
-    if length > 0 && buffer[length - 1] == 0x0D { length -= 1 }
-    return buffer.withMemoryRebound(to: UInt8.self, capacity: length) {
-      Array(UnsafeBufferPointer(start: $0, count: length))
+  public func next() throws -> [UInt8]? {
+    var line: [UInt8] = []
+    while true {
+      if let newline = buffer[start..<end].firstIndex(of: 0x0A) {
+        line += buffer[start..<newline]
+        start = newline + 1
+        return try finish(line)
+      }
+      line += buffer[start..<end]
+      start = end
+      try checkLength(line.count)
+      let more = try atEnd ? false : fill()
+      if !more {
+        return line.isEmpty ? nil : try finish(line)
+      }
     }
+  }
+
+  private func finish(_ line: [UInt8]) throws -> [UInt8] {
+    lineNumber += 1
+    var line = line
+    if line.last == 0x0D { line.removeLast() }
+    try checkLength(line.count)
+    return line
+  }
+
+  private func checkLength(_ count: Int) throws {
+    guard count <= lineBytesMax else {
+      throw LedgerError(
+        .invalidOperation,
+        "line \(lineNumber + 1) of \(path) is longer than the limit of \(lineBytesMax) bytes")
+    }
+  }
+
+  /// Reads more bytes into the buffer; false at the end of the file.
+  private func fill() throws(FileError) -> Bool {
+    start = 0
+    end = 0
+    while true {
+      let count = buffer.withUnsafeMutableBytes { readChunk($0) }
+      if count > 0 {
+        end = count
+        return true
+      }
+      if count == 0 {
+        atEnd = true
+        return false
+      }
+      if errno == EINTR { continue }
+      throw FileError(path: path, reason: "read failed: \(String(cString: strerror(errno)))")
+    }
+  }
+}
+
+/// Opening input files: one place that refuses what is not a readable regular file or stream.
+enum InputFile {
+  /// A read-only descriptor of `path`; a directory is refused by name, not read as garbage.
+  static func open(_ path: String) throws(FileError) -> Int32 {
+    let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else {
+      throw FileError(path: path, reason: String(cString: strerror(errno)))
+    }
+    var status = stat()
+    if fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFDIR {
+      close(descriptor)
+      throw FileError(path: path, reason: "is a directory, not a file")
+    }
+    return descriptor
   }
 }
 

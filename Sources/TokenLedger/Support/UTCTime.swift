@@ -1,12 +1,31 @@
-/// Instants as UTC Unix seconds, parsed from and formatted to ISO-8601
-/// (`2024-05-01T12:00:00Z`). Whole seconds only: block times have no finer resolution, and an
-/// instant must have one exact representation.
+/// Instants as UTC Unix seconds, parsed from RFC 3339 in UTC and formatted to
+/// `2024-05-01T12:00:00Z`. The clock has whole seconds: block times that carry a fraction
+/// (Cosmos writes nanoseconds) are truncated to the second they fall in, so that an instant has
+/// one exact representation and the same block time always normalises to the same text.
 public enum UTCTime {
-  /// Parses `YYYY-MM-DDTHH:MM:SSZ`; `nil` for any other shape or an impossible date.
+  /// The most fractional digits accepted (nanoseconds and then some).
+  static let fractionDigitsMax = 18
+
+  /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|+00:00)`; `nil` for any other shape, another
+  /// offset, or an impossible date. A fraction is dropped (the instant's whole second).
   public static func parse(_ text: String) -> Int64? {
-    let bytes = Array(text.utf8)
-    guard bytes.count == 20, bytes[4] == 0x2D, bytes[7] == 0x2D, bytes[10] == 0x54,
-      bytes[13] == 0x3A, bytes[16] == 0x3A, bytes[19] == 0x5A
+    var bytes = Array(text.utf8)
+    if bytes.count >= 25, bytes.suffix(6).elementsEqual("+00:00".utf8) {
+      bytes.removeLast(6)
+    } else if bytes.last == 0x5A {
+      bytes.removeLast()
+    } else {
+      return nil
+    }
+    if bytes.count > 19 {
+      let fraction = bytes[20...]
+      guard bytes[19] == 0x2E, (1...fractionDigitsMax).contains(fraction.count),
+        fraction.allSatisfy(DecimalText.isDigit)
+      else { return nil }
+      bytes.removeLast(bytes.count - 19)
+    }
+    guard bytes.count == 19, bytes[4] == 0x2D, bytes[7] == 0x2D, bytes[10] == 0x54,
+      bytes[13] == 0x3A, bytes[16] == 0x3A
     else { return nil }
     func number(_ range: Range<Int>) -> Int64? {
       var value: Int64 = 0

@@ -131,7 +131,7 @@ import Testing
     let reader = try LineReader(path: path)
     let fetch = try AddressScheme(parsing: "bech32:fetch")
     var rows = 0
-    while let line = reader.next() {
+    while let line = try reader.next() {
       let columns = line.split(separator: UInt8(ascii: ",")).map {
         String(decoding: $0, as: UTF8.self)
       }

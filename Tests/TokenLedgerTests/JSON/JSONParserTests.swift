@@ -45,10 +45,24 @@ import Testing
     #expect(UTCTime.format(1_709_210_096) == "2024-02-29T12:34:56Z")
     for bad in [
       "2023-02-29T00:00:00Z", "2024-13-01T00:00:00Z", "2024-01-01T24:00:00Z",
-      "2024-01-01 00:00:00Z",
-      "2024-01-01T00:00:00+00:00", "2024-01-01T00:00:00.5Z",
+      "2024-01-01 00:00:00Z", "2024-01-01T00:00:00+01:00", "2024-01-01T00:00:00-00:00",
+      "2024-01-01T00:00:00.Z", "2024-01-01T00:00:00,5Z", "2024-01-01T00:00:00.5",
+      "2024-01-01T00:00:00.1234567890123456789Z", "2024-01-01T00:00:00Z+00:00",
     ] {
       #expect(UTCTime.parse(bad) == nil, "\(bad)")
     }
+  }
+
+  /// RFC 3339 in UTC as chains write it: `+00:00` and fractional seconds, which the clock's
+  /// whole seconds truncate (the contract's rule), so every spelling of one instant is equal.
+  @Test func chainTimesWithFractionsAndOffsetsAreTheirWholeSecond() {
+    let second: Int64 = 1_626_799_995  // 2021-07-20T16:53:15Z
+    for text in [
+      "2021-07-20T16:53:15Z", "2021-07-20T16:53:15+00:00", "2021-07-20T16:53:15.227398327Z",
+      "2021-07-20T16:53:15.999999999+00:00", "2021-07-20T16:53:15.0Z",
+    ] {
+      #expect(UTCTime.parse(text) == second, "\(text)")
+    }
+    #expect(UTCTime.format(second) == "2021-07-20T16:53:15Z")
   }
 }

@@ -2,6 +2,10 @@ import Testing
 
 @testable import TokenLedger
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// Proves the journal's promises: idempotency, the clock, pausing, typed errors that leave the
 /// head hash and state digest untouched, and batches that are all-or-nothing or per operation.
 @Suite struct JournalTests {
@@ -231,5 +235,32 @@ import Testing
       return rows
     }
     #expect(hashes.last == second && Set(hashes).count == hashes.count)
+  }
+}
+
+/// A read error in the middle of an input is an I/O failure, never its end: an atomic stream
+/// commits nothing of what it had read.
+@Suite struct ReadErrorTests {
+  @Test func aReadErrorMidStreamCommitsNothing() throws {
+    let ledger = try makeLedger()
+    try ledger.apply(jsonLines: [anyAsset])
+    let before = try ledger.summary()
+    var chunks = [
+      Array(#"{"op":"mint","asset":"TOK","to":"a","amount":"1"}"#.utf8) + [0x0A],
+      Array(#"{"op":"mint","asset":"TOK","to":"b","amount":"2"}"#.utf8) + [0x0A],
+    ]
+    let reader = LineReader(name: "injected") { buffer in
+      guard !chunks.isEmpty else {
+        errno = EIO
+        return -1
+      }
+      let chunk = chunks.removeFirst()
+      buffer.copyBytes(from: chunk)
+      return chunk.count
+    }
+    let error = #expect(throws: FileError.self) { try ledger.applyStream(reader) }
+    #expect(error?.reason.contains("read failed") == true)
+    #expect(try ledger.summary() == before, "nothing was committed")
+    #expect(try ledger.balances(asset: "TOK").isEmpty)
   }
 }

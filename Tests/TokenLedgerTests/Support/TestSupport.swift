@@ -15,9 +15,9 @@ enum Repository {
   static let sharedData = root + "/../shared/data"
 
   static func read(_ path: String) throws -> [UInt8] {
-    let reader = try LineReader(path: path)
+    let reader = try LineReader(path: path, lineBytesMax: Int.max)
     var bytes: [UInt8] = []
-    while let line = reader.next() {
+    while let line = try reader.next() {
       bytes += line
       bytes.append(0x0A)
     }

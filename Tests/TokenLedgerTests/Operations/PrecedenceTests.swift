@@ -1,0 +1,131 @@
+import Testing
+
+@testable import TokenLedger
+
+/// The contract's precedence, each case with two faults in one operation so that the order is
+/// what decides the code: shape first (unknown, missing, null fields), then what reads the
+/// ledger; OpenZeppelin v5's order for the ERC-20 verbs; Cosmos's for delegation.
+@Suite struct PrecedenceTests {
+  let evm = #"{"op":"defineAsset","symbol":"FET","decimals":18,"addressScheme":"evm"}"#
+  let holder = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
+  let spender = "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359"
+  let zero = "0x0000000000000000000000000000000000000000"
+
+  @Test(arguments: [
+    // An unknown field beats an unknown asset and a bad amount.
+    (#"{"op":"mint","asset":"NOPE","to":"a","amount":"x","bogus":1}"#, ErrorCode.invalidOperation),
+    // A missing field beats an unknown asset.
+    (#"{"op":"mint","asset":"NOPE","amount":"1"}"#, .invalidOperation),
+    // A null amount is invalidAmount, before the unknown asset is looked up.
+    (#"{"op":"mint","asset":"NOPE","to":"a","amount":null}"#, .invalidAmount),
+    // A null non-amount field is invalidOperation, before the amount is parsed.
+    (#"{"op":"mint","asset":"TOK","to":null,"amount":"-1"}"#, .invalidOperation),
+    (#"{"op":"mint","asset":"TOK","to":"a","amount":"1","height":null}"#, .invalidOperation),
+    (#"{"op":"mint","asset":"TOK","to":"a","amount":"1","time":null}"#, .invalidOperation),
+    (#"{"op":"mint","asset":"TOK","to":"a","amount":"1","id":null}"#, .invalidOperation),
+    (
+      #"{"op":"hold","asset":"TOK","from":"a","to":"b","amount":"1","hold":"h","expires":null}"#,
+      .invalidOperation
+    ),
+    // expectError outside a fixture is an unknown field, before the unknown hold.
+    (#"{"op":"void","hold":"nope","expectError":"unknownHold"}"#, .invalidOperation),
+    // A rate as a JSON number is invalidRate, not a shape error.
+    (
+      #"{"op":"registerValidator","asset":"TOK","validator":"v","operator":"o","commission":0.05}"#,
+      .invalidRate
+    ),
+    (#"{"op":"slash","asset":"TOK","validator":"v","fraction":1}"#, .invalidRate),
+  ])
+  func shapeComesBeforeState(line: String, expected: ErrorCode) throws {
+    let ledger = try makeLedger()
+    try ledger.apply(jsonLines: [anyAsset])
+    #expect(errorCode(ledger, [line]) == expected, "\(line)")
+  }
+
+  /// `{"op":"settle","hold":"h1","amount":null}` paid out the whole hold: null is never absent.
+  @Test func aNullSettleAmountIsInvalidAndPaysNothing() throws {
+    let ledger = try makeLedger()
+    try ledger.apply(jsonLines: [
+      anyAsset, #"{"op":"mint","asset":"TOK","to":"a","amount":"10"}"#,
+      #"{"op":"hold","asset":"TOK","from":"a","to":"b","amount":"4","hold":"h1"}"#,
+    ])
+    #expect(
+      errorCode(ledger, [#"{"op":"settle","hold":"h1","amount":null}"#]) == .invalidAmount)
+    #expect(try ledger.balances(account: "b").isEmpty, "nothing was paid")
+  }
+
+  /// OpenZeppelin v5: `_spendAllowance` runs before `_update`'s pause and balance checks.
+  @Test func transferFromSpendsTheAllowanceBeforeThePauseAndTheBalance() throws {
+    let ledger = try makeLedger()
+    try ledger.apply(jsonLines: [
+      evm, #"{"op":"mint","asset":"FET","to":"\#(holder)","amount":"5"}"#,
+      #"{"op":"setPaused","asset":"FET","paused":true}"#,
+    ])
+    let move =
+      #"{"op":"transferFrom","asset":"FET","spender":"\#(spender)","from":"\#(holder)","to":"\#(spender)","amount":"10"}"#
+    #expect(errorCode(ledger, [move]) == .insufficientAllowance, "paused, and no allowance")
+    try ledger.apply(jsonLines: [
+      #"{"op":"approve","asset":"FET","owner":"\#(holder)","spender":"\#(spender)","amount":"20"}"#
+    ])
+    #expect(errorCode(ledger, [move]) == .assetPaused, "paused, and short of balance")
+    try ledger.apply(jsonLines: [#"{"op":"setPaused","asset":"FET","paused":false}"#])
+    #expect(errorCode(ledger, [move]) == .insufficientBalance)
+  }
+
+  /// A zero spender is `invalidSpender` only once the allowance check passes (`_approve`).
+  @Test func aZeroSpenderIsInvalidSpenderOnlyAfterTheAllowanceCheck() throws {
+    let ledger = try makeLedger()
+    try ledger.apply(jsonLines: [
+      evm, #"{"op":"mint","asset":"FET","to":"\#(holder)","amount":"5"}"#,
+    ])
+    func move(_ amount: String) -> String {
+      #"{"op":"transferFrom","asset":"FET","spender":"\#(zero)","from":"\#(holder)","to":"\#(spender)","amount":"\#(amount)"}"#
+    }
+    #expect(errorCode(ledger, [move("1")]) == .insufficientAllowance)
+    #expect(errorCode(ledger, [move("0")]) == .invalidSpender)
+  }
+
+  /// The zero-address checks of `_transfer` and `_mint` come before `_update`'s pause check.
+  @Test func zeroAddressesComeBeforeThePause() throws {
+    let ledger = try makeLedger()
+    try ledger.apply(jsonLines: [
+      evm, #"{"op":"mint","asset":"FET","to":"\#(holder)","amount":"5"}"#,
+      #"{"op":"setPaused","asset":"FET","paused":true}"#,
+    ])
+    #expect(
+      errorCode(ledger, [#"{"op":"mint","asset":"FET","to":"\#(zero)","amount":"1"}"#])
+        == .invalidReceiver)
+    #expect(
+      errorCode(
+        ledger,
+        [#"{"op":"transfer","asset":"FET","from":"\#(holder)","to":"\#(zero)","amount":"9"}"#])
+        == .invalidReceiver)
+    #expect(
+      errorCode(ledger, [#"{"op":"mint","asset":"FET","to":"\#(holder)","amount":"1"}"#])
+        == .assetPaused)
+  }
+
+  /// Cosmos withdraws the pair's pending rewards before it moves the delegated funds, so the
+  /// rewards can pay for the delegation.
+  @Test func aDelegationCanBeFundedByThePairsPendingRewards() throws {
+    let ledger = try makeLedger()
+    try ledger.apply(jsonLines: [
+      anyAsset, #"{"op":"mint","asset":"TOK","to":"d","amount":"10"}"#,
+      #"{"op":"registerValidator","asset":"TOK","validator":"v","operator":"o","commission":"0"}"#,
+      #"{"op":"delegate","asset":"TOK","delegator":"d","validator":"v","amount":"10"}"#,
+      #"{"op":"reward","asset":"TOK","validator":"v","amount":"3"}"#,
+    ])
+    #expect(
+      errorCode(
+        ledger, [#"{"op":"delegate","asset":"TOK","delegator":"d","validator":"v","amount":"4"}"#])
+        == .insufficientBalance, "3 in rewards do not cover 4")
+    try ledger.apply(jsonLines: [
+      #"{"op":"delegate","asset":"TOK","delegator":"d","validator":"v","amount":"3"}"#
+    ])
+    let row = try #require(try ledger.balances(account: "d").first)
+    #expect(row.formatted(.staked) == "13")
+    #expect(row.formatted(.available) == "0")
+    #expect(row.formatted(.rewards) == "0")
+    #expect(try ledger.audit().ok)
+  }
+}
