@@ -126,6 +126,13 @@ extension TransferReader {
     }
     if try Self.looksLikeJSON(path) {
       try forEachObject(problem: problem) { object, location in
+        // An object without the columns is not a token_transfers row (a JSON-RPC log, say):
+        // rejected as such, never read as a row of another contract.
+        if let missing = keys.first(where: { object[$0] == nil }) {
+          throw SourceError(
+            location: location, code: .invalidOperation,
+            reason: "has no '\(missing)' field: not an ethereum-etl token_transfers row")
+        }
         let fields = keys.map { key -> String in
           switch object[key] {
           case .string(let text)?: text

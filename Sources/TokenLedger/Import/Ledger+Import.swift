@@ -71,6 +71,20 @@ extension Ledger {
     }
     let operation = Operation(
       id: record.id, height: record.block, time: record.time, action: action)
+    if let first = try journal.entry(idempotencyId: record.id) {
+      // The same on-chain transfer read from another kind of source: idempotency compares
+      // what the chain fixes (id = hash and log index, token, from, to, value, block), not
+      // what one source adds (a block time). Anything else that differs is `duplicateId`.
+      let storedTime = (try? JSONParser.parse(first.payload).objectValue)?["time"]?.stringValue
+        .flatMap(UTCTime.parse)
+      let sameOnChain = Operation(
+        id: record.id, height: record.block, time: storedTime, action: action)
+      let decimals = try journal.payloadDecimals(sameOnChain)
+      if sameOnChain.canonicalPayload(decimals: decimals) == first.payload {
+        summary.alreadyPresent += 1
+        return
+      }
+    }
     if try journal.entry(idempotencyId: record.id) == nil, record.from != EVMAddress.zero, !strict {
       let available =
         try journal.balance(Account(holder: record.from), asset: symbol).amount ?? .zero

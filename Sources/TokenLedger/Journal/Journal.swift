@@ -143,7 +143,7 @@ final class Journal {
     }
   }
 
-  private func payloadDecimals(_ operation: Operation) throws -> Int {
+  func payloadDecimals(_ operation: Operation) throws -> Int {
     switch operation.action {
     case .tick(nil): 0
     default: try operationAsset(operation).decimals

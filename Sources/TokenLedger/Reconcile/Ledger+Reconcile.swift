@@ -28,6 +28,20 @@ extension Ledger {
           journal, definition, path: path, tolerance: tolerance, point: point, report: &report)
       }
       try journal.database.executeScript("DELETE FROM temp.reconcile_seen")
+      // A file of another kind reads as rows that are all rejected: a clean empty match
+      // would be false. Rows skipped as another asset's or contract's (or reorged, or
+      // duplicates) show the file is of this kind, with nothing of this asset.
+      let recognized: [SkipReason] = [
+        .otherAsset, .otherContract, .nonFungibleTransfer, .removed, .duplicate,
+      ]
+      if report.sourceRecords == 0 && report.rejectedCount > 0
+        && !recognized.contains(where: { report.skipped[$0, default: 0] > 0 })
+      {
+        throw LedgerError(
+          .invalidOperation,
+          "reconcile: no row of \(path) is a \(kind.rawValue) record (\(report.rejectedCount) rows rejected, e.g. \(report.rejected.first?.detail ?? "?"); is it another kind of file?)"
+        )
+      }
       return report
     }
   }

@@ -1,29 +1,22 @@
 extension Ledger {
+  /// Compares a balance snapshot with the ledger at `point`. Every source row is compared with
+  /// the ledger's amount at the row's granularity (holder total; a bucket on all validators;
+  /// a bucket on one validator). Every non-zero ledger amount (holder, bucket, validator) must
+  /// be covered by a source row at some granularity (that bucket and validator, that bucket
+  /// without a validator, or the holder's total), else it is missing in the source, named with
+  /// its full key and amount. The totals are the whole holdings of the asset on both sides.
   func reconcileBalances(
     _ journal: Journal, _ definition: AssetDefinition, path: String, tolerance: Amount,
     point: PointInTime,
     report: inout ReconcileReport
   ) throws {
     let database = journal.database
-    let symbol = definition.symbol
-    let decimals = definition.decimals
-    // The ledger's side, once, into a TEMP table: one row per holder bucket of this asset.
+    try loadLedgerSide(journal, definition, point: point)
     try database.executeScript(
       """
-      CREATE TEMP TABLE IF NOT EXISTS reconcile_state (holder TEXT, bucket TEXT, validator TEXT, amount TEXT);
-      DELETE FROM temp.reconcile_state;
+      CREATE TEMP TABLE IF NOT EXISTS reconcile_source (holder TEXT, bucket TEXT, validator TEXT, amount TEXT);
+      DELETE FROM temp.reconcile_source;
       """)
-    let insertState = try database.prepare("INSERT INTO temp.reconcile_state VALUES (?, ?, ?, ?)")
-    try journal.forEachBucketBalance(at: point) { account, asset, amount in
-      guard asset == symbol, !account.isSystem else { return }
-      try insertState.execute([
-        .text(account.holder), .text(account.bucket.kind.rawValue),
-        .text(account.bucket.validatorColumn),
-        .text(amount.description),
-      ])
-    }
-    try database.executeScript(
-      "CREATE INDEX IF NOT EXISTS temp.reconcile_state_by_holder ON reconcile_state (holder)")
     let lookup = try database.prepare(
       """
       SELECT amount_sum(amount) FROM temp.reconcile_state
@@ -31,8 +24,9 @@ extension Ledger {
       """)
     let insertSeen = try database.prepare(
       "INSERT OR IGNORE INTO temp.reconcile_seen (key) VALUES (?)")
-    var sourceTotal = Amount.zero
-    var ledgerTotal = Amount.zero
+    let insertSource = try database.prepare(
+      "INSERT INTO temp.reconcile_source VALUES (?, ?, ?, ?)")
+    let decimals = definition.decimals
     var local = report
     func reject(_ line: Int, _ reason: String) {
       local.add(
@@ -48,14 +42,16 @@ extension Ledger {
         "\(record.address) \(record.bucket?.rawValue ?? "total")\(record.validator.map { " " + $0 } ?? "")"
       try insertSeen.execute([.text("row " + key)])
       guard database.changes == 1 else { return reject(record.line, "duplicate row for \(key)") }
-      try insertSeen.execute([.text("holder " + record.address)])
+      local.sourceRecords += 1
+      try insertSource.execute([
+        .text(record.address), .text(record.bucket?.rawValue ?? "total"),
+        .text(record.validator ?? ""), .text(DecimalText.string(record.amount.baseUnits)),
+      ])
       let text =
         try lookup.firstRow(
           [.text(record.address), SQLValue(record.bucket?.rawValue), SQLValue(record.validator)]
         ) { $0.text(0) } ?? "0"
       let ledger = SignedAmount(text: text ?? "0")?.amount ?? .zero
-      sourceTotal = sourceTotal.adding(record.amount) ?? sourceTotal
-      ledgerTotal = ledgerTotal.adding(ledger) ?? ledgerTotal
       let gap =
         record.amount >= ledger
         ? record.amount.subtracting(ledger)! : ledger.subtracting(record.amount)!
@@ -85,30 +81,86 @@ extension Ledger {
           to: \.mismatched, count: \.mismatchedCount)
       }
     }
+    try reportUncovered(database, decimals: decimals, report: &local)
+    try database.executeScript(
+      "DELETE FROM temp.reconcile_state; DELETE FROM temp.reconcile_source")
+    local.skipped = skipped
+    report = local
+  }
+
+  /// The ledger's side, once, into a TEMP table: one row per holder bucket of this asset.
+  private func loadLedgerSide(
+    _ journal: Journal, _ definition: AssetDefinition, point: PointInTime
+  ) throws {
+    let database = journal.database
+    try database.executeScript(
+      """
+      CREATE TEMP TABLE IF NOT EXISTS reconcile_state (holder TEXT, bucket TEXT, validator TEXT, amount TEXT);
+      DELETE FROM temp.reconcile_state;
+      """)
+    let insertState = try database.prepare("INSERT INTO temp.reconcile_state VALUES (?, ?, ?, ?)")
+    try journal.forEachBucketBalance(at: point) { account, asset, amount in
+      guard asset == definition.symbol, !account.isSystem, amount != .zero else { return }
+      try insertState.execute([
+        .text(account.holder), .text(account.bucket.kind.rawValue),
+        .text(account.bucket.validatorColumn), .text(amount.description),
+      ])
+    }
+    try database.executeScript(
+      "CREATE INDEX IF NOT EXISTS temp.reconcile_state_by_holder ON reconcile_state (holder)")
+  }
+
+  /// Every ledger amount no source row covers, at any granularity, is missing in the source;
+  /// the totals are both sides' whole holdings (the source's counted once per holder: its
+  /// total row, else per bucket its row without validator, else its validator rows).
+  private func reportUncovered(
+    _ database: Database, decimals: Int, report: inout ReconcileReport
+  ) throws {
     try database.forEachRow(
       """
-      SELECT holder, amount_sum(amount), EXISTS (SELECT 1 FROM temp.reconcile_seen WHERE key = 'holder ' || holder)
-      FROM temp.reconcile_state GROUP BY holder ORDER BY holder
+      SELECT l.holder, l.bucket, l.validator, amount_sum(l.amount) FROM temp.reconcile_state l
+      WHERE NOT EXISTS (
+        SELECT 1 FROM temp.reconcile_source s WHERE s.holder = l.holder AND (
+          s.bucket = 'total' OR (s.bucket = l.bucket AND (s.validator = '' OR s.validator = l.validator))))
+      GROUP BY l.holder, l.bucket, l.validator ORDER BY l.holder, l.bucket, l.validator
       """
     ) { row in
-      let total = SignedAmount(text: row.text(1) ?? "0") ?? .zero
-      guard total != .zero else { return }
-      local.ledgerAccounts += 1
-      if row.integer(2) == 1 {
-        local.coveredAccounts += 1
-      } else {
-        local.add(
-          ReconcileItem(
-            key: "\(row.text(0) ?? "") total", ledger: total.formatted(decimals: decimals),
-            source: nil, difference: nil, detail: nil),
-          to: \.missingInSource, count: \.missingInSourceCount)
-      }
+      let validator = row.text(2) ?? ""
+      let key =
+        "\(row.text(0) ?? "") \(row.text(1) ?? "")\(validator.isEmpty ? "" : " " + validator)"
+      report.add(
+        ReconcileItem(
+          key: key,
+          ledger: (SignedAmount(text: row.text(3) ?? "0") ?? .zero).formatted(
+            decimals: decimals),
+          source: nil, difference: nil, detail: nil),
+        to: \.missingInSource, count: \.missingInSourceCount)
     }
-    try database.executeScript("DELETE FROM temp.reconcile_state")
-    local.skipped = skipped
-    local.sourceTotal = sourceTotal.formatted(decimals: decimals)
-    local.ledgerTotal = ledgerTotal.formatted(decimals: decimals)
-    report = local
+    try database.forEachRow(
+      """
+      SELECT count(DISTINCT holder), amount_sum(amount),
+        (SELECT count(DISTINCT holder) FROM temp.reconcile_state l
+         WHERE EXISTS (SELECT 1 FROM temp.reconcile_source s WHERE s.holder = l.holder))
+      FROM temp.reconcile_state
+      """
+    ) { row in
+      report.ledgerAccounts = Int(row.integer(0) ?? 0)
+      report.ledgerTotal = (SignedAmount(text: row.text(1) ?? "0") ?? .zero).formatted(
+        decimals: decimals)
+      report.coveredAccounts = Int(row.integer(2) ?? 0)
+    }
+    try database.forEachRow(
+      """
+      SELECT amount_sum(amount) FROM temp.reconcile_source s
+      WHERE s.bucket = 'total'
+        OR (NOT EXISTS (SELECT 1 FROM temp.reconcile_source t WHERE t.holder = s.holder AND t.bucket = 'total')
+          AND (s.validator = '' OR NOT EXISTS (SELECT 1 FROM temp.reconcile_source t
+            WHERE t.holder = s.holder AND t.bucket = s.bucket AND t.validator = '')))
+      """
+    ) { row in
+      report.sourceTotal = (SignedAmount(text: row.text(0) ?? "0") ?? .zero).formatted(
+        decimals: decimals)
+    }
   }
 }
 

@@ -29,6 +29,7 @@ extension Ledger {
         duplicates += 1
         return
       }
+      localReport.sourceRecords += 1
       if let block = record.block {
         blocks =
           blocks.map { min($0.lowerBound, block)...max($0.upperBound, block) } ?? block...block
@@ -47,7 +48,6 @@ extension Ledger {
       }
       let ledgerAmount =
         payload["amount"]?.stringValue.flatMap { try? definition.amount($0) } ?? .zero
-      ledgerTotal = ledgerTotal.adding(ledgerAmount) ?? ledgerTotal
       let from = payload["from"]?.stringValue ?? EVMAddress.zero
       let to = payload["to"]?.stringValue ?? EVMAddress.zero
       var details: [String] = []
@@ -66,21 +66,29 @@ extension Ledger {
           to: \.mismatched, count: \.mismatchedCount)
       }
     }
+    // Every ledger movement of the asset inside the source's block range must be in the
+    // source, whatever its id (or none): missing ones are missing in the source. The ledger's
+    // total is the sum of all of them, matched or not.
     if let blocks {
       try journal.database.forEachRow(
         """
-        SELECT e.idempotency_id, e.payload FROM entries e
-        WHERE e.asset = ? AND e.kind IN ('transfer', 'mint', 'burn') AND e.height BETWEEN ? AND ?
-          AND e.idempotency_id GLOB '0x*:*'
-          AND NOT EXISTS (SELECT 1 FROM temp.reconcile_seen s WHERE s.key = e.idempotency_id)
+        SELECT e.seq, e.idempotency_id, e.payload,
+          EXISTS (SELECT 1 FROM temp.reconcile_seen s WHERE s.key = e.idempotency_id)
+        FROM entries e
+        WHERE e.asset = ? AND e.kind IN ('transfer', 'transferFrom', 'mint', 'burn', 'burnFrom')
+          AND e.height BETWEEN ? AND ?
         ORDER BY e.seq
         """, [.text(definition.symbol), .integer(blocks.lowerBound), .integer(blocks.upperBound)]
       ) { row in
-        let payload = (try? JSONParser.parse(row.text(1) ?? "").objectValue) ?? [:]
-        let amount = payload["amount"]?.stringValue ?? "?"
+        let payload = (try? JSONParser.parse(row.text(2) ?? "").objectValue) ?? [:]
+        let text = payload["amount"]?.stringValue ?? "0"
+        let amount = (try? definition.amount(text)) ?? .zero
+        ledgerTotal = ledgerTotal.adding(amount) ?? ledgerTotal
+        guard row.integer(3) != 1 else { return }
         localReport.add(
           ReconcileItem(
-            key: row.text(0) ?? "", ledger: amount, source: nil, difference: nil, detail: nil),
+            key: row.text(1) ?? "entry \(row.integer(0) ?? 0)", ledger: text, source: nil,
+            difference: nil, detail: nil),
           to: \.missingInSource, count: \.missingInSourceCount)
       }
     }

@@ -35,7 +35,10 @@ public struct ReconcileReport: Sendable, Equatable {
   public var rejected: [ReconcileItem] = []
   public var rejectedCount = 0
   public var skipped: [SkipReason: Int] = [:]
-  /// Sums over the compared keys, in token units.
+  /// Records read from the source (rows of the asset that could be compared).
+  var sourceRecords = 0
+  /// The whole holdings of the asset (balance sources) or the sums of the transfers in the
+  /// source's block range (transfer sources), in token units.
   public var sourceTotal = "0"
   public var ledgerTotal = "0"
   /// Ledger accounts the source covered, of all ledger accounts holding the asset.
