@@ -266,6 +266,48 @@ import Testing
       (try CLI.json(after.stdout)["headHash"] as? String)
         == (try CLI.json(before.stdout)["headHash"] as? String))
   }
+  /// `apply` reading from a terminal says how to end the input (a pseudo-terminal made by
+  /// Python's `pty`, where Ctrl-D at the start of a line is the end of the input).
+  @Test func applyOnATerminalPrintsAHint() throws {
+    let db = try Self.ledger()
+    let script = """
+      import os, pty, subprocess, sys
+      m, s = pty.openpty()
+      p = subprocess.Popen(sys.argv[1:], stdin=s, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+      os.close(s)
+      os.write(m, b"\\x04")
+      out, err = p.communicate(timeout=60)
+      sys.stderr.write(err.decode())
+      sys.exit(p.returncode)
+      """
+    let path = db + ".py"
+    try script.write(toFile: path, atomically: true, encoding: .utf8)
+    let errors = db + ".err"
+    let status = try CLI.shell(
+      "python3 '\(path)' '\(CLI.binary)' apply --db '\(db)' 2>'\(errors)'")
+    #expect(status == 0)
+    let text = try String(contentsOfFile: errors, encoding: .utf8)
+    #expect(text.contains("reading operations from the terminal"), "\(text)")
+    #expect(text.contains("Ctrl-D"))
+  }
+
+  /// The contract's precedence holds on the command line as in the library: two faults in one
+  /// line, the earlier in the documented order wins.
+  @Test func precedenceIsTheSameOnTheCommandLine() throws {
+    let db = try Self.ledger()
+    let cases = [
+      (#"{"op":"mint","asset":"NOPE","to":"x","amount":"1","bogus":1}"#, "invalidOperation"),
+      (#"{"op":"mint","asset":"NOPE","to":"x","amount":null}"#, "invalidAmount"),
+      (#"{"op":"settle","hold":"nope","amount":null}"#, "invalidAmount"),
+      (#"{"op":"void","hold":"nope","expectError":"unknownHold"}"#, "invalidOperation"),
+    ]
+    for (line, code) in cases {
+      let result = try CLI.run(["apply", "--db", db, "--format", "json", "-"], stdin: line)
+      #expect(result.exitCode == 2, "\(line)")
+      let error = try CLI.json(result.stdout)["error"] as? [String: Any]
+      #expect(error?["code"] as? String == code, "\(line): \(result.stdout)")
+    }
+  }
 }
 
 extension String {

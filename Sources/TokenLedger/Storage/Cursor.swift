@@ -2,7 +2,7 @@ import CSQLite
 
 /// Steps through a query's rows on demand, so that two queries can be merged in order (the
 /// hash-chain audit walks entries and postings side by side). Resets its statement when done.
-public final class Cursor {
+package final class Cursor {
   private let statement: Statement
   private var finished = false
 
@@ -13,7 +13,7 @@ public final class Cursor {
   deinit { sqlite3_reset(statement.handle) }
 
   /// The next row, or `nil` at the end. The row is valid until the next call.
-  public func next() throws -> Row? {
+  package func next() throws -> Row? {
     guard !finished else { return nil }
     if try statement.step() { return Row(statement: statement) }
     finished = true
@@ -25,7 +25,7 @@ public final class Cursor {
 extension Database {
   /// A cursor over a query. Its statement is not cached, so a cursor never shares a statement
   /// with another running query.
-  public func cursor(_ sql: String, _ values: [SQLValue] = []) throws -> Cursor {
+  package func cursor(_ sql: String, _ values: [SQLValue] = []) throws -> Cursor {
     let statement = try Statement(database: self, sql: sql)
     statement.reset(binding: values)
     return Cursor(statement: statement)

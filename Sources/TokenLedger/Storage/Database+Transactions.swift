@@ -7,7 +7,7 @@
 extension Database {
   /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT`, taking the write lock up front so that two
   /// writers queue on the busy timeout instead of failing halfway. Rolls back on any error.
-  public func writeTransaction<T>(_ body: () throws -> T) throws -> T {
+  package func writeTransaction<T>(_ body: () throws -> T) throws -> T {
     precondition(!isInTransaction, "write transactions do not nest; use a savepoint")
     try beginImmediate()
     do {
@@ -22,7 +22,7 @@ extension Database {
 
   /// Runs `body` inside a deferred read transaction: every query in it sees one snapshot, even
   /// while another connection commits (WAL).
-  public func readTransaction<T>(_ body: () throws -> T) throws -> T {
+  package func readTransaction<T>(_ body: () throws -> T) throws -> T {
     precondition(!isInTransaction, "read transactions do not nest")
     try executeScript("BEGIN DEFERRED")
     defer {
@@ -34,7 +34,7 @@ extension Database {
 
   /// Runs `body` inside a savepoint: on error only its own changes are undone, and the
   /// enclosing transaction goes on.
-  public func savepoint<T>(_ body: () throws -> T) throws -> T {
+  package func savepoint<T>(_ body: () throws -> T) throws -> T {
     try executeScript("SAVEPOINT op")
     do {
       let result = try body()

@@ -8,9 +8,9 @@ import CSQLite
 /// ``Statement``. Not thread-safe by itself; ``Ledger`` serialises access to it.
 ///
 /// Statements are prepared once and cached by their SQL text. Values are always bound.
-public final class Database {
+package final class Database {
   /// How a connection opens its file.
-  public enum OpenMode: Sendable {
+  package enum OpenMode: Sendable {
     /// Create the file (mode 0600) when it is missing.
     case create
     /// The file must exist.
@@ -20,12 +20,12 @@ public final class Database {
   }
 
   let handle: OpaquePointer
-  public let path: String
+  package let path: String
 
   /// True when this connection cannot write the file (opened read-only, or the file is
   /// read-only to this process). SQLite does not even parse CHECK constraints then, so
   /// `PRAGMA integrity_check` on such a connection skips them.
-  public var isReadOnly: Bool { sqlite3_db_readonly(handle, "main") == 1 }
+  package var isReadOnly: Bool { sqlite3_db_readonly(handle, "main") == 1 }
   private var statements: [String: Statement] = [:]
 
   /// Where a fault can be injected: before a statement steps, before `BEGIN`, before `COMMIT`.
@@ -44,7 +44,7 @@ public final class Database {
     return DatabaseError(resultCode: code, message: "injected fault at \(site)")
   }
 
-  public init(path: String, mode: OpenMode) throws(DatabaseError) {
+  package init(path: String, mode: OpenMode) throws(DatabaseError) {
     var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
     switch mode {
     case .create: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
@@ -94,7 +94,7 @@ public final class Database {
   }
 
   /// Runs SQL that may hold several statements and no parameters (schema, pragmas).
-  public func executeScript(_ sql: String) throws(DatabaseError) {
+  package func executeScript(_ sql: String) throws(DatabaseError) {
     if faultInjector != nil {
       if sql == "COMMIT", let fault = injectedFault(.commit) { throw fault }
       if sql.hasPrefix("BEGIN"), let fault = injectedFault(.begin) { throw fault }
@@ -109,7 +109,7 @@ public final class Database {
   }
 
   /// Runs one statement with bound values, discarding any rows.
-  public func execute(_ sql: String, _ values: [SQLValue] = []) throws(DatabaseError) {
+  package func execute(_ sql: String, _ values: [SQLValue] = []) throws(DatabaseError) {
     let statement = try self.statement(sql)
     statement.reset(binding: values)
     while try statement.step() {}
@@ -117,7 +117,7 @@ public final class Database {
   }
 
   /// Runs a query and hands each row to `body`.
-  public func forEachRow(
+  package func forEachRow(
     _ sql: String, _ values: [SQLValue] = [], _ body: (Row) throws -> Void
   ) throws {
     let statement = try self.statement(sql)
@@ -129,7 +129,7 @@ public final class Database {
   }
 
   /// The first row of a query, mapped; `nil` when there is none.
-  public func firstRow<T>(
+  package func firstRow<T>(
     _ sql: String, _ values: [SQLValue] = [], _ transform: (Row) throws -> T
   ) throws -> T? {
     let statement = try self.statement(sql)
@@ -139,8 +139,8 @@ public final class Database {
   }
 
   /// The number of rows the last INSERT, UPDATE or DELETE changed.
-  public var changes: Int { Int(sqlite3_changes(handle)) }
+  package var changes: Int { Int(sqlite3_changes(handle)) }
 
   /// True inside an open transaction.
-  public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+  package var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
 }

@@ -2,20 +2,20 @@ import CSQLite
 
 /// A statement prepared once and kept by its owner for a hot path, so that running it costs no
 /// cache lookup by SQL text. Valid as long as the ``Database`` that prepared it.
-public final class PreparedStatement {
+package final class PreparedStatement {
   let statement: Statement
 
   init(statement: Statement) { self.statement = statement }
 
   /// Runs the statement, discarding any rows.
-  public func execute(_ values: [SQLValue]) throws(DatabaseError) {
+  package func execute(_ values: [SQLValue]) throws(DatabaseError) {
     statement.reset(binding: values)
     defer { sqlite3_reset(statement.handle) }
     while try statement.step() {}
   }
 
   /// The first row, mapped; `nil` when there is none.
-  public func firstRow<T>(_ values: [SQLValue], _ transform: (Row) throws -> T) throws -> T? {
+  package func firstRow<T>(_ values: [SQLValue], _ transform: (Row) throws -> T) throws -> T? {
     statement.reset(binding: values)
     defer { sqlite3_reset(statement.handle) }
     return try statement.step() ? transform(Row(statement: statement)) : nil
@@ -24,7 +24,7 @@ public final class PreparedStatement {
 
 extension Database {
   /// Prepares a statement for repeated use (see ``PreparedStatement``).
-  public func prepare(_ sql: String) throws(DatabaseError) -> PreparedStatement {
+  package func prepare(_ sql: String) throws(DatabaseError) -> PreparedStatement {
     PreparedStatement(statement: try Statement(database: self, sql: sql))
   }
 }

@@ -1,6 +1,6 @@
 /// A value bound to, or read from, an SQL statement. Values always travel as bound
 /// parameters; SQL text is never built from them.
-public enum SQLValue: Sendable, Hashable {
+package enum SQLValue: Sendable, Hashable {
   case null
   case integer(Int64)
   case text(String)
@@ -9,9 +9,9 @@ public enum SQLValue: Sendable, Hashable {
 
 extension SQLValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByNilLiteral
 {
-  public init(stringLiteral value: String) { self = .text(value) }
-  public init(integerLiteral value: Int64) { self = .integer(value) }
-  public init(nilLiteral: ()) { self = .null }
+  package init(stringLiteral value: String) { self = .text(value) }
+  package init(integerLiteral value: Int64) { self = .integer(value) }
+  package init(nilLiteral: ()) { self = .null }
 
   init(_ text: String?) { self = text.map { .text($0) } ?? .null }
   init(_ integer: Int64?) { self = integer.map { .integer($0) } ?? .null }

@@ -1,16 +1,16 @@
 /// The database layout: the forward-only migrations of `schema/`, applied in order inside one
 /// transaction and recorded in `PRAGMA user_version`.
-public enum Schema {
+package enum Schema {
   struct Migration: Sendable {
     let name: String
     let sql: String
   }
 
   /// The schema version this build writes and understands.
-  public static var currentVersion: Int { migrations.count }
+  package static var currentVersion: Int { migrations.count }
 
   /// Names and SQL of the embedded migrations, for the test that compares them with `schema/`.
-  public static var embeddedMigrations: [(name: String, sql: String)] {
+  package static var embeddedMigrations: [(name: String, sql: String)] {
     migrations.map { ($0.name, $0.sql) }
   }
 
