@@ -107,7 +107,9 @@ extension Journal {
     accountId: Int64, account: Account, asset: String, _ delta: SignedAmount, entry: Int64
   ) throws {
     let current = try storedBalance(accountId: accountId, asset: asset).amount
-    guard let next = current.adding(delta) else {
+    // A holder's balance stays within 2^128 − 1; a system account's counter may pass it
+    // (see SignedAmount), up to 2^256 − 1.
+    guard let next = current.adding(delta), account.isSystem || next.fitsIn128Bits else {
       throw LedgerError(.amountOverflow, "\(account) would exceed 2^128 - 1 base units of \(asset)")
     }
     // The compiler checked every holder's funds; a negative holder here is a bug.

@@ -4,7 +4,7 @@ import CSQLite
 /// over the canonical TEXT amounts.
 ///
 /// - `amount_sum(x)`: exact aggregate sum of signed base-unit texts; raises an SQL error on a
-///   malformed value or when the sum leaves the range of ±(2^128 − 1).
+///   malformed value or when the sum leaves the range of ±(2^256 − 1).
 /// - `amount_valid(x)`: 1 when `x` is canonical signed base-unit text, else 0.
 enum SQLFunctions {
   static func register(on handle: OpaquePointer) {
@@ -22,6 +22,7 @@ private struct AmountSumState {
   var state: Int32  // 0 ok, 1 malformed, 2 overflow
   var isNegative: Bool
   var magnitude: UInt128
+  var high: UInt128
 }
 
 private func text(_ value: OpaquePointer?) -> Substring? {
@@ -46,13 +47,15 @@ private let amountSumStep:
       return
     }
     let current = SignedAmount(
-      isNegative: pointer.pointee.isNegative, magnitude: pointer.pointee.magnitude)
+      isNegative: pointer.pointee.isNegative, high: pointer.pointee.high,
+      low: pointer.pointee.magnitude)
     guard let sum = current.adding(value) else {
       pointer.pointee.state = 2
       return
     }
     pointer.pointee.isNegative = sum.isNegative
     pointer.pointee.magnitude = sum.magnitude
+    pointer.pointee.high = sum.high
   }
 
 private let amountSumFinal: @convention(c) (OpaquePointer?) -> Void = { context in
@@ -62,7 +65,7 @@ private let amountSumFinal: @convention(c) (OpaquePointer?) -> Void = { context 
   let state = raw.bindMemory(to: AmountSumState.self, capacity: 1).pointee
   switch state.state {
   case 0:
-    let sum = SignedAmount(isNegative: state.isNegative, magnitude: state.magnitude)
+    let sum = SignedAmount(isNegative: state.isNegative, high: state.high, low: state.magnitude)
     sqlite3_result_text(context, sum.description, -1, sqliteTransient)
   case 1: sqlite3_result_error(context, "amount_sum: malformed amount", -1)
   default: sqlite3_result_error(context, "amount_sum: overflow", -1)

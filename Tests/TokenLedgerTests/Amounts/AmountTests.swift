@@ -60,7 +60,34 @@ import Testing
     let minusFive = SignedAmount(isNegative: true, magnitude: 5)
     #expect(minusFive.adding(SignedAmount(Amount(baseUnits: 5))) == .zero)
     #expect(minusFive.adding(SignedAmount(Amount(baseUnits: 7)))?.description == "2")
-    #expect(SignedAmount(isNegative: true, magnitude: UInt128.max).adding(minusFive) == nil)
+    let pastMax = SignedAmount(isNegative: true, magnitude: UInt128.max).adding(minusFive)
+    #expect(pastMax?.description == "-340282366920938463463374607431768211460")
+    #expect(pastMax?.fitsIn128Bits == false)
+    #expect(pastMax?.amount == nil)
+    #expect(pastMax?.adding(SignedAmount(Amount(baseUnits: 6)))?.magnitude == UInt128.max - 1)
+    #expect(pastMax?.adding(SignedAmount(Amount(baseUnits: 6)))?.fitsIn128Bits == true)
+    for bad in ["", "-", "-0", "0x1", "1e3"] { #expect(SignedAmount(text: bad) == nil, "\(bad)") }
+  }
+
+  /// System counters pass 2^128 − 1 (a system account is a cumulative counter): their text
+  /// round-trips up to 2^256 − 1 and is refused past it; sums and formatting stay exact.
+  @Test func wideSignedAmountsRoundTripTheirText() {
+    let max256 =
+      "115792089237316195423570985008687907853269984665640564039457584007913129639935"
+    for text in [
+      "340282366920938463463374607431768211456", "-340282366920938463463374607431768211456",
+      "1000000000000000000000000000000000000000000000000000000", max256, "-" + max256,
+    ] {
+      #expect(SignedAmount(text: text)?.description == text, "\(text)")
+    }
+    #expect(SignedAmount(text: max256)?.adding(SignedAmount(Amount(baseUnits: 1))) == nil)
+    #expect(
+      SignedAmount(
+        text: "115792089237316195423570985008687907853269984665640564039457584007913129639936")
+        == nil)
+    let big = SignedAmount(text: "-340282366920938463463374607431768211457000")!
+    #expect(big.formatted(decimals: 3) == "-340282366920938463463374607431768211457")
+    #expect(big.formatted(decimals: 5) == "-3402823669209384634633746074317682114.57")
   }
 
   @Test func ratesAreExactFractions() throws {

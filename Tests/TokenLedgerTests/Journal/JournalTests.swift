@@ -264,3 +264,35 @@ import Testing
     #expect(try ledger.balances(asset: "TOK").isEmpty)
   }
 }
+
+/// Total supply is minted − burned − slashed + rewarded, bounded by 2^128 − 1; the system
+/// counters behind it are not: after minting 2^128 − 1 and slashing 5, minting 5 is legal.
+@Suite struct SupplyCounterTests {
+  static let max = "340282366920938463463374607431768211455"
+
+  @Test func mintingWhatASlashFreedIsLegal() throws {
+    let ledger = try makeLedger()
+    try ledger.apply(jsonLines: [
+      #"{"op":"defineAsset","symbol":"T","decimals":0,"addressScheme":"any"}"#,
+      #"{"op":"mint","asset":"T","to":"d","amount":"\#(Self.max)"}"#,
+      #"{"op":"registerValidator","asset":"T","validator":"v","operator":"o","commission":"0"}"#,
+      #"{"op":"delegate","asset":"T","delegator":"d","validator":"v","amount":"100"}"#,
+      #"{"op":"slash","asset":"T","validator":"v","fraction":"0.05"}"#,
+      #"{"op":"mint","asset":"T","to":"e","amount":"1"}"#,
+    ])
+    #expect(try ledger.totalSupply(asset: "T").baseUnits == UInt128.max - 4)
+    try ledger.apply(jsonLines: [#"{"op":"mint","asset":"T","to":"e","amount":"4"}"#])
+    #expect(try ledger.totalSupply(asset: "T") == .max)
+    #expect(
+      errorCode(ledger, [#"{"op":"mint","asset":"T","to":"e","amount":"1"}"#]) == .amountOverflow)
+    let supply = try #require(try ledger.buckets(account: "@supply", asset: "T").first)
+    #expect(supply.amount.description == "-340282366920938463463374607431768211460")
+    #expect(try ledger.audit().ok)
+    #expect(try ledger.replay().ok)
+    var lines: [String] = []
+    try ledger.exportLines { lines.append($0) }
+    let copy = try makeLedger()
+    try copy.apply(jsonLines: lines)
+    #expect(try copy.summary() == ledger.summary())
+  }
+}

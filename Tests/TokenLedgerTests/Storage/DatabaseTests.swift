@@ -94,10 +94,17 @@ import Testing
       } == [1, 0, 1])
   }
 
+  /// Sums pass 2^128 − 1 exactly (system counters do) and fail past 2^256 − 1.
   @Test func amountSumReportsOverflow() throws {
     let database = try scratch()
     try database.execute("INSERT INTO t VALUES ('a', '340282366920938463463374607431768211455')")
     try database.execute("INSERT INTO t VALUES ('a', '1')")
+    #expect(
+      try database.firstRow("SELECT amount_sum(amount) FROM t") { $0.text(0) }
+        == "340282366920938463463374607431768211456")
+    try database.execute(
+      "INSERT INTO t VALUES ('a', '115792089237316195423570985008687907853269984665640564039457584007913129639935')"
+    )
     #expect(throws: DatabaseError.self) {
       try database.firstRow("SELECT amount_sum(amount) FROM t") { $0.text(0) }
     }
