@@ -15,7 +15,8 @@ struct TokenLedgerCommand: ParsableCommand {
       "Exit codes: 0 done and clean, 1 findings, 2 invalid input or usage, 3 I/O or database failure.",
     subcommands: [
       Init.self, Load.self, Apply.self, Balance.self, History.self, Export.self, Audit.self,
-      Replay.self, CheckpointCommand.self, Import.self, Reconcile.self,
+      Replay.self, CheckpointCommand.self, Import.self, Reconcile.self, Liabilities.self,
+      VerifyLiability.self,
     ])
 
   /// Runs the command with the contract's exit codes: usage errors are 2 (not

@@ -1,0 +1,148 @@
+import ArgumentParser
+import TokenLedger
+
+struct Liabilities: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Publish a proof of liabilities: a Merkle-sum root and one proof per holder.",
+    discussion: """
+      Writes DIR/root.json (the total owed in the asset, tied to the journal's head hash at \
+      the sequence, signed with the checkpoint key given by --key) and \
+      DIR/proofs/<sha256 of the account>.json, one per holder with a non-zero total. Salts are \
+      fresh for every publication. Each customer checks its proof alone with \
+      `tokenledger verify-liability` or tools/verify_liability.py.
+
+      Examples:
+        tokenledger liabilities --asset FET --out pol-2026-12
+        tokenledger liabilities --asset FET --at 1200 --out pol --key checkpoint.key
+      """)
+
+  @OptionGroup var global: GlobalOptions
+
+  @Option(help: "The asset.")
+  var asset: String
+
+  @Option(help: "The state after entry SEQ (default: now).")
+  var at: Int64?
+
+  @Option(help: "The directory to write (must not hold a publication).")
+  var out: String
+
+  @Option(help: "A private key file (see `tokenledger checkpoint --new-key`) to sign the root.")
+  var key: String?
+
+  func run() throws {
+    try runReporting(global.format, "liabilities") {
+      let ledger = try global.openExisting(readOnly: true)
+      let privateKey = try key.map {
+        String(decoding: try readFile($0), as: UTF8.self).filter { !$0.isWhitespace }
+      }
+      let publication = try ledger.liabilities(asset: asset, at: at, privateKey: privateKey)
+      try publication.write(to: out) { count in
+        Output.error("liabilities: \(count) proofs written")
+      }
+      let root = publication.root
+      if global.format == .json {
+        Output.json(root.jsonObject)
+      } else {
+        Output.table(
+          ["asset", "sequence", "holders", "depth", "total", "root"],
+          [
+            [
+              root.asset, String(root.sequence), String(root.holders), String(root.depth),
+              root.total.formatted(decimals: root.decimals),
+              root.jsonObject["root"]?.stringValue ?? "",
+            ]
+          ])
+        Output.line("written to \(out)/root.json and \(root.holders) proofs in \(out)/proofs")
+      }
+      return 0
+    }
+  }
+}
+
+struct VerifyLiability: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "verify-liability",
+    abstract: "Check one proof of liabilities against its published root; needs no ledger.",
+    discussion: """
+      Exit 0 when the proof's leaf, folded with its path, gives the root's hash and total \
+      (and every sum fits in 128 bits); 1 naming the first level that fails; 2 when a file \
+      is not a proof or a root.
+
+      Examples:
+        tokenledger verify-liability proofs/3f…9a.json --root root.json
+        tokenledger verify-liability proof.json --root 5e1c…d0 
+        tokenledger verify-liability proof.json --root root.json --public-key 8a4f…
+      """)
+
+  @Option(help: "Output format: table or json.")
+  var format: OutputFormat = .table
+
+  @Argument(help: "The proof file.")
+  var proof: String
+
+  @Option(help: "The published root.json, or the root hash in hex.")
+  var root: String
+
+  @Option(help: "The Ed25519 public key (hex) trusted to have signed root.json.")
+  var publicKey: String?
+
+  func run() throws {
+    try runReporting(format, "verify-liability") {
+      let proof: LiabilityProof
+      do {
+        proof = try LiabilityProof(json: try readFile(self.proof))
+        if root.count == 64, root.utf8.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "/") }),
+          let hash = hexBytes(root)
+        {
+          guard publicKey == nil else {
+            throw UsageError("--public-key needs --root to name a root.json, not a hash")
+          }
+          try proof.verify(rootHash: hash)
+        } else {
+          let published = try LiabilityRoot(json: try readFile(root))
+          if let publicKey { try published.verifySignature(trustedPublicKey: publicKey) }
+          try proof.verify(against: published)
+        }
+      } catch let failure as LiabilityVerificationError {
+        Output.error("verify-liability: \(failure)")
+        if format == .json {
+          Output.json(
+            .object([
+              "ok": .bool(false), "level": .string(failure.level),
+              "reason": .string(failure.reason),
+            ]))
+        }
+        return 1
+      }
+      let balance = proof.balance.formatted(decimals: proof.decimals)
+      let total = proof.total.formatted(decimals: proof.decimals)
+      if format == .json {
+        Output.json(
+          .object([
+            "ok": .bool(true), "account": .string(proof.account), "balance": .string(balance),
+            "total": .string(total), "asset": .string(proof.asset),
+            "sequence": .number(String(proof.sequence)),
+          ]))
+      } else {
+        Output.line(
+          "ok: \(Output.escaped(proof.account)) holds \(balance) \(proof.asset), included in a total of \(total) at entry \(proof.sequence)"
+        )
+      }
+      return 0
+    }
+  }
+
+  private func hexBytes(_ text: String) -> [UInt8]? {
+    var bytes: [UInt8] = []
+    var utf8 = Array(text.utf8)[...]
+    while utf8.count >= 2 {
+      guard let byte = UInt8(String(decoding: utf8.prefix(2), as: UTF8.self), radix: 16) else {
+        return nil
+      }
+      bytes.append(byte)
+      utf8 = utf8.dropFirst(2)
+    }
+    return bytes.count == 32 ? bytes : nil
+  }
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""Independent check of one tokenledger liability proof (contract: "Proof of liabilities").
+Usage: python3 verify_liability.py PROOF.json ROOT.json [--public-key HEX]"""
+import hashlib, json, re, sys
+
+MAX = 1 << 128  # every sum is serialised as u128be, so anything larger cannot be what was hashed
+H = lambda *parts: hashlib.sha256(b"".join(parts)).digest()
+u128 = lambda n: n.to_bytes(16, "big")
+
+class Fail(Exception): pass
+
+def amount(text, decimals, where, what):
+    # Exact token units -> base units; [0-9] not \d so non-ASCII digits are refused too.
+    m = re.fullmatch(r"(0|[1-9][0-9]*)(?:\.([0-9]+))?", text) if isinstance(text, str) else None
+    if not m or len(m[2] or "") > decimals:
+        raise Fail(f"{where}: {what} is not an amount")
+    n = int(m[1] + (m[2] or "").ljust(decimals, "0"))
+    if n >= MAX: raise Fail(f"{where}: {what} overflows 128 bits")
+    return n
+
+def hexbytes(text, size, where, what):
+    # bytes.fromhex tolerates spaces; insist on exactly `size` bytes of plain hex.
+    if not (isinstance(text, str) and re.fullmatch(r"[0-9a-fA-F]{%d}" % (2 * size), text)):
+        raise Fail(f"{where}: {what} is not {size} bytes of hex")
+    return bytes.fromhex(text)
+
+def verify(proof, root, pubkey):
+    if proof.get("format") != "tokenledger-liability-proof/1": raise Fail("proof: wrong format")
+    if root.get("format") != "tokenledger-liabilities/1": raise Fail("root: wrong format")
+    for key in ("asset", "decimals", "sequence"):  # a proof only means something against its own publication
+        if proof.get(key) != root.get(key): raise Fail(f"root: {key} differs from the proof's")
+    dec = proof["decimals"]
+    if type(dec) is not int or dec < 0: raise Fail("proof: decimals is not a non-negative integer")
+    account, path, index = proof.get("account"), proof.get("path"), proof.get("index")
+    if not isinstance(account, str): raise Fail("leaf: account is not a string")
+    balance = amount(proof.get("balance"), dec, "leaf", "balance")
+    salt = hexbytes(proof.get("salt"), 32, "leaf", "salt")
+    if not isinstance(path, list): raise Fail("path: not a list")
+    # bool is an int subclass in Python; index must also address a leaf of a tree this deep.
+    if type(index) is not int or not 0 <= index < 2 ** len(path): raise Fail("leaf: index out of range")
+    commitment = H(account.encode("utf-8"), b"\x00", salt)
+    node, total = H(b"\x00", commitment, u128(balance)), balance
+    for k, sib in enumerate(path):
+        if not isinstance(sib, dict): raise Fail(f"level {k}: sibling is not an object")
+        sh, ss = hexbytes(sib.get("hash"), 32, f"level {k}", "hash"), amount(sib.get("sum"), dec, f"level {k}", "sum")
+        left, right = ((node, total), (sh, ss)) if not (index >> k) & 1 else ((sh, ss), (node, total))
+        node, total = H(b"\x01", left[0], u128(left[1]), right[0], u128(right[1])), total + ss
+        if total >= MAX: raise Fail(f"level {k}: sum overflows 128 bits")
+    # Both documents carry root and total; each must agree with what the path folds to.
+    for doc, name in ((root, "root"), (proof, "proof's root")):
+        if node != hexbytes(doc.get("root"), 32, "top", name): raise Fail(f"top: hash differs from the {name}")
+        if total != amount(doc.get("total"), dec, "top", f"{name} total"): raise Fail(f"top: sum differs from the {name} total")
+    if pubkey is not None:
+        if "signature" not in root or "publicKey" not in root: raise Fail("signature: root is not signed")
+        if not isinstance(root["publicKey"], str) or pubkey.lower() != root["publicKey"].lower():
+            raise Fail("signature: publicKey differs from --public-key")
+        print("signature: not checked (no Ed25519 in the standard library); publicKey matches")
+    elif "signature" in root:
+        print("signature: present but not checked (no --public-key, no Ed25519 in the standard library)")
+    return f"ok: {account} {proof['balance']} included in root {root['root']} (total {root['total']})"
+
+if __name__ == "__main__":
+    a = sys.argv[1:]
+    if len(a) not in (2, 4) or (len(a) == 4 and a[2] != "--public-key"):
+        print(__doc__.splitlines()[1], file=sys.stderr); sys.exit(2)  # usage error, as the CLI's exit 2
+    try:
+        docs = [json.load(open(p, encoding="utf-8")) for p in a[:2]]
+        if not all(isinstance(d, dict) for d in docs): raise Fail("input: not a JSON object")
+        print(verify(*docs, a[3] if len(a) == 4 else None))
+    except (Fail, OSError, ValueError) as e:  # ValueError covers bad JSON / UTF-8
+        print(f"{e}" if isinstance(e, Fail) else f"input: {e}"); sys.exit(1)
