@@ -42,6 +42,12 @@ public final class Ledger: @unchecked Sendable {
     at path: String, create: Bool = false, durability: Durability = .full, readOnly: Bool = false
   ) throws -> Ledger {
     try LedgerFile.checkIsOpenable(path)
+    if !readOnly, LedgerFile.existsWithContent(path) {
+      // A writable connection would replay another application's write-ahead log into its
+      // file when it closes: identify the file on a read-only connection first.
+      let probe = try Database(path: path, mode: .readOnly)
+      try LedgerFile.checkIsLedgerOrEmpty(probe, path: path, mayCreate: create)
+    }
     let mode: Database.OpenMode = readOnly ? .readOnly : (create ? .create : .existing)
     let database = try Database(path: path, mode: mode)
     try LedgerFile.checkIsLedgerOrEmpty(database, path: path, mayCreate: create && !readOnly)

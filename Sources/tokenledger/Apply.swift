@@ -44,18 +44,33 @@ struct Apply: ParsableCommand {
         Output.error(
           "apply: reading operations from the terminal, one JSON object a line; end with Ctrl-D")
       }
-      let summary = try ledger.applyStream(reader, commitEvery: batch) { commit in
-        guard batch != nil else { return }
-        let last = commit.lastSequence.map(String.init) ?? "-"
-        let message =
-          "committed through line \(commit.throughLine): \(commit.operations) operations, last entry \(last), last id \(commit.lastId ?? "-")"
-        if global.format == .json {
-          Output.error(message)
-        } else {
-          Output.line(message); Output.flush()
+      var committed: (operations: Int, commit: Ledger.Commit)?
+      let summary: Ledger.StreamSummary
+      do {
+        summary = try ledger.applyStream(reader, commitEvery: batch) { commit in
+          committed = ((committed?.operations ?? 0) + commit.operations, commit)
+          report(commit)
         }
+      } catch {
+        // The batches before the failure are kept: say so, on stderr and in the JSON error.
+        guard batch != nil, let committed else { throw error }
+        let last = committed.commit.lastSequence.map(String.init) ?? "-"
+        Output.error(
+          "apply: \(committed.operations) operations were committed through line \(committed.commit.throughLine) (last entry \(last)) before the failure"
+        )
+        throw Output.fail(
+          error, format: global.format, context: "apply",
+          extra: [
+            "committed": .object([
+              "operations": .number(String(committed.operations)),
+              "throughLine": .number(String(committed.commit.throughLine)),
+              "lastSequence": committed.commit.lastSequence.map { .number(String($0)) } ?? .null,
+            ])
+          ])
       }
       let state = try ledger.summary()
+      Output.committedNote =
+        "the operations were applied (entries \(state.entries), head \(state.headHash)); only this report was lost"
       if global.format == .json {
         Output.json(
           .object([
@@ -73,6 +88,20 @@ struct Apply: ParsableCommand {
         Output.line("entries \(state.entries)  head \(state.headHash)  state \(state.stateDigest)")
       }
       return 0
+    }
+  }
+
+  /// Each commit of a batched apply, as it happens (stderr under --format json).
+  private func report(_ commit: Ledger.Commit) {
+    guard batch != nil else { return }
+    let last = commit.lastSequence.map(String.init) ?? "-"
+    let message =
+      "committed through line \(commit.throughLine): \(commit.operations) operations, last entry \(last), last id \(commit.lastId ?? "-")"
+    if global.format == .json {
+      Output.error(message)
+    } else {
+      Output.line(message)
+      Output.flush()
     }
   }
 }

@@ -32,6 +32,9 @@ struct Balance: ParsableCommand {
     if validator != nil && (asset == nil || at != nil || height != nil || time != nil) {
       throw ValidationError("--validator needs --asset and shows the current state")
     }
+    if validator != nil && account != nil {
+      throw ValidationError("--validator lists every delegator: leave out --account")
+    }
     if let time, UTCTime.parse(time) == nil {
       throw ValidationError("--time must be YYYY-MM-DDTHH:MM:SSZ")
     }

@@ -73,6 +73,7 @@ struct CheckpointCommand: ParsableCommand {
   /// Writes a checkpoint whole or not at all: a temporary file beside it, synced, then
   /// renamed over the target (a crash leaves the old checkpoint or the new one).
   private func writeReplacing(_ path: String, _ text: String) throws {
+    try checkReplaceable(path)
     let temporary = path + ".tmp-\(getpid())"
     let descriptor = open(temporary, O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0o600)
     guard descriptor >= 0 else {
@@ -91,6 +92,20 @@ struct CheckpointCommand: ParsableCommand {
       close(descriptor)
       unlink(temporary)
       throw error
+    }
+  }
+
+  /// The rename replaces whatever the path names, so only a new path or an earlier
+  /// checkpoint may be named: never the ledger, a key, a device, a FIFO or a symlink.
+  private func checkReplaceable(_ path: String) throws {
+    var status = stat()
+    guard lstat(path, &status) == 0 else { return }  // a new file
+    guard status.st_mode & S_IFMT == S_IFREG else {
+      throw UsageError("\(path) is not a regular file; --out names a new file or a checkpoint")
+    }
+    guard (try? Checkpoint(json: try readFile(path))) != nil else {
+      throw UsageError(
+        "\(path) exists and is not a checkpoint; --out replaces only an earlier checkpoint")
     }
   }
 

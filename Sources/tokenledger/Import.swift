@@ -42,6 +42,8 @@ struct Import: ParsableCommand {
       ) { rows in
         Output.error("import: \(rows) rows read")
       }
+      Output.committedNote =
+        "the import was committed (\(summary.imported) transfers); only this report was lost"
       if global.format == .json {
         Output.json(summary.jsonObject)
       } else {

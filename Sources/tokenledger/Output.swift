@@ -10,6 +10,10 @@ enum Output {
   /// Standard output, buffered. The CLI runs on one thread, so this global is never shared;
   /// `nonisolated(unsafe)` records that choice for the compiler.
   nonisolated(unsafe) private static var buffer: [UInt8] = []
+  /// What a command already committed when its report is printed, said when the report
+  /// cannot be written: the exit code is 3, but the changes were made and a retry would
+  /// repeat them (operations without an id).
+  nonisolated(unsafe) static var committedNote: String?
 
   static func error(_ message: String) {
     flush()
@@ -40,7 +44,9 @@ enum Output {
         let closed = written < 0 && errno == EPIPE
         guard descriptor == 1 else { return }  // stderr failing has nowhere left to say so
         if !closed {
-          let message = Array("tokenledger: writing standard output failed: \(reason)\n".utf8)
+          let note = committedNote.map { "; " + $0 } ?? ""
+          let message = Array(
+            "tokenledger: writing standard output failed: \(reason)\(note)\n".utf8)
           _ = message.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
         }
         Glibc.exit(3)
@@ -56,7 +62,9 @@ enum Output {
   /// Maps an error to the contract's exit code after printing it: 2 for rejected input,
   /// 3 for I/O and database failures. With `--format json` the error is also one JSON
   /// document on stdout: `{"ok": false, "error": {"code", "message"}}`.
-  static func fail(_ error: any Error, format: OutputFormat, context: String) -> ExitCodeError {
+  static func fail(
+    _ error: any Error, format: OutputFormat, context: String, extra: [String: JSONValue] = [:]
+  ) -> ExitCodeError {
     let (code, message, exit): (String, String, Int32) =
       switch error {
       case let ledgerError as LedgerError:
@@ -69,17 +77,19 @@ enum Output {
     Output.error("\(context) failed: \(message)")
     if format == .json {
       let text = error is LedgerError ? (error as! LedgerError).message : message
-      jsonError(code: code, message: text)
+      jsonError(code: code, message: text, extra: extra)
     }
     return ExitCodeError(code: exit)
   }
 
   /// The JSON error document.
-  static func jsonError(code: String, message: String) {
-    json(
-      .object([
-        "ok": .bool(false), "error": .object(["code": .string(code), "message": .string(message)]),
-      ]))
+  static func jsonError(code: String, message: String, extra: [String: JSONValue] = [:]) {
+    var members: [String: JSONValue] = [
+      "ok": .bool(false),
+      "error": .object(["code": .string(code), "message": .string(message)]),
+    ]
+    members.merge(extra) { first, _ in first }
+    json(.object(members))
   }
 
   /// A cell for a table: control characters (a newline would fake a row) and the line and

@@ -35,7 +35,10 @@ struct TokenLedgerCommand: ParsableCommand {
     } catch {
       let code = exitCode(for: error)
       if code == ExitCode.success {
-        self.exit(withError: error)  // --help, --version
+        // --help: printed through Output, so that a failed write is exit 3, not a silent 0.
+        Output.line(fullMessage(for: error))
+        Output.flush()
+        Glibc.exit(0)
       }
       let message = usageMessage(for: error, arguments: Array(CommandLine.arguments.dropFirst()))
       Output.error(message)

@@ -110,7 +110,8 @@ import Testing
     let directory = (db as NSString).deletingLastPathComponent
     #expect(try CLI.run(["checkpoint", "--new-key", directory + "/k"]).exitCode == 0)
     let out = directory + "/cp.json"
-    try "old".write(toFile: out, atomically: false, encoding: .utf8)
+    let first = try CLI.run(["checkpoint", "--db", db, "--key", directory + "/k", "--out", out])
+    #expect(first.exitCode == 0, "\(first.stderr)")
     let signed = try CLI.run(["checkpoint", "--db", db, "--key", directory + "/k", "--out", out])
     #expect(signed.exitCode == 0, "\(signed.stderr)")
     let text = try String(contentsOfFile: out, encoding: .utf8)
@@ -307,6 +308,130 @@ import Testing
       let error = try CLI.json(result.stdout)["error"] as? [String: Any]
       #expect(error?["code"] as? String == code, "\(line): \(result.stdout)")
     }
+  }
+
+  /// `checkpoint --out` renames over its target: it may replace an earlier checkpoint, never
+  /// the ledger, a key, a device or a symlink.
+  @Test func checkpointOutNeverReplacesWhatIsNotACheckpoint() throws {
+    let db = try Self.ledger()
+    let directory = (db as NSString).deletingLastPathComponent
+    let key = directory + "/k"
+    #expect(try CLI.run(["checkpoint", "--new-key", key]).exitCode == 0)
+    let ledgerBytes = try Self.sha256(db)
+    let keyBytes = try Self.sha256(key)
+    try FileManager.default.createSymbolicLink(
+      atPath: directory + "/link", withDestinationPath: "/dev/null")
+    for target in [db, key, directory + "/link"] {
+      let result = try CLI.run(["checkpoint", "--db", db, "--key", key, "--out", target])
+      #expect(result.exitCode == 2, "\(target): \(result.stderr)")
+    }
+    #expect(try Self.sha256(db) == ledgerBytes)
+    #expect(try Self.sha256(key) == keyBytes)
+    let out = directory + "/cp.json"
+    #expect(try CLI.run(["checkpoint", "--db", db, "--key", key, "--out", out]).exitCode == 0)
+    #expect(try CLI.run(["checkpoint", "--db", db, "--key", key, "--out", out]).exitCode == 0)
+  }
+
+  /// Another application's database in WAL mode, with a log not yet folded into its file:
+  /// refused, and neither its file nor its log is touched.
+  @Test func aForeignDatabaseInWALModeIsLeftAsItWas() throws {
+    let directory = try CLI.temporaryDirectory()
+    let path = directory + "/app.db"
+    let script = """
+      import sqlite3, shutil
+      c = sqlite3.connect('\(path)')
+      c.execute('PRAGMA journal_mode=WAL'); c.execute('PRAGMA wal_autocheckpoint=0')
+      c.execute('CREATE TABLE notes(t)'); c.execute("INSERT INTO notes VALUES ('x')"); c.commit()
+      shutil.copy('\(path)', '\(path).copy'); shutil.copy('\(path)-wal', '\(path).copy-wal')
+      """
+    try script.write(toFile: directory + "/make.py", atomically: true, encoding: .utf8)
+    #expect(try CLI.shell("python3 '\(directory)/make.py'") == 0)
+    let copy = path + ".copy"
+    let before = (try Self.sha256(copy), try Self.sha256(copy + "-wal"))
+    for arguments in [["init", "--db", copy], ["apply", "--db", copy, "/dev/null"]] {
+      let result = try CLI.run(arguments)
+      #expect(result.exitCode == 3, "\(arguments): \(result.stderr)")
+      #expect(try Self.sha256(copy) == before.0, "\(arguments) changed the file")
+      #expect(try Self.sha256(copy + "-wal") == before.1, "\(arguments) changed its log")
+    }
+    let marked = directory + "/marked.db"
+    #expect(
+      try CLI.shell(
+        "python3 -c \"import sqlite3; c=sqlite3.connect('\(marked)'); c.execute('PRAGMA application_id=1234'); c.execute('PRAGMA user_version=77'); c.commit()\""
+      ) == 0)
+    let markedBytes = try Self.sha256(marked)
+    let refused = try CLI.run(["init", "--db", marked])
+    #expect(refused.exitCode == 3)
+    #expect(refused.stderr.contains("another application"), "\(refused.stderr)")
+    #expect(try Self.sha256(marked) == markedBytes)
+  }
+
+  @Test func helpThatCannotBeWrittenIsExitThree() throws {
+    #expect(try CLI.shell("'\(CLI.binary)' --help > /dev/full 2>/dev/null") == 3)
+    #expect(try CLI.shell("'\(CLI.binary)' balance --help > /dev/null 2>&1") == 0)
+  }
+
+  /// A committed apply whose report cannot be written says that it was committed.
+  @Test func aLostReportSaysWhatWasCommitted() throws {
+    let db = try Self.ledger()
+    let errors = db + ".err"
+    let status = try CLI.shell(
+      "echo '{\"op\":\"mint\",\"asset\":\"FET\",\"to\":\"0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed\",\"amount\":\"1\"}' | '\(CLI.binary)' apply --db '\(db)' - > /dev/full 2>'\(errors)'"
+    )
+    #expect(status == 3)
+    #expect(
+      try String(contentsOfFile: errors, encoding: .utf8).contains("the operations were applied"))
+  }
+
+  @Test func aFailedBatchReportsWhatItKeptInItsJSONError() throws {
+    let db = try Self.ledger()
+    var lines: [String] = []
+    for index in 0..<4 {
+      lines.append(
+        #"{"op":"mint","asset":"FET","to":"0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed","amount":"1","id":"b\#(index)"}"#
+      )
+    }
+    lines.append("{broken")
+    let result = try CLI.run(
+      ["apply", "--db", db, "--batch", "2", "--format", "json", "-"],
+      stdin: lines.joined(separator: "\n"))
+    #expect(result.exitCode == 2)
+    let object = try CLI.json(result.stdout)
+    let committed = object["committed"] as? [String: Any]
+    #expect(committed?["operations"] as? Int == 4, "\(result.stdout)")
+    #expect(committed?["throughLine"] as? Int == 4)
+  }
+
+  @Test func anOverlongLineIsNamedByItsOwnNumber() throws {
+    let db = try Self.ledger()
+    let long = String(repeating: "a", count: 65_600)
+    let tick = #"{"op":"tick","time":"2030-01-01T00:00:00Z"}"#
+    let result = try CLI.run(["apply", "--db", db, "-"], stdin: tick + "\n" + long + "\n" + tick)
+    #expect(result.exitCode == 2)
+    #expect(result.stderr.contains("line 2 of - is longer"), "\(result.stderr)")
+  }
+
+  @Test func answersForPointsAndOptionsThatDoNotExist() throws {
+    let db = try Self.ledger()
+    let beyond = try CLI.run(["balance", "--db", db, "--at", "99999"])
+    #expect(beyond.exitCode == 2)
+    #expect(beyond.stderr.contains("does not exist"), "\(beyond.stderr)")
+    #expect(try CLI.run(["replay", "--db", db, "--until", "99999"]).exitCode == 2)
+    let both = try CLI.run([
+      "balance", "--db", db, "--asset", "FET", "--validator", "x", "--account", "y",
+    ])
+    #expect(both.exitCode == 2)
+  }
+
+  @Test func aLoadThatFailsLeavesNoLedgerBehind() throws {
+    let directory = try CLI.temporaryDirectory()
+    let fixture = directory + "/bad.json"
+    try
+      #"{"format":"tokenledger-fixture/1","assets":[{"symbol":"T","decimals":0,"addressScheme":"any"}],"operations":[{"op":"burn","asset":"T","from":"a","amount":"5"}]}"#
+      .write(toFile: fixture, atomically: true, encoding: .utf8)
+    let result = try CLI.run(["load", "--db", directory + "/new.sqlite", fixture])
+    #expect(result.exitCode == 2)
+    #expect(!FileManager.default.fileExists(atPath: directory + "/new.sqlite"))
   }
 }
 

@@ -116,7 +116,13 @@ extension String {
   /// The string cut to a length that keeps an error message on one readable line.
   var truncatedForMessage: String {
     let limit = Limits.messageQuotedCharactersMax
-    let cleaned = String(unicodeScalars.map { $0.value < 0x20 ? "?" : Character($0) })
+    // Control characters (C0, DEL, C1) and line separators are shown as '?': a message is one
+    // line that a terminal shows as it is.
+    let cleaned = String(
+      unicodeScalars.map { scalar in
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028
+          || scalar.value == 0x2029 ? "?" : Character(scalar)
+      })
     return cleaned.count <= limit ? cleaned : cleaned.prefix(limit) + "…"
   }
 }

@@ -7,6 +7,9 @@ public struct AssetDefinition: Sendable, Equatable {
   public var addressScheme: AddressScheme
   /// The token contract whose logs `import` reads (EVM assets), in canonical form.
   public var contract: String?
+  /// The Cosmos SDK denomination of the asset's coins (`afet`, `atestfet`), which selects
+  /// them in a `cosmos-export`.
+  public var denom: String?
   /// How long undelegated stake stays in unbonding (FET 1,814,400 s = 21 days; TAO 0).
   public var unbondingSeconds: Int64
   public var rewardPolicy: RewardPolicy
@@ -21,7 +24,7 @@ public struct AssetDefinition: Sendable, Equatable {
 
   public init(
     symbol: String, decimals: Int, addressScheme: AddressScheme, contract: String? = nil,
-    unbondingSeconds: Int64 = 0, rewardPolicy: RewardPolicy = .claim,
+    denom: String? = nil, unbondingSeconds: Int64 = 0, rewardPolicy: RewardPolicy = .claim,
     maxUnbondingEntries: Int? = nil, maxCommission: Rate? = nil,
     maxCommissionChange: Rate? = nil, commissionChangeSeconds: Int64? = nil
   ) {
@@ -29,6 +32,7 @@ public struct AssetDefinition: Sendable, Equatable {
     self.decimals = decimals
     self.addressScheme = addressScheme
     self.contract = contract
+    self.denom = denom
     self.unbondingSeconds = unbondingSeconds
     self.rewardPolicy = rewardPolicy
     self.maxUnbondingEntries = maxUnbondingEntries
@@ -48,7 +52,8 @@ public enum RewardPolicy: String, Sendable, CaseIterable {
 
 extension AssetDefinition {
   static let fieldNames: Set<String> = [
-    "symbol", "decimals", "addressScheme", "contract", "unbondingSeconds", "rewardPolicy",
+    "symbol", "decimals", "addressScheme", "contract", "denom", "unbondingSeconds",
+    "rewardPolicy",
     "maxUnbondingEntries", "maxCommission", "maxCommissionChange", "commissionChangeSeconds",
   ]
 
@@ -68,12 +73,25 @@ extension AssetDefinition {
     if let text = contract {
       contract = try AddressScheme.evm.normalize(text)
     }
+    let denom = try fields.optionalString("denom")
+    if let denom {
+      // Cosmos SDK's denomination rule: a letter, then 2 to 127 of letters, digits, / : . _ -.
+      let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/:._-".utf8)
+      guard (3...128).contains(denom.utf8.count),
+        denom.utf8.first.map({ (65...90).contains($0) || (97...122).contains($0) }) == true,
+        denom.utf8.allSatisfy(allowed.contains)
+      else {
+        throw LedgerError(
+          .invalidOperation, "denom '\(denom.truncatedForMessage)' is not a Cosmos denomination")
+      }
+    }
     let policyText = try fields.optionalString("rewardPolicy") ?? "claim"
     guard let policy = RewardPolicy(rawValue: policyText) else {
       throw LedgerError(.invalidOperation, "rewardPolicy must be claim or compound")
     }
     self.init(
       symbol: symbol, decimals: Int(decimals), addressScheme: scheme, contract: contract,
+      denom: denom,
       unbondingSeconds: try fields.optionalInteger("unbondingSeconds", in: 0...Int64.max / 2) ?? 0,
       rewardPolicy: policy,
       maxUnbondingEntries: try fields.optionalInteger("maxUnbondingEntries", in: 1...1_000_000)
@@ -93,6 +111,7 @@ extension AssetDefinition {
       "rewardPolicy": .string(rewardPolicy.rawValue),
     ]
     if let contract { fields["contract"] = .string(contract) }
+    if let denom { fields["denom"] = .string(denom) }
     if let maxUnbondingEntries {
       fields["maxUnbondingEntries"] = .number(String(maxUnbondingEntries))
     }

@@ -1,3 +1,5 @@
+import Dispatch
+
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -21,7 +23,7 @@ public struct LiabilityPublication: Sendable {
 
   /// The proof of one account (canonical form), or `nil` when it holds nothing.
   public func proof(account: String) -> LiabilityProof? {
-    tree.holders.firstIndex { $0.account.utf8.elementsEqual(account.utf8) }.map {
+    tree.accounts.firstIndex { $0.utf8.elementsEqual(account.utf8) }.map {
       proof(index: $0)
     }
   }
@@ -40,14 +42,59 @@ public struct LiabilityPublication: Sendable {
         throw FileError(path: folder, reason: String(cString: strerror(errno)))
       }
     }
-    for index in 0..<tree.holderCount {
-      let proof = proof(index: index)
-      let path = directory + "/proofs/" + LiabilityProof.fileName(account: proof.account)
-      try OutputFile.write(path, CanonicalJSON.encode(proof.jsonObject) + "\n", sync: false)
-      if (index + 1) % 100_000 == 0 { progress(index + 1) }
-    }
+    try writeProofs(to: directory + "/proofs", progress: progress)
     try OutputFile.write(rootPath, CanonicalJSON.encode(root.jsonObject) + "\n", sync: true)
   }
+}
+
+extension LiabilityPublication {
+  /// Writes every proof, on as many threads as there are cores (creating a million small
+  /// files is the publication's cost; one thread leaves the other cores idle).
+  private func writeProofs(to folder: String, progress: (Int) -> Void) throws {
+    let workers = max(1, min(8, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    let count = tree.holderCount
+    let failures = FirstFailure()
+    let written = Counter()
+    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+      var bytes: [UInt8] = []
+      for index in stride(from: worker, to: count, by: workers) {
+        guard !failures.happened else { return }
+        let proof = proof(index: index)
+        bytes.removeAll(keepingCapacity: true)
+        proof.canonicalBytes(into: &bytes)
+        bytes.append(0x0A)
+        do {
+          try OutputFile.writeNew(
+            folder + "/" + LiabilityProof.fileName(account: proof.account), bytes)
+        } catch {
+          failures.record(error)
+          return
+        }
+        written.add(1)
+      }
+    }
+    if let error = failures.first { throw error }
+    progress(written.value)
+  }
+}
+
+/// The first error of several threads.
+private final class FirstFailure: @unchecked Sendable {
+  // Sound: every access holds `lock`.
+  private let lock = Lock()
+  private var error: (any Error)?
+  var happened: Bool { lock.withLock { error != nil } }
+  var first: (any Error)? { lock.withLock { error } }
+  func record(_ error: any Error) { lock.withLock { if self.error == nil { self.error = error } } }
+}
+
+/// A count shared by threads.
+private final class Counter: @unchecked Sendable {
+  // Sound: every access holds `lock`.
+  private let lock = Lock()
+  private var count = 0
+  var value: Int { lock.withLock { count } }
+  func add(_ amount: Int) { lock.withLock { count += amount } }
 }
 
 extension Ledger {
@@ -59,7 +106,7 @@ extension Ledger {
     asset symbol: String, at sequence: Int64? = nil, privateKey: String? = nil
   ) throws -> LiabilityPublication {
     let definition = try requireAsset(symbol)
-    let (point, headHash, totals) = try read { journal in
+    let (point, headHash, accounts, balances) = try read { journal in
       let head = try journal.head()
       let point = sequence ?? head.sequence
       guard (0...head.sequence).contains(point) else {
@@ -74,27 +121,24 @@ extension Ledger {
         ) { $0.text(0) }
         hash = (stored ?? nil) ?? HashChain.genesis
       }
-      var totals: [String: UInt128] = [:]
-      try journal.forEachBalance(at: sequence == nil ? .now : .sequence(point)) {
-        holder, _, asset, amount in
-        guard asset == symbol, !holder.hasPrefix("@"), let value = amount.amount else { return }
-        let (sum, overflow) = totals[holder, default: 0].addingReportingOverflow(value.baseUnits)
-        precondition(!overflow, "a holder of \(symbol) holds more than its total supply")
-        totals[holder] = sum
+      var accounts: [String] = []
+      var balances: [UInt128] = []
+      try journal.forEachHolderTotal(asset: symbol, at: sequence == nil ? .now : .sequence(point)) {
+        holder, total in
+        accounts.append(holder)
+        balances.append(total)
       }
-      return (point, hash, totals)
+      return (point, hash, accounts, balances)
     }
+    // Fresh salts for every publication, from the system's cryptographic generator.
     var random = SystemRandomNumberGenerator()
-    let holders = totals.compactMap { account, total -> LiabilityTree.Holder? in
-      guard total != 0 else { return nil }
-      var salt: [UInt8] = []
-      salt.reserveCapacity(32)
-      for _ in 0..<4 {
-        withUnsafeBytes(of: random.next() as UInt64) { salt += $0 }
+    var salts = [UInt8](repeating: 0, count: 32 * accounts.count)
+    salts.withUnsafeMutableBytes { bytes in
+      for offset in stride(from: 0, to: bytes.count, by: 8) {
+        bytes.storeBytes(of: random.next() as UInt64, toByteOffset: offset, as: UInt64.self)
       }
-      return LiabilityTree.Holder(account: account, balance: Amount(baseUnits: total), salt: salt)
     }
-    let tree = LiabilityTree(holders: holders)
+    let tree = LiabilityTree(accounts: accounts, balances: balances, salts: salts)
     let root = try LiabilityRoot(
       asset: symbol, decimals: definition.decimals, sequence: point, headHash: headHash,
       tree: tree, privateKey: privateKey)
@@ -104,6 +148,26 @@ extension Ledger {
 
 /// Writing a whole small file: created new (O_EXCL, no symlink followed), written, renamed.
 enum OutputFile {
+  /// Writes a new file directly (O_EXCL: an existing file is an error, never overwritten).
+  static func writeNew(_ path: String, _ bytes: [UInt8]) throws {
+    let descriptor = open(path, O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else {
+      throw FileError(path: path, reason: String(cString: strerror(errno)))
+    }
+    defer { close(descriptor) }
+    var offset = 0
+    while offset < bytes.count {
+      let written = bytes.withUnsafeBytes {
+        Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset)
+      }
+      if written < 0 && errno == EINTR { continue }
+      guard written > 0 else {
+        throw FileError(path: path, reason: String(cString: strerror(errno)))
+      }
+      offset += written
+    }
+  }
+
   static func write(_ path: String, _ text: String, sync: Bool) throws {
     let temporary = path + ".tmp"
     let descriptor = open(temporary, O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0o644)

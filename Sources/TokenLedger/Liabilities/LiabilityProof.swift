@@ -118,6 +118,56 @@ public struct LiabilityProof: Sendable, Equatable {
     ])
   }
 
+  /// The canonical JSON text of ``jsonObject`` written directly (keys in byte order), for
+  /// publishing a million proofs without building a million dictionaries.
+  func canonicalBytes(into output: inout [UInt8]) {
+    func key(_ name: String, first: Bool = false) {
+      if !first { output.append(UInt8(ascii: ",")) }
+      output.append(UInt8(ascii: "\""))
+      output += name.utf8
+      output += "\":".utf8
+    }
+    func hexString(_ bytes: [UInt8]) {
+      output.append(UInt8(ascii: "\""))
+      output += HashChain.hex(bytes).utf8
+      output.append(UInt8(ascii: "\""))
+    }
+    output.append(UInt8(ascii: "{"))
+    key("account", first: true)
+    CanonicalJSON.writeString(account, to: &output)
+    key("asset")
+    CanonicalJSON.writeString(asset, to: &output)
+    key("balance")
+    CanonicalJSON.writeString(balance.formatted(decimals: decimals), to: &output)
+    key("decimals")
+    output += String(decimals).utf8
+    key("format")
+    CanonicalJSON.writeString(Self.format, to: &output)
+    key("index")
+    output += String(index).utf8
+    key("path")
+    output.append(UInt8(ascii: "["))
+    for (offset, node) in path.enumerated() {
+      if offset > 0 { output.append(UInt8(ascii: ",")) }
+      output.append(UInt8(ascii: "{"))
+      key("hash", first: true)
+      hexString(node.hash)
+      key("sum")
+      CanonicalJSON.writeString(node.sum.formatted(decimals: decimals), to: &output)
+      output.append(UInt8(ascii: "}"))
+    }
+    output.append(UInt8(ascii: "]"))
+    key("root")
+    hexString(root)
+    key("salt")
+    hexString(salt)
+    key("sequence")
+    output += String(sequence).utf8
+    key("total")
+    CanonicalJSON.writeString(total.formatted(decimals: decimals), to: &output)
+    output.append(UInt8(ascii: "}"))
+  }
+
   /// Reads a proof document. A document that is not a proof is `invalidOperation`; a sum
   /// that does not fit in 128 bits is a verification failure at its level.
   public init(json bytes: [UInt8]) throws {
@@ -150,13 +200,12 @@ public struct LiabilityProof: Sendable, Equatable {
   init(
     tree: LiabilityTree, index: Int, asset: String, decimals: Int, sequence: Int64
   ) {
-    let holder = tree.holders[index]
     self.asset = asset
     self.decimals = decimals
     self.sequence = sequence
-    account = holder.account
-    salt = holder.salt
-    balance = holder.balance
+    account = tree.accounts[index]
+    salt = tree.salt(index)
+    balance = Amount(baseUnits: tree.balances[index])
     self.index = index
     path = tree.path(index: index)
     root = tree.rootHash

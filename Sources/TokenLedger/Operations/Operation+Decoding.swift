@@ -36,6 +36,9 @@ extension Operation {
       throw LedgerError(.invalidOperation, "unknown op '\(kind.truncatedForMessage)'")
     }
     try checkShape(object, kind: kind, allowExpectError: allowExpectError)
+    if kind == "tick" && object["height"] == nil && object["time"] == nil {
+      throw LedgerError(.invalidOperation, "tick: missing field 'height' or 'time' (one at least)")
+    }
     var fields = FieldReader(operation: kind, members: object)
     _ = try fields.optionalString("op")
     if allowExpectError { _ = try fields.optionalString("expectError") }

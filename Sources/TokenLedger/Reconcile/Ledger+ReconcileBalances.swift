@@ -67,7 +67,8 @@ extension Ledger {
         local.add(
           ReconcileItem(
             key: key, ledger: nil, source: record.amount.formatted(decimals: decimals),
-            difference: nil, detail: nil),
+            difference: nil, detail: nil, account: record.address,
+            bucket: record.bucket?.rawValue ?? "total", validator: record.validator),
           to: \.missingInLedger, count: \.missingInLedgerCount)
       } else if gap <= tolerance {
         local.matched += 1
@@ -77,7 +78,8 @@ extension Ledger {
             key: key, ledger: ledger.formatted(decimals: decimals),
             source: record.amount.formatted(decimals: decimals),
             difference: Self.signedDifference(record.amount, ledger, decimals: decimals),
-            detail: nil),
+            detail: nil, account: record.address, bucket: record.bucket?.rawValue ?? "total",
+            validator: record.validator),
           to: \.mismatched, count: \.mismatchedCount)
       }
     }
@@ -133,7 +135,8 @@ extension Ledger {
           key: key,
           ledger: (SignedAmount(text: row.text(3) ?? "0") ?? .zero).formatted(
             decimals: decimals),
-          source: nil, difference: nil, detail: nil),
+          source: nil, difference: nil, detail: nil, account: row.text(0) ?? "",
+          bucket: row.text(1) ?? "", validator: validator.isEmpty ? nil : validator),
         to: \.missingInSource, count: \.missingInSourceCount)
     }
     try database.forEachRow(

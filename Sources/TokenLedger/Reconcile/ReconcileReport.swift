@@ -7,6 +7,12 @@ public struct ReconcileItem: Sendable, Equatable {
   public let difference: String?
   /// What else differs (from, to), or why a row was rejected.
   public let detail: String?
+  /// The key's parts for balance sources (the `key` joins them with spaces, and a free-form
+  /// name may hold a space): the account, the bucket (`total` for a holder's total) and the
+  /// validator, when the item has one.
+  public var account: String? = nil
+  public var bucket: String? = nil
+  public var validator: String? = nil
 
   public var jsonObject: JSONValue {
     var fields: [String: JSONValue] = ["key": .string(key)]
@@ -14,6 +20,9 @@ public struct ReconcileItem: Sendable, Equatable {
     if let source { fields["source"] = .string(source) }
     if let difference { fields["difference"] = .string(difference) }
     if let detail { fields["detail"] = .string(detail) }
+    if let account { fields["account"] = .string(account) }
+    if let bucket { fields["bucket"] = .string(bucket) }
+    if let validator { fields["validator"] = .string(validator) }
     return .object(fields)
   }
 }

@@ -52,6 +52,7 @@ extension Ledger {
     // One read snapshot for the stored side: the journal replayed, the balances, the head and
     // the digest it is compared with, so that a concurrent writer cannot produce a difference.
     let stored: StoredSide = try read { journal in
+      try Self.requireEntry(point, journal)
       let (filter, value) = Self.entryFilter(point)
       try journal.database.forEachRow(
         "SELECT seq, kind, payload FROM entries e WHERE \(filter) ORDER BY seq", [value]

@@ -98,6 +98,38 @@ extension Journal {
     }
   }
 
+  /// Each holder's total holding of `asset` (every bucket), non-zero ones only, at `point`.
+  /// For now, summed in SQL per holder; at an earlier point, from the postings.
+  func forEachHolderTotal(
+    asset: String, at point: PointInTime, _ body: (String, UInt128) throws -> Void
+  ) throws {
+    guard point == .now else {
+      var totals: [String: UInt128] = [:]
+      try forEachBalance(at: point) { holder, _, symbol, amount in
+        guard symbol == asset, !holder.hasPrefix("@") else { return }
+        guard let value = amount.amount,
+          case (let sum, false) = totals[holder, default: 0].addingReportingOverflow(
+            value.baseUnits)
+        else { preconditionFailure("holder \(holder) of \(asset) is negative or past its supply") }
+        totals[holder] = sum
+      }
+      for (holder, total) in totals where total != 0 { try body(holder, total) }
+      return
+    }
+    try flushBalances()  // the query below reads the balances table
+    try database.forEachRow(
+      """
+      SELECT a.holder, amount_sum(b.amount) FROM balances b JOIN accounts a ON a.id = b.account_id
+      WHERE b.asset = ? AND a.holder NOT GLOB '@*' AND b.amount <> '0' GROUP BY a.holder
+      """, [.text(asset)]
+    ) { row in
+      guard let holder = row.text(0), let total = try Self.amount(row.text(1) ?? "").amount else {
+        throw DatabaseError(resultCode: 11, message: "a holder total of \(asset) is malformed")
+      }
+      if !total.isZero { try body(holder, total.baseUnits) }
+    }
+  }
+
   static func kind(_ text: String) throws -> Bucket.Kind {
     guard let kind = Bucket.Kind(rawValue: text) else {
       throw DatabaseError(resultCode: 11, message: "unknown bucket kind '\(text.prefix(40))'")

@@ -5,6 +5,7 @@ extension Ledger {
     account: String? = nil, asset: String? = nil, at point: PointInTime = .now
   ) throws -> [BalanceRow] {
     try read { journal in
+      try Self.requireEntry(point, journal)
       var rows: [String: BalanceRow] = [:]
       var order: [String] = []
       let decimals = try journal.allAssets().reduce(into: [String: Int]()) {
@@ -52,6 +53,16 @@ extension Ledger {
   /// A registered asset's definition.
   public func asset(_ symbol: String) throws -> AssetDefinition? {
     try read { try $0.assetDefinition(symbol) }
+  }
+
+  /// A point at an entry must name one: a sequence past the head is an error, not "now".
+  static func requireEntry(_ point: PointInTime, _ journal: Journal) throws {
+    guard case .sequence(let sequence) = point else { return }
+    let head = try journal.head().sequence
+    guard (0...head).contains(sequence) else {
+      throw LedgerError(
+        .invalidOperation, "entry \(sequence) does not exist: the journal has \(head) entries")
+    }
   }
 
   /// A registered asset's definition, or `unknownAsset` naming the close one if there is.

@@ -93,6 +93,11 @@ extension PostingCompiler {
   private func registerValidator(
     _ asset: String, _ validator: String, _ operatorAddress: String, _ commission: Rate
   ) throws -> Compilation {
+    // The zero address never receives: not a validator's stake, not its commission.
+    guard validator != EVMAddress.zero, operatorAddress != EVMAddress.zero else {
+      throw LedgerError(
+        .invalidReceiver, "registerValidator: the zero address cannot be a validator or operator")
+    }
     if let maximum = definition.maxCommission, maximum < commission {
       throw LedgerError(
         .invalidRate,

@@ -19,6 +19,13 @@ enum LedgerFile {
     }
   }
 
+  /// True when `path` is a file with at least one byte.
+  static func existsWithContent(_ path: String) -> Bool {
+    guard !path.isEmpty, path != ":memory:" else { return false }
+    var status = stat()
+    return stat(path, &status) == 0 && status.st_size > 0
+  }
+
   /// Refuses an SQLite file that is not a ledger: another application's database (tables of
   /// its own, whatever its `user_version`), or a ledger of a newer build. A new or empty file
   /// passes only when the caller may create a ledger in it.
@@ -26,6 +33,15 @@ enum LedgerFile {
     let version = try Schema.version(of: database)
     let objects =
       try database.firstRow("SELECT count(*) FROM sqlite_schema") { $0.integer(0) ?? 0 } ?? 0
+    // Another application may have marked its file without creating a table yet.
+    let applicationId =
+      try database.firstRow("PRAGMA application_id") { $0.integer(0) ?? 0 } ?? 0
+    guard applicationId == 0 else {
+      throw DatabaseError(
+        resultCode: 26,
+        message: "\(path) is an SQLite database of another application (application_id "
+          + "\(applicationId)), not a TokenLedger ledger (left untouched)")
+    }
     if version == 0 && objects == 0 {
       guard mayCreate else {
         throw DatabaseError(
@@ -40,6 +56,10 @@ enum LedgerFile {
         resultCode: 26,
         message: "\(path) is an SQLite database of another application, not a TokenLedger ledger"
           + " (left untouched)")
+    }
+    if version > Schema.currentVersion {
+      // A newer ledger has the core tables; another application's file does not.
+      try checkHasLedgerTables(database, path: path)
     }
     guard version <= Schema.currentVersion else {
       throw DatabaseError(

@@ -82,10 +82,10 @@ public final class LineReader {
   }
 
   private func finish(_ line: [UInt8]) throws -> [UInt8] {
-    lineNumber += 1
     var line = line
     if line.last == 0x0D { line.removeLast() }
     try checkLength(line.count)
+    lineNumber += 1
     return line
   }
 

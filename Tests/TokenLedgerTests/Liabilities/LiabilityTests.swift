@@ -176,4 +176,16 @@ import Testing
       publication.root.root
         == LiabilityTree.leafHash(commitment: [UInt8](repeating: 0, count: 32), balance: .zero))
   }
+
+  /// The proofs are written by a direct encoder: its bytes are the canonical JSON of the
+  /// proof's document, which reads back to the same proof.
+  @Test func theFastEncoderWritesTheCanonicalDocument() throws {
+    let publication = try ledger().liabilities(asset: "TOK")
+    for proof in publication.proofs {
+      var bytes: [UInt8] = []
+      proof.canonicalBytes(into: &bytes)
+      #expect(String(decoding: bytes, as: UTF8.self) == CanonicalJSON.encode(proof.jsonObject))
+      #expect(try LiabilityProof(json: bytes) == proof)
+    }
+  }
 }

@@ -35,6 +35,8 @@ import Testing
       .invalidRate
     ),
     (#"{"op":"slash","asset":"TOK","validator":"v","fraction":1}"#, .invalidRate),
+    // A tick moves the clock: it needs a height or a time.
+    (#"{"op":"tick","asset":"TOK"}"#, .invalidOperation),
   ])
   func shapeComesBeforeState(line: String, expected: ErrorCode) throws {
     let ledger = try makeLedger()
@@ -127,5 +129,30 @@ import Testing
     #expect(row.formatted(.available) == "0")
     #expect(row.formatted(.rewards) == "0")
     #expect(try ledger.audit().ok)
+  }
+
+  /// The zero address never receives: not as a validator, not as the operator of one.
+  @Test func theZeroAddressCannotBeAValidatorOrOperator() throws {
+    let ledger = try makeLedger()
+    try ledger.apply(jsonLines: [evm])
+    for (validator, operatorAddress) in [(zero, holder), (holder, zero)] {
+      let line =
+        #"{"op":"registerValidator","asset":"FET","validator":"\#(validator)","operator":"\#(operatorAddress)","commission":"0"}"#
+      #expect(errorCode(ledger, [line]) == .invalidReceiver)
+    }
+  }
+
+  /// The contract's `denom` is an asset field (cosmos-export selects coins by it).
+  @Test func anAssetMayNameItsDenom() throws {
+    let ledger = try makeLedger()
+    try ledger.apply(jsonLines: [
+      #"{"op":"defineAsset","symbol":"FET","decimals":18,"addressScheme":"bech32:fetch","denom":"afet"}"#
+    ])
+    #expect(try ledger.asset("FET")?.denom == "afet")
+    #expect(
+      errorCode(
+        ledger,
+        [#"{"op":"defineAsset","symbol":"X","decimals":18,"addressScheme":"any","denom":"1x"}"#])
+        == .invalidOperation)
   }
 }

@@ -90,4 +90,23 @@ import Testing
     #expect(
       other?.message.contains("is a balances-csv record") == true, "\(String(describing: other))")
   }
+
+  /// Keys join their parts with spaces, and names may hold one: every item also carries its
+  /// account, bucket and validator apart.
+  @Test func itemsCarryTheirKeysParts() throws {
+    let ledger = try makeLedger()
+    try ledger.apply(jsonLines: [
+      anyAsset, #"{"op":"mint","asset":"TOK","to":"x staked","amount":"5"}"#,
+      #"{"op":"mint","asset":"TOK","to":"x","amount":"5"}"#,
+      #"{"op":"registerValidator","asset":"TOK","validator":"available","operator":"o","commission":"0"}"#,
+      #"{"op":"delegate","asset":"TOK","delegator":"x","validator":"available","amount":"5"}"#,
+    ])
+    let report = try ledger.reconcile(
+      kind: .balancesCSV, path: try file("address,asset,amount\nz,TOK,0\n"), asset: "TOK")
+    let items = report.missingInSource
+    #expect(items.map(\.key) == ["x staked available", "x staked available"])
+    #expect(items.map(\.account) == ["x", "x staked"])
+    #expect(items.map(\.bucket) == ["staked", "available"])
+    #expect(items.map(\.validator) == ["available", nil])
+  }
 }

@@ -3,6 +3,8 @@
 //   TokenLedgerBench apply N PATH      N transfers through Ledger.apply, batches of 1,000
 //   TokenLedgerBench durable N PATH    N single-operation commits, synchronous=FULL
 //   TokenLedgerBench reward D PATH     one reward split over D delegators
+//   TokenLedgerBench liabilities H PATH  a proof of liabilities over H holders, written to
+//                                        PATH.pol (root and H proof files)
 import TokenLedger
 
 #if canImport(Glibc)
@@ -35,7 +37,7 @@ struct Random {
 
 let arguments = CommandLine.arguments
 guard arguments.count == 4, let count = Int(arguments[2]) else {
-  print("usage: TokenLedgerBench apply|durable|reward N PATH")
+  print("usage: TokenLedgerBench apply|durable|reward|liabilities N PATH")
   exit(2)
 }
 let path = arguments[3]
@@ -129,6 +131,30 @@ case "reward":
   let elapsed = Double(seconds() - start) / 1e9
   print(
     #"{"workload":"reward epoch","count":\#(count),"seconds":\#(elapsed),"perSecond":\#(Int(Double(count) / elapsed)),"peakMB":\#(peakMegabytes())}"#
+  )
+case "liabilities":
+  var mints: [Operation] = []
+  var random = Random(state: 7)
+  for index in 0..<count {
+    // Skewed holdings: most small, a few large, as a custodian's customers are.
+    let size = UInt128(random.next() % 1_000_000) * UInt128(1 + random.next() % 1000)
+    mints.append(
+      Operation(
+        action: .mint(asset: "TAO", to: "customer\(index)", amount: Amount(baseUnits: size + 1))))
+    if mints.count == 10_000 {
+      try ledger.apply(mints)
+      mints.removeAll(keepingCapacity: true)
+    }
+  }
+  if !mints.isEmpty { try ledger.apply(mints) }
+  let directory = path + ".pol"
+  let start = seconds()
+  let publication = try ledger.liabilities(asset: "TAO")
+  let built = seconds()
+  try publication.write(to: directory)
+  let elapsed = Double(seconds() - start) / 1e9
+  print(
+    #"{"workload":"liabilities","count":\#(count),"seconds":\#(elapsed),"buildSeconds":\#(Double(built - start) / 1e9),"perSecond":\#(Int(Double(count) / elapsed)),"peakMB":\#(peakMegabytes())}"#
   )
 default:
   print("unknown workload \(arguments[1])")
