@@ -37,6 +37,18 @@ struct Import: ParsableCommand {
     try runReporting(global.format, "import") {
       let ledger = try global.openExisting()
       let symbol = try resolveAsset(ledger, asset)
+      if kind.isStateSnapshot {
+        let summary = try ledger.importSnapshot(kind: kind, path: file, asset: symbol)
+        Output.committedNote = "the import was committed; only this report was lost"
+        if global.format == .json {
+          Output.json(summary.jsonObject)
+        } else {
+          Output.line(
+            "validators \(summary.validators), stakes \(summary.stakes), balances \(summary.balances): \(summary.written) entries written, \(summary.alreadyPresent) already present"
+          )
+        }
+        return 0
+      }
       let summary = try ledger.importTransfers(
         kind: kind, path: file, asset: symbol, strict: strict
       ) { rows in

@@ -27,8 +27,17 @@ public enum SourceKind: String, Sendable, CaseIterable {
   case ethLogs = "eth-logs"
   case etlTransfers = "etl-transfers"
   case balancesCSV = "balances-csv"
+  case subtensorSnapshot = "subtensor-snapshot"
 
-  public var isTransferSource: Bool { self != .balancesCSV }
+  public var isTransferSource: Bool {
+    switch self {
+    case .etherscanCSV, .ethLogs, .etlTransfers: true
+    case .balancesCSV, .subtensorSnapshot: false
+    }
+  }
+
+  /// A chain's state (balances, stakes, validators) rather than its transfers.
+  public var isStateSnapshot: Bool { self == .subtensorSnapshot }
 }
 
 /// Why a source row was passed over rather than used. Counted in summaries.

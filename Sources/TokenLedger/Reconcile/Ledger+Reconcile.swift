@@ -25,7 +25,8 @@ extension Ledger {
         try reconcileTransfers(journal, definition, kind: kind, path: path, report: &report)
       } else {
         try reconcileBalances(
-          journal, definition, path: path, tolerance: tolerance, point: point, report: &report)
+          journal, definition, kind: kind, path: path, tolerance: tolerance, point: point,
+          report: &report)
       }
       try journal.database.executeScript("DELETE FROM temp.reconcile_seen")
       // A file of another kind reads as rows that are all rejected: a clean empty match

@@ -6,7 +6,8 @@ extension Ledger {
   /// without a validator, or the holder's total), else it is missing in the source, named with
   /// its full key and amount. The totals are the whole holdings of the asset on both sides.
   func reconcileBalances(
-    _ journal: Journal, _ definition: AssetDefinition, path: String, tolerance: Amount,
+    _ journal: Journal, _ definition: AssetDefinition, kind: SourceKind, path: String,
+    tolerance: Amount,
     point: PointInTime,
     report: inout ReconcileReport
   ) throws {
@@ -35,9 +36,7 @@ extension Ledger {
         to: \.rejected, count: \.rejectedCount)
     }
     var skipped: [SkipReason: Int] = [:]
-    try BalanceReader(path: path, asset: definition).read(
-      skipped: &skipped, reject: reject
-    ) { record in
+    func compare(_ record: BalanceRecord) throws {
       let key =
         "\(record.address) \(record.bucket?.rawValue ?? "total")\(record.validator.map { " " + $0 } ?? "")"
       try insertSeen.execute([.text("row " + key)])
@@ -83,6 +82,22 @@ extension Ledger {
           to: \.mismatched, count: \.mismatchedCount)
       }
     }
+    if kind == .subtensorSnapshot {
+      for record in try SubtensorSnapshot(path: path, asset: definition).records {
+        try compare(record)
+      }
+    } else {
+      try BalanceReader(path: path, asset: definition).read(skipped: &skipped, reject: reject) {
+        try compare($0)
+      }
+    }
+    // The coverage and total queries look source rows up by holder: without the index each
+    // ledger row would scan the whole source (22,714 keys: 80 s instead of a second).
+    try database.executeScript(
+      """
+      CREATE INDEX IF NOT EXISTS temp.reconcile_source_by_key
+        ON reconcile_source (holder, bucket, validator)
+      """)
     try reportUncovered(database, decimals: decimals, report: &local)
     try database.executeScript(
       "DELETE FROM temp.reconcile_state; DELETE FROM temp.reconcile_source")

@@ -4,6 +4,8 @@ public enum Limits {
   /// The longest line `apply` reads; longer lines are rejected with `invalidOperation` before
   /// they are decoded, so a hostile file cannot make the decoder allocate without bound.
   public static let operationLineBytesMax = 64 * 1024
+  /// The largest state snapshot read whole (a subtensor snapshot, a Cosmos export).
+  public static let snapshotBytesMax = 512 * 1024 * 1024
   /// The largest fixture file `load` reads (fixtures are whole JSON documents, read at once).
   public static let fixtureBytesMax = 64 * 1024 * 1024
   /// The longest account, asset, hold or validator name, and idempotency id, in bytes.

@@ -1,0 +1,93 @@
+/// What a state import wrote.
+public struct StateImportSummary: Sendable, Equatable {
+  public var validators = 0
+  public var stakes = 0
+  public var balances = 0
+  /// Entries written, and operations the ledger already had (a repeated import).
+  public var written = 0
+  public var alreadyPresent = 0
+
+  public var jsonObject: JSONValue {
+    .object([
+      "ok": .bool(true), "validators": .number(String(validators)),
+      "stakes": .number(String(stakes)), "balances": .number(String(balances)),
+      "written": .number(String(written)), "alreadyPresent": .number(String(alreadyPresent)),
+    ])
+  }
+}
+
+extension Ledger {
+  /// Opens an asset's books from a chain's state (`subtensor-snapshot`): every hotkey becomes
+  /// a validator (its own operator, commission 0: the snapshot carries no take), every stake is
+  /// minted to its coldkey and delegated to its hotkey, every free balance minted. All or
+  /// nothing, in one transaction, each operation with the id
+  /// `subtensor/<file hash>/<kind>/<keys>`, so that importing the same snapshot again changes
+  /// nothing. An asset that already has other entries is refused (`invalidOperation`):
+  /// reconcile it against the snapshot instead.
+  public func importSnapshot(
+    kind: SourceKind, path: String, asset symbol: String
+  ) throws -> StateImportSummary {
+    let definition = try requireAsset(symbol)
+    guard kind == .subtensorSnapshot else {
+      throw LedgerError(.invalidOperation, "import: \(kind.rawValue) is not a state snapshot")
+    }
+    let snapshot = try SubtensorSnapshot(path: path, asset: definition)
+    let prefix = "subtensor/\(snapshot.tag)/"
+    var operations: [Operation] = []
+    for hotkey in snapshot.hotkeys {
+      operations.append(
+        Operation(
+          id: prefix + "validator/" + hotkey,
+          action: .registerValidator(
+            asset: symbol, validator: hotkey, operator: hotkey, commission: try Rate(parsing: "0")))
+      )
+    }
+    for stake in snapshot.stakes where !stake.amount.isZero {
+      let key = prefix + "stake/\(stake.coldkey)/\(stake.hotkey)"
+      operations.append(
+        Operation(
+          id: key + "/mint", action: .mint(asset: symbol, to: stake.coldkey, amount: stake.amount)))
+      operations.append(
+        Operation(
+          id: key + "/delegate",
+          action: .delegate(
+            asset: symbol, delegator: stake.coldkey, validator: stake.hotkey, amount: stake.amount))
+      )
+    }
+    for (account, amount) in snapshot.balances where !amount.isZero {
+      operations.append(
+        Operation(
+          id: prefix + "balance/" + account,
+          action: .mint(asset: symbol, to: account, amount: amount)))
+    }
+    var summary = StateImportSummary(
+      validators: snapshot.hotkeys.count, stakes: snapshot.stakes.count,
+      balances: snapshot.balances.count)
+    try write { journal in
+      try Self.requireFreshOrSame(journal, asset: symbol, firstId: operations.first?.id)
+      for operation in operations {
+        switch try journal.apply(operation) {
+        case .applied: summary.written += 1
+        case .unchanged: summary.alreadyPresent += 1
+        }
+      }
+    }
+    return summary
+  }
+
+  /// A state import opens an asset's books: the asset has no entries yet, or this very import
+  /// was applied before (its first id is there, and the rest must then be equal).
+  static func requireFreshOrSame(_ journal: Journal, asset: String, firstId: String?) throws {
+    if let firstId, try journal.entry(idempotencyId: firstId) != nil { return }
+    let used =
+      try journal.database.firstRow(
+        "SELECT 1 FROM entries WHERE asset = ? AND kind <> 'defineAsset' LIMIT 1", [.text(asset)]
+      ) { _ in true } ?? false
+    guard !used else {
+      throw LedgerError(
+        .invalidOperation,
+        "import: \(asset) already has entries; a state snapshot opens an asset's books (reconcile against it instead)"
+      )
+    }
+  }
+}
