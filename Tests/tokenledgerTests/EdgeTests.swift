@@ -245,7 +245,7 @@ import Testing
     let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
     #expect(process.terminationStatus == 2)
-    #expect(message.contains("longer than the limit of 65536 bytes"), "\(message)")
+    #expect(message.contains("longer than the limit of 8388608 bytes"), "\(message)")
     #expect(written < 100 << 20, "the reader stopped after \(written) bytes")
   }
 
@@ -404,7 +404,7 @@ import Testing
 
   @Test func anOverlongLineIsNamedByItsOwnNumber() throws {
     let db = try Self.ledger()
-    let long = String(repeating: "a", count: 65_600)
+    let long = String(repeating: "a", count: 8_388_700)
     let tick = #"{"op":"tick","time":"2030-01-01T00:00:00Z"}"#
     let result = try CLI.run(["apply", "--db", db, "-"], stdin: tick + "\n" + long + "\n" + tick)
     #expect(result.exitCode == 2)

@@ -73,7 +73,7 @@ import Testing
       + #"","amount":"1"}"#
     let result = try CLI.run(["apply", "--db", db, "-"], stdin: line)
     #expect(result.exitCode == 2)
-    #expect(result.stderr.contains("line 1 of - is longer than the limit of 65536 bytes"))
+    #expect(result.stderr.contains("line 1 of - is longer than the limit of 8388608 bytes"))
     #expect(try Self.fingerprint(db) == before)
   }
 

@@ -18,6 +18,9 @@ public struct Account: Sendable, Hashable, CustomStringConvertible {
   /// Opening balances of imported histories that do not start at the token's genesis.
   public static let external = Account(holder: "@external")
 
+  /// The system accounts a `distribute` may pay from.
+  public static let systemHolders: Set<String> = ["@supply", "@emission", "@slashed", "@external"]
+
   /// System accounts may go negative; holder accounts never do.
   public var isSystem: Bool { holder.hasPrefix("@") }
 

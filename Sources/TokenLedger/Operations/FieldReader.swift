@@ -114,6 +114,17 @@ struct FieldReader {
     return rate
   }
 
+  /// An array field.
+  mutating func requiredArray(_ key: String) throws(LedgerError) -> [JSONValue] {
+    guard let value = try take(key) else {
+      throw LedgerError(.invalidOperation, "\(operation): missing field '\(key)'")
+    }
+    guard case .array(let items) = value else {
+      throw LedgerError(.invalidOperation, "\(operation): '\(key)' must be an array")
+    }
+    return items
+  }
+
   /// Rejects any field that was not read.
   func finish() throws(LedgerError) {
     let extra = members.keys.filter { !used.contains($0) }.sorted()

@@ -20,6 +20,7 @@ extension Operation {
     "transferFrom", "setPaused",
     "tick",
     "registerValidator", "delegate", "undelegate", "redelegate", "reward", "claim", "slash",
+    "distribute",
     "hold", "settle", "void",
   ]
 
@@ -94,6 +95,41 @@ private struct ActionDecoder<Context: OperationContext> {
     } catch {
       throw LedgerError(error.code, "\(fields.operation) \(asset.symbol) \(key): \(error.message)")
     }
+  }
+
+  /// `shares`: a non-empty array of `{"to", "weight"}` objects, recipients distinct.
+  private mutating func shares(_ asset: AssetDefinition) throws -> [Operation.Share] {
+    let items = try fields.requiredArray("shares")
+    guard (1...Limits.distributeSharesMax).contains(items.count) else {
+      throw LedgerError(
+        .invalidOperation,
+        "distribute: 'shares' must hold 1 to \(Limits.distributeSharesMax) recipients, not \(items.count)"
+      )
+    }
+    var seen: Set<String> = []
+    var shares: [Operation.Share] = []
+    shares.reserveCapacity(items.count)
+    for (index, item) in items.enumerated() {
+      var share = FieldReader(
+        operation: "distribute shares[\(index)]", members: item.objectValue ?? [:])
+      guard item.objectValue != nil else {
+        throw LedgerError(.invalidOperation, "distribute: shares[\(index)] is not an object")
+      }
+      let text = try share.requiredString("to")
+      let weight = try ShareWeight(parsing: try share.requiredString("weight"))
+      try share.finish()
+      let to: String
+      do {
+        to = try context.normalize(text, scheme: asset.addressScheme)
+      } catch {
+        throw LedgerError(error.code, "distribute shares[\(index)].to: \(error.message)")
+      }
+      guard seen.insert(to).inserted else {
+        throw LedgerError(.invalidOperation, "distribute: \(to) is a recipient twice")
+      }
+      shares.append(Operation.Share(to: to, weight: weight))
+    }
+    return shares
   }
 
   private mutating func rate(_ key: String) throws -> Rate {
@@ -217,6 +253,23 @@ private struct ActionDecoder<Context: OperationContext> {
       return .claim(
         asset: symbol, delegator: try address(asset, "delegator"),
         validator: try address(asset, "validator"))
+    case "distribute":
+      let amount = try amount(asset)
+      let from = try fields.requiredString("from")
+      let source: String
+      if from.hasPrefix("@") {
+        guard Account.systemHolders.contains(from) else {
+          throw LedgerError(
+            .invalidAddress,
+            "distribute: '\(from.truncatedForMessage)' is not a system account (\(Account.systemHolders.sorted().joined(separator: ", ")))"
+          )
+        }
+        source = from
+      } else {
+        source = try address(asset, "from")
+      }
+      return .distribute(
+        asset: symbol, from: source, amount: amount, shares: try shares(asset))
     case "slash":
       let fraction = try rate("fraction")
       return .slash(asset: symbol, validator: try address(asset, "validator"), fraction: fraction)

@@ -77,6 +77,17 @@ extension Operation {
       return [
         ("asset", .string(asset)), ("validator", .string(validator)), ("amount", amount(value)),
       ]
+    case .distribute(let asset, let from, let value, let shares):
+      return [
+        ("asset", .string(asset)), ("from", .string(from)), ("amount", amount(value)),
+        (
+          "shares",
+          .array(
+            shares.map {
+              .object(["to": .string($0.to), "weight": .string($0.weight.description)])
+            })
+        ),
+      ]
     case .claim(let asset, let delegator, let validator):
       return [
         ("asset", .string(asset)), ("delegator", .string(delegator)),

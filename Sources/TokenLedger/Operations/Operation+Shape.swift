@@ -38,6 +38,7 @@ extension Operation {
     "reward": (["asset", "validator", "amount"], []),
     "claim": (["asset", "delegator", "validator"], []),
     "slash": (["asset", "validator", "fraction"], []),
+    "distribute": (["asset", "amount", "from", "shares"], []),
     "hold": (["asset", "from", "to", "amount", "hold"], ["expires"]),
     "settle": (["hold"], ["amount"]),
     "void": (["hold"], []),

@@ -41,10 +41,25 @@ public struct Operation: Sendable, Equatable {
     case reward(asset: String, validator: String, amount: Amount)
     case claim(asset: String, delegator: String, validator: String)
     case slash(asset: String, validator: String, fraction: Rate)
+    /// Pays `amount` from `from` (a system account, or a holder) to many recipients pro rata
+    /// to their weights, split exactly as a reward; a recipient that is a validator passes
+    /// its part through `reward` (its take, then its delegators).
+    case distribute(asset: String, from: String, amount: Amount, shares: [Share])
     case hold(
       asset: String, from: String, to: String, amount: Amount, hold: String, expires: Int64?)
     case settle(hold: String, amount: Amount?)
     case void(hold: String)
+  }
+
+  /// One recipient of a `distribute`.
+  public struct Share: Sendable, Equatable {
+    public let to: String
+    public let weight: ShareWeight
+
+    public init(to: String, weight: ShareWeight) {
+      self.to = to
+      self.weight = weight
+    }
   }
 
   /// The `op` name.
@@ -67,6 +82,7 @@ public struct Operation: Sendable, Equatable {
     case .reward: "reward"
     case .claim: "claim"
     case .slash: "slash"
+    case .distribute: "distribute"
     case .hold: "hold"
     case .settle: "settle"
     case .void: "void"
@@ -85,7 +101,8 @@ public struct Operation: Sendable, Equatable {
       .setPaused(let asset, _), .registerValidator(let asset, _, _, _),
       .delegate(let asset, _, _, _), .undelegate(let asset, _, _, _),
       .redelegate(let asset, _, _, _, _), .reward(let asset, _, _), .claim(let asset, _, _),
-      .slash(let asset, _, _), .hold(let asset, _, _, _, _, _):
+      .slash(let asset, _, _), .hold(let asset, _, _, _, _, _),
+      .distribute(let asset, _, _, _):
       asset
     case .tick(let asset): asset
     case .settle, .void: nil

@@ -45,6 +45,8 @@ struct PostingCompiler<State: LedgerState> {
     switch operation.action {
     case .hold, .settle, .void:
       return try compileHold(operation.action)
+    case .distribute(let asset, let from, let amount, let shares):
+      return try distribute(asset: asset, from: from, amount: amount, shares: shares)
     default:
       return try compileStaking(operation.action)
     }

@@ -35,8 +35,12 @@ enum RewardSplit {
     return shares
   }
 
+  /// The postings of a reward of `amount` to `validator`, paid from `source` (`@emission` for
+  /// a `reward`; a `distribute` names its own).
   static func compile(
-    state: some LedgerState, definition: AssetDefinition, validator: ValidatorRecord, amount: Amount
+    state: some LedgerState, definition: AssetDefinition, validator: ValidatorRecord,
+    amount: Amount,
+    source: Account = .emission
   ) throws -> Compilation {
     let asset = definition.symbol
     func destination(_ holder: String) -> Account {
@@ -48,13 +52,13 @@ enum RewardSplit {
     var compilation = Compilation()
     let stakes = try state.buckets(asset: asset, validator: validator.validator, kind: .staked)
     let commission = stakes.isEmpty ? amount : validator.commission.floorTimes(amount)
-    compilation.move(asset, commission, from: .emission, to: destination(validator.operatorAddress))
+    compilation.move(asset, commission, from: source, to: destination(validator.operatorAddress))
     let rest = amount.subtracting(commission)!
     guard !stakes.isEmpty, !rest.isZero else { return compilation }
     let weights = stakes.map { (key: $0.account.holder, weight: $0.amount) }
     let shares = shares(of: rest, weights: weights)
     for (stake, share) in zip(stakes, shares) {
-      compilation.move(asset, share, from: .emission, to: destination(stake.account.holder))
+      compilation.move(asset, share, from: source, to: destination(stake.account.holder))
     }
     return compilation
   }

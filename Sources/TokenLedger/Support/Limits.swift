@@ -3,7 +3,11 @@
 public enum Limits {
   /// The longest line `apply` reads; longer lines are rejected with `invalidOperation` before
   /// they are decoded, so a hostile file cannot make the decoder allocate without bound.
-  public static let operationLineBytesMax = 64 * 1024
+  /// 8 MiB: a `distribute` to a subnet's 4,096 UIDs is about 170 KB, to the most recipients
+  /// allowed (``distributeSharesMax``) about 6 MB.
+  public static let operationLineBytesMax = 8 * 1024 * 1024
+  /// The most recipients of one `distribute` (a subnet has 4,096 UIDs).
+  public static let distributeSharesMax = 100_000
   /// The largest state snapshot read whole (a subtensor snapshot, a Cosmos export).
   public static let snapshotBytesMax = 512 * 1024 * 1024
   /// The largest fixture file `load` reads (fixtures are whole JSON documents, read at once).
