@@ -12,6 +12,10 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    // Arbitrary-precision integers for the Cosmos SDK's 18-decimal `sdk.Dec` arithmetic (F1
+    // rewards multiply amounts of 10^27 base units by 10^18 and more), used only when reading
+    // a chain's state: ledger amounts stay UInt128.
+    .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
   ],
   targets: [
     .systemLibrary(
@@ -24,6 +28,7 @@ let package = Package(
       dependencies: [
         "CSQLite",
         .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "BigInt", package: "BigInt"),
       ]
     ),
     .executableTarget(

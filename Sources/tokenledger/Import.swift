@@ -27,6 +27,9 @@ struct Import: ParsableCommand {
   )
   var strict = false
 
+  @Option(help: "cosmos-export: the export's block height, when the file does not say (SDK 0.39).")
+  var height: Int64?
+
   func validate() throws {
     if kind == .balancesCSV {
       throw ValidationError("balances-csv can be reconciled, not imported")
@@ -37,6 +40,19 @@ struct Import: ParsableCommand {
     try runReporting(global.format, "import") {
       let ledger = try global.openExisting()
       let symbol = try resolveAsset(ledger, asset)
+      if kind == .cosmosExport {
+        let summary = try ledger.importCosmosExport(path: file, asset: symbol, height: height)
+        Output.committedNote = "the import was committed; only this report was lost"
+        if global.format == .json {
+          Output.json(summary.jsonObject)
+        } else {
+          Output.line(
+            "\(summary.chainId) at height \(summary.height): \(summary.validators) validators, \(summary.positions) positions: \(summary.written) entries written, \(summary.alreadyPresent) already present"
+          )
+          Output.table(["fact", "base units"], summary.facts.map { [$0.name, $0.value] })
+        }
+        return 0
+      }
       if kind.isStateSnapshot {
         let summary = try ledger.importSnapshot(kind: kind, path: file, asset: symbol)
         Output.committedNote = "the import was committed; only this report was lost"

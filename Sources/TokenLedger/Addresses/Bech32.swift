@@ -43,6 +43,22 @@ enum Bech32 {
     guard polymod(expand(humanReadablePart) + data) == 1 else { return .failure(.badChecksum) }
     return .success((String(decoding: humanReadablePart, as: UTF8.self), Array(data.dropLast(6))))
   }
+
+  /// Encodes lower-case `humanReadablePart` and 5-bit `data` with its checksum.
+  static func encode(humanReadablePart: String, data: [UInt8]) -> String {
+    let prefix = Array(humanReadablePart.utf8)
+    let residue = polymod(expand(prefix) + data + [0, 0, 0, 0, 0, 0]) ^ 1
+    let checksum = (0..<6).map { UInt8((residue >> UInt32(5 * (5 - $0))) & 31) }
+    return humanReadablePart + "1"
+      + String(decoding: (data + checksum).map { charset[Int($0)] }, as: UTF8.self)
+  }
+
+  /// The same key under another prefix (`fetchvaloper1…` → `fetch1…`): the data is kept,
+  /// the checksum recomputed.
+  static func withHumanReadablePart(_ address: String, _ humanReadablePart: String) -> String? {
+    guard case .success(let decoded) = decode(address) else { return nil }
+    return encode(humanReadablePart: humanReadablePart, data: decoded.data)
+  }
 }
 
 enum Bech32Failure: Error, Equatable {

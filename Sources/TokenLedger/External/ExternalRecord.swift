@@ -28,16 +28,17 @@ public enum SourceKind: String, Sendable, CaseIterable {
   case etlTransfers = "etl-transfers"
   case balancesCSV = "balances-csv"
   case subtensorSnapshot = "subtensor-snapshot"
+  case cosmosExport = "cosmos-export"
 
   public var isTransferSource: Bool {
     switch self {
     case .etherscanCSV, .ethLogs, .etlTransfers: true
-    case .balancesCSV, .subtensorSnapshot: false
+    case .balancesCSV, .subtensorSnapshot, .cosmosExport: false
     }
   }
 
   /// A chain's state (balances, stakes, validators) rather than its transfers.
-  public var isStateSnapshot: Bool { self == .subtensorSnapshot }
+  public var isStateSnapshot: Bool { self == .subtensorSnapshot || self == .cosmosExport }
 }
 
 /// Why a source row was passed over rather than used. Counted in summaries.

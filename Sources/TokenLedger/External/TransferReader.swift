@@ -17,7 +17,7 @@ struct TransferReader {
     case .etherscanCSV: try readEtherscan(skipped: &skipped, problem: problem, body)
     case .ethLogs: try readLogs(skipped: &skipped, problem: problem, body)
     case .etlTransfers: try readETL(skipped: &skipped, problem: problem, body)
-    case .balancesCSV, .subtensorSnapshot:
+    case .balancesCSV, .subtensorSnapshot, .cosmosExport:
       throw LedgerError(.invalidOperation, "balances-csv holds balances, not transfers")
     }
   }

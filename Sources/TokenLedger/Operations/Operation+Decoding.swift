@@ -183,7 +183,30 @@ private struct ActionDecoder<Context: OperationContext> {
       return .mint(asset: symbol, to: try address(asset, "to"), amount: amount)
     case "openingBalance":
       let amount = try amount(asset)
-      return .openingBalance(asset: symbol, to: try address(asset, "to"), amount: amount)
+      let to = try address(asset, "to")
+      guard let bucket = try fields.optionalString("bucket") else {
+        return .openingBalance(asset: symbol, to: to, amount: amount)
+      }
+      let validator = try address(asset, "validator")
+      let position: Operation.OpeningPosition
+      switch bucket {
+      case "staked": position = .staked(validator: validator)
+      case "rewards": position = .rewards(validator: validator)
+      case "unbonding":
+        let text = try fields.requiredString("matures")
+        guard let matures = UTCTime.parse(text) else {
+          throw LedgerError(
+            .invalidOperation,
+            "openingBalance: matures '\(text.truncatedForMessage)' is not RFC 3339 UTC")
+        }
+        position = .unbonding(validator: validator, maturesTime: matures)
+      default:
+        throw LedgerError(
+          .invalidOperation,
+          "openingBalance: bucket '\(bucket.truncatedForMessage)' is not staked, unbonding or rewards (leave it out for available)"
+        )
+      }
+      return .openingPosition(asset: symbol, to: to, amount: amount, position: position)
     case "burn":
       let amount = try amount(asset)
       return .burn(asset: symbol, from: try address(asset, "from"), amount: amount)

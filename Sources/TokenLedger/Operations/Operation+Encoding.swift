@@ -23,6 +23,14 @@ extension Operation {
       }
     case .mint(let asset, let to, let value), .openingBalance(let asset, let to, let value):
       fields += [("asset", .string(asset)), ("to", .string(to)), ("amount", amount(value))]
+    case .openingPosition(let asset, let to, let value, let position):
+      fields += [
+        ("asset", .string(asset)), ("to", .string(to)), ("amount", amount(value)),
+        ("bucket", .string(position.bucketName)), ("validator", .string(position.validator)),
+      ]
+      if case .unbonding(_, let matures) = position {
+        fields.append(("matures", .string(UTCTime.format(matures))))
+      }
     case .burn(let asset, let from, let value):
       fields += [("asset", .string(asset)), ("from", .string(from)), ("amount", amount(value))]
     case .transfer(let asset, let from, let to, let value):

@@ -23,7 +23,7 @@ extension Operation {
       AssetDefinition.fieldNames.subtracting(["symbol", "decimals", "addressScheme"])
     ),
     "mint": (["asset", "to", "amount"], []),
-    "openingBalance": (["asset", "to", "amount"], []),
+    "openingBalance": (["asset", "to", "amount"], ["bucket", "validator", "matures"]),
     "burn": (["asset", "from", "amount"], []),
     "burnFrom": (["asset", "spender", "from", "amount"], []),
     "transfer": (["asset", "from", "to", "amount"], []),

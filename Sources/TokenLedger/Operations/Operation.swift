@@ -25,6 +25,11 @@ public struct Operation: Sendable, Equatable {
     /// An imported history's opening balance: drawn from `@external`, not minted, because the
     /// tokens existed before the history begins.
     case openingBalance(asset: String, to: String, amount: Amount)
+    /// An opening balance in a staking bucket, as a chain's state holds it: a stake, an
+    /// unbonding entry maturing at a given time, or pending rewards (a validator's accumulated
+    /// commission is its operator's rewards on it). Drawn from `@external`, like
+    /// `openingBalance`, which is also its `op` name (with `bucket` and `validator`).
+    case openingPosition(asset: String, to: String, amount: Amount, position: OpeningPosition)
     case burn(asset: String, from: String, amount: Amount)
     case transfer(asset: String, from: String, to: String, amount: Amount)
     case approve(asset: String, owner: String, spender: String, amount: AllowanceAmount)
@@ -51,6 +56,27 @@ public struct Operation: Sendable, Equatable {
     case void(hold: String)
   }
 
+  /// Where an opening position sits.
+  public enum OpeningPosition: Sendable, Equatable {
+    case staked(validator: String)
+    case unbonding(validator: String, maturesTime: Int64)
+    case rewards(validator: String)
+
+    public var validator: String {
+      switch self {
+      case .staked(let validator), .unbonding(let validator, _), .rewards(let validator): validator
+      }
+    }
+
+    public var bucketName: String {
+      switch self {
+      case .staked: "staked"
+      case .unbonding: "unbonding"
+      case .rewards: "rewards"
+      }
+    }
+  }
+
   /// One recipient of a `distribute`.
   public struct Share: Sendable, Equatable {
     public let to: String
@@ -67,7 +93,7 @@ public struct Operation: Sendable, Equatable {
     switch action {
     case .defineAsset: "defineAsset"
     case .mint: "mint"
-    case .openingBalance: "openingBalance"
+    case .openingBalance, .openingPosition: "openingBalance"
     case .burn: "burn"
     case .transfer: "transfer"
     case .approve: "approve"
@@ -95,6 +121,7 @@ public struct Operation: Sendable, Equatable {
     switch action {
     case .defineAsset(let definition): definition.symbol
     case .mint(let asset, _, _), .openingBalance(let asset, _, _), .burn(let asset, _, _),
+      .openingPosition(let asset, _, _, _),
       .transfer(let asset, _, _, _),
       .approve(let asset, _, _, _), .transferFrom(let asset, _, _, _, _),
       .burnFrom(let asset, _, _, _),

@@ -28,6 +28,8 @@ struct PostingCompiler<State: LedgerState> {
     case .mint(let asset, let to, let amount): return try mint(asset: asset, to: to, amount: amount)
     case .openingBalance(let asset, let to, let amount):
       return try openingBalance(asset: asset, to: to, amount: amount)
+    case .openingPosition(let asset, let to, let amount, let position):
+      return try openingPosition(asset: asset, to: to, amount: amount, position: position)
     case .burn(let asset, let from, let amount):
       return try burn(asset: asset, from: from, amount: amount)
     case .transfer(let asset, let from, let to, let amount):

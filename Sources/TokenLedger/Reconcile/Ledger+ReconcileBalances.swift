@@ -86,6 +86,10 @@ extension Ledger {
       for record in try SubtensorSnapshot(path: path, asset: definition).records {
         try compare(record)
       }
+    } else if kind == .cosmosExport {
+      let height: Int64? = if case .height(let height) = point { height } else { nil }
+      let (_, state, _) = try Self.cosmosState(path: path, definition: definition, height: height)
+      for record in state.records { try compare(record) }
     } else {
       try BalanceReader(path: path, asset: definition).read(skipped: &skipped, reject: reject) {
         try compare($0)

@@ -55,6 +55,37 @@ extension PostingCompiler {
     }
   }
 
+  /// A chain state's stake, unbonding entry or pending rewards, drawn from `@external`.
+  func openingPosition(
+    asset: String, to: String, amount: Amount, position: Operation.OpeningPosition
+  ) throws -> Compilation {
+    guard to != EVMAddress.zero else {
+      throw LedgerError(
+        .invalidReceiver, "openingBalance: \(format(amount)) \(asset) to the zero address")
+    }
+    try requireNotPaused(verb: "openingBalance")
+    _ = try requireValidator(asset, position.validator, verb: "openingBalance")
+    try requireSupplyRoom(asset, amount, verb: "openingBalance")
+    var compilation = Compilation()
+    switch position {
+    case .staked(let validator):
+      compilation.move(
+        asset, amount, from: .external,
+        to: Account(holder: to, bucket: .staked(validator: validator)))
+    case .rewards(let validator):
+      compilation.move(
+        asset, amount, from: .external,
+        to: Account(holder: to, bucket: .rewards(validator: validator)))
+    case .unbonding(let validator, let matures):
+      let record = UnbondingRecord(
+        asset: asset, delegator: to, validator: validator, entry: String(sequence),
+        maturesTime: matures)
+      compilation.move(asset, amount, from: .external, to: record.bucket)
+      compilation.effects.append(.openUnbonding(record))
+    }
+    return compilation
+  }
+
   func requireValidator(_ asset: String, _ validator: String, verb: String) throws
     -> ValidatorRecord
   {

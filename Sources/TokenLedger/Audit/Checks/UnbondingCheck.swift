@@ -33,6 +33,20 @@ struct UnbondingCheck: AuditCheck {
           entry: row.text(3) ?? "")] =
         (row.integer(4) ?? 0) + seconds
     }
+    // A chain state's unbonding entries, opened by `openingBalance` with their own maturity.
+    try context.database.forEachRow(
+      """
+      SELECT p.asset, a.holder, a.validator, a.detail, e.payload FROM entries e INDEXED BY entries_by_kind
+      JOIN postings p ON p.entry_seq = e.seq JOIN accounts a ON a.id = p.to_account
+      WHERE a.bucket = 'unbonding' AND e.kind = 'openingBalance' AND a.detail = CAST(e.seq AS TEXT)
+      """
+    ) { row in
+      let payload = (try? JSONParser.parse(row.text(4) ?? "").objectValue) ?? [:]
+      let key = Key(
+        asset: row.text(0) ?? "", delegator: row.text(1) ?? "", validator: row.text(2) ?? "",
+        entry: row.text(3) ?? "")
+      expected[key] = payload["matures"]?.stringValue.flatMap(UTCTime.parse) ?? -1
+    }
     try context.forEachEntry(kinds: ["release"]) { _, _, payload, _ in
       let key = Key(
         asset: payload["asset"]?.stringValue ?? "",

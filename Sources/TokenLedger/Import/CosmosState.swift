@@ -1,0 +1,255 @@
+import BigInt
+
+/// What a Cosmos export means to the ledger: the positions it opens (available, staked,
+/// unbonding, pending rewards and commission), the validators it registers, and the facts
+/// that the import reports so that nothing truncation leaves is dropped silently.
+struct CosmosState {
+  struct Position {
+    let holder: String
+    let amount: Amount
+    /// nil: available.
+    let position: Operation.OpeningPosition?
+    /// Names the position in its entry id.
+    let key: String
+  }
+
+  struct ValidatorOpening {
+    let validator: String
+    let operatorAccount: String
+    let commission: Rate
+  }
+
+  var validators: [ValidatorOpening] = []
+  var positions: [Position] = []
+  /// Named figures in base units (decimal text; the truncation of rewards has a fraction):
+  /// supply, pools, the identities and their dust.
+  var facts: [(String, String)] = []
+
+  init(_ export: CosmosExport, humanReadablePart: String, height: Int64) throws {
+    for validator in export.validators {
+      guard let account = Bech32.withHumanReadablePart(validator.address, humanReadablePart) else {
+        throw LedgerError(.invalidAddress, "cosmos-export: \(validator.address) is not bech32")
+      }
+      validators.append(
+        ValidatorOpening(
+          validator: validator.address, operatorAccount: account,
+          commission: try Rate(parsing: Self.trimmed(validator.rate))))
+    }
+    var customers: BigInt = 0
+    for account in export.accounts where account.moduleName == nil && account.amount > 0 {
+      positions.append(
+        try Self.position(account.address, account.amount, nil, "balance/\(account.address)"))
+      customers += account.amount
+    }
+    let byAddress = Dictionary(export.validators.map { ($0.address, $0) }) { first, _ in first }
+    var delegated: BigInt = 0
+    var pending: BigInt = 0
+    var pendingExact = CosmosDec.zero
+    let ending = Self.endingRatios(export)
+    for delegation in export.delegations {
+      guard let validator = byAddress[delegation.validator] else {
+        throw LedgerError(
+          .unknownValidator, "cosmos-export: delegation to unknown \(delegation.validator)")
+      }
+      // tokens = floor(shares × validator tokens ÷ delegator shares), exactly.
+      let tokens = delegation.shares.scaled * validator.tokens / validator.delegatorShares.scaled
+      delegated += tokens
+      let key = "\(delegation.delegator)/\(delegation.validator)"
+      if tokens > 0 {
+        positions.append(
+          try Self.position(
+            delegation.delegator, tokens, .staked(validator: delegation.validator),
+            "delegation/\(key)"))
+      }
+      let rewards = try Self.pendingRewards(
+        export, delegation, validator, ending: ending, height: height)
+      pendingExact = pendingExact + rewards
+      if rewards.truncated > 0 {
+        pending += rewards.truncated
+        positions.append(
+          try Self.position(
+            delegation.delegator, rewards.truncated, .rewards(validator: delegation.validator),
+            "rewards/\(key)"))
+      }
+    }
+    var commission: BigInt = 0
+    for opening in validators {
+      let accumulated = export.accumulatedCommission[opening.validator, default: .zero].truncated
+      guard accumulated > 0 else { continue }
+      commission += accumulated
+      positions.append(
+        try Self.position(
+          opening.operatorAccount, accumulated, .rewards(validator: opening.validator),
+          "commission/\(opening.validator)"))
+    }
+    var unbonding: BigInt = 0
+    for entry in export.unbondings where entry.balance > 0 {
+      unbonding += entry.balance
+      positions.append(
+        try Self.position(
+          entry.delegator, entry.balance,
+          .unbonding(validator: entry.validator, maturesTime: entry.completionTime),
+          "unbonding/\(entry.delegator)/\(entry.validator)/\(entry.creationHeight)/\(entry.index)"))
+    }
+    facts = Self.facts(
+      export, customers: customers, delegated: delegated, unbonding: unbonding, pending: pending,
+      pendingExact: pendingExact, commission: commission)
+  }
+
+  /// The positions as balance records for reconciliation, one per key (an operator's
+  /// commission and its own pending rewards on a validator are one rewards bucket; a
+  /// delegator's unbonding entries on one validator are summed).
+  var records: [BalanceRecord] {
+    var order: [String] = []
+    var sums: [String: (BalanceRecord, UInt128)] = [:]
+    for position in positions {
+      let bucket: Bucket.Kind =
+        switch position.position {
+        case nil: .available
+        case .staked?: .staked
+        case .unbonding?: .unbonding
+        case .rewards?: .rewards
+        }
+      let validator = position.position?.validator
+      let key = "\(position.holder)\u{0}\(bucket.rawValue)\u{0}\(validator ?? "")"
+      let record = BalanceRecord(
+        address: position.holder, asset: "", bucket: bucket, validator: validator,
+        amount: position.amount, line: 0)
+      if let (first, sum) = sums[key] {
+        sums[key] = (first, sum + position.amount.baseUnits)
+      } else {
+        order.append(key)
+        sums[key] = (record, position.amount.baseUnits)
+      }
+    }
+    return order.map { key in
+      let (record, sum) = sums[key]!
+      return BalanceRecord(
+        address: record.address, asset: "", bucket: record.bucket, validator: record.validator,
+        amount: Amount(baseUnits: sum), line: 0)
+    }
+  }
+
+  private static func position(
+    _ holder: String, _ amount: BigInt, _ position: Operation.OpeningPosition?, _ key: String
+  ) throws -> Position {
+    guard let value = amount.amount else {
+      throw LedgerError(
+        .amountOverflow, "cosmos-export: \(key) holds more than 2^128 - 1 base units")
+    }
+    return Position(holder: holder, amount: value, position: position, key: key)
+  }
+
+  /// "0.050000000000000000" → "0.05" (a ledger rate is canonical).
+  static func trimmed(_ dec: String) -> String {
+    guard dec.contains(".") else { return dec }
+    var text = Substring(dec)
+    while text.last == "0" { text = text.dropLast() }
+    if text.last == "." { text = text.dropLast() }
+    return String(text)
+  }
+
+  /// Each validator's cumulative ratio after its current period ends, as the rewards query
+  /// does (in a throw-away context): `hist[P] = hist[P-1] + current ÷ tokens` (truncated).
+  private static func endingRatios(_ export: CosmosExport) -> [String: (Int64, CosmosDec)] {
+    var result: [String: (Int64, CosmosDec)] = [:]
+    for validator in export.validators {
+      guard let current = export.currentRewards[validator.address] else { continue }
+      let previous = export.historicalRatios[validator.address]?[current.period - 1] ?? .zero
+      let ratio =
+        validator.tokens == 0
+        ? CosmosDec.zero : current.rewards.dividedTruncating(CosmosDec(integer: validator.tokens))
+      result[validator.address] = (current.period, previous + ratio)
+    }
+    return result
+  }
+
+  /// `CalculateDelegationRewards` of the SDK's F1 distribution: the rewards between the
+  /// delegation's starting period and each slash of its validator since, on the stake reduced
+  /// by each slash, then to the ending period on the current stake.
+  private static func pendingRewards(
+    _ export: CosmosExport, _ delegation: CosmosExport.Delegation,
+    _ validator: CosmosExport.Validator, ending: [String: (Int64, CosmosDec)], height: Int64
+  ) throws -> CosmosDec {
+    let key = CosmosExport.startingKey(delegation.delegator, delegation.validator)
+    guard let start = export.startingInfos[key],
+      let (endingPeriod, endingRatio) = ending[validator.address]
+    else {
+      throw LedgerError(
+        .invalidOperation, "cosmos-export: no F1 starting info or current rewards for \(key)")
+    }
+    guard start.height != height else { return .zero }
+    let history = export.historicalRatios[validator.address] ?? [:]
+    func ratio(_ period: Int64) -> CosmosDec {
+      period == endingPeriod ? endingRatio : history[period] ?? .zero
+    }
+    var stake = start.stake
+    var period = start.previousPeriod
+    var rewards = CosmosDec.zero
+    let events = (export.slashEvents[validator.address] ?? [])
+      .filter { $0.height >= start.height && $0.height <= height }
+      .sorted { ($0.height, $0.period) < ($1.height, $1.period) }
+    let one = CosmosDec(integer: 1)
+    for event in events where event.validatorPeriod > period {
+      rewards = rewards + (ratio(event.validatorPeriod) - ratio(period)).multipliedTruncating(stake)
+      stake = stake.multipliedTruncating(one - event.fraction)
+      period = event.validatorPeriod
+    }
+    // The current stake as the SDK computes it (TokensFromShares: a rounded quotient); a
+    // starting stake above it by the rounding of a slash (3 × 10^-18) is capped to it.
+    let current = CosmosDec(scaled: delegation.shares.scaled * validator.tokens)
+      .dividedRounding(validator.delegatorShares)
+    if current < stake {
+      guard stake.scaled - current.scaled <= 3 else {
+        throw LedgerError(
+          .invalidOperation, "cosmos-export: \(key) starts with more stake than it has")
+      }
+      stake = current
+    }
+    return rewards + (endingRatio - ratio(period)).multipliedTruncating(stake)
+  }
+
+  private static func facts(
+    _ export: CosmosExport, customers: BigInt, delegated: BigInt, unbonding: BigInt,
+    pending: BigInt, pendingExact: CosmosDec, commission: BigInt
+  ) -> [(String, String)] {
+    var module: [String: BigInt] = [:]
+    for account in export.accounts {
+      if let name = account.moduleName { module[name, default: 0] += account.amount }
+    }
+    let bonded = export.validators.filter { $0.status == .bonded }.reduce(BigInt(0)) {
+      $0 + $1.tokens
+    }
+    let notBonded = export.validators.filter { $0.status != .bonded }.reduce(BigInt(0)) {
+      $0 + $1.tokens
+    }
+    let outstanding = export.outstandingRewards.values.reduce(CosmosDec.zero, +)
+    let distribution = module["distribution", default: 0]
+    let community = export.communityPool.truncated
+    let ledger = customers + delegated + unbonding + pending + commission
+    var facts: [(String, String)] = [
+      ("supply", export.supply), ("customers", customers),
+      ("bondedPool", module["bonded_tokens_pool", default: 0]),
+      ("bondedValidatorTokens", bonded),
+      ("notBondedPool", module["not_bonded_tokens_pool", default: 0]),
+      ("unbondingEntries", unbonding), ("notBondedValidatorTokens", notBonded),
+      ("delegations", delegated),
+      ("delegationDust", bonded + notBonded - delegated),
+      ("distributionAccount", distribution),
+      ("outstandingRewardsAndCommunityPool", (outstanding + export.communityPool).truncated),
+      ("pendingRewards", pending),
+      ("commission", commission), ("communityPool", community),
+      ("distributionDust", distribution - pending - commission - community),
+      ("ledgerSupply", ledger),
+      ("supplyNotInLedger", export.supply - ledger),
+    ].map { ($0.0, String($0.1)) }
+    // What truncating each delegation's rewards to a base unit leaves, a decimal of base units.
+    facts.append(
+      ("pendingRewardsTruncation", (pendingExact - CosmosDec(integer: pending)).description))
+    for (name, amount) in module.sorted(by: { $0.key < $1.key })
+    where !["bonded_tokens_pool", "not_bonded_tokens_pool", "distribution"].contains(name) {
+      facts.append(("module:" + name, String(amount)))
+    }
+    return facts
+  }
+}

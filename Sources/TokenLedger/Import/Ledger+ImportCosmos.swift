@@ -1,0 +1,113 @@
+/// What a Cosmos export import wrote and what it found.
+public struct CosmosImportSummary: Sendable {
+  public var chainId = ""
+  public var height: Int64 = 0
+  public var validators = 0
+  public var positions = 0
+  public var written = 0
+  public var alreadyPresent = 0
+  /// Supply, pools, identities and the dust truncation leaves, in base units (decimal text).
+  public var facts: [(name: String, value: String)] = []
+
+  public var jsonObject: JSONValue {
+    .object([
+      "ok": .bool(true), "chainId": .string(chainId), "height": .number(String(height)),
+      "validators": .number(String(validators)), "positions": .number(String(positions)),
+      "written": .number(String(written)), "alreadyPresent": .number(String(alreadyPresent)),
+      "facts": .object(
+        Dictionary(uniqueKeysWithValues: facts.map { ($0.name, .string($0.value)) })),
+    ])
+  }
+}
+
+extension Ledger {
+  /// Opens an asset's books from a Cosmos SDK state export: every validator registered (its
+  /// commission; its operator is the account of the same key), every customer's coins of the
+  /// asset's `denom` available, every delegation staked (floor(shares × tokens ÷ shares)),
+  /// every unbonding entry released at its own completion time, every delegation's pending
+  /// rewards by the F1 algorithm and every validator's accumulated commission (its operator's
+  /// rewards), each truncated to a base unit. Module accounts are not customers. All or
+  /// nothing; entries carry the height and ids `<chain>/<height>/<key>`, so the same export
+  /// imported again writes nothing; an asset with other entries is refused (reconcile it).
+  /// `height` is required when the file does not say (SDK 0.39 exports).
+  public func importCosmosExport(
+    path: String, asset symbol: String, height: Int64? = nil
+  ) throws -> CosmosImportSummary {
+    let (export, state, exportHeight) = try Self.cosmosState(
+      path: path, definition: try requireAsset(symbol), height: height)
+    let prefix = "\(export.chainId)/\(exportHeight)/"
+    var operations: [Operation] = []
+    for validator in state.validators {
+      operations.append(
+        Operation(
+          id: prefix + "validator/" + validator.validator, height: exportHeight,
+          action: .registerValidator(
+            asset: symbol, validator: validator.validator, operator: validator.operatorAccount,
+            commission: validator.commission)))
+    }
+    for position in state.positions {
+      let action: Operation.Action =
+        if let opening = position.position {
+          .openingPosition(
+            asset: symbol, to: position.holder, amount: position.amount, position: opening)
+        } else {
+          .openingBalance(asset: symbol, to: position.holder, amount: position.amount)
+        }
+      operations.append(Operation(id: prefix + position.key, height: exportHeight, action: action))
+    }
+    var summary = CosmosImportSummary(
+      chainId: export.chainId, height: exportHeight, validators: state.validators.count,
+      positions: state.positions.count, facts: state.facts.map { ($0.0, $0.1) })
+    try write { journal in
+      try Self.requireFreshOrSame(journal, asset: symbol, firstId: operations.first?.id)
+      for operation in operations {
+        switch try journal.apply(operation) {
+        case .applied: summary.written += 1
+        case .unchanged: summary.alreadyPresent += 1
+        }
+      }
+    }
+    return summary
+  }
+
+  /// Reads an export for an asset and derives its positions; checks that the asset fits it.
+  /// Touches no ledger (reconcile calls it inside its read transaction).
+  static func cosmosState(
+    path: String, definition: AssetDefinition, height: Int64?
+  ) throws -> (CosmosExport, CosmosState, Int64) {
+    let symbol = definition.symbol
+    guard let denom = definition.denom else {
+      throw LedgerError(
+        .invalidOperation, "cosmos-export: asset \(symbol) has no 'denom' to select its coins")
+    }
+    guard case .bech32(let humanReadablePart) = definition.addressScheme else {
+      throw LedgerError(
+        .invalidOperation, "cosmos-export: asset \(symbol)'s addresses are not bech32:<hrp>")
+    }
+    let export = try CosmosExport(path: path, denom: denom)
+    if let seconds = export.unbondingSeconds, seconds != definition.unbondingSeconds {
+      throw LedgerError(
+        .invalidOperation,
+        "cosmos-export: the chain unbonds over \(seconds) s, asset \(symbol) over \(definition.unbondingSeconds) s"
+      )
+    }
+    guard let exportHeight = export.height ?? height else {
+      throw LedgerError(
+        .invalidOperation,
+        "cosmos-export: \(path) does not say its height (SDK 0.39): give it (--height)")
+    }
+    if let height, let fileHeight = export.height, height != fileHeight {
+      throw LedgerError(
+        .invalidOperation,
+        "cosmos-export: --height \(height), but the export is of height \(fileHeight)")
+    }
+    let state = try CosmosState(export, humanReadablePart: humanReadablePart, height: exportHeight)
+    // The chain wrote the addresses; the ledger still takes none it would refuse.
+    for validator in state.validators {
+      _ = try definition.addressScheme.normalize(validator.validator)
+      _ = try definition.addressScheme.normalize(validator.operatorAccount)
+    }
+    for position in state.positions { _ = try definition.addressScheme.normalize(position.holder) }
+    return (export, state, exportHeight)
+  }
+}

@@ -1,0 +1,176 @@
+import Foundation
+import Testing
+
+@testable import TokenLedger
+
+/// A Cosmos SDK state export (Fetch.ai's test network at height 953,700, SDK 0.39 amino JSON,
+/// committed under fixtures/real) opens FET's books: customers, validators, delegations from
+/// shares, unbonding entries, pending rewards by the F1 algorithm and commissions, with the
+/// pools and the dust truncation leaves reported. The figures were computed independently by
+/// `tools/cosmos_export_facts.py` (Python, exact integers, from the SDK's own rounding rules).
+@Suite struct CosmosExportTests {
+  static let export = Repository.root + "/fixtures/real/fetchhub-test-2-export-953700.json"
+  static let asset =
+    #"{"op":"defineAsset","symbol":"TESTFET","decimals":18,"addressScheme":"bech32:fetch","denom":"atestfet","unbondingSeconds":1814400,"rewardPolicy":"claim"}"#
+
+  func imported(_ path: String = export) throws -> (Ledger, CosmosImportSummary) {
+    let ledger = try makeLedger()
+    try ledger.apply(jsonLines: [Self.asset])
+    return (ledger, try ledger.importCosmosExport(path: path, asset: "TESTFET", height: 953_700))
+  }
+
+  @Test func theExportImportsWithEveryFigureAccountedFor() throws {
+    let (ledger, summary) = try imported()
+    let facts = Dictionary(uniqueKeysWithValues: summary.facts.map { ($0.name, $0.value) })
+    #expect(summary.chainId == "fetchhubtest-2")
+    #expect(summary.validators == 26)
+    #expect(facts["supply"] == "1158236137753504760943754924")
+    #expect(facts["customers"] == "1032989483584719596376490276")
+    // Pools: bonded = Σ bonded validators' tokens; not bonded = unbonding + the others' tokens.
+    #expect(facts["bondedPool"] == facts["bondedValidatorTokens"])
+    #expect(facts["notBondedPool"] == "9120000000000000000")
+    #expect(facts["unbondingEntries"] == "1300000000000000000")
+    #expect(facts["notBondedValidatorTokens"] == "7820000000000000000")
+    // Delegations from shares, truncated: 5 base units below the validators' tokens.
+    #expect(facts["delegations"] == "120008089549941716033534611")
+    #expect(facts["delegationDust"] == "5")
+    // F1 pending rewards and commissions, each truncated; what stays in the distribution
+    // account besides the community pool.
+    #expect(facts["pendingRewards"] == "4877102446686136395252720")
+    #expect(facts["pendingRewardsTruncation"] == "12.720377601533206903")
+    #expect(facts["commission"] == "256689605627140002091750")
+    #expect(facts["distributionAccount"] == facts["outstandingRewardsAndCommunityPool"])
+    #expect(facts["distributionDust"] == "134282207")
+    #expect(facts["supplyNotInLedger"] == "104771266530172136385567", "community pool + dust")
+    #expect(
+      try ledger.totalSupply(asset: "TESTFET").baseUnits
+        == UInt128(facts["ledgerSupply"]!)!)
+    let rows = try ledger.balances(asset: "TESTFET")
+    func sum(_ kind: Bucket.Kind) -> String {
+      rows.reduce(SignedAmount.zero) { $0.adding($1.amount(kind))! }.formatted(decimals: 0)
+    }
+    #expect(sum(.staked) == "120008089549941716033534611")
+    #expect(sum(.unbonding) == "1300000000000000000")
+    #expect(sum(.rewards) == "5133792052313276397344470", "pending rewards + commission")
+    #expect(try ledger.audit().ok)
+    #expect(try ledger.replay().ok)
+    let again = try ledger.importCosmosExport(path: Self.export, asset: "TESTFET", height: 953_700)
+    #expect(again.written == 0 && again.alreadyPresent == summary.written)
+  }
+
+  @Test func theExportReconcilesWithItselfAndThreeEditsAreThreeDifferences() throws {
+    let (ledger, _) = try imported()
+    let clean = try ledger.reconcile(
+      kind: .cosmosExport, path: Self.export, asset: "TESTFET", at: .height(953_700))
+    #expect(clean.ok, "\(clean.jsonObject)")
+    #expect(clean.matched > 100)
+    var root =
+      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Self.export)))
+      as! [String: Any]
+    var app = root["app_state"] as! [String: Any]
+    var staking = app["staking"] as! [String: Any]
+    var auth = app["auth"] as! [String: Any]
+    // 1. One delegation's shares grow by one whole token's worth on a 1:1 validator.
+    var delegations = staking["delegations"] as! [[String: Any]]
+    let first = delegations[0]
+    let shares = first["shares"] as! String
+    let whole = shares.split(separator: ".")[0]
+    delegations[0]["shares"] =
+      String(UInt128(whole)! + 1_000_000_000_000_000_000) + ".000000000000000000"
+    staking["delegations"] = delegations
+    // 2. One customer with coins removed.
+    var accounts = auth["accounts"] as! [[String: Any]]
+    let removed = accounts.firstIndex { account in
+      (account["type"] as? String) == "cosmos-sdk/Account"
+        && !(((account["value"] as? [String: Any])?["coins"] as? [Any]) ?? []).isEmpty
+    }!
+    let removedAddress = (accounts[removed]["value"] as! [String: Any])["address"] as! String
+    accounts.remove(at: removed)
+    auth["accounts"] = accounts
+    // 3. One unbonding entry added to an existing unbonding delegation.
+    var unbondings = staking["unbonding_delegations"] as! [[String: Any]]
+    var entries = unbondings[0]["entries"] as! [[String: Any]]
+    entries.append([
+      "balance": "7", "completion_time": "2021-08-01T00:00:00Z", "creation_height": "950000",
+      "initial_balance": "7",
+    ])
+    unbondings[0]["entries"] = entries
+    staking["unbonding_delegations"] = unbondings
+    app["staking"] = staking
+    app["auth"] = auth
+    root["app_state"] = app
+    let edited = NSTemporaryDirectory() + "tokenledger-\(UUID().uuidString).json"
+    try JSONSerialization.data(withJSONObject: root).write(to: URL(fileURLWithPath: edited))
+    let report = try ledger.reconcile(
+      kind: .cosmosExport, path: edited, asset: "TESTFET", at: .height(953_700))
+    let differences = report.mismatched + report.missingInLedger + report.missingInSource
+    #expect(differences.count == 3, "\(differences.map(\.key))")
+    let delegator = first["delegator_address"] as! String
+    let validator = first["validator_address"] as! String
+    #expect(report.mismatched.contains { $0.key == "\(delegator) staked \(validator)" })
+    #expect(report.missingInSource.map(\.key) == ["\(removedAddress) available"])
+    let unbonder = unbondings[0]["delegator_address"] as! String
+    #expect(report.mismatched.contains { $0.account == unbonder && $0.bucket == "unbonding" })
+  }
+
+  @Test func anAssetThatDoesNotFitTheExportIsRefused() throws {
+    for definition in [
+      #"{"op":"defineAsset","symbol":"TESTFET","decimals":18,"addressScheme":"bech32:fetch","unbondingSeconds":1814400}"#,
+      #"{"op":"defineAsset","symbol":"TESTFET","decimals":18,"addressScheme":"bech32:fetch","denom":"atestfet","unbondingSeconds":60}"#,
+      #"{"op":"defineAsset","symbol":"TESTFET","decimals":18,"addressScheme":"evm","denom":"atestfet","unbondingSeconds":1814400}"#,
+    ] {
+      let ledger = try makeLedger()
+      try ledger.apply(jsonLines: [definition])
+      let error = #expect(throws: LedgerError.self) {
+        try ledger.importCosmosExport(path: Self.export, asset: "TESTFET", height: 953_700)
+      }
+      #expect(error?.code == .invalidOperation, "\(definition)")
+    }
+    let ledger = try makeLedger()
+    try ledger.apply(jsonLines: [Self.asset])
+    let noHeight = #expect(throws: LedgerError.self) {
+      try ledger.importCosmosExport(path: Self.export, asset: "TESTFET")
+    }
+    #expect(noHeight?.message.contains("height") == true)
+  }
+
+  /// SDK ≥ 0.40 writes protobuf JSON: `@type` accounts, coins in `bank.balances`, statuses as
+  /// names, durations with a unit, the height as `initial_height` − 1.
+  @Test func theProtobufLayoutOfLaterSDKsIsRead() throws {
+    let valoper = "fetchvaloper1qypf5ulfttynmt25wcvrh7zl7nwzgpg9kwsr4e"
+    let delegator = "fetch1qypf5ulfttynmt25wcvrh7zl7nwzgpg9n20qx7"
+    let pool = "fetch1fl48vsnmsdzcv85q5d2q4z5ajdha8yu3xxqtmq"
+    let export = """
+      {"chain_id":"fetchhub-4","initial_height":"101","app_state":{
+        "auth":{"accounts":[
+          {"@type":"/cosmos.auth.v1beta1.BaseAccount","address":"\(delegator)"},
+          {"@type":"/cosmos.auth.v1beta1.ModuleAccount","base_account":{"address":"\(pool)"},"name":"bonded_tokens_pool"}]},
+        "bank":{"balances":[
+          {"address":"\(delegator)","coins":[{"denom":"afet","amount":"5"}]},
+          {"address":"\(pool)","coins":[{"denom":"afet","amount":"10"}]}],
+          "supply":[{"denom":"afet","amount":"15"}]},
+        "staking":{"params":{"unbonding_time":"1814400s"},
+          "validators":[{"operator_address":"\(valoper)","tokens":"10","delegator_shares":"10.000000000000000000","status":"BOND_STATUS_BONDED","jailed":false,
+            "commission":{"commission_rates":{"rate":"0.100000000000000000","max_rate":"0.2","max_change_rate":"0.01"}}}],
+          "delegations":[{"delegator_address":"\(delegator)","validator_address":"\(valoper)","shares":"10.000000000000000000"}],
+          "unbonding_delegations":[]},
+        "distribution":{"fee_pool":{"community_pool":[]},
+          "validator_historical_rewards":[{"validator_address":"\(valoper)","period":"1","rewards":{"cumulative_reward_ratio":[],"reference_count":2}}],
+          "validator_current_rewards":[{"validator_address":"\(valoper)","rewards":{"period":"2","rewards":[]}}],
+          "delegator_starting_infos":[{"delegator_address":"\(delegator)","validator_address":"\(valoper)","starting_info":{"previous_period":"1","stake":"10.000000000000000000","height":"50"}}],
+          "validator_slash_events":[],"outstanding_rewards":[],"validator_accumulated_commissions":[]}}}
+      """
+    let path = NSTemporaryDirectory() + "tokenledger-\(UUID().uuidString).json"
+    try export.write(toFile: path, atomically: true, encoding: .utf8)
+    let ledger = try makeLedger()
+    try ledger.apply(jsonLines: [
+      #"{"op":"defineAsset","symbol":"FET","decimals":18,"addressScheme":"bech32:fetch","denom":"afet","unbondingSeconds":1814400}"#
+    ])
+    let summary = try ledger.importCosmosExport(path: path, asset: "FET")
+    #expect(summary.height == 100)
+    let row = try #require(try ledger.balances(account: delegator, asset: "FET").first)
+    #expect(row.available.description == "5")
+    #expect(row.staked.description == "10")
+    #expect(try ledger.totalSupply(asset: "FET") == Amount(baseUnits: 15))
+  }
+}
