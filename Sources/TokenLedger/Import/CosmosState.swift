@@ -17,6 +17,8 @@ struct CosmosState {
     let validator: String
     let operatorAccount: String
     let commission: Rate
+    let maxRate: Rate
+    let maxChangeRate: Rate
   }
 
   var validators: [ValidatorOpening] = []
@@ -33,7 +35,9 @@ struct CosmosState {
       validators.append(
         ValidatorOpening(
           validator: validator.address, operatorAccount: account,
-          commission: try Rate(parsing: Self.trimmed(validator.rate))))
+          commission: try Rate(parsing: Self.trimmed(validator.rate)),
+          maxRate: try Rate(parsing: Self.trimmed(validator.maxRate)),
+          maxChangeRate: try Rate(parsing: Self.trimmed(validator.maxChangeRate))))
     }
     var customers: BigInt = 0
     for account in export.accounts where account.moduleName == nil && account.amount > 0 {

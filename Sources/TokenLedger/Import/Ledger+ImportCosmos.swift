@@ -43,7 +43,8 @@ extension Ledger {
           id: prefix + "validator/" + validator.validator, height: exportHeight,
           action: .registerValidator(
             asset: symbol, validator: validator.validator, operator: validator.operatorAccount,
-            commission: validator.commission)))
+            commission: validator.commission, maxRate: validator.maxRate,
+            maxChangeRate: validator.maxChangeRate)))
     }
     for position in state.positions {
       let action: Operation.Action =

@@ -159,10 +159,17 @@ extension Journal {
         [.text(asset), .text(owner), .text(spender), .text(amount.storedText)])
     case .setValidator(let record):
       try database.execute(
-        "INSERT INTO validators (asset, validator, operator, commission, commission_changed_time) VALUES (?, ?, ?, ?, ?) ON CONFLICT (asset, validator) DO UPDATE SET operator = excluded.operator, commission = excluded.commission, commission_changed_time = excluded.commission_changed_time",
+        """
+        INSERT INTO validators (asset, validator, operator, commission, commission_changed_time,
+          max_rate, max_change_rate) VALUES (?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (asset, validator) DO UPDATE SET operator = excluded.operator,
+          commission = excluded.commission, commission_changed_time = excluded.commission_changed_time,
+          max_rate = excluded.max_rate, max_change_rate = excluded.max_change_rate
+        """,
         [
           .text(record.asset), .text(record.validator), .text(record.operatorAddress),
           .text(record.commission.description), SQLValue(record.commissionChangedTime),
+          SQLValue(record.maxRate?.description), SQLValue(record.maxChangeRate?.description),
         ])
     case .openUnbonding(let record):
       try database.execute(

@@ -107,12 +107,17 @@ extension Journal: LedgerState, OperationContext {
 
   func validator(asset: String, validator: String) throws -> ValidatorRecord? {
     try database.firstRow(
-      "SELECT operator, commission, commission_changed_time FROM validators WHERE asset = ? AND validator = ?",
+      """
+      SELECT operator, commission, commission_changed_time, max_rate, max_change_rate
+      FROM validators WHERE asset = ? AND validator = ?
+      """,
       [.text(asset), .text(validator)]
     ) { row in
       ValidatorRecord(
         asset: asset, validator: validator, operatorAddress: row.text(0)!,
-        commission: try Rate(parsing: row.text(1)!), commissionChangedTime: row.integer(2))
+        commission: try Rate(parsing: row.text(1)!), commissionChangedTime: row.integer(2),
+        maxRate: try row.text(3).map { text throws(LedgerError) in try Rate(parsing: text) },
+        maxChangeRate: try row.text(4).map { text throws(LedgerError) in try Rate(parsing: text) })
     }
   }
 

@@ -254,9 +254,12 @@ private struct ActionDecoder<Context: OperationContext> {
     switch kind {
     case "registerValidator":
       let commission = try rate("commission")
+      let maxRate = try fields.optionalRate("maxRate")
+      let maxChangeRate = try fields.optionalRate("maxChangeRate")
       return .registerValidator(
         asset: symbol, validator: try address(asset, "validator"),
-        operator: try address(asset, "operator"), commission: commission)
+        operator: try address(asset, "operator"), commission: commission, maxRate: maxRate,
+        maxChangeRate: maxChangeRate)
     case "delegate", "undelegate":
       let amount = try amount(asset)
       let delegator = try address(asset, "delegator")

@@ -65,11 +65,15 @@ extension Operation {
 
   private func stakingFields(amount: (Amount) -> JSONValue) -> [(String, JSONValue)] {
     switch action {
-    case .registerValidator(let asset, let validator, let operatorAddress, let commission):
-      return [
+    case .registerValidator(
+      let asset, let validator, let operatorAddress, let commission, let maxRate, let maxChangeRate):
+      var fields: [(String, JSONValue)] = [
         ("asset", .string(asset)), ("validator", .string(validator)),
         ("operator", .string(operatorAddress)), ("commission", .string(commission.description)),
       ]
+      if let maxRate { fields.append(("maxRate", .string(maxRate.description))) }
+      if let maxChangeRate { fields.append(("maxChangeRate", .string(maxChangeRate.description))) }
+      return fields
     case .delegate(let asset, let delegator, let validator, let value),
       .undelegate(let asset, let delegator, let validator, let value):
       return [

@@ -31,7 +31,9 @@ extension Operation {
     "transferFrom": (["asset", "spender", "from", "to", "amount"], []),
     "setPaused": (["asset", "paused"], []),
     "tick": ([], ["asset"]),
-    "registerValidator": (["asset", "validator", "operator", "commission"], []),
+    "registerValidator": (
+      ["asset", "validator", "operator", "commission"], ["maxRate", "maxChangeRate"]
+    ),
     "delegate": (["asset", "delegator", "validator", "amount"], []),
     "undelegate": (["asset", "delegator", "validator", "amount"], []),
     "redelegate": (["asset", "delegator", "from", "to", "amount"], []),

@@ -39,7 +39,11 @@ public struct Operation: Sendable, Equatable {
     case setPaused(asset: String, paused: Bool)
     /// Advances one asset's clock, or every asset's when `asset` is nil (time only).
     case tick(asset: String?)
-    case registerValidator(asset: String, validator: String, operator: String, commission: Rate)
+    /// `maxRate` and `maxChangeRate` are the validator's own commission limits (Cosmos keeps
+    /// them per validator, fixed at creation); absent, the asset's rules alone apply.
+    case registerValidator(
+      asset: String, validator: String, operator: String, commission: Rate, maxRate: Rate? = nil,
+      maxChangeRate: Rate? = nil)
     case delegate(asset: String, delegator: String, validator: String, amount: Amount)
     case undelegate(asset: String, delegator: String, validator: String, amount: Amount)
     case redelegate(asset: String, delegator: String, from: String, to: String, amount: Amount)
@@ -125,7 +129,7 @@ public struct Operation: Sendable, Equatable {
       .transfer(let asset, _, _, _),
       .approve(let asset, _, _, _), .transferFrom(let asset, _, _, _, _),
       .burnFrom(let asset, _, _, _),
-      .setPaused(let asset, _), .registerValidator(let asset, _, _, _),
+      .setPaused(let asset, _), .registerValidator(let asset, _, _, _, _, _),
       .delegate(let asset, _, _, _), .undelegate(let asset, _, _, _),
       .redelegate(let asset, _, _, _, _), .reward(let asset, _, _), .claim(let asset, _, _),
       .slash(let asset, _, _), .hold(let asset, _, _, _, _, _),

@@ -3,8 +3,11 @@
 extension PostingCompiler {
   func compileStaking(_ action: Operation.Action) throws -> Compilation {
     switch action {
-    case .registerValidator(let asset, let validator, let operatorAddress, let commission):
-      return try registerValidator(asset, validator, operatorAddress, commission)
+    case .registerValidator(
+      let asset, let validator, let operatorAddress, let commission, let maxRate, let maxChangeRate):
+      return try registerValidator(
+        asset, validator, operatorAddress, commission,
+        limits: (maxRate: maxRate, maxChangeRate: maxChangeRate))
     case .delegate(let asset, let delegator, let validator, let amount):
       let record = try requireValidator(asset, validator, verb: "delegate")
       // Cosmos withdraws the pair's pending rewards (a hook) before it moves the funds, so
@@ -122,7 +125,8 @@ extension PostingCompiler {
   }
 
   private func registerValidator(
-    _ asset: String, _ validator: String, _ operatorAddress: String, _ commission: Rate
+    _ asset: String, _ validator: String, _ operatorAddress: String, _ commission: Rate,
+    limits: (maxRate: Rate?, maxChangeRate: Rate?)
   ) throws -> Compilation {
     // The zero address never receives: not a validator's stake, not its commission.
     guard validator != EVMAddress.zero, operatorAddress != EVMAddress.zero else {
@@ -135,8 +139,16 @@ extension PostingCompiler {
         "registerValidator: commission \(commission) of \(validator) exceeds the \(asset) maximum \(maximum)"
       )
     }
+    let existing = try state.validator(asset: asset, validator: validator)
+    let (maxRate, maxChangeRate) = try validatorLimits(validator, limits, existing: existing)
+    if let maxRate, maxRate < commission {
+      throw LedgerError(
+        .invalidRate,
+        "registerValidator: commission \(commission) of \(validator) exceeds its max rate \(maxRate)"
+      )
+    }
     var changedTime = clock.time
-    if let existing = try state.validator(asset: asset, validator: validator) {
+    if let existing {
       changedTime = existing.commissionChangedTime
       if existing.commission != commission {
         try checkCommissionChange(existing, to: commission)
@@ -145,8 +157,35 @@ extension PostingCompiler {
     }
     let record = ValidatorRecord(
       asset: asset, validator: validator, operatorAddress: operatorAddress, commission: commission,
-      commissionChangedTime: changedTime)
+      commissionChangedTime: changedTime, maxRate: maxRate, maxChangeRate: maxChangeRate)
     return Compilation(effects: [.setValidator(record)])
+  }
+
+  /// A validator's own limits are set when it is created (max change ≤ max rate) and never
+  /// change, as in Cosmos: a later registration may repeat them or leave them out.
+  private func validatorLimits(
+    _ validator: String, _ limits: (maxRate: Rate?, maxChangeRate: Rate?),
+    existing: ValidatorRecord?
+  ) throws -> (Rate?, Rate?) {
+    guard let existing else {
+      if let maxRate = limits.maxRate, let step = limits.maxChangeRate, maxRate < step {
+        throw LedgerError(
+          .invalidRate,
+          "registerValidator: max change rate \(step) of \(validator) exceeds its max rate \(maxRate)"
+        )
+      }
+      return (limits.maxRate, limits.maxChangeRate)
+    }
+    let changes =
+      (limits.maxRate != nil && limits.maxRate != existing.maxRate)
+      || (limits.maxChangeRate != nil && limits.maxChangeRate != existing.maxChangeRate)
+    guard !changes else {
+      throw LedgerError(
+        .invalidRate,
+        "registerValidator: the max rate and max change rate of \(validator) are fixed when it is created"
+      )
+    }
+    return (existing.maxRate, existing.maxChangeRate)
   }
 
   /// Cosmos's rule: at most one change per interval, increases bounded by `maxCommissionChange`.
@@ -160,7 +199,10 @@ extension PostingCompiler {
         )
       }
     }
-    if let step = definition.maxCommissionChange, existing.commission < commission {
+    // The validator's own limit, else the asset's.
+    if let step = existing.maxChangeRate ?? definition.maxCommissionChange,
+      existing.commission < commission
+    {
       let increase = RateDifference(from: existing.commission, to: commission)
       guard !increase.exceeds(step) else {
         throw LedgerError(

@@ -6,6 +6,9 @@ public struct ValidatorRecord: Sendable, Equatable {
   public let commission: Rate
   /// When the commission last changed (UTC Unix seconds), for the asset's change-interval rule.
   public let commissionChangedTime: Int64?
+  /// The validator's own limits (Cosmos `max_rate`, `max_change_rate`), if it has them.
+  public var maxRate: Rate? = nil
+  public var maxChangeRate: Rate? = nil
 }
 
 /// One undelegation waiting for its unbonding period to pass.

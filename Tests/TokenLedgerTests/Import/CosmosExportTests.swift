@@ -54,6 +54,13 @@ import Testing
     #expect(sum(.rewards) == "5133792052313276397344470", "pending rewards + commission")
     #expect(try ledger.audit().ok)
     #expect(try ledger.replay().ok)
+    // validator2's own limits came with it: max rate 0.1, max change 0.01 from 0.05.
+    let validator2 = "fetchvaloper1qypf5ulfttynmt25wcvrh7zl7nwzgpg9kwsr4e"
+    let operator2 = "fetch1qypf5ulfttynmt25wcvrh7zl7nwzgpg9n20qx7"
+    func raise(_ rate: String) -> String {
+      #"{"op":"registerValidator","asset":"TESTFET","validator":"\#(validator2)","operator":"\#(operator2)","commission":"\#(rate)"}"#
+    }
+    #expect(errorCode(ledger, [raise("0.07")]) == .invalidRate)
     let again = try ledger.importCosmosExport(path: Self.export, asset: "TESTFET", height: 953_700)
     #expect(again.written == 0 && again.alreadyPresent == summary.written)
   }

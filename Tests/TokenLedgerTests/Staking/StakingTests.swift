@@ -101,6 +101,32 @@ import Testing
         "5FLSigC9HGRKVhB9FiEo4Y3koPsNmBmLJbpXg2mp1hXcS59Y TAO staked: expected 400.468571428, actual 400.468571429"
       ])
   }
+
+  /// A validator's own limits (Cosmos `max_rate`, `max_change_rate`): fixed at creation,
+  /// bounding every later commission and every raise.
+  @Test func aValidatorsOwnLimitsBindItsCommission() throws {
+    let ledger = try makeLedger()
+    func register(_ commission: String, _ extra: String = "") -> String {
+      #"{"op":"registerValidator","asset":"TOK","validator":"v","operator":"o","commission":"\#(commission)"\#(extra)}"#
+    }
+    try ledger.apply(jsonLines: [
+      anyAsset, register("0.1", #","maxRate":"0.2","maxChangeRate":"0.01""#),
+    ])
+    #expect(errorCode(ledger, [register("0.25")]) == .invalidRate, "above its max rate")
+    #expect(errorCode(ledger, [register("0.12")]) == .invalidRate, "a raise above its max change")
+    try ledger.apply(jsonLines: [register("0.11")])
+    #expect(errorCode(ledger, [register("0.11", #","maxRate":"0.3""#)]) == .invalidRate, "fixed")
+    try ledger.apply(jsonLines: [register("0.1", #","maxRate":"0.2""#)])
+    #expect(
+      errorCode(
+        ledger,
+        [
+          #"{"op":"registerValidator","asset":"TOK","validator":"w","operator":"o","commission":"0","maxRate":"0.1","maxChangeRate":"0.2"}"#
+        ]
+      ) == .invalidRate, "a max change above the max rate")
+    #expect(try ledger.audit().ok)
+    #expect(try ledger.replay().ok)
+  }
 }
 
 extension String {

@@ -83,7 +83,8 @@ import Testing
         INSERT INTO entries SELECT * FROM source.entries;
         INSERT INTO postings SELECT entry_seq, posting_index, asset, from_account, to_account, amount
           FROM source.postings;
-        INSERT INTO validators SELECT * FROM source.validators;
+        INSERT INTO validators SELECT asset, validator, operator, commission,
+          commission_changed_time, stake FROM source.validators;
         INSERT INTO unbonding SELECT * FROM source.unbonding;
         INSERT INTO holds SELECT * FROM source.holds;
         DETACH DATABASE source;

@@ -8,6 +8,9 @@ struct ValidatorsCheck: AuditCheck {
     var operatorAddress: String
     var commission: String
     var changedTime: Int64?
+    /// Set by the registration that created the validator, kept by every later one.
+    var maxRate: String?
+    var maxChangeRate: String?
   }
 
   func run(_ context: AuditContext, _ violations: inout ViolationList) throws {
@@ -18,16 +21,20 @@ struct ValidatorsCheck: AuditCheck {
       let commission = payload["commission"]?.stringValue ?? ""
       let changed =
         expected[key].map { $0.commission == commission ? $0.changedTime : time } ?? time
+      let first = expected[key]
       expected[key] = Expected(
         operatorAddress: payload["operator"]?.stringValue ?? "", commission: commission,
-        changedTime: changed)
+        changedTime: changed,
+        maxRate: first == nil ? payload["maxRate"]?.stringValue : first?.maxRate,
+        maxChangeRate: first == nil ? payload["maxChangeRate"]?.stringValue : first?.maxChangeRate)
     }
     var seen: Set<String> = []
     try context.database.forEachRow(
       """
       SELECT v.asset, v.validator, v.operator, v.commission, v.commission_changed_time, v.stake,
         (SELECT amount_sum(b.amount) FROM balances b JOIN accounts a ON a.id = b.account_id
-         WHERE a.bucket = 'staked' AND a.validator = v.validator AND b.asset = v.asset)
+         WHERE a.bucket = 'staked' AND a.validator = v.validator AND b.asset = v.asset),
+        v.max_rate, v.max_change_rate
       FROM validators v ORDER BY v.asset, v.validator
       """
     ) { row in
@@ -54,6 +61,12 @@ struct ValidatorsCheck: AuditCheck {
         report(
           "commission change time differs from the journal", want.changedTime.map(String.init),
           row.integer(4).map(String.init))
+      }
+      if want.maxRate != row.text(7) || want.maxChangeRate != row.text(8) {
+        report(
+          "max rate or max change rate differs from the journal",
+          "\(want.maxRate ?? "-") \(want.maxChangeRate ?? "-")",
+          "\(row.text(7) ?? "-") \(row.text(8) ?? "-")")
       }
       if row.text(5) != row.text(6) {
         report("stake differs from the sum of its delegations", row.text(6), row.text(5))
