@@ -104,33 +104,44 @@ struct VerifyLiability: ParsableCommand {
           if let publicKey { try published.verifySignature(trustedPublicKey: publicKey) }
           try proof.verify(against: published)
         }
+      } catch let malformed as LedgerError {
+        // A document that is not a proof (or a root) does not verify: exit 1, as the
+        // contract says, naming it.
+        return failed(LiabilityVerificationError(level: "document", reason: malformed.message))
       } catch let failure as LiabilityVerificationError {
-        Output.error("verify-liability: \(failure)")
-        if format == .json {
-          Output.json(
-            .object([
-              "ok": .bool(false), "level": .string(failure.level),
-              "reason": .string(failure.reason),
-            ]))
-        }
-        return 1
+        return failed(failure)
       }
-      let balance = proof.balance.formatted(decimals: proof.decimals)
-      let total = proof.total.formatted(decimals: proof.decimals)
-      if format == .json {
-        Output.json(
-          .object([
-            "ok": .bool(true), "account": .string(proof.account), "balance": .string(balance),
-            "total": .string(total), "asset": .string(proof.asset),
-            "sequence": .number(String(proof.sequence)),
-          ]))
-      } else {
-        Output.line(
-          "ok: \(Output.escaped(proof.account)) holds \(balance) \(proof.asset), included in a total of \(total) at entry \(proof.sequence)"
-        )
-      }
-      return 0
+      return passed(proof)
     }
+  }
+
+  private func failed(_ failure: LiabilityVerificationError) -> Int32 {
+    Output.error("verify-liability: \(failure)")
+    if format == .json {
+      Output.json(
+        .object([
+          "ok": .bool(false), "level": .string(failure.level), "reason": .string(failure.reason),
+        ]))
+    }
+    return 1
+  }
+
+  private func passed(_ proof: LiabilityProof) -> Int32 {
+    let balance = proof.balance.formatted(decimals: proof.decimals)
+    let total = proof.total.formatted(decimals: proof.decimals)
+    if format == .json {
+      Output.json(
+        .object([
+          "ok": .bool(true), "account": .string(proof.account), "balance": .string(balance),
+          "total": .string(total), "asset": .string(proof.asset),
+          "sequence": .number(String(proof.sequence)),
+        ]))
+    } else {
+      Output.line(
+        "ok: \(Output.escaped(proof.account)) holds \(balance) \(proof.asset), included in a total of \(total) at entry \(proof.sequence)"
+      )
+    }
+    return 0
   }
 
   private func hexBytes(_ text: String) -> [UInt8]? {

@@ -68,5 +68,20 @@ import Testing
     }
     let again = try CLI.run(["liabilities", "--db", db, "--asset", "FET", "--out", out])
     #expect(again.exitCode == 2, "a publication is never overwritten")
+    // A folder that holds another publication's proofs is refused before anything is written.
+    let mixed = directory + "/mixed"
+    try FileManager.default.createDirectory(
+      atPath: mixed + "/proofs", withIntermediateDirectories: true)
+    try "{}".write(toFile: mixed + "/proofs/old.json", atomically: true, encoding: .utf8)
+    let refusedMix = try CLI.run(["liabilities", "--db", db, "--asset", "FET", "--out", mixed])
+    #expect(refusedMix.exitCode == 2)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: mixed + "/proofs") == ["old.json"])
+    // A document that is not a proof does not verify: exit 1 (the contract's "otherwise 1").
+    try "{\"format\":\"x\"}".write(
+      toFile: directory + "/junk.json", atomically: true, encoding: .utf8)
+    let junk = try CLI.run([
+      "verify-liability", directory + "/junk.json", "--root", out + "/root.json",
+    ])
+    #expect(junk.exitCode == 1, "\(junk.stderr)")
   }
 }

@@ -46,6 +46,8 @@ def main():
     parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000])
     parser.add_argument("--durable", type=int, default=10000)
     parser.add_argument("--reward-delegators", type=int, default=100000)
+    parser.add_argument("--liability-holders", type=int, default=100000,
+                        help="holders of the proof-of-liabilities workload (0 to skip)")
     parser.add_argument("--peers", action="store_true")
     parser.add_argument("--json", default="bench-results.json")
     args = parser.parse_args()
@@ -72,6 +74,32 @@ def main():
     seconds, peak, out = timed([library, "reward", str(args.reward_delegators), os.path.join(workdir, "r.sqlite")])
     row("library: reward epoch (one reward)", args.reward_delegators, json.loads(out)["seconds"], peak,
         extra="delegators paid per second")
+
+    if args.liability_holders:
+        holders = args.liability_holders
+        db = os.path.join(workdir, "pol.sqlite")
+        seconds, peak, out = timed([library, "liabilities", str(holders), db])
+        result = json.loads(out)
+        proofs = os.path.join(db + ".pol", "proofs")
+        sample = os.path.join(proofs, sorted(os.listdir(proofs))[0]) if holders else None
+        size = os.path.getsize(sample)
+        # The floor: creating as many files of the same size from Python, one thread
+        # (open/write/close each), which is what publishing one proof per holder costs.
+        floor_dir = os.path.join(workdir, "pol-floor")
+        os.mkdir(floor_dir)
+        data = b"x" * size
+        started = time.monotonic()
+        for index in range(holders + 10000):
+            handle = os.open(os.path.join(floor_dir, "%064x.json" % index), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            os.write(handle, data)
+            os.close(handle)
+        floor_seconds = time.monotonic() - started
+        count = holders + 10000
+        row("floor: create one file per holder", count, floor_seconds, float("nan"), extra="%d bytes each" % size)
+        row("library: liabilities, root and every proof", count, result["seconds"], peak, count / floor_seconds,
+            "root in %.2f s" % result["buildSeconds"])
+        shutil.rmtree(floor_dir)
+        shutil.rmtree(db + ".pol")
 
     for size in args.sizes:
         floor_result = json.loads(subprocess.run([floor, "batch", "1000", str(size), os.path.join(workdir, "f.sqlite")],

@@ -53,6 +53,8 @@ struct CosmosExport {
   let height: Int64?
   let denom: String
   let unbondingSeconds: Int64?
+  /// The staking module's bond denomination (its stakes are of this coin).
+  let bondDenom: String?
   var accounts: [Account] = []
   var supply: BigInt = 0
   var validators: [Validator] = []
@@ -73,13 +75,20 @@ struct CosmosExport {
 
   init(path: String, denom: String) throws {
     let bytes = try SubtensorSnapshot.read(path)
-    let reader = CosmosJSON(root: try JSONParser.parse(bytes), path: path)
+    let reader = CosmosJSON(root: try JSONParser.parseDocument(bytes, name: path), path: path)
     chainId = try reader.string(["chain_id"])
     height = try reader.optionalString(["initial_height"]).flatMap { Int64($0) }.map { $0 - 1 }
     self.denom = denom
     let app = try reader.object(["app_state"])
     let staking = CosmosJSON(root: app["staking"] ?? .null, path: "app_state.staking")
     unbondingSeconds = try Self.seconds(staking.optionalString(["params", "unbonding_time"]))
+    bondDenom = try staking.optionalString(["params", "bond_denom"])
+    guard !chainId.isEmpty, chainId.utf8.count <= 64,
+      chainId.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "/") })
+    else {
+      throw LedgerError(
+        .invalidOperation, "\(path): chain_id '\(chainId.truncatedForMessage)' is not a chain id")
+    }
     try readAccounts(app)
     try readStaking(staking)
     try readDistribution(

@@ -24,7 +24,7 @@ struct SubtensorSnapshot {
   init(path: String, asset: AssetDefinition) throws {
     let bytes = try Self.read(path)
     tag = String(HashChain.hex(SHA256.hash(data: bytes)).prefix(16))
-    guard case .object(let root) = try JSONParser.parse(bytes) else {
+    guard case .object(let root) = try JSONParser.parseDocument(bytes, name: path) else {
       throw LedgerError(.invalidOperation, "\(path): not a JSON object")
     }
     let extra = root.keys.filter { $0 != "stakes" && $0 != "balances" }.sorted()

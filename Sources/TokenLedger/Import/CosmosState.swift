@@ -27,7 +27,13 @@ struct CosmosState {
   /// supply, pools, the identities and their dust.
   var facts: [(String, String)] = []
 
-  init(_ export: CosmosExport, humanReadablePart: String, height: Int64) throws {
+  /// `consistent`: refuse an export whose parts do not add up (an import opens books from
+  /// it); a reconcile compares whatever the file says, so that an edited export shows its
+  /// edits as differences.
+  init(
+    _ export: CosmosExport, humanReadablePart: String, height: Int64, requireConsistent: Bool
+  ) throws {
+    if requireConsistent { try Self.checkConsistent(export) }
     for validator in export.validators {
       guard let account = Bech32.withHumanReadablePart(validator.address, humanReadablePart) else {
         throw LedgerError(.invalidAddress, "cosmos-export: \(validator.address) is not bech32")
@@ -54,6 +60,12 @@ struct CosmosState {
       guard let validator = byAddress[delegation.validator] else {
         throw LedgerError(
           .unknownValidator, "cosmos-export: delegation to unknown \(delegation.validator)")
+      }
+      guard validator.delegatorShares.scaled > 0 else {
+        throw LedgerError(
+          .invalidOperation,
+          "cosmos-export: \(delegation.delegator) delegates to \(delegation.validator), which has no delegator shares"
+        )
       }
       // tokens = floor(shares × validator tokens ÷ delegator shares), exactly.
       let tokens = delegation.shares.scaled * validator.tokens / validator.delegatorShares.scaled
@@ -134,6 +146,36 @@ struct CosmosState {
     }
   }
 
+  /// Refuses an export whose parts do not add up, rather than import books that do not:
+  /// a validator, account or delegation twice; delegations whose shares are not exactly the
+  /// validator's delegator shares (the SDK's invariant); a delegation to a validator without
+  /// shares.
+  private static func checkConsistent(_ export: CosmosExport) throws {
+    func unique(_ keys: [String], _ what: String) throws {
+      var seen: Set<String> = []
+      for key in keys where !seen.insert(key).inserted {
+        throw LedgerError(.invalidOperation, "cosmos-export: \(what) \(key) appears twice")
+      }
+    }
+    try unique(export.validators.map(\.address), "validator")
+    try unique(export.accounts.map(\.address), "account")
+    try unique(export.delegations.map { "\($0.delegator)/\($0.validator)" }, "delegation")
+    var shares: [String: CosmosDec] = [:]
+    for delegation in export.delegations {
+      shares[delegation.validator] =
+        shares[delegation.validator, default: .zero] + delegation.shares
+    }
+    for validator in export.validators {
+      let total = shares[validator.address, default: .zero]
+      guard total.scaled == validator.delegatorShares.scaled else {
+        throw LedgerError(
+          .invalidOperation,
+          "cosmos-export: the delegations of \(validator.address) hold \(total) shares, the validator \(validator.delegatorShares)"
+        )
+      }
+    }
+  }
+
   private static func position(
     _ holder: String, _ amount: BigInt, _ position: Operation.OpeningPosition?, _ key: String
   ) throws -> Position {
@@ -184,8 +226,23 @@ struct CosmosState {
     }
     guard start.height != height else { return .zero }
     let history = export.historicalRatios[validator.address] ?? [:]
-    func ratio(_ period: Int64) -> CosmosDec {
-      period == endingPeriod ? endingRatio : history[period] ?? .zero
+    guard start.previousPeriod < endingPeriod else {
+      throw LedgerError(
+        .invalidOperation,
+        "cosmos-export: \(key) starts at period \(start.previousPeriod), past its validator's \(endingPeriod)"
+      )
+    }
+    // Every period the computation reads must be in the F1 history (the SDK keeps them by
+    // reference count): a missing one would silently count as zero rewards.
+    func ratio(_ period: Int64) throws -> CosmosDec {
+      if period == endingPeriod { return endingRatio }
+      guard let value = history[period] else {
+        throw LedgerError(
+          .invalidOperation,
+          "cosmos-export: the F1 history of \(validator.address) lacks period \(period) (needed by \(key))"
+        )
+      }
+      return value
     }
     var stake = start.stake
     var period = start.previousPeriod
@@ -195,7 +252,8 @@ struct CosmosState {
       .sorted { ($0.height, $0.period) < ($1.height, $1.period) }
     let one = CosmosDec(integer: 1)
     for event in events where event.validatorPeriod > period {
-      rewards = rewards + (ratio(event.validatorPeriod) - ratio(period)).multipliedTruncating(stake)
+      let gain = try ratio(event.validatorPeriod) - ratio(period)
+      rewards = rewards + gain.multipliedTruncating(stake)
       stake = stake.multipliedTruncating(one - event.fraction)
       period = event.validatorPeriod
     }
@@ -210,7 +268,8 @@ struct CosmosState {
       }
       stake = current
     }
-    return rewards + (endingRatio - ratio(period)).multipliedTruncating(stake)
+    let gain = try endingRatio - ratio(period)
+    return rewards + gain.multipliedTruncating(stake)
   }
 
   private static func facts(

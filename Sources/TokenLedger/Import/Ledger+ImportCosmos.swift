@@ -34,7 +34,7 @@ extension Ledger {
     path: String, asset symbol: String, height: Int64? = nil
   ) throws -> CosmosImportSummary {
     let (export, state, exportHeight) = try Self.cosmosState(
-      path: path, definition: try requireAsset(symbol), height: height)
+      path: path, definition: try requireAsset(symbol), height: height, requireConsistent: true)
     let prefix = "\(export.chainId)/\(exportHeight)/"
     var operations: [Operation] = []
     for validator in state.validators {
@@ -71,10 +71,27 @@ extension Ledger {
     return summary
   }
 
+  /// An export reconciles only with the chain its asset was imported from (the chain id in the
+  /// ids of the import's entries), when it was imported.
+  static func checkChain(_ journal: Journal, asset: String, chainId: String) throws {
+    let imported = try journal.database.firstRow(
+      """
+      SELECT idempotency_id FROM entries
+      WHERE asset = ? AND kind = 'registerValidator' AND idempotency_id LIKE '%/%/validator/%' LIMIT 1
+      """, [.text(asset)]
+    ) { $0.text(0) }
+    guard let id = imported ?? nil, let chain = id.split(separator: "/").first else { return }
+    guard chain == chainId else {
+      throw LedgerError(
+        .invalidOperation,
+        "reconcile: the export is of chain \(chainId), \(asset) was imported from \(chain)")
+    }
+  }
+
   /// Reads an export for an asset and derives its positions; checks that the asset fits it.
   /// Touches no ledger (reconcile calls it inside its read transaction).
   static func cosmosState(
-    path: String, definition: AssetDefinition, height: Int64?
+    path: String, definition: AssetDefinition, height: Int64?, requireConsistent: Bool
   ) throws -> (CosmosExport, CosmosState, Int64) {
     let symbol = definition.symbol
     guard let denom = definition.denom else {
@@ -86,6 +103,12 @@ extension Ledger {
         .invalidOperation, "cosmos-export: asset \(symbol)'s addresses are not bech32:<hrp>")
     }
     let export = try CosmosExport(path: path, denom: denom)
+    if let bondDenom = export.bondDenom, bondDenom != denom {
+      throw LedgerError(
+        .invalidOperation,
+        "cosmos-export: the chain stakes \(bondDenom), asset \(symbol) is \(denom): its stakes and rewards are another coin's"
+      )
+    }
     if let seconds = export.unbondingSeconds, seconds != definition.unbondingSeconds {
       throw LedgerError(
         .invalidOperation,
@@ -102,7 +125,9 @@ extension Ledger {
         .invalidOperation,
         "cosmos-export: --height \(height), but the export is of height \(fileHeight)")
     }
-    let state = try CosmosState(export, humanReadablePart: humanReadablePart, height: exportHeight)
+    let state = try CosmosState(
+      export, humanReadablePart: humanReadablePart, height: exportHeight,
+      requireConsistent: requireConsistent)
     // The chain wrote the addresses; the ledger still takes none it would refuse.
     for validator in state.validators {
       _ = try definition.addressScheme.normalize(validator.validator)

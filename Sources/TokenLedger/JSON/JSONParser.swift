@@ -252,3 +252,15 @@ public struct JSONParser {
     return value
   }
 }
+
+extension JSONParser {
+  /// Parses a whole document given as input (a snapshot, an export, a proof): malformed JSON
+  /// is invalid input (`invalidOperation`, exit 2), naming the file and the byte.
+  static func parseDocument(_ bytes: [UInt8], name: String) throws(LedgerError) -> JSONValue {
+    do {
+      return try parse(bytes)
+    } catch {
+      throw LedgerError(.invalidOperation, "\(name): \(error)")
+    }
+  }
+}

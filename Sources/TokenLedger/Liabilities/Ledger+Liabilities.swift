@@ -28,6 +28,20 @@ public struct LiabilityPublication: Sendable {
     }
   }
 
+  /// The names in a folder (`nil` when it does not exist).
+  private static func entries(of folder: String) throws -> [String]? {
+    guard let handle = opendir(folder) else { return nil }
+    defer { closedir(handle) }
+    var names: [String] = []
+    while let entry = readdir(handle) {
+      let name = withUnsafePointer(to: entry.pointee.d_name) {
+        $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+      }
+      if name != "." && name != ".." { names.append(name) }
+    }
+    return names
+  }
+
   /// Writes `directory/root.json` and `directory/proofs/<sha256 of the account>.json`. The
   /// proofs are streamed one by one; the root is written last, by rename, so a publication
   /// cut short has no root. An existing publication is never overwritten.
@@ -36,6 +50,13 @@ public struct LiabilityPublication: Sendable {
     guard access(rootPath, F_OK) != 0 else {
       throw LedgerError(
         .invalidOperation, "liabilities: \(rootPath) exists; a publication is never overwritten")
+    }
+    // A folder that already holds proofs would mix two publications.
+    if let entries = try? Self.entries(of: directory + "/proofs"), !entries.isEmpty {
+      throw LedgerError(
+        .invalidOperation,
+        "liabilities: \(directory)/proofs already holds \(entries.count) files; publish into a new folder"
+      )
     }
     for folder in [directory, directory + "/proofs"] {
       guard mkdir(folder, 0o755) == 0 || errno == EEXIST else {

@@ -6,6 +6,11 @@ public struct LiabilityVerificationError: Error, Sendable, Equatable, CustomStri
   public let level: String
   public let reason: String
   public var description: String { "\(level): \(reason)" }
+
+  public init(level: String, reason: String) {
+    self.level = level
+    self.reason = reason
+  }
 }
 
 /// One customer's inclusion proof (contract: `tokenledger-liability-proof/1`): its account,

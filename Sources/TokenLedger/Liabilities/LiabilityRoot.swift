@@ -123,7 +123,7 @@ struct LiabilityDocument {
   private let what: String
 
   init(_ bytes: [UInt8], format: String) throws {
-    guard case .object(let members) = try JSONParser.parse(bytes) else {
+    guard case .object(let members) = try JSONParser.parseDocument(bytes, name: format) else {
       throw LedgerError(.invalidOperation, "\(format): not a JSON object")
     }
     self.members = members

@@ -88,7 +88,9 @@ extension Ledger {
       }
     } else if kind == .cosmosExport {
       let height: Int64? = if case .height(let height) = point { height } else { nil }
-      let (_, state, _) = try Self.cosmosState(path: path, definition: definition, height: height)
+      let (export, state, _) = try Self.cosmosState(
+        path: path, definition: definition, height: height, requireConsistent: false)
+      try Self.checkChain(journal, asset: definition.symbol, chainId: export.chainId)
       for record in state.records { try compare(record) }
     } else {
       try BalanceReader(path: path, asset: definition).read(skipped: &skipped, reject: reject) {

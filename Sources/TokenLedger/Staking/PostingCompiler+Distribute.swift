@@ -9,6 +9,10 @@ extension PostingCompiler {
   func distribute(
     asset: String, from: String, amount: Amount, shares: [Operation.Share]
   ) throws -> Compilation {
+    guard from != EVMAddress.zero else {
+      throw LedgerError(
+        .invalidSender, "distribute: \(format(amount)) \(asset) from the zero address")
+    }
     if let zero = shares.first(where: { $0.to == EVMAddress.zero }) {
       throw LedgerError(
         .invalidReceiver, "distribute: \(zero.to) (the zero address) is a recipient")

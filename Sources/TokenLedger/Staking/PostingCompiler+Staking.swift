@@ -80,6 +80,13 @@ extension PostingCompiler {
         asset, amount, from: .external,
         to: Account(holder: to, bucket: .rewards(validator: validator)))
     case .unbonding(let validator, let matures):
+      // The clock releases matured entries only when it moves: one already mature would stay.
+      if let now = clock.time, matures <= now {
+        throw LedgerError(
+          .invalidOperation,
+          "openingBalance: unbonding matures at \(UTCTime.format(matures)), not after the \(asset) clock (\(UTCTime.format(now)))"
+        )
+      }
       let record = UnbondingRecord(
         asset: asset, delegator: to, validator: validator, entry: String(sequence),
         maturesTime: matures)

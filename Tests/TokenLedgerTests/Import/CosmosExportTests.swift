@@ -180,4 +180,87 @@ import Testing
     #expect(row.staked.description == "10")
     #expect(try ledger.totalSupply(asset: "FET") == Amount(baseUnits: 15))
   }
+
+  /// An export whose parts do not add up is refused (exit 2), never imported into books that
+  /// do not either: found by an adversarial probe, each of these once imported with exit 0 or
+  /// crashed.
+  @Test(arguments: [
+    "zero delegator shares", "a delegation twice", "inflated shares", "no F1 history",
+    "a missing F1 period", "a period in the future", "another bond denom", "malformed JSON",
+    "a chain id with a slash",
+  ])
+  func anExportThatDoesNotAddUpIsRefused(edit: String) throws {
+    var root =
+      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Self.export)))
+      as! [String: Any]
+    var app = root["app_state"] as! [String: Any]
+    var staking = app["staking"] as! [String: Any]
+    var distribution = app["distribution"] as! [String: Any]
+    var validators = staking["validators"] as! [[String: Any]]
+    var delegations = staking["delegations"] as! [[String: Any]]
+    var history = distribution["validator_historical_rewards"] as! [[String: Any]]
+    var starting = distribution["delegator_starting_infos"] as! [[String: Any]]
+    switch edit {
+    case "zero delegator shares": validators[0]["delegator_shares"] = "0.000000000000000000"
+    case "a delegation twice": delegations.append(delegations[0])
+    case "inflated shares":
+      delegations[0]["shares"] = "999999999999999999999999999999.000000000000000000"
+    case "no F1 history": history = []
+    case "a missing F1 period":
+      history.removeAll {
+        ($0["validator_address"] as? String) == (validators[0]["operator_address"] as? String)
+          && ($0["period"] as? String) == "3"
+      }
+    case "a period in the future":
+      var info = starting[0]["starting_info"] as! [String: Any]
+      info["previous_period"] = "999"
+      starting[0]["starting_info"] = info
+    case "another bond denom":
+      var params = staking["params"] as! [String: Any]
+      params["bond_denom"] = "afet"
+      staking["params"] = params
+    case "a chain id with a slash": root["chain_id"] = "a/b"
+    default: break
+    }
+    staking["validators"] = validators
+    staking["delegations"] = delegations
+    distribution["validator_historical_rewards"] = history
+    distribution["delegator_starting_infos"] = starting
+    app["staking"] = staking
+    app["distribution"] = distribution
+    root["app_state"] = app
+    let path = NSTemporaryDirectory() + "tokenledger-\(UUID().uuidString).json"
+    var data = try JSONSerialization.data(withJSONObject: root)
+    if edit == "malformed JSON" { data = data.prefix(data.count / 2) }
+    try data.write(to: URL(fileURLWithPath: path))
+    let ledger = try makeLedger()
+    try ledger.apply(jsonLines: [Self.asset])
+    let before = try ledger.summary()
+    let error = #expect(throws: LedgerError.self) {
+      try ledger.importCosmosExport(path: path, asset: "TESTFET", height: 953_700)
+    }
+    #expect(error?.code == .invalidOperation, "\(edit): \(String(describing: error))")
+    #expect(try ledger.summary() == before, "nothing imported")
+    if edit == "zero delegator shares" || edit == "malformed JSON" || edit == "no F1 history" {
+      // Reconcile cannot compute these either: refused, not a crash.
+      #expect(throws: LedgerError.self) {
+        try ledger.reconcile(
+          kind: .cosmosExport, path: path, asset: "TESTFET", at: .height(953_700))
+      }
+    }
+  }
+
+  @Test func anExportOfAnotherChainDoesNotReconcile() throws {
+    let (ledger, _) = try imported()
+    var root =
+      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Self.export)))
+      as! [String: Any]
+    root["chain_id"] = "otherchain-1"
+    let path = NSTemporaryDirectory() + "tokenledger-\(UUID().uuidString).json"
+    try JSONSerialization.data(withJSONObject: root).write(to: URL(fileURLWithPath: path))
+    let error = #expect(throws: LedgerError.self) {
+      try ledger.reconcile(kind: .cosmosExport, path: path, asset: "TESTFET", at: .height(953_700))
+    }
+    #expect(error?.message.contains("otherchain-1") == true)
+  }
 }

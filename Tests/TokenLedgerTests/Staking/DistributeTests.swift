@@ -127,4 +127,37 @@ import Testing
       #expect(Array(reversed.reversed()) == parts)
     }
   }
+
+  /// The zero address is never a sender (probe finding: an amount of 0 was accepted).
+  @Test func theZeroAddressCannotPay() throws {
+    let ledger = try makeLedger()
+    try ledger.apply(jsonLines: [
+      #"{"op":"defineAsset","symbol":"E","decimals":0,"addressScheme":"evm"}"#
+    ])
+    for amount in ["0", "1"] {
+      let line =
+        #"{"op":"distribute","asset":"E","amount":"\#(amount)","from":"0x0000000000000000000000000000000000000000","shares":[{"to":"0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed","weight":"1"}]}"#
+      #expect(errorCode(ledger, [line]) == .invalidSender)
+    }
+  }
+
+  /// An unbonding position must mature after its asset's clock: the clock releases entries
+  /// only when it moves, so an already mature one would stay (the audit then failed).
+  @Test func anOpeningUnbondingMaturesAfterTheClock() throws {
+    let ledger = try makeLedger()
+    try ledger.apply(jsonLines: [
+      #"{"op":"defineAsset","symbol":"V","decimals":0,"addressScheme":"any","unbondingSeconds":100}"#,
+      #"{"op":"registerValidator","asset":"V","validator":"val","operator":"o","commission":"0"}"#,
+      #"{"op":"tick","asset":"V","time":"2021-01-01T00:00:00Z"}"#,
+    ])
+    let stale =
+      #"{"op":"openingBalance","asset":"V","to":"d","amount":"100","bucket":"unbonding","validator":"val","matures":"2020-01-01T00:00:00Z"}"#
+    #expect(errorCode(ledger, [stale]) == .invalidOperation)
+    try ledger.apply(jsonLines: [
+      #"{"op":"openingBalance","asset":"V","to":"d","amount":"100","bucket":"unbonding","validator":"val","matures":"2021-01-02T00:00:00Z"}"#,
+      #"{"op":"tick","asset":"V","time":"2021-01-03T00:00:00Z"}"#,
+    ])
+    #expect(try ledger.balances(account: "d").first?.formatted(.available) == "100", "released")
+    #expect(try ledger.audit().ok)
+  }
 }
