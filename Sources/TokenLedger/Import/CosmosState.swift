@@ -113,8 +113,8 @@ struct CosmosState {
   }
 
   /// The positions as balance records for reconciliation, one per key (an operator's
-  /// commission and its own pending rewards on a validator are one rewards bucket; a
-  /// delegator's unbonding entries on one validator are summed).
+  /// commission and its own pending rewards on a validator are one rewards bucket; unbonding
+  /// entries are keyed `validator@completion time`, those that complete together summed).
   var records: [BalanceRecord] {
     var order: [String] = []
     var sums: [String: (BalanceRecord, UInt128)] = [:]
@@ -126,7 +126,10 @@ struct CosmosState {
         case .unbonding?: .unbonding
         case .rewards?: .rewards
         }
-      let validator = position.position?.validator
+      var validator = position.position?.validator
+      if case .unbonding(let onValidator, let matures)? = position.position {
+        validator = onValidator + "@" + UTCTime.format(matures)
+      }
       let key = "\(position.holder)\u{0}\(bucket.rawValue)\u{0}\(validator ?? "")"
       let record = BalanceRecord(
         address: position.holder, asset: "", bucket: bucket, validator: validator,

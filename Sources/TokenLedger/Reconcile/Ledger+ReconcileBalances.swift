@@ -12,7 +12,8 @@ extension Ledger {
     report: inout ReconcileReport
   ) throws {
     let database = journal.database
-    try loadLedgerSide(journal, definition, point: point)
+    try loadLedgerSide(
+      journal, definition, point: point, unbondingByCompletion: kind == .cosmosExport)
     try database.executeScript(
       """
       CREATE TEMP TABLE IF NOT EXISTS reconcile_source (holder TEXT, bucket TEXT, validator TEXT, amount TEXT);
@@ -112,8 +113,12 @@ extension Ledger {
   }
 
   /// The ledger's side, once, into a TEMP table: one row per holder bucket of this asset.
+  /// With `unbondingByCompletion` (a chain's state), an unbonding bucket's validator column
+  /// is `validator@completion time`, so that each unbonding entry is compared by when it
+  /// completes, as the chain keeps them.
   private func loadLedgerSide(
-    _ journal: Journal, _ definition: AssetDefinition, point: PointInTime
+    _ journal: Journal, _ definition: AssetDefinition, point: PointInTime,
+    unbondingByCompletion: Bool
   ) throws {
     let database = journal.database
     try database.executeScript(
@@ -124,9 +129,19 @@ extension Ledger {
     let insertState = try database.prepare("INSERT INTO temp.reconcile_state VALUES (?, ?, ?, ?)")
     try journal.forEachBucketBalance(at: point) { account, asset, amount in
       guard asset == definition.symbol, !account.isSystem, amount != .zero else { return }
+      var validator = account.bucket.validatorColumn
+      if unbondingByCompletion, case .unbonding(let onValidator, let entry) = account.bucket {
+        let matures = try database.firstRow(
+          """
+          SELECT matures_time FROM unbonding
+          WHERE asset = ? AND delegator = ? AND validator = ? AND entry_id = ?
+          """, [.text(asset), .text(account.holder), .text(onValidator), .text(entry)]
+        ) { $0.integer(0) }
+        if let matures = matures ?? nil { validator = onValidator + "@" + UTCTime.format(matures) }
+      }
       try insertState.execute([
-        .text(account.holder), .text(account.bucket.kind.rawValue),
-        .text(account.bucket.validatorColumn), .text(amount.description),
+        .text(account.holder), .text(account.bucket.kind.rawValue), .text(validator),
+        .text(amount.description),
       ])
     }
     try database.executeScript(
