@@ -84,15 +84,5 @@ struct Load: ParsableCommand {
 
 /// Reads a whole (small) file: fixtures are documents, not streams.
 func readFile(_ path: String) throws -> [UInt8] {
-  let reader = try LineReader(path: path, lineBytesMax: Limits.fixtureBytesMax)
-  var bytes: [UInt8] = []
-  while let line = try reader.next() {
-    bytes += line
-    bytes.append(0x0A)
-    guard bytes.count <= Limits.fixtureBytesMax else {
-      throw LedgerError(
-        .invalidOperation, "\(path) is larger than the limit of \(Limits.fixtureBytesMax) bytes")
-    }
-  }
-  return bytes
+  try LineReader.readWhole(path, bytesMax: Limits.fixtureBytesMax)
 }

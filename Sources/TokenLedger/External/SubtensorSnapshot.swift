@@ -81,17 +81,7 @@ struct SubtensorSnapshot {
   }
 
   static func read(_ path: String) throws -> [UInt8] {
-    let reader = try LineReader(path: path, lineBytesMax: Limits.snapshotBytesMax)
-    var bytes: [UInt8] = []
-    while let line = try reader.next() {
-      bytes += line
-      bytes.append(0x0A)
-      guard bytes.count <= Limits.snapshotBytesMax else {
-        throw LedgerError(
-          .invalidOperation, "\(path) is larger than the limit of \(Limits.snapshotBytesMax) bytes")
-      }
-    }
-    return bytes
+    try LineReader.readWhole(path, bytesMax: Limits.snapshotBytesMax)
   }
 
   /// The snapshot as balance records for reconciliation: available per account, staked per

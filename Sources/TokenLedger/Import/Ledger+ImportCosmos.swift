@@ -59,15 +59,7 @@ extension Ledger {
     var summary = CosmosImportSummary(
       chainId: export.chainId, height: exportHeight, validators: state.validators.count,
       positions: state.positions.count, facts: state.facts.map { ($0.0, $0.1) })
-    try write { journal in
-      try Self.requireFreshOrSame(journal, asset: symbol, firstId: operations.first?.id)
-      for operation in operations {
-        switch try journal.apply(operation) {
-        case .applied: summary.written += 1
-        case .unchanged: summary.alreadyPresent += 1
-        }
-      }
-    }
+    (summary.written, summary.alreadyPresent) = try applyStateImport(operations, asset: symbol)
     return summary
   }
 

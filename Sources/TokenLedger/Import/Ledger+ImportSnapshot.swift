@@ -63,16 +63,23 @@ extension Ledger {
     var summary = StateImportSummary(
       validators: snapshot.hotkeys.count, stakes: snapshot.stakes.count,
       balances: snapshot.balances.count)
+    (summary.written, summary.alreadyPresent) = try applyStateImport(operations, asset: symbol)
+    return summary
+  }
+
+  /// Applies a state import's operations in one transaction: (written, already present).
+  func applyStateImport(_ operations: [Operation], asset: String) throws -> (Int, Int) {
     try write { journal in
-      try Self.requireFreshOrSame(journal, asset: symbol, firstId: operations.first?.id)
+      try Self.requireFreshOrSame(journal, asset: asset, firstId: operations.first?.id)
+      var counts = (written: 0, alreadyPresent: 0)
       for operation in operations {
         switch try journal.apply(operation) {
-        case .applied: summary.written += 1
-        case .unchanged: summary.alreadyPresent += 1
+        case .applied: counts.written += 1
+        case .unchanged: counts.alreadyPresent += 1
         }
       }
+      return counts
     }
-    return summary
   }
 
   /// A state import opens an asset's books: the asset has no entries yet, or this very import

@@ -117,6 +117,24 @@ public final class LineReader {
   }
 }
 
+extension LineReader {
+  /// A whole document (a fixture, a snapshot, an export), refused past `bytesMax` as soon
+  /// as it is passed.
+  package static func readWhole(_ path: String, bytesMax: Int) throws -> [UInt8] {
+    let reader = try LineReader(path: path, lineBytesMax: bytesMax)
+    var bytes: [UInt8] = []
+    while let line = try reader.next() {
+      bytes += line
+      bytes.append(0x0A)
+      guard bytes.count <= bytesMax else {
+        throw LedgerError(
+          .invalidOperation, "\(path) is larger than the limit of \(bytesMax) bytes")
+      }
+    }
+    return bytes
+  }
+}
+
 /// Opening input files: one place that refuses what is not a readable regular file or stream.
 enum InputFile {
   /// A read-only descriptor of `path`; a directory is refused by name, not read as garbage.
