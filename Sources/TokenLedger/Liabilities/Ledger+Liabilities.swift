@@ -99,9 +99,9 @@ extension LiabilityPublication {
   }
 }
 
-/// The first error of several threads.
+/// The first error of several threads. `@unchecked Sendable` is sound: its one mutable
+/// field is read and written only while `lock` is held.
 private final class FirstFailure: @unchecked Sendable {
-  // Sound: every access holds `lock`.
   private let lock = Lock()
   private var error: (any Error)?
   var happened: Bool { lock.withLock { error != nil } }
@@ -109,9 +109,9 @@ private final class FirstFailure: @unchecked Sendable {
   func record(_ error: any Error) { lock.withLock { if self.error == nil { self.error = error } } }
 }
 
-/// A count shared by threads.
+/// A count shared by threads. `@unchecked Sendable` is sound: its one mutable field is read
+/// and written only while `lock` is held.
 private final class Counter: @unchecked Sendable {
-  // Sound: every access holds `lock`.
   private let lock = Lock()
   private var count = 0
   var value: Int { lock.withLock { count } }
