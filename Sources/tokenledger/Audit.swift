@@ -12,26 +12,12 @@ struct Audit: ParsableCommand {
   @Option(help: "A head hash recorded earlier; the journal must still contain it.")
   var expectHead: String?
 
-  @Option(help: "A signed checkpoint file (see `tokenledger checkpoint`).")
-  var checkpoint: String?
-
-  @Option(help: "The Ed25519 public key (hex) trusted to have signed the checkpoint.")
-  var publicKey: String?
-
-  func validate() throws {
-    if (checkpoint == nil) != (publicKey == nil) {
-      throw ValidationError("--checkpoint and --public-key go together")
-    }
-  }
+  @OptionGroup var signed: CheckpointOptions
 
   func run() throws {
     try runReporting(global.format, "audit") {
       let ledger = try global.openExisting(readOnly: true)
-      var anchors = AuditAnchors(expectHead: expectHead)
-      if let checkpoint, let publicKey {
-        anchors.checkpoint = (try Checkpoint(json: try readFile(checkpoint)), publicKey)
-      }
-      let report = try ledger.audit(anchors: anchors)
+      let report = try ledger.audit(anchors: try signed.anchors(expectHead: expectHead))
       if global.format == .json {
         Output.json(report.jsonObject)
       } else {

@@ -45,7 +45,13 @@ struct CheckpointCommand: ParsableCommand {
       let ledger = try global.openExisting(readOnly: true)
       let checkpoint = try Checkpoint.sign(ledger, privateKey: privateKey)
       let text = CanonicalJSON.encode(checkpoint.jsonObject) + "\n"
-      if let out { try writeReplacing(out, text) } else { Output.line(String(text.dropLast())) }
+      if let out {
+        try ReplacingFile.write(out, text, option: "--out", kind: "checkpoint") {
+          (try? Checkpoint(json: try readFile($0))) != nil
+        }
+      } else {
+        Output.line(String(text.dropLast()))
+      }
       return 0
     }
   }
@@ -64,60 +70,9 @@ struct CheckpointCommand: ParsableCommand {
       throw FileError(path: path, reason: reason)
     }
     defer { close(descriptor) }
-    try writeAll(descriptor, Array(text.utf8), path: path)
+    try ReplacingFile.writeAll(descriptor, Array(text.utf8), path: path)
     guard fsync(descriptor) == 0 else {
       throw FileError(path: path, reason: String(cString: strerror(errno)))
-    }
-  }
-
-  /// Writes a checkpoint whole or not at all: a temporary file beside it, synced, then
-  /// renamed over the target (a crash leaves the old checkpoint or the new one).
-  private func writeReplacing(_ path: String, _ text: String) throws {
-    try checkReplaceable(path)
-    let temporary = path + ".tmp-\(getpid())"
-    let descriptor = open(temporary, O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0o600)
-    guard descriptor >= 0 else {
-      throw FileError(path: temporary, reason: String(cString: strerror(errno)))
-    }
-    do {
-      try writeAll(descriptor, Array(text.utf8), path: temporary)
-      guard fsync(descriptor) == 0 else {
-        throw FileError(path: temporary, reason: String(cString: strerror(errno)))
-      }
-      close(descriptor)
-      guard rename(temporary, path) == 0 else {
-        throw FileError(path: path, reason: String(cString: strerror(errno)))
-      }
-    } catch {
-      close(descriptor)
-      unlink(temporary)
-      throw error
-    }
-  }
-
-  /// The rename replaces whatever the path names, so only a new path or an earlier
-  /// checkpoint may be named: never the ledger, a key, a device, a FIFO or a symlink.
-  private func checkReplaceable(_ path: String) throws {
-    var status = stat()
-    guard lstat(path, &status) == 0 else { return }  // a new file
-    guard status.st_mode & S_IFMT == S_IFREG else {
-      throw UsageError("\(path) is not a regular file; --out names a new file or a checkpoint")
-    }
-    guard (try? Checkpoint(json: try readFile(path))) != nil else {
-      throw UsageError(
-        "\(path) exists and is not a checkpoint; --out replaces only an earlier checkpoint")
-    }
-  }
-
-  private func writeAll(_ descriptor: Int32, _ bytes: [UInt8], path: String) throws {
-    var offset = 0
-    while offset < bytes.count {
-      let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-      if written < 0 && errno == EINTR { continue }
-      guard written > 0 else {
-        throw FileError(path: path, reason: String(cString: strerror(errno)))
-      }
-      offset += written
     }
   }
 }

@@ -114,21 +114,65 @@ enum Output {
       || scalar.value == 0x2029 || scalar == "\\"
   }
 
-  /// Left-aligned columns for people.
+  /// Columns for people: text left-aligned; a column whose every cell is a number (amounts,
+  /// sequences, heights) right-aligned on its decimal point, so that digits of the same
+  /// weight stand in one column.
   static func table(_ header: [String], _ rows: [[String]]) {
     let rows = rows.map { $0.map(escaped) }
-    var widths = header.map(\.count)
+    let numeric = header.indices.map { column in
+      rows.contains { !$0[column].isEmpty }
+        && rows.allSatisfy { $0[column].isEmpty || isNumber($0[column]) }
+    }
+    // Width of the integer part and of the fraction (with its point) per numeric column.
+    var integers = header.map { _ in 0 }
+    var fractions = header.map { _ in 0 }
     for row in rows {
+      for (index, cell) in row.enumerated() where numeric[index] {
+        let (integer, fraction) = splitAtPoint(cell)
+        integers[index] = max(integers[index], integer.count)
+        fractions[index] = max(fractions[index], fraction.count)
+      }
+    }
+    func aligned(_ cell: String, _ index: Int) -> String {
+      guard numeric[index], !cell.isEmpty else { return cell }
+      let (integer, fraction) = splitAtPoint(cell)
+      return String(repeating: " ", count: integers[index] - integer.count) + integer + fraction
+        + String(repeating: " ", count: fractions[index] - fraction.count)
+    }
+    let body = rows.map { row in row.enumerated().map { aligned($1, $0) } }
+    var widths = header.map(\.count)
+    for row in body {
       for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
     }
     func render(_ cells: [String]) -> String {
-      cells.enumerated().map { index, cell in
-        index == cells.count - 1
-          ? cell : cell + String(repeating: " ", count: widths[index] - cell.count)
+      var text = cells.enumerated().map { index, cell in
+        let pad = String(repeating: " ", count: widths[index] - cell.count)
+        return numeric[index] ? pad + cell : cell + pad
       }.joined(separator: "  ")
+      while text.last == " " { text.removeLast() }
+      return text
     }
     line(render(header))
-    for row in rows { line(render(row)) }
+    for row in body { line(render(row)) }
+  }
+
+  /// `-12.5`, `7`, `0.000001%`: what a numeric column holds.
+  static func isNumber(_ cell: String) -> Bool {
+    var bytes = Array(cell.utf8)
+    if bytes.first == 0x2D { bytes.removeFirst() }
+    if bytes.last == 0x25 { bytes.removeLast() }
+    let parts = bytes.split(separator: 0x2E, omittingEmptySubsequences: false)
+    return (1...2).contains(parts.count) && parts.allSatisfy { !$0.isEmpty }
+      && parts.allSatisfy { $0.allSatisfy { (0x30...0x39).contains($0) } }
+  }
+
+  private static func splitAtPoint(_ cell: String) -> (Substring, Substring) {
+    guard let point = cell.firstIndex(of: ".") else {
+      // A percent sign stands where a fraction would.
+      if cell.hasSuffix("%") { return (cell.dropLast(), cell.suffix(1)) }
+      return (cell[...], "")
+    }
+    return (cell[..<point], cell[point...])
   }
 
   /// RFC 4180 CSV.

@@ -16,7 +16,8 @@ struct TokenLedgerCommand: ParsableCommand {
     subcommands: [
       Init.self, Load.self, Apply.self, Balance.self, History.self, Export.self, Audit.self,
       Replay.self, CheckpointCommand.self, Import.self, Reconcile.self, Liabilities.self,
-      VerifyLiability.self,
+      VerifyLiability.self, Rewards.self, Info.self, AssetsCommand.self, Validators.self,
+      Report.self,
     ])
 
   /// Runs the command with the contract's exit codes: usage errors are 2 (not

@@ -78,6 +78,14 @@ enum CLI {
 
   static func fixture(_ name: String) -> String { repository + "/fixtures/" + name }
 
+  /// A table's text with every run of spaces as one space: what a row says, whatever the
+  /// alignment.
+  static func collapsed(_ text: String) -> String {
+    text.split(separator: "\n", omittingEmptySubsequences: false).map {
+      $0.split(separator: " ").joined(separator: " ")
+    }.joined(separator: "\n")
+  }
+
   static func json(_ text: String) throws -> [String: Any] {
     let object = try JSONSerialization.jsonObject(with: Data(text.utf8))
     return object as? [String: Any] ?? [:]

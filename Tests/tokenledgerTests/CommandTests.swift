@@ -14,7 +14,9 @@ import Testing
     #expect(
       (attributes[.posixPermissions] as? Int) == 0o600, "a new ledger is private to its owner")
     let balance = try CLI.run(["balance", "--asset", "FET"], in: directory)
-    #expect(balance.stdout.contains("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed  FET    749.5"))
+    #expect(
+      CLI.collapsed(balance.stdout).contains("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed FET 749.5")
+    )
   }
 
   @Test func loadExitsOneWhenAnExpectationFails() throws {

@@ -99,3 +99,46 @@ struct ViolationList {
     count += 1
   }
 }
+
+extension AuditReport {
+  /// Reads the JSON document `tokenledger audit --format json` wrote (``jsonObject``), so that
+  /// a report can show an audit run earlier instead of running its own. Anything else is
+  /// `invalidOperation` naming what is missing.
+  public init(json bytes: [UInt8]) throws {
+    func fail(_ what: String) -> LedgerError {
+      LedgerError(
+        .invalidOperation, "not an audit document (`tokenledger audit --format json`): \(what)")
+    }
+    guard let object = try? JSONParser.parse(bytes).objectValue else {
+      throw fail("not a JSON object")
+    }
+    func integer(_ value: JSONValue?) -> Int64? {
+      if case .number(let text)? = value { return Int64(text) }
+      return nil
+    }
+    guard let entries = integer(object["entries"]), let head = object["headHash"]?.stringValue,
+      let digest = object["stateDigest"]?.stringValue, let checks = object["checks"]?.arrayValue
+    else { throw fail("entries, headHash, stateDigest or checks missing") }
+    self.init(
+      entries: entries, headHash: head, stateDigest: digest,
+      checks: try checks.map { check in
+        guard let name = check["name"]?.stringValue, let count = integer(check["violationCount"]),
+          let violations = check["violations"]?.arrayValue
+        else { throw fail("a check without name, violationCount or violations") }
+        return CheckResult(
+          name: name,
+          violations: try violations.map { violation in
+            guard let message = violation["message"]?.stringValue else {
+              throw fail("a violation without a message in \(name)")
+            }
+            return Violation(
+              message, sequence: integer(violation["sequence"]),
+              idempotencyId: violation["id"]?.stringValue,
+              account: violation["account"]?.stringValue, bucket: violation["bucket"]?.stringValue,
+              asset: violation["asset"]?.stringValue,
+              expected: violation["expected"]?.stringValue,
+              actual: violation["actual"]?.stringValue)
+          }, violationCount: Int(count), milliseconds: integer(check["milliseconds"]) ?? 0)
+      })
+  }
+}

@@ -64,13 +64,26 @@ public struct HistoryEntry: Sendable, Equatable {
   public let asset: String
   public let height: Int64?
   public let time: Int64?
-  /// The change to the account, per bucket, in this entry.
-  public let changes: [(bucket: Bucket, amount: SignedAmount)]
+  /// The changes to the account in this entry, one per posting side, in posting order.
+  public let changes: [HistoryChange]
   public let decimals: Int
+}
 
-  public static func == (lhs: HistoryEntry, rhs: HistoryEntry) -> Bool {
-    lhs.sequence == rhs.sequence && lhs.asset == rhs.asset
-      && lhs.changes.map { "\($0.bucket)=\($0.amount)" }
-        == rhs.changes.map { "\($0.bucket)=\($0.amount)" }
-  }
+/// One posting's effect on an account: the bucket it moved, by how much, from or to whom, and
+/// the bucket's balance right after it.
+public struct HistoryChange: Sendable, Equatable {
+  public let bucket: Bucket
+  /// Positive into the bucket, negative out of it.
+  public let amount: SignedAmount
+  /// The posting's other side: another holder, a system account, or another bucket of the
+  /// same holder.
+  public let counterparty: Account
+  /// The bucket's balance after this change.
+  public let balance: SignedAmount
+}
+
+/// A page of history, oldest first; `next` continues it (pass it as `after`), `nil` at the end.
+public struct HistoryPage: Sendable, Equatable {
+  public let entries: [HistoryEntry]
+  public let next: Int64?
 }

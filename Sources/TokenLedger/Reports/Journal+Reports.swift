@@ -177,16 +177,30 @@ extension Journal {
     return StateDigest.digest(lines: lines)
   }
 
-  /// The entries that moved any account of `holder` (in `asset`, or in any), oldest first.
+  /// The entries that moved any account of `holder` (in `asset`, or in any), oldest first:
+  /// those after entry `after`, within `[from, to)` (a sequence, height or time; an entry
+  /// without a height or time is outside any bound of that kind), at most `limit` of them.
   /// Each balance row names the last entry that moved it and each posting links back to the
-  /// previous one (schema 0003), so the walk costs one primary-key lookup an entry whatever
-  /// the size of the journal.
-  func history(holder: String, asset: String?) throws -> [HistoryEntry] {
+  /// previous one (schema 0003), so the walk costs one primary-key lookup an entry, and reads
+  /// only the entries from the end of the history back to the start of the page. Walking back
+  /// from the balance now gives each change's running balance exactly. Per asset the clock
+  /// never goes back, so the walk stops at the first entry before `from`.
+  func history(
+    holder: String, asset: String?, after: Int64?, limit: Int?, from: PointInTime?,
+    to: PointInTime?
+  ) throws -> HistoryPage {
     try flushBalances()  // the query below reads the balances table
-    var starts: [(account: Int64, bucket: Bucket, asset: String, last: Int64)] = []
+    struct Start {
+      let account: Int64
+      let bucket: Bucket
+      let asset: String
+      let last: Int64
+      let balance: SignedAmount
+    }
+    var starts: [Start] = []
     try database.forEachRow(
       """
-      SELECT a.id, a.bucket, a.validator, a.detail, b.asset, b.last_entry
+      SELECT a.id, a.bucket, a.validator, a.detail, b.asset, b.last_entry, b.amount
       FROM accounts a JOIN balances b ON b.account_id = a.id
       WHERE a.holder = ? AND (? IS NULL OR b.asset = ?)
       """, [.text(holder), SQLValue(asset), SQLValue(asset)]
@@ -195,32 +209,69 @@ extension Journal {
       else {
         throw DatabaseError(resultCode: 11, message: "account of \(holder) has a malformed bucket")
       }
-      starts.append((row.integer(0)!, bucket, row.text(4)!, row.integer(5) ?? 0))
+      starts.append(
+        Start(
+          account: row.integer(0)!, bucket: bucket, asset: row.text(4)!,
+          last: row.integer(5) ?? 0, balance: try Self.amount(row.text(6)!)))
     }
-    // Changes by entry, each tagged with its posting (and side: the source first) for order.
-    var changes:
-      [Int64: (asset: String, items: [(order: Int64, bucket: Bucket, amount: SignedAmount)])] =
-        [:]
+    func before(_ bound: PointInTime?, _ sequence: Int64, _ height: Int64?, _ time: Int64?)
+      -> Bool
+    {
+      switch bound {
+      case .sequence(let first)?: sequence < first
+      case .height(let first)?: (height ?? Int64.min) < first
+      case .time(let first)?: (time ?? Int64.min) < first
+      case .now?, nil: false
+      }
+    }
+    func inRange(_ sequence: Int64, _ height: Int64?, _ time: Int64?) -> Bool {
+      guard !before(from, sequence, height, time) else { return false }
+      switch to {
+      case .sequence(let end)?: return sequence < end
+      case .height(let end)?: return height.map { $0 < end } ?? false
+      case .time(let end)?: return time.map { $0 < end } ?? false
+      case .now?, nil: return true
+      }
+    }
+    struct Item {
+      let order: Int64
+      let bucket: Bucket
+      let amount: SignedAmount
+      let counterparty: Int64
+      var balance = SignedAmount.zero
+    }
+    var changes: [Int64: (asset: String, items: [Item])] = [:]
+    var counterparties: Set<Int64> = []
     for start in starts {
       var sequence = start.last
-      while sequence > 0 {
+      var balanceAfter = start.balance
+      while sequence > 0, sequence > (after ?? 0) {
         var previous: Int64?
+        var items: [Item] = []
+        var clock: (height: Int64?, time: Int64?) = (nil, nil)
         try database.forEachRow(
           """
-          SELECT posting_index, from_account, to_account, amount, from_previous, to_previous
-          FROM postings WHERE entry_seq = ? AND asset = ?
+          SELECT p.posting_index, p.from_account, p.to_account, p.amount, p.from_previous,
+            p.to_previous, e.height, e.time
+          FROM postings p JOIN entries e ON e.seq = p.entry_seq
+          WHERE p.entry_seq = ? AND p.asset = ?
           """, [.integer(sequence), .text(start.asset)]
         ) { row in
           let index = row.integer(0)!
           let amount = try Self.amount(row.text(3)!)
+          clock = (row.integer(6), row.integer(7))
           if row.integer(1) == start.account {
-            changes[sequence, default: (start.asset, [])].items.append(
-              (index * 2, start.bucket, amount.negated))
+            items.append(
+              Item(
+                order: index * 2, bucket: start.bucket, amount: amount.negated,
+                counterparty: row.integer(2)!))
             previous = row.integer(4)
           }
           if row.integer(2) == start.account {
-            changes[sequence, default: (start.asset, [])].items.append(
-              (index * 2 + 1, start.bucket, amount))
+            items.append(
+              Item(
+                order: index * 2 + 1, bucket: start.bucket, amount: amount,
+                counterparty: row.integer(1)!))
             previous = row.integer(5)
           }
         }
@@ -231,11 +282,41 @@ extension Journal {
               "the history of \(holder) (\(start.bucket), \(start.asset)) is broken at entry \(sequence)"
           )
         }
+        if before(from, sequence, clock.height, clock.time) { break }
+        // Running balances: the balance after the entry, less the later changes within it.
+        items.sort { $0.order < $1.order }
+        var balance = balanceAfter
+        for index in items.indices.reversed() {
+          items[index].balance = balance
+          guard let earlier = balance.adding(items[index].amount.negated) else {
+            throw DatabaseError(
+              resultCode: 11, message: "the running balance of \(holder) overflows at \(sequence)")
+          }
+          balance = earlier
+        }
+        balanceAfter = balance
+        if inRange(sequence, clock.height, clock.time) {
+          changes[sequence, default: (start.asset, [])].items += items
+          counterparties.formUnion(items.map(\.counterparty))
+        }
         sequence = previous
       }
     }
+    var accounts: [Int64: Account] = [:]
+    for id in counterparties {
+      accounts[id] =
+        try database.firstRow(
+          "SELECT holder, bucket, validator, detail FROM accounts WHERE id = ?", [.integer(id)]
+        ) { row in
+          Bucket(kind: row.text(1)!, validator: row.text(2)!, detail: row.text(3)!).map {
+            Account(holder: row.text(0)!, bucket: $0)
+          }
+        } ?? nil
+    }
     let decimals = try allAssets().reduce(into: [String: Int]()) { $0[$1.symbol] = $1.decimals }
-    return try changes.keys.sorted().map { sequence in
+    let sequences = changes.keys.sorted()
+    let page = limit.map { Array(sequences.prefix($0)) } ?? sequences
+    let entries = try page.map { sequence in
       let item = changes[sequence]!
       guard
         let entry = try database.firstRow(
@@ -247,10 +328,18 @@ extension Journal {
       return HistoryEntry(
         sequence: sequence, kind: entry.0, idempotencyId: entry.1, asset: item.asset,
         height: entry.2, time: entry.3,
-        changes: item.items.sorted { $0.order < $1.order }.map {
-          (bucket: $0.bucket, amount: $0.amount)
+        changes: try item.items.sorted { $0.order < $1.order }.map { change in
+          guard let counterparty = accounts[change.counterparty] else {
+            throw DatabaseError(
+              resultCode: 11, message: "entry \(sequence) names a missing account")
+          }
+          return HistoryChange(
+            bucket: change.bucket, amount: change.amount, counterparty: counterparty,
+            balance: change.balance)
         },
         decimals: decimals[item.asset] ?? 0)
     }
+    return HistoryPage(
+      entries: entries, next: page.count < sequences.count ? page.last : nil)
   }
 }

@@ -106,7 +106,21 @@ extension Ledger {
 
   /// The entries that moved money into or out of an account, oldest first.
   public func history(account: String, asset: String? = nil) throws -> [HistoryEntry] {
-    try read { try $0.history(holder: account, asset: asset) }
+    try historyPage(account: account, asset: asset).entries
+  }
+
+  /// A page of an account's history, oldest first: the entries after `after` (a sequence),
+  /// within `[from, to)` (a sequence, block height or time), at most `limit`. Each change
+  /// names its counterparty and the bucket's balance after it. Pass the page's `next` as
+  /// `after` for the following page; pages are stable while the ledger grows.
+  public func historyPage(
+    account: String, asset: String? = nil, after: Int64? = nil, limit: Int? = nil,
+    from: PointInTime? = nil, to: PointInTime? = nil
+  ) throws -> HistoryPage {
+    precondition(limit.map { $0 > 0 } ?? true, "a page holds at least one entry")
+    return try read {
+      try $0.history(holder: account, asset: asset, after: after, limit: limit, from: from, to: to)
+    }
   }
 }
 
@@ -114,5 +128,22 @@ extension Ledger {
   /// The symbols of every registered asset, sorted.
   public func assetSymbols() throws -> [String] {
     try read { try $0.allAssets().map(\.symbol) }
+  }
+}
+
+extension Ledger {
+  /// Rewards earned, claimed and slashed per period, holder and validator, for one asset.
+  /// `from` is inclusive and `to` exclusive (Unix seconds, UTC); with either, entries written
+  /// before the asset's clock had a time are left out. `holder` keeps one holder's rows (an
+  /// operator's commission is its own), `validator` one validator's.
+  public func rewardStatement(
+    asset: String, holder: String? = nil, validator: String? = nil, from: Int64? = nil,
+    to: Int64? = nil, by period: StatementPeriod = .month
+  ) throws -> RewardStatement {
+    _ = try requireAsset(asset)
+    return try read {
+      try $0.rewardStatement(
+        asset: asset, holder: holder, validator: validator, from: from, to: to, by: period)
+    }
   }
 }

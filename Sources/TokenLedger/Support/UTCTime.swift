@@ -44,6 +44,24 @@ public enum UTCTime {
       + second
   }
 
+  /// Parses the start of a period for report bounds: a full RFC 3339 time (as ``parse(_:)``),
+  /// or a date `YYYY-MM-DD`, a month `YYYY-MM` or a year `YYYY`, each meaning its first second
+  /// (UTC). `nil` for anything else.
+  public static func parseBound(_ text: String) -> Int64? {
+    if let time = parse(text) { return time }
+    let suffix: String? =
+      switch text.utf8.count {
+      case 10: "T00:00:00Z"
+      case 7: "-01T00:00:00Z"
+      case 4: "-01-01T00:00:00Z"
+      default: nil
+      }
+    guard let suffix, text.utf8.allSatisfy({ DecimalText.isDigit($0) || $0 == 0x2D }) else {
+      return nil
+    }
+    return parse(text + suffix)
+  }
+
   /// Formats Unix seconds as `YYYY-MM-DDTHH:MM:SSZ`.
   public static func format(_ seconds: Int64) -> String {
     let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400

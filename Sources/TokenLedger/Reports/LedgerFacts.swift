@@ -1,0 +1,103 @@
+/// What a ledger is, in one read: its file, schema, journal head and state digest, and per
+/// asset its clock, supply and holders.
+public struct LedgerInfo: Sendable, Equatable {
+  public let path: String
+  public let schemaVersion: Int
+  public let entries: Int64
+  public let headHash: String
+  public let stateDigest: String
+  public let assets: [AssetFacts]
+}
+
+/// One asset's definition and its state now.
+public struct AssetFacts: Sendable, Equatable {
+  public let definition: AssetDefinition
+  public let paused: Bool
+  /// The asset's clock: the latest block height and time its operations carried.
+  public let clockHeight: Int64?
+  public let clockTime: Int64?
+  /// The sum of every holder bucket.
+  public let supply: Amount
+  /// Holders with a non-zero total (system accounts are not holders).
+  public let holders: Int
+  /// Registered validators.
+  public let validators: Int
+  /// The journal's entries dated by this asset's clock.
+  public let entries: Int64
+}
+
+/// A validator as its delegators see it: its rates, its stake and who holds it.
+public struct ValidatorFacts: Sendable, Equatable {
+  public let record: ValidatorRecord
+  /// The sum of its delegators' staked buckets.
+  public let stake: Amount
+  /// Delegators with stake on it now.
+  public let delegators: Int
+  /// Rewards credited and not yet claimed, over every delegator (and its operator).
+  public let pendingRewards: Amount
+}
+
+extension Ledger {
+  /// The ledger's facts, read in one snapshot.
+  public func info() throws -> LedgerInfo {
+    try read { journal in
+      let head = try journal.head()
+      let assets = try journal.allAssets().map { try journal.assetFacts($0) }
+      return LedgerInfo(
+        path: path, schemaVersion: Schema.currentVersion, entries: head.sequence,
+        headHash: head.hash, stateDigest: try journal.stateDigest(), assets: assets)
+    }
+  }
+
+  /// Every registered asset with its state now, sorted by symbol.
+  public func assets() throws -> [AssetFacts] {
+    try read { journal in try journal.allAssets().map { try journal.assetFacts($0) } }
+  }
+
+  /// The validators of an asset, largest stake first (ties by name).
+  public func validators(asset: String) throws -> [ValidatorFacts] {
+    _ = try requireAsset(asset)
+    return try read { journal in
+      var names: [String] = []
+      try journal.database.forEachRow(
+        "SELECT validator FROM validators WHERE asset = ?", [.text(asset)]
+      ) { names.append($0.text(0)!) }
+      return try names.compactMap { name in
+        guard let record = try journal.validator(asset: asset, validator: name) else { return nil }
+        let stakes = try journal.buckets(asset: asset, validator: name, kind: .staked)
+        let pending = try journal.buckets(asset: asset, validator: name, kind: .rewards)
+        return ValidatorFacts(
+          record: record, stake: try journal.validatorStake(asset: asset, validator: name),
+          delegators: Set(stakes.map(\.account.holder)).count,
+          pendingRewards: try pending.reduce(Amount.zero) { sum, item in
+            guard let next = sum.adding(item.amount) else {
+              throw DatabaseError(
+                resultCode: 11, message: "pending rewards on \(name) pass the largest amount")
+            }
+            return next
+          })
+      }.sorted {
+        $0.stake != $1.stake
+          ? $0.stake > $1.stake
+          : $0.record.validator.utf8.lexicographicallyPrecedes($1.record.validator.utf8)
+      }
+    }
+  }
+}
+
+extension Journal {
+  func assetFacts(_ definition: AssetDefinition) throws -> AssetFacts {
+    let symbol = definition.symbol
+    let state = try assetState(symbol)
+    var holders = 0
+    try forEachHolderTotal(asset: symbol, at: .now) { _, _ in holders += 1 }
+    let count = { (sql: String) throws -> Int64 in
+      try self.database.firstRow(sql, [.text(symbol)]) { $0.integer(0) ?? 0 } ?? 0
+    }
+    return AssetFacts(
+      definition: definition, paused: state.paused, clockHeight: state.clock.height,
+      clockTime: state.clock.time, supply: try totalSupply(symbol), holders: holders,
+      validators: Int(try count("SELECT count(*) FROM validators WHERE asset = ?")),
+      entries: try count("SELECT count(*) FROM entries WHERE asset = ?"))
+  }
+}

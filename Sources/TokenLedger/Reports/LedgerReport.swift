@@ -1,0 +1,267 @@
+import Dispatch
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Everything the HTML report shows, read in one snapshot: the ledger's facts and, per asset,
+/// supply over time, holdings by bucket, stake by validator, rewards and slashes per month, the
+/// largest holders and the open holds. The numbers are exact; only drawing turns them into
+/// pixels.
+public struct LedgerReport: Sendable, Equatable {
+  public let info: LedgerInfo
+  /// The statement range: `from` inclusive, `to` exclusive (Unix seconds), if given.
+  public let from: Int64?
+  public let to: Int64?
+  public let assets: [AssetReport]
+}
+
+/// A value at the end of a labelled period.
+public struct SeriesPoint: Sendable, Equatable {
+  public let label: String
+  public let value: Amount
+}
+
+/// An open escrow: reserved from the payer until settled, voided or expired.
+public struct OpenHold: Sendable, Equatable {
+  public let hold: String
+  public let payer: String
+  public let payee: String
+  public let amount: Amount
+  public let expiresTime: Int64?
+}
+
+/// One asset's part of the report.
+public struct AssetReport: Sendable, Equatable {
+  public let facts: AssetFacts
+  /// The period of ``supply``: days for a short ledger, months, or years for a long one.
+  public let supplyPeriod: StatementPeriod
+  /// Total supply at the end of each period that changed it (the first point may be
+  /// `undated`: entries before the asset's clock had a time).
+  public let supply: [SeriesPoint]
+  /// Holder balances summed per bucket kind (available, staked, unbonding, rewards, held).
+  public let buckets: [SeriesPoint]
+  public let validators: [ValidatorFacts]
+  /// The reward statement by month over the report's range.
+  public let statement: RewardStatement
+  /// The statement's columns summed per month.
+  public let monthly: [(period: String, amounts: StatementAmounts)]
+  /// The largest holders by total (every bucket), at most ``LedgerReport/topHoldersMax``.
+  public let topHolders: [SeriesPoint]
+  public let openHolds: [OpenHold]
+
+  public static func == (lhs: AssetReport, rhs: AssetReport) -> Bool {
+    lhs.facts == rhs.facts && lhs.supply == rhs.supply && lhs.buckets == rhs.buckets
+      && lhs.statement == rhs.statement && lhs.topHolders == rhs.topHolders
+      && lhs.openHolds == rhs.openHolds && lhs.validators == rhs.validators
+  }
+}
+
+extension LedgerReport {
+  public static let topHoldersMax = 20
+}
+
+extension Ledger {
+  /// The report's numbers for one asset or all, with the statement over `[from, to)`.
+  public func report(asset: String? = nil, from: Int64? = nil, to: Int64? = nil) throws
+    -> LedgerReport
+  {
+    if let asset { _ = try requireAsset(asset) }
+    let info = try info()
+    let symbols = info.assets.map(\.definition.symbol).filter { asset == nil || $0 == asset }
+    let validators = try symbols.map { try self.validators(asset: $0) }
+    let statements = try symbols.map {
+      try rewardStatement(asset: $0, from: from, to: to, by: .month)
+    }
+    let assets = try read { journal in
+      try symbols.indices.map { index in
+        let facts = info.assets.first { $0.definition.symbol == symbols[index] }!
+        return try journal.assetReport(
+          facts: facts, validators: validators[index], statement: statements[index])
+      }
+    }
+    return LedgerReport(info: info, from: from, to: to, assets: assets)
+  }
+}
+
+extension Journal {
+  func assetReport(facts: AssetFacts, validators: [ValidatorFacts], statement: RewardStatement)
+    throws -> AssetReport
+  {
+    let symbol = facts.definition.symbol
+    try flushBalances()
+    // Supply moves only where a posting crosses between a system account and a holder.
+    var system: [Int64] = []
+    try database.forEachRow("SELECT id FROM accounts WHERE holder GLOB '@*'") {
+      system.append($0.integer(0)!)
+    }
+    let ids = system.map(String.init).joined(separator: ",")
+    var span: (first: Int64, last: Int64)?
+    if let row = try database.firstRow(
+      "SELECT min(time), max(time) FROM entries WHERE asset = ?", [.text(symbol)],
+      { ($0.integer(0), $0.integer(1)) }), let first = row.0, let last = row.1
+    {
+      span = (first, last)
+    }
+    let days = span.map { ($0.last - $0.first) / 86_400 } ?? 0
+    let period: StatementPeriod = days <= 62 ? .day : days <= 5 * 366 ? .month : .year
+    let width = period == .day ? 10 : period == .month ? 7 : 4
+    var supply: [SeriesPoint] = []
+    var running = SignedAmount.zero
+    try database.forEachRow(
+      """
+      SELECT substr(strftime('%Y-%m-%d', e.time, 'unixepoch'), 1, \(width)) AS period,
+        amount_sum(m.amount)
+      FROM (
+        SELECT entry_seq, CASE WHEN from_account IN (\(ids)) THEN amount ELSE '-' || amount END
+          AS amount
+        FROM postings WHERE asset = ? AND ((from_account IN (\(ids))) <> (to_account IN (\(ids))))
+      ) m JOIN entries e ON e.seq = m.entry_seq
+      GROUP BY period ORDER BY period IS NOT NULL, period
+      """, [.text(symbol)]
+    ) { row in
+      guard let next = running.adding(try Self.amount(row.text(1) ?? "0")), let value = next.amount
+      else {
+        throw DatabaseError(resultCode: 11, message: "the supply of \(symbol) leaves its range")
+      }
+      running = next
+      supply.append(SeriesPoint(label: row.text(0) ?? "undated", value: value))
+    }
+    var buckets: [Bucket.Kind: Amount] = [:]
+    try forEachBalance(at: .now) { holder, kind, asset, amount in
+      guard asset == symbol, !holder.hasPrefix("@"), let value = amount.amount,
+        let sum = buckets[kind, default: .zero].adding(value)
+      else { return }
+      buckets[kind] = sum
+    }
+    var holders: [SeriesPoint] = []
+    try forEachHolderTotal(asset: symbol, at: .now) { holder, total in
+      holders.append(SeriesPoint(label: holder, value: Amount(baseUnits: total)))
+      if holders.count > 4 * LedgerReport.topHoldersMax {
+        holders.sort(by: Self.largestFirst)
+        holders.removeLast(holders.count - LedgerReport.topHoldersMax)
+      }
+    }
+    holders.sort(by: Self.largestFirst)
+    var holds: [OpenHold] = []
+    try database.forEachRow(
+      """
+      SELECT hold_id, payer, payee, amount, expires_time FROM holds
+      WHERE asset = ? AND status = 'open' ORDER BY expires_time IS NULL, expires_time, hold_id
+      """, [.text(symbol)]
+    ) { row in
+      holds.append(
+        OpenHold(
+          hold: row.text(0)!, payer: row.text(1)!, payee: row.text(2)!,
+          amount: try Self.amount(row.text(3)!).amount ?? .zero, expiresTime: row.integer(4)))
+    }
+    var monthly: [(period: String, amounts: StatementAmounts)] = []
+    for row in statement.rows {
+      if monthly.last?.period != row.period {
+        monthly.append((row.period, StatementAmounts()))
+      }
+      monthly[monthly.count - 1].amounts.add(row.amounts)
+    }
+    return AssetReport(
+      facts: facts, supplyPeriod: period, supply: supply,
+      buckets: Bucket.Kind.allCases.map {
+        SeriesPoint(label: $0.rawValue, value: buckets[$0] ?? .zero)
+      },
+      validators: validators, statement: statement, monthly: monthly,
+      topHolders: Array(holders.prefix(LedgerReport.topHoldersMax)), openHolds: holds)
+  }
+
+  private static func largestFirst(_ left: SeriesPoint, _ right: SeriesPoint) -> Bool {
+    left.value != right.value
+      ? left.value > right.value : left.label.utf8.lexicographicallyPrecedes(right.label.utf8)
+  }
+}
+
+/// A report with the audit run for it: both describe the same head.
+public struct AuditedReport: Sendable {
+  public let report: LedgerReport
+  public let audit: AuditReport
+  /// When the audit started (Unix seconds, UTC) and how long it took.
+  public let auditedAt: Int64
+  public let auditMilliseconds: Int64
+}
+
+extension Ledger {
+  /// Runs a full audit and reads the report's numbers at the same time, on a second read-only
+  /// connection to the same file (the audit reads the whole file; the numbers are mostly
+  /// aggregates, so the two share the machine's cores). Both must see the same head: a writer
+  /// that committed in between is `invalidOperation` ("run it again"), never a report whose
+  /// numbers were not the ones audited.
+  public func auditedReport(
+    asset: String? = nil, from: Int64? = nil, to: Int64? = nil,
+    anchors: AuditAnchors = AuditAnchors()
+  ) throws -> AuditedReport {
+    if let asset { _ = try requireAsset(asset) }
+    let auditedAt = Int64(time(nil))
+    let started = Self.monotonicMilliseconds()
+    let numbers = BackgroundWork<LedgerReport>()
+    if path != ":memory:" && !path.isEmpty {
+      let other = try Ledger.open(at: path, readOnly: true)
+      numbers.start { try other.report(asset: asset, from: from, to: to) }
+    } else {
+      numbers.start { try self.report(asset: asset, from: from, to: to) }
+    }
+    let audit = try audit(anchors: anchors)
+    let milliseconds = Self.monotonicMilliseconds() - started
+    let report = try numbers.wait()
+    guard report.info.headHash == audit.headHash else {
+      throw LedgerError(
+        .invalidOperation,
+        "report: the ledger changed while the report was made (head \(audit.headHash) audited, \(report.info.headHash) read); run it again"
+      )
+    }
+    return AuditedReport(
+      report: report, audit: audit, auditedAt: auditedAt, auditMilliseconds: milliseconds)
+  }
+}
+
+extension Ledger {
+  /// The report's numbers beside an audit run earlier (read back from `audit --format json`,
+  /// see ``AuditReport/init(json:)``), which must be of this ledger's head now: a report never
+  /// vouches for numbers nobody audited. The audit's own check times are its duration.
+  public func report(
+    audited audit: AuditReport, auditedAt: Int64, asset: String? = nil, from: Int64? = nil,
+    to: Int64? = nil
+  ) throws -> AuditedReport {
+    let report = try report(asset: asset, from: from, to: to)
+    guard report.info.headHash == audit.headHash, report.info.entries == audit.entries else {
+      throw LedgerError(
+        .invalidOperation,
+        "report: the audit is of entry \(audit.entries) (head \(audit.headHash)) but the ledger is at entry \(report.info.entries) (head \(report.info.headHash)); audit it again"
+      )
+    }
+    return AuditedReport(
+      report: report, audit: audit, auditedAt: auditedAt,
+      auditMilliseconds: audit.checks.reduce(0) { $0 + $1.milliseconds })
+  }
+}
+
+/// One piece of work on a Dispatch thread, its result or error collected by `wait()`.
+///
+/// `@unchecked Sendable` is sound: `outcome` is written once by the worker under `lock` before
+/// it signals `done`, and read only after `wait()` has seen that signal.
+final class BackgroundWork<Value: Sendable>: @unchecked Sendable {
+  private let done = DispatchSemaphore(value: 0)
+  private let lock = Lock()
+  private var outcome: Result<Value, any Error>?
+
+  func start(_ work: @escaping @Sendable () throws -> Value) {
+    DispatchQueue.global().async {
+      let outcome = Result { try work() }
+      self.lock.withLock { self.outcome = outcome }
+      self.done.signal()
+    }
+  }
+
+  func wait() throws -> Value {
+    done.wait()
+    return try lock.withLock { outcome! }.get()
+  }
+}

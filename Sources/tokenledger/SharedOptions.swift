@@ -1,0 +1,55 @@
+import ArgumentParser
+import TokenLedger
+
+/// `--checkpoint FILE --public-key HEX`: a signed checkpoint the ledger must extend.
+struct CheckpointOptions: ParsableArguments {
+  @Option(help: "A signed checkpoint file (see `tokenledger checkpoint`).")
+  var checkpoint: String?
+
+  @Option(help: "The Ed25519 public key (hex) trusted to have signed the checkpoint.")
+  var publicKey: String?
+
+  func validate() throws {
+    if (checkpoint == nil) != (publicKey == nil) {
+      throw ValidationError("--checkpoint and --public-key go together")
+    }
+  }
+
+  /// The audit's anchors: the checkpoint read from its file, and an expected head.
+  func anchors(expectHead: String? = nil) throws -> AuditAnchors {
+    var anchors = AuditAnchors(expectHead: expectHead)
+    if let checkpoint, let publicKey {
+      anchors.checkpoint = (try Checkpoint(json: try readFile(checkpoint)), publicKey)
+    }
+    return anchors
+  }
+}
+
+/// `--from T --to T` for statements: inclusive and exclusive bounds in UTC, each a time, a
+/// date, a month or a year.
+struct PeriodOptions: ParsableArguments {
+  @Option(help: "From this time, inclusive (2024-01-02T00:00:00Z, 2024-01-02, 2024-01 or 2024).")
+  var from: String?
+
+  @Option(help: "To this time, exclusive (a time, a date, a month or a year, UTC).")
+  var to: String?
+
+  func validate() throws {
+    for (name, value) in [("--from", from), ("--to", to)] {
+      if let value, UTCTime.parseBound(value) == nil {
+        throw ValidationError(
+          "\(name) must be a UTC time (2024-01-02T00:00:00Z), a date, a month or a year")
+      }
+    }
+  }
+
+  /// The bounds in Unix seconds; an empty range is a usage error naming the command.
+  func bounds(_ command: String) throws -> (from: Int64?, to: Int64?) {
+    let start = from.flatMap(UTCTime.parseBound)
+    let end = to.flatMap(UTCTime.parseBound)
+    if let start, let end, end <= start {
+      throw UsageError("\(command): --to (\(to!)) must come after --from (\(from!))")
+    }
+    return (start, end)
+  }
+}

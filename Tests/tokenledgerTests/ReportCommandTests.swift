@@ -1,0 +1,206 @@
+import Foundation
+import Testing
+
+/// The statements and the HTML report as their readers get them, the report rendered by a
+/// real browser.
+@Suite struct ReportCommandTests {
+  static let validator = "fetchvaloper13m8d0fnkhy35jaer3n9p0ygt9t7heyl82qs94l"
+
+  static func stakingLedger() throws -> (directory: String, db: String) {
+    let directory = try CLI.temporaryDirectory()
+    let db = directory + "/fet.sqlite"
+    let load = try CLI.run(["load", CLI.fixture("staking/fet-staking-provider.json"), "--db", db])
+    #expect(load.exitCode == 0, "\(load.stderr)")
+    return (directory, db)
+  }
+
+  /// Headless Chromium (Debian package `chromium`), or nil when this machine has none.
+  static let chromium: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first {
+    FileManager.default.isExecutableFile(atPath: $0)
+  }
+
+  @Test func rewardsPrintsTheHandWorkedStatementInEveryFormat() throws {
+    let (directory, db) = try Self.stakingLedger()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let json = try CLI.run(["rewards", "--asset", "FET", "--db", db, "--format", "json"])
+    #expect(json.exitCode == 0, "\(json.stderr)")
+    let document = try CLI.json(json.stdout)
+    let totals = try #require(document["totals"] as? [String: String])
+    #expect(totals["commission"] == "5")
+    #expect(totals["credited"] == "95")
+    #expect(totals["claimed"] == "100")
+    #expect(totals["slashed"] == "0.3")
+    #expect((document["journal"] as? [String: Any])?["addsUp"] as? Bool == true)
+    let rows = try #require(document["rows"] as? [[String: String]])
+    #expect(
+      rows.map { $0["credited"] } == [
+        "0", "31.666666666666666667", "47.5", "15.833333333333333333",
+      ])
+    let table = try CLI.run(["rewards", "--asset", "FET", "--db", db])
+    #expect(table.stdout.contains("adds up: rewards 100 and slashes 0.3 are the journal's"))
+    // Amounts are right-aligned on their decimal point: the credited column's points line up.
+    let credited = table.stdout.split(separator: "\n").filter { $0.hasPrefix("2024-01") }
+    let points = credited.compactMap { line -> Int? in
+      let cells = line.split(separator: " ", omittingEmptySubsequences: true)
+      guard cells.count > 4, let index = line.range(of: " " + cells[4] + " ") else { return nil }
+      let cell = cells[4]
+      let offset = line.distance(from: line.startIndex, to: index.lowerBound) + 1
+      return offset
+        + (cell.firstIndex(of: ".").map { cell.distance(from: cell.startIndex, to: $0) }
+          ?? cell.count)
+    }
+    #expect(Set(points).count == 1, "\(credited)")
+    let csv = try CLI.run([
+      "rewards", "--asset", "FET", "--db", db, "--format", "csv", "--delegator",
+      "fetch16254fzc4yzuassvg08fffw8u6dxvf28fv9dnnx",
+    ])
+    #expect(csv.stdout.split(separator: "\n").count == 2)
+    let unknown = try CLI.run([
+      "rewards", "--asset", "FET", "--db", db, "--validator",
+      "fetchvaloper14kn0kk33szpwus9nh8n87fjel8djx0y0dzxfx3",
+    ])
+    #expect(unknown.exitCode == 2)
+    #expect(unknown.stderr.contains("not a registered FET validator"))
+    let backwards = try CLI.run([
+      "rewards", "--asset", "FET", "--db", db, "--from", "2024-02", "--to", "2024-01",
+    ])
+    #expect(backwards.exitCode == 2)
+  }
+
+  @Test func infoAssetsAndValidatorsDescribeTheLedger() throws {
+    let (directory, db) = try Self.stakingLedger()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let info = try CLI.json(try CLI.run(["info", "--db", db, "--format", "json"]).stdout)
+    let audit = try CLI.json(try CLI.run(["audit", "--db", db, "--format", "json"]).stdout)
+    #expect(info["headHash"] as? String == audit["headHash"] as? String)
+    #expect(info["stateDigest"] as? String == audit["stateDigest"] as? String)
+    #expect(info["entries"] as? Int == 18)
+    let asset = try #require((info["assets"] as? [[String: Any]])?.first)
+    #expect(asset["supply"] as? String == "6099.7")
+    #expect(asset["holders"] as? Int == 4)
+    let validators = try CLI.json(
+      try CLI.run(["validators", "--asset", "FET", "--db", db, "--format", "json"]).stdout)
+    let first = try #require((validators["validators"] as? [[String: Any]])?.first)
+    #expect(first["commission"] as? String == "0.06")
+    #expect(first["stake"] as? String == "2799.72")
+    #expect(first["delegators"] as? Int == 3)
+    #expect(first["pendingRewards"] as? String == "0")
+  }
+
+  @Test func historyPagesWithCounterpartiesAndRunningBalances() throws {
+    let (directory, db) = try Self.stakingLedger()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let d3 = "fetch17wlu37ev6s786r2qe9qwl38he0hahnekd5jvr3"
+    let page = try CLI.json(
+      try CLI.run([
+        "history", "--account", d3, "--db", db, "--format", "json", "--limit", "2",
+      ]).stdout)
+    #expect(page["next"] as? Int == 8)
+    let entries = try #require(page["entries"] as? [[String: Any]])
+    #expect(entries.first?["counterparty"] as? String == "@supply")
+    #expect(entries.first?["balance"] as? String == "3000")
+    #expect(entries.first?["seq"] as? Int == 4)
+    #expect(entries.first?["height"] is NSNull)
+    let rest = try CLI.json(
+      try CLI.run([
+        "history", "--account", d3, "--db", db, "--format", "json", "--after", "8",
+      ]).stdout)
+    let last = try #require((rest["entries"] as? [[String: Any]])?.last)
+    #expect(last["balance"] as? String == "2715.813333333333333333")
+    #expect(rest["next"] is NSNull)
+    let slashes = try CLI.json(
+      try CLI.run([
+        "history", "--account", d3, "--db", db, "--format", "json", "--from", "2024-01-10",
+        "--to", "2024-01-11",
+      ]).stdout)
+    #expect(
+      (slashes["entries"] as? [[String: Any]])?.map { $0["change"] as? String } == [
+        "-0.03", "-0.02",
+      ])
+  }
+
+  /// The report as a person sees it: rendered by headless Chromium to a PNG, and its text
+  /// (through `--dump-dom`) holding the numbers of the statements and the audit.
+  @Test func theHTMLReportRendersInChromiumWithTheNumbers() throws {
+    let (directory, db) = try Self.stakingLedger()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let html = directory + "/report.html"
+    let result = try CLI.run(["report", "--html", html, "--db", db, "--format", "json"])
+    #expect(result.exitCode == 0, "\(result.stderr)")
+    let summary = try CLI.json(result.stdout)
+    let head = try #require(summary["headHash"] as? String)
+    let page = try String(contentsOfFile: html, encoding: .utf8)
+    #expect(!page.contains("<script"), "the report runs no script")
+    #expect(!page.contains("http://") && !page.contains("https://"), "the report fetches nothing")
+    // A second report replaces the first; the ledger itself can never be named.
+    #expect(try CLI.run(["report", "--html", html, "--db", db]).exitCode == 0)
+    let overwrite = try CLI.run(["report", "--html", db, "--db", db])
+    #expect(overwrite.exitCode == 2)
+    #expect(overwrite.stderr.contains("not a TokenLedger report"))
+    guard let chromium = Self.chromium else {
+      print("skipped rendering: no chromium here (Debian: apt-get install chromium)")
+      return
+    }
+    let png = directory + "/report.png"
+    let dom = directory + "/dom.html"
+    let flags = "--headless --no-sandbox --disable-gpu --no-first-run --hide-scrollbars"
+    #expect(
+      try CLI.shell(
+        "\(chromium) \(flags) --screenshot=\(png) --window-size=1200,2400 file://\(html) >/dev/null 2>&1"
+      ) == 0)
+    let image = try Data(contentsOf: URL(fileURLWithPath: png))
+    #expect(image.count > 20_000, "a screenshot of a drawn page, not a blank one")
+    #expect(Array(image.prefix(4)) == [0x89, 0x50, 0x4E, 0x47])
+    #expect(
+      try CLI.shell("\(chromium) \(flags) --dump-dom file://\(html) > \(dom) 2>/dev/null") == 0)
+    let text = try String(contentsOfFile: dom, encoding: .utf8)
+    for expected in [
+      head, "audit passed", "6,099.7", "2,799.72", "31.666666666666666667", "15.833333333333333333",
+      "adds up", Self.validator, "<svg",
+    ] {
+      #expect(text.contains(expected), "the rendered page shows \(expected)")
+    }
+    if let keep = ProcessInfo.processInfo.environment["TOKENLEDGER_REPORT_SCREENSHOT"] {
+      _ = try CLI.shell("cp \(png) \(keep)")
+    }
+  }
+
+  /// An audit already run can be shown instead of a new one, only if it is of the head now.
+  @Test func aReportShowsAnEarlierAuditOnlyOfTheSameHead() throws {
+    let (directory, db) = try Self.stakingLedger()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let auditFile = directory + "/audit.json"
+    let audit = try CLI.run(["audit", "--db", db, "--format", "json"])
+    try audit.stdout.write(toFile: auditFile, atomically: true, encoding: .utf8)
+    let html = directory + "/r.html"
+    let shown = try CLI.run(["report", "--html", html, "--db", db, "--audit", auditFile])
+    #expect(shown.exitCode == 0, "\(shown.stderr)")
+    let page = try String(contentsOfFile: html, encoding: .utf8)
+    #expect(page.contains("read from <code>\(auditFile)</code>"))
+    let tick = #"{"op":"tick","asset":"FET","time":"2024-02-01T00:00:00Z"}"#
+    #expect(try CLI.run(["apply", "--db", db], stdin: tick).exitCode == 0)
+    let stale = try CLI.run(["report", "--html", html, "--db", db, "--audit", auditFile])
+    #expect(stale.exitCode == 2)
+    #expect(stale.stderr.contains("the audit is of entry 18"))
+    let notAnAudit = try CLI.run(["report", "--html", html, "--db", db, "--audit", db])
+    #expect(notAnAudit.exitCode == 2)
+  }
+
+  /// Names are text, never markup: an `any`-scheme holder spelled as an HTML tag.
+  @Test func namesInTheReportAreEscaped() throws {
+    let directory = try CLI.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let db = directory + "/x.sqlite"
+    #expect(try CLI.run(["init", "--db", db]).exitCode == 0)
+    let lines = [
+      #"{"op":"defineAsset","symbol":"TOK","decimals":2,"addressScheme":"any"}"#,
+      #"{"op":"mint","asset":"TOK","to":"<img src=x onerror=alert(1)>","amount":"5"}"#,
+    ].joined(separator: "\n")
+    #expect(try CLI.run(["apply", "--db", db], stdin: lines).exitCode == 0)
+    let html = directory + "/r.html"
+    #expect(try CLI.run(["report", "--html", html, "--db", db]).exitCode == 0)
+    let page = try String(contentsOfFile: html, encoding: .utf8)
+    #expect(!page.contains("<img"))
+    #expect(page.contains("&lt;img src=x onerror=alert(1)&gt;"))
+  }
+}
