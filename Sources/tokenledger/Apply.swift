@@ -8,9 +8,17 @@ import TokenLedger
 struct Apply: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Apply operations, one JSON object a line.",
-    discussion:
-      "Atomic by default: one bad line (named by its number) and nothing is applied. With --batch N it commits every N operations and reports each commit as it happens; a bad line then keeps the commits before it."
-  )
+    discussion: """
+      Atomic by default: one bad line (named by its number) and nothing is applied. With \
+      --batch N it commits every N operations and reports each commit as it happens; a bad line \
+      then keeps the commits before it. Lines are the operations of contract.md (defineAsset, \
+      mint, transfer, delegate, reward, distribute, hold, …). Exit 2 on a bad line, 3 on I/O.
+
+      Examples:
+        tokenledger apply ops.jsonl
+        cat ops.jsonl | tokenledger apply - --batch 1000
+        tokenledger apply - < ops.jsonl --format json
+      """)
 
   @OptionGroup var global: GlobalOptions
 

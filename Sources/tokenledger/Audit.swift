@@ -4,8 +4,18 @@ import TokenLedger
 struct Audit: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Check every invariant of the ledger; read-only.",
-    discussion:
-      "Exit 0 when clean, 1 when any check finds a violation, 3 when the file cannot be read.")
+    discussion: """
+      Runs every registered check on one snapshot: SQLite integrity, the hash chain, balanced \
+      entries, materialized balances, conservation, no negative holder, clocks, idempotency, \
+      allowances, validator stakes, unbonding, holds; with --expect-head or --checkpoint it also \
+      checks the journal still extends them. Exit 0 when clean, 1 when any check finds a \
+      violation, 3 when the file cannot be read.
+
+      Examples:
+        tokenledger audit
+        tokenledger audit --format json > audit.json
+        tokenledger audit --checkpoint cp.json --public-key 3b6a…
+      """)
 
   @OptionGroup var global: GlobalOptions
 

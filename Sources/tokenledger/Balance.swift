@@ -3,7 +3,18 @@ import TokenLedger
 
 struct Balance: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Balances per account and bucket, now or at a point in time.")
+    abstract: "Balances per account and bucket, now or at a point in time.",
+    discussion: """
+      One row per holder and asset: available, staked, unbonding, rewards, held and total. \
+      System accounts (@supply, @emission, @slashed, @external) show only when named. \
+      --at/--height/--time sum the postings up to that point; --validator lists one \
+      validator's delegations with each delegator's share.
+
+      Examples:
+        tokenledger balance --asset FET
+        tokenledger balance --account fetch1… --time 2024-01-10T00:00:00Z
+        tokenledger balance --asset FET --validator fetchvaloper1… --format csv
+      """)
 
   @OptionGroup var global: GlobalOptions
 

@@ -3,7 +3,16 @@ import TokenLedger
 
 struct Export: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "The journal as JSON Lines that `apply` accepts (same head hash and state digest).")
+    abstract: "The journal as JSON Lines that `apply` accepts (same head hash and state digest).",
+    discussion: """
+      defineAsset lines first, then every operation with its id and clock, so that `init` + \
+      `apply` rebuilds the same head hash and state digest. Refuses (exit 1) a journal whose \
+      hash chain does not verify.
+
+      Examples:
+        tokenledger export > journal.jsonl
+        tokenledger export --until 5000 | tokenledger apply - --db copy.sqlite
+      """)
 
   @OptionGroup var global: GlobalOptions
 

@@ -5,10 +5,19 @@ extension SourceKind: ExpressibleByArgument {}
 
 struct Import: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Bring on-chain transfers into the ledger, idempotently.",
-    discussion:
-      "Kinds: etherscan-csv, eth-logs, etl-transfers. All or nothing: a bad row, named by its line or element, and nothing is imported."
-  )
+    abstract: "Bring on-chain data into the ledger, idempotently.",
+    discussion: """
+      Kinds: etherscan-csv, eth-logs, etl-transfers (transfers of the asset's contract), \
+      cosmos-export (a Cosmos SDK state export: balances, delegations, unbonding, rewards) and \
+      subtensor-snapshot (Bittensor balances and stakes); state kinds need a ledger with no \
+      entries of that asset. All or nothing: a bad row, named by its line or element, and \
+      nothing is imported; rows already present are counted, not applied twice.
+
+      Examples:
+        tokenledger import --kind eth-logs logs.jsonl --asset FET
+        tokenledger import --kind cosmos-export export.json --asset TESTFET
+        tokenledger import --kind subtensor-snapshot snapshot.json --asset TAO
+      """)
 
   @OptionGroup var global: GlobalOptions
 

@@ -3,7 +3,16 @@ import TokenLedger
 
 struct Init: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Create an empty ledger (schema applied).")
+    abstract: "Create an empty ledger (schema applied).",
+    discussion: """
+      Creates the file (mode 0600) with the current schema and nothing else; assets come with \
+      `load` or `defineAsset` lines. An existing ledger is opened and left as it is. Exit 3 when \
+      the path is not a ledger file (another application's database, a directory, a FIFO).
+
+      Examples:
+        tokenledger init --db books.sqlite
+        TOKENLEDGER_DB=books.sqlite tokenledger init
+      """)
 
   @OptionGroup var global: GlobalOptions
 

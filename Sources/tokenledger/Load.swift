@@ -8,9 +8,16 @@ import TokenLedger
 struct Load: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Apply fixture ledgers in order and check their expectations.",
-    discussion:
-      "Exit 1 when an expectation is not met (operations kept); 2 when an operation fails unexpectedly (nothing of that fixture kept)."
-  )
+    discussion: """
+      Each fixture (tokenledger-fixture/1 JSON: assets, operations, expect) is applied \
+      atomically, creating the ledger when needed. Exit 1 when an expectation is not met \
+      (operations kept); 2 when an operation fails unexpectedly (nothing of that fixture kept); \
+      a ledger this command created is removed again when it fails.
+
+      Examples:
+        tokenledger load fixtures/examples/fet-basics.json
+        tokenledger load fixtures/staking/*.json --db staking.sqlite
+      """)
 
   @OptionGroup var global: GlobalOptions
 

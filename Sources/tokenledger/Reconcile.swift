@@ -4,9 +4,16 @@ import TokenLedger
 struct Reconcile: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Compare the ledger with an external source; writes nothing.",
-    discussion:
-      "Kinds: etherscan-csv, eth-logs, etl-transfers, balances-csv. Exit 0 when they agree, 1 on any difference."
-  )
+    discussion: """
+      Kinds: etherscan-csv, eth-logs, etl-transfers, balances-csv, cosmos-export, \
+      subtensor-snapshot. Transfer sources match on the id; balance sources on address, asset, \
+      bucket and validator; every non-zero ledger amount must be covered. Exit 0 when they \
+      agree, 1 on any difference, 2 when the file is not of the kind named.
+
+      Examples:
+        tokenledger reconcile --kind balances-csv balances.csv --asset FET
+        tokenledger reconcile --kind cosmos-export export.json --asset TESTFET --format json
+      """)
 
   @OptionGroup var global: GlobalOptions
 

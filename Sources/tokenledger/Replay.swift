@@ -4,7 +4,16 @@ import TokenLedger
 struct Replay: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Rebuild the state from the journal alone and compare it with the stored state.",
-    discussion: "Exit 0 when they agree, 1 on any difference.")
+    discussion: """
+      Applies every journaled operation to a fresh ledger (in memory, or --into PATH) and lists \
+      every bucket whose balance differs, with the state digests. Exit 0 when they agree, 1 on \
+      any difference.
+
+      Examples:
+        tokenledger replay
+        tokenledger replay --until 100000 --format json
+        tokenledger replay --into rebuilt.sqlite
+      """)
 
   @OptionGroup var global: GlobalOptions
 

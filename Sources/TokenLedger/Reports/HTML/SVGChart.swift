@@ -40,13 +40,15 @@ enum SVGChart {
   ) -> String {
     guard !labels.isEmpty else { return "<p class=\"empty\">none</p>" }
     let plotHeight = 200
-    let left = 110
     let top = 12
+    let largest = series.flatMap(\.values).max() ?? .zero
+    // The axis label is the largest value; the plot starts right of it (about 6.5 px a
+    // character at 11 px).
+    let left = max(60, HTML.compact(largest, decimals: decimals).count * 13 / 2 + 14)
     let slot = max(6, min(48, 720 / labels.count))
     let barWidth = max(2, (slot - 2) / series.count)
     let width = left + labels.count * slot + 20
     let height = top + plotHeight + 44
-    let largest = series.flatMap(\.values).max() ?? .zero
     var svg =
       "<svg class=\"chart\" role=\"img\" aria-label=\"\(HTML.escape(label))\" viewBox=\"0 0 \(width) \(height)\" width=\"\(width)\" height=\"\(height)\">"
     // The axis: zero and the largest value, exact to two decimals (rounded down).
