@@ -12,7 +12,7 @@ struct Apply: ParsableCommand {
       Atomic by default: one bad line (named by its number) and nothing is applied. With \
       --batch N it commits every N operations and reports each commit as it happens; a bad line \
       then keeps the commits before it. Lines are the operations of contract.md (defineAsset, \
-      mint, transfer, delegate, reward, distribute, hold, …). Exit 2 on a bad line, 3 on I/O.
+      mint, transfer, delegate, reward, distribute, hold, ...). Exit 2 on a bad line, 3 on I/O.
 
       Examples:
         tokenledger apply ops.jsonl

@@ -14,7 +14,7 @@ struct Audit: ParsableCommand {
       Examples:
         tokenledger audit
         tokenledger audit --format json > audit.json
-        tokenledger audit --checkpoint cp.json --public-key 3b6a…
+        tokenledger audit --checkpoint cp.json --public-key 3b6a...
       """)
 
   @OptionGroup var global: GlobalOptions

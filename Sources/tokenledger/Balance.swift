@@ -12,8 +12,8 @@ struct Balance: ParsableCommand {
 
       Examples:
         tokenledger balance --asset FET
-        tokenledger balance --account fetch1… --time 2024-01-10T00:00:00Z
-        tokenledger balance --asset FET --validator fetchvaloper1… --format csv
+        tokenledger balance --account fetch1... --time 2024-01-10T00:00:00Z
+        tokenledger balance --asset FET --validator fetchvaloper1... --format csv
       """)
 
   @OptionGroup var global: GlobalOptions

@@ -9,8 +9,17 @@ struct CheckpointCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "checkpoint",
     abstract: "Sign the ledger's head (Ed25519) into a file to keep apart from the ledger.",
-    discussion:
-      "`tokenledger checkpoint --new-key KEYFILE` writes a private key (mode 0600) and prints its public key. `tokenledger checkpoint --key KEYFILE --out FILE` signs the current sequence, head hash and state digest. Verify later with `tokenledger audit --checkpoint FILE --public-key HEX`."
+    discussion: """
+      A checkpoint (sequence, head hash and state digest, signed with Ed25519) kept apart \
+      from the ledger shows later that the journal still extends it: truncating the tail and \
+      rehashing the chain cannot be seen from inside the file, but fails against a checkpoint. \
+      A key file is never overwritten (mode 0600); --out replaces only an earlier checkpoint.
+
+      Examples:
+        tokenledger checkpoint --new-key ledger.key
+        tokenledger checkpoint --key ledger.key --out cp-2024-06.json
+        tokenledger audit --checkpoint cp-2024-06.json --public-key 3b6a...
+      """
   )
 
   @OptionGroup var global: GlobalOptions

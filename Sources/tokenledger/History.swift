@@ -8,14 +8,14 @@ struct History: ParsableCommand {
       One line per change: the entry, the bucket it moved, the amount (negative out), the \
       other side of the posting (another holder, a system account such as @emission, or the \
       holder's own bucket), and the bucket's balance after it. Oldest first. --from is \
-      inclusive and --to exclusive; each is a block height (digits), a time (2024-01-02T00:00:00Z) \
-      or a date, month or year. Page with --limit N and --after SEQ: the last line of a page \
+      inclusive and --to exclusive; each is a block height (digits only), a time \
+      (2024-01-02T00:00:00Z), a date (2024-01-02) or a month (2024-01). Page with --limit N and --after SEQ: the last line of a page \
       (or the JSON `next` field) says which --after gives the next one.
 
       Examples:
-        tokenledger history --account fetch1…
-        tokenledger history --account 0xAbC… --asset FET --from 2024-01 --to 2024-02
-        tokenledger history --account 0xAbC… --limit 100 --after 4711 --format json
+        tokenledger history --account fetch1...
+        tokenledger history --account 0xAbC... --asset FET --from 2024-01 --to 2024-02
+        tokenledger history --account 0xAbC... --limit 100 --after 4711 --format json
       """)
 
   @OptionGroup var global: GlobalOptions
@@ -39,7 +39,7 @@ struct History: ParsableCommand {
   var after: Int64?
 
   static func bound(_ text: String) -> PointInTime? {
-    if !text.isEmpty, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }), text.utf8.count != 4 {
+    if !text.isEmpty, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }) {
       return Int64(text).map(PointInTime.height)
     }
     return UTCTime.parseBound(text).map(PointInTime.time)
@@ -49,7 +49,7 @@ struct History: ParsableCommand {
     for (name, value) in [("--from", from), ("--to", to)] {
       if let value, Self.bound(value) == nil {
         throw ValidationError(
-          "\(name) must be a block height, a UTC time (2024-01-02T00:00:00Z), a date, a month or a year"
+          "\(name) must be a block height (digits), a UTC time (2024-01-02T00:00:00Z), a date or a month"
         )
       }
     }
@@ -62,9 +62,15 @@ struct History: ParsableCommand {
       let ledger = try global.openExisting(readOnly: true)
       if let asset { _ = try ledger.requireAsset(asset) }
       let holder = try ledger.canonicalAccount(account, asset: asset)
+      let (start, end) = (from.flatMap(Self.bound), to.flatMap(Self.bound))
+      switch (start, end) {
+      case (.height(let first)?, .height(let last)?) where last <= first,
+        (.time(let first)?, .time(let last)?) where last <= first:
+        throw UsageError("history: --to (\(to!)) must come after --from (\(from!))")
+      default: break
+      }
       let page = try ledger.historyPage(
-        account: holder, asset: asset, after: after, limit: limit, from: from.flatMap(Self.bound),
-        to: to.flatMap(Self.bound))
+        account: holder, asset: asset, after: after, limit: limit, from: start, to: end)
       func counterparty(_ account: Account) -> String {
         if account.holder == holder { return account.bucket.description }
         return account.bucket == .available ? account.holder : account.description

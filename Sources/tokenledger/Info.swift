@@ -32,7 +32,8 @@ struct Info: ParsableCommand {
         Output.table(
           ["fact", "value"],
           [
-            ["path", info.path], ["schema version", String(info.schemaVersion)],
+            ["path", info.path], ["version", TokenLedger.version],
+            ["schema version", String(info.schemaVersion)],
             ["entries", String(info.entries)], ["head hash", info.headHash],
             ["state digest", info.stateDigest],
             ["checkpoint", "kept outside the ledger (audit --checkpoint FILE --public-key HEX)"],
@@ -137,7 +138,8 @@ struct Validators: ParsableCommand {
       let rows = validators.map { facts in
         [
           facts.record.validator, facts.record.operatorAddress, facts.record.commission.description,
-          facts.record.maxRate?.description ?? "", facts.record.maxChangeRate?.description ?? "",
+          facts.maxRate(definition)?.description ?? "",
+          facts.maxChangeRate(definition)?.description ?? "",
           definition.format(facts.stake), String(facts.delegators),
           definition.format(facts.pendingRewards),
         ]
@@ -153,9 +155,10 @@ struct Validators: ParsableCommand {
                   "validator": .string(facts.record.validator),
                   "operator": .string(facts.record.operatorAddress),
                   "commission": .string(facts.record.commission.description),
-                  "maxRate": facts.record.maxRate.map { .string($0.description) } ?? .null,
-                  "maxChangeRate": facts.record.maxChangeRate.map { .string($0.description) }
-                    ?? .null,
+                  "maxRate": facts.maxRate(definition).map { .string($0.description) } ?? .null,
+                  "maxChangeRate": facts.maxChangeRate(definition).map {
+                    .string($0.description)
+                  } ?? .null,
                   "stake": .string(definition.format(facts.stake)),
                   "delegators": .number(String(facts.delegators)),
                   "pendingRewards": .string(definition.format(facts.pendingRewards)),

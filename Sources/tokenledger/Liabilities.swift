@@ -70,9 +70,9 @@ struct VerifyLiability: ParsableCommand {
       is not a proof or a root.
 
       Examples:
-        tokenledger verify-liability proofs/3f…9a.json --root root.json
-        tokenledger verify-liability proof.json --root 5e1c…d0 
-        tokenledger verify-liability proof.json --root root.json --public-key 8a4f…
+        tokenledger verify-liability proofs/3f...9a.json --root root.json
+        tokenledger verify-liability proof.json --root 5e1c...d0 
+        tokenledger verify-liability proof.json --root root.json --public-key 8a4f...
       """)
 
   @Option(help: "Output format: table or json.")

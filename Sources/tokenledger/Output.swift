@@ -55,8 +55,15 @@ enum Output {
     }
   }
 
+  /// One JSON document; an object gets the `tokenledger` header (version and schema), so a
+  /// script can tell which build wrote it.
   static func json(_ value: JSONValue) {
-    line(CanonicalJSON.encode(value))
+    guard case .object(var members) = value else { return line(CanonicalJSON.encode(value)) }
+    members["tokenledger"] = .object([
+      "version": .string(TokenLedger.version),
+      "schemaVersion": .number(String(TokenLedger.schemaVersion)),
+    ])
+    line(CanonicalJSON.encode(.object(members)))
   }
 
   /// Maps an error to the contract's exit code after printing it: 2 for rejected input,
@@ -109,9 +116,13 @@ enum Output {
     return result
   }
 
+  /// Control characters, the line and paragraph separators, invisible format characters
+  /// (bidirectional overrides that reorder a line, zero-width spaces, a byte-order mark), and
+  /// the backslash itself, so that an escape in a table is never ambiguous.
   private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
     scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028
       || scalar.value == 0x2029 || scalar == "\\"
+      || scalar.properties.generalCategory == .format
   }
 
   /// Columns for people: text left-aligned; a column whose every cell is a number (amounts,

@@ -11,6 +11,7 @@ enum ReplacingFile {
     isReplaceable: (String) -> Bool
   ) throws {
     var status = stat()
+    var mode = mode
     if lstat(path, &status) == 0 {
       guard status.st_mode & S_IFMT == S_IFREG else {
         throw UsageError("\(path) is not a regular file; \(option) names a new file or a \(kind)")
@@ -19,6 +20,7 @@ enum ReplacingFile {
         throw UsageError(
           "\(path) exists and is not a \(kind); \(option) replaces only an earlier \(kind)")
       }
+      mode = status.st_mode & 0o777  // the replacement keeps the permissions it replaces
     }
     let temporary = path + ".tmp-\(getpid())"
     let descriptor = open(temporary, O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, mode)
@@ -27,6 +29,9 @@ enum ReplacingFile {
     }
     do {
       try writeAll(descriptor, Array(text.utf8), path: temporary)
+      guard fchmod(descriptor, mode) == 0 else {  // exactly, whatever the umask
+        throw FileError(path: temporary, reason: String(cString: strerror(errno)))
+      }
       guard fsync(descriptor) == 0 else {
         throw FileError(path: temporary, reason: String(cString: strerror(errno)))
       }

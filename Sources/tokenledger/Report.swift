@@ -18,7 +18,7 @@ struct Report: ParsableCommand {
       Examples:
         tokenledger report --html report.html
         tokenledger report --html fet-2024.html --asset FET --from 2024 --to 2025
-        tokenledger report --html r.html --checkpoint cp.json --public-key 3b6a…
+        tokenledger report --html r.html --checkpoint cp.json --public-key 3b6a...
       """)
 
   @OptionGroup var global: GlobalOptions
@@ -42,6 +42,7 @@ struct Report: ParsableCommand {
   @OptionGroup var signed: CheckpointOptions
 
   func validate() throws {
+    if html.isEmpty { throw ValidationError("--html names the file to write") }
     if audit != nil && signed.checkpoint != nil {
       throw ValidationError(
         "--audit shows an audit already run: give its --checkpoint to `tokenledger audit` instead")

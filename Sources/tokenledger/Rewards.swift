@@ -16,8 +16,8 @@ struct Rewards: ParsableCommand {
 
       Examples:
         tokenledger rewards --asset FET --by month
-        tokenledger rewards --asset FET --delegator fetch1… --from 2024 --to 2025 --format csv
-        tokenledger rewards --asset TAO --validator 5F… --by day --format json
+        tokenledger rewards --asset FET --delegator fetch1... --from 2024 --to 2025 --format csv
+        tokenledger rewards --asset TAO --validator 5F... --by day --format json
       """)
 
   @OptionGroup var global: GlobalOptions

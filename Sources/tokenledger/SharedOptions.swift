@@ -13,6 +13,12 @@ struct CheckpointOptions: ParsableArguments {
     if (checkpoint == nil) != (publicKey == nil) {
       throw ValidationError("--checkpoint and --public-key go together")
     }
+    if let publicKey,
+      publicKey.utf8.count != 64
+        || !publicKey.utf8.allSatisfy({ $0 < 0x80 && Character(UnicodeScalar($0)).isHexDigit })
+    {
+      throw ValidationError("--public-key must be an Ed25519 public key: 64 hexadecimal digits")
+    }
   }
 
   /// The audit's anchors: the checkpoint read from its file, and an expected head.

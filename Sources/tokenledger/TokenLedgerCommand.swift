@@ -10,9 +10,22 @@ import TokenLedger
 struct TokenLedgerCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "tokenledger",
-    abstract: "An exact, auditable double-entry ledger for crypto tokens (FET, TAO, …).",
-    discussion:
-      "Exit codes: 0 done and clean, 1 findings, 2 invalid input or usage, 3 I/O or database failure.",
+    abstract: "An exact, auditable double-entry ledger for crypto tokens (FET, TAO, ...).",
+    discussion: """
+      Every subcommand works on one ledger file: --db PATH, else $TOKENLEDGER_DB, else \
+      ledger.sqlite here. Exit codes: 0 done and clean, 1 findings (audit violations, replay \
+      or reconciliation differences, expectations not met), 2 invalid input or usage (nothing \
+      applied), 3 I/O or database failure. Errors are one line on stderr; --format json prints \
+      one JSON document on stdout, with a `tokenledger` header naming the version and schema.
+
+      Examples:
+        tokenledger load fixtures/examples/fet-basics.json
+        tokenledger balance --asset FET
+        tokenledger audit && tokenledger report --html report.html
+
+      Shell completions: tokenledger --generate-completion-script bash|zsh|fish.
+      """,
+    version: "\(TokenLedger.version) (schema \(TokenLedger.schemaVersion))",
     subcommands: [
       Init.self, Load.self, Apply.self, Balance.self, History.self, Export.self, Audit.self,
       Replay.self, CheckpointCommand.self, Import.self, Reconcile.self, Liabilities.self,

@@ -186,6 +186,99 @@ import Testing
     #expect(notAnAudit.exitCode == 2)
   }
 
+  /// Probe findings: an audit of another state at the same head (a ledger edited outside the
+  /// journal) or an audit without its checks is refused; the replaced report keeps its mode;
+  /// a public key that is not one is a usage error.
+  @Test func anAuditOfAnotherStateOrWithoutItsChecksIsRefused() throws {
+    let (directory, db) = try Self.stakingLedger()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let auditFile = directory + "/audit.json"
+    try CLI.run(["audit", "--db", db, "--format", "json"]).stdout.write(
+      toFile: auditFile, atomically: true, encoding: .utf8)
+    let html = directory + "/r.html"
+    #expect(try CLI.run(["report", "--html", html, "--db", db]).exitCode == 0)
+    #expect(chmod(html, 0o600) == 0)
+    let empty = directory + "/empty.json"
+    let document = try String(contentsOfFile: auditFile, encoding: .utf8)
+    let checks = try #require(document.range(of: #""checks":["#))
+    let end = try #require(document.range(of: #"],"entries""#))
+    try (document[..<checks.upperBound] + document[end.lowerBound...]).write(
+      toFile: empty, atomically: true, encoding: .utf8)
+    let noChecks = try CLI.run(["report", "--html", html, "--db", db, "--audit", empty])
+    #expect(noChecks.exitCode == 2)
+    #expect(noChecks.stderr.contains("the audit lacks the checks"))
+    guard FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3") else {
+      print("skipped the tampered-ledger half: no sqlite3 shell here (apt-get install sqlite3)")
+      return
+    }
+    #expect(
+      try CLI.shell(
+        "sqlite3 \(db) \"UPDATE balances SET amount = '547600000000000000000' WHERE amount = '547500000000000000000'\""
+      ) == 0)
+    let tampered = try CLI.run(["report", "--html", html, "--db", db, "--audit", auditFile])
+    #expect(tampered.exitCode == 2)
+    #expect(tampered.stderr.contains("state digest"))
+    let own = try CLI.run(["report", "--html", html, "--db", db])
+    #expect(own.exitCode == 1, "its own audit finds the edit")
+    #expect(try String(contentsOfFile: html, encoding: .utf8).contains("AUDIT FAILED"))
+    var status = stat()
+    #expect(stat(html, &status) == 0 && status.st_mode & 0o777 == 0o600)
+    let badKey = try CLI.run([
+      "report", "--html", html, "--db", db, "--checkpoint", auditFile, "--public-key", "zz",
+    ])
+    #expect(badKey.exitCode == 2)
+  }
+
+  @Test func historyBoundsAreHeightsWhenDigitsAndMustBeInOrder() throws {
+    let directory = try CLI.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let db = directory + "/h.sqlite"
+    #expect(try CLI.run(["init", "--db", db]).exitCode == 0)
+    let lines = [
+      #"{"op":"defineAsset","symbol":"TOK","decimals":0,"addressScheme":"any"}"#,
+      #"{"op":"mint","asset":"TOK","to":"a","amount":"5","height":999}"#,
+      #"{"op":"mint","asset":"TOK","to":"a","amount":"5","height":2024}"#,
+      #"{"op":"mint","asset":"TOK","to":"a","amount":"5","height":5000}"#,
+    ].joined(separator: "\n")
+    #expect(try CLI.run(["apply", "--db", db], stdin: lines).exitCode == 0)
+    let page = try CLI.json(
+      try CLI.run([
+        "history", "--account", "a", "--db", db, "--from", "1000", "--to", "5000", "--format",
+        "json",
+      ]).stdout)
+    #expect((page["entries"] as? [[String: Any]])?.map { $0["height"] as? Int } == [2024])
+    let backwards = try CLI.run([
+      "history", "--account", "a", "--db", db, "--from", "5000", "--to", "1000",
+    ])
+    #expect(backwards.exitCode == 2)
+  }
+
+  /// Invisible format characters (a right-to-left override reorders the rest of a line) are
+  /// written as escapes in tables, as control characters are.
+  @Test func tablesEscapeBidirectionalOverrides() throws {
+    let directory = try CLI.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let db = directory + "/b.sqlite"
+    #expect(try CLI.run(["init", "--db", db]).exitCode == 0)
+    let lines = [
+      #"{"op":"defineAsset","symbol":"TOK","decimals":0,"addressScheme":"any"}"#,
+      #"{"op":"mint","asset":"TOK","to":"evil\u202Eabc\u200B","amount":"5"}"#,
+    ].joined(separator: "\n")
+    #expect(try CLI.run(["apply", "--db", db], stdin: lines).exitCode == 0)
+    let table = try CLI.run(["balance", "--db", db])
+    #expect(table.stdout.contains("evil\\u{202E}abc\\u{200B}"))
+    #expect(!table.stdout.unicodeScalars.contains { $0.value == 0x202E })
+  }
+
+  @Test func validatorsShowTheLimitsThatBind() throws {
+    let (directory, db) = try Self.stakingLedger()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let validators = try CLI.json(
+      try CLI.run(["validators", "--asset", "FET", "--db", db, "--format", "json"]).stdout)
+    let first = try #require((validators["validators"] as? [[String: Any]])?.first)
+    #expect(first["maxChangeRate"] as? String == "0.01", "the asset's maxCommissionChange")
+  }
+
   /// Names are text, never markup: an `any`-scheme holder spelled as an HTML tag.
   @Test func namesInTheReportAreEscaped() throws {
     let directory = try CLI.temporaryDirectory()
@@ -202,5 +295,53 @@ import Testing
     let page = try String(contentsOfFile: html, encoding: .utf8)
     #expect(!page.contains("<img"))
     #expect(page.contains("&lt;img src=x onerror=alert(1)&gt;"))
+  }
+}
+
+/// The command line as a new user finds it: a version, help with examples for every
+/// subcommand, a manual page that is not stale.
+@Suite struct HelpTests {
+  static let subcommands = [
+    "init", "load", "apply", "balance", "history", "export", "audit", "replay", "checkpoint",
+    "import", "reconcile", "liabilities", "verify-liability", "rewards", "info", "assets",
+    "validators", "report",
+  ]
+
+  @Test func versionComesFromTheLibrary() throws {
+    let result = try CLI.run(["--version"])
+    #expect(result.exitCode == 0)
+    #expect(result.stdout.hasPrefix("2.0.0 (schema "))
+    let document = try CLI.json(
+      try CLI.run(["balance", "--db", "/nonexistent/x", "--format", "json"]).stdout)
+    #expect((document["tokenledger"] as? [String: Any])?["version"] as? String == "2.0.0")
+  }
+
+  @Test(arguments: subcommands) func everySubcommandExplainsItselfWithExamples(name: String) throws
+  {
+    let help = try CLI.run([name, "--help"])
+    #expect(help.exitCode == 0)
+    #expect(help.stdout.contains("Examples:"), "\(name) --help has examples")
+    #expect(help.stdout.contains("  tokenledger \(name)"), "\(name)'s examples use it")
+  }
+
+  /// docs/man/tokenledger.1 is generated from the help (tools/gen-man.sh), which records the
+  /// hash of the help it was made from: a help changed without the page fails here.
+  @Test func theManualPageIsNotStale() throws {
+    let page = CLI.repository + "/docs/man/tokenledger.1"
+    #expect(FileManager.default.fileExists(atPath: page))
+    let recorded = try String(
+      contentsOfFile: CLI.repository + "/docs/man/tokenledger.help.sha256", encoding: .utf8)
+    let directory = try CLI.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let dump = try CLI.run(["--experimental-dump-help"])
+    try dump.stdout.write(toFile: directory + "/help.json", atomically: true, encoding: .utf8)
+    #expect(
+      try CLI.shell(
+        "[ \"$(sha256sum < \(directory)/help.json | cut -d' ' -f1)\" = \"\(recorded.trimmingCharacters(in: .whitespacesAndNewlines))\" ]"
+      ) == 0, "the help changed since docs/man/tokenledger.1 was generated: run tools/gen-man.sh")
+    let manual = try String(contentsOfFile: page, encoding: .utf8)
+    for name in Self.subcommands {
+      #expect(manual.contains(name), "the manual names \(name)")
+    }
   }
 }

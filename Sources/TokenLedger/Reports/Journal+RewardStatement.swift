@@ -159,6 +159,8 @@ private struct StatementScan {
   /// Base units staked on each validator (only zero or not matters).
   var stakes: [String: UInt128] = [:]
   var rows: [Key: StatementAmounts] = [:]
+  /// Whether the entry being read falls in the statement's range.
+  private var booking = true
   /// Accounts, periods and (holder, validator) pairs seen, each once.
   private(set) var sides: [Side] = []
   private var sidePairs: [Int32] = []
@@ -198,7 +200,9 @@ private struct StatementScan {
           period: periods[Int(key.period)], holder: pairs[Int(key.pair)].holder,
           validator: pairs[Int(key.pair)].validator, amounts: amounts)
     }.sorted {
-      ($0.period, $0.holder, $0.validator) < ($1.period, $1.holder, $1.validator)
+      // Undated entries came before the asset's clock had a time: they come first.
+      ($0.period != "undated" ? 1 : 0, $0.period, $0.holder, $0.validator)
+        < ($1.period != "undated" ? 1 : 0, $1.period, $1.holder, $1.validator)
     }
   }
 
@@ -222,12 +226,14 @@ private struct StatementScan {
       entry.period = Int32(periods.count - 1)
       periodIndexes[label] = entry.period
     }
-    let inRange =
+    // Every entry is read, whatever the range: the registrations, rates and stakes before the
+    // range decide how a reward inside it was split. Only entries inside it are booked.
+    booking =
       (range.from == nil && range.to == nil)
       || (entry.time.map { time in
         range.from.map { time >= $0 } ?? true && range.to.map { time < $0 } ?? true
       } ?? false)
-    if inRange { try book(entry) }
+    try book(entry)
     // The stakes after the entry, as the next entry's compiler will see them.
     for posting in entry.postings {
       let (from, to) = (sides[Int(posting.from)], sides[Int(posting.to)])
@@ -319,8 +325,10 @@ private struct StatementScan {
         guard let posting = postings.popFirst(), posting.amount == part,
           sides[Int(posting.to)].holder == share.to
         else { throw inconsistent(entry, "its payment to \(share.to) is not the next posting") }
-        let key = Key(period: entry.period, pair: pair(holder: share.to, validator: ""))
-        rows[key, default: StatementAmounts()].add(part, to: .distributed)
+        if booking {
+          let key = Key(period: entry.period, pair: pair(holder: share.to, validator: ""))
+          rows[key, default: StatementAmounts()].add(part, to: .distributed)
+        }
       }
     }
     guard postings.isEmpty else { throw inconsistent(entry, "it has more postings than parts") }
@@ -340,6 +348,7 @@ private struct StatementScan {
   private mutating func add(
     _ amount: Amount, _ column: StatementColumn, _ entry: Entry, side: Int32
   ) {
+    guard booking else { return }
     let key = Key(period: entry.period, pair: sidePairs[Int(side)])
     rows[key, default: StatementAmounts()].add(amount, to: column)
   }

@@ -35,6 +35,18 @@ public struct ValidatorFacts: Sendable, Equatable {
   public let delegators: Int
   /// Rewards credited and not yet claimed, over every delegator (and its operator).
   public let pendingRewards: Amount
+
+  /// The highest commission it may set: its own `maxRate`, else the asset's `maxCommission`,
+  /// whichever binds (the lower when both are set).
+  public func maxRate(_ asset: AssetDefinition) -> Rate? {
+    [record.maxRate, asset.maxCommission].compactMap { $0 }.min()
+  }
+
+  /// The largest change of commission at a time: its own `maxChangeRate`, else the asset's
+  /// `maxCommissionChange` (the lower when both are set).
+  public func maxChangeRate(_ asset: AssetDefinition) -> Rate? {
+    [record.maxChangeRate, asset.maxCommissionChange].compactMap { $0 }.min()
+  }
 }
 
 extension Ledger {

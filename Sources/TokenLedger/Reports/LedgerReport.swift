@@ -237,6 +237,29 @@ extension Ledger {
         "report: the audit is of entry \(audit.entries) (head \(audit.headHash)) but the ledger is at entry \(report.info.entries) (head \(report.info.headHash)); audit it again"
       )
     }
+    // The same head with another state is a ledger changed outside the journal: the audit
+    // then vouches for numbers it never saw.
+    guard report.info.stateDigest == audit.stateDigest else {
+      throw LedgerError(
+        .invalidOperation,
+        "report: the audit saw state digest \(audit.stateDigest) but the ledger's is \(report.info.stateDigest) at the same head; audit it again"
+      )
+    }
+    let missing = AuditRegistry.checks.map(\.name).filter { name in
+      !audit.checks.contains { $0.name == name }
+    }
+    guard missing.isEmpty else {
+      throw LedgerError(
+        .invalidOperation,
+        "report: the audit lacks the checks \(missing.joined(separator: ", ")); a report shows a full audit"
+      )
+    }
+    if let odd = audit.checks.first(where: {
+      $0.violationCount < $0.violations.count || $0.milliseconds < 0
+    }) {
+      throw LedgerError(
+        .invalidOperation, "report: the audit's check \(odd.name) does not add up; audit it again")
+    }
     return AuditedReport(
       report: report, audit: audit, auditedAt: auditedAt,
       auditMilliseconds: audit.checks.reduce(0) { $0 + $1.milliseconds })

@@ -59,6 +59,34 @@ import Testing
     #expect(ranged.addsUp == true)
   }
 
+  /// A range that leaves out the validator's registration, or the stakes before it, still
+  /// splits the rewards inside it as they were compiled (probe finding: it was exit 3).
+  @Test func aRangeAfterTheRegistrationReadsTheRewardsInsideIt() throws {
+    let ledger = try Self.stakingProvider()
+    let later = try ledger.rewardStatement(
+      asset: "FET", from: UTCTime.parseBound("2024-01-02"), by: .month)
+    #expect(later.totals[.commission].formatted(decimals: 18) == "5")
+    #expect(later.totals.earned.formatted(decimals: 18) == "100")
+    #expect(later.addsUp == true)
+    let distributing = try makeLedger()
+    try distributing.apply(jsonLines: [
+      #"{"op":"defineAsset","symbol":"TAO","decimals":9,"addressScheme":"any","rewardPolicy":"compound"}"#,
+      #"{"op":"mint","asset":"TAO","to":"d","amount":"10","time":"2024-01-01T00:00:00Z"}"#,
+      #"{"op":"registerValidator","asset":"TAO","validator":"v","operator":"o","commission":"0.1"}"#,
+      #"{"op":"delegate","asset":"TAO","delegator":"d","validator":"v","amount":"10"}"#,
+      #"{"op":"distribute","asset":"TAO","from":"@emission","amount":"3","shares":[{"to":"v","weight":"2"},{"to":"m","weight":"1"}],"time":"2024-02-01T00:00:00Z"}"#,
+    ])
+    let february = try distributing.rewardStatement(
+      asset: "TAO", from: UTCTime.parseBound("2024-02"), by: .month)
+    #expect(february.totals[.commission].formatted(decimals: 9) == "0.2")
+    #expect(february.totals[.compounded].formatted(decimals: 9) == "1.8")
+    #expect(february.totals[.distributed].formatted(decimals: 9) == "1")
+    #expect(february.addsUp == true)
+    let january = try distributing.rewardStatement(
+      asset: "TAO", to: UTCTime.parseBound("2024-02"), by: .month)
+    #expect(january.totals.isZero)
+  }
+
   /// On random ledgers (both reward policies, commission changes, every verb), checked against
   /// sums the statement does not compute: the reward amounts that were accepted, the
   /// commission the test works out from the stakes and rate before each reward, the pending

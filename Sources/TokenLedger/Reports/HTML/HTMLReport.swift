@@ -144,6 +144,9 @@ private struct Page {
         report.supply.map(\.label),
         series: [("supply", "bar", report.supply.map(\.value))], decimals: decimals,
         label: "\(definition.symbol) supply over time"))
+    add(
+      "<p class=\"sub\">Supply over time covers the whole journal; holdings, stake, largest holders and open holds are as of the head hash above; a statement range applies to rewards and slashes only.</p>"
+    )
     add("<h3>Holdings by bucket</h3>")
     add(SVGChart.bars(report.buckets, decimals: decimals, label: "holdings by bucket"))
     add(table(["bucket", "amount"], report.buckets.map { [$0.label, amount($0.value)] }))

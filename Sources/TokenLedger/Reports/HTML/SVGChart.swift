@@ -47,7 +47,8 @@ enum SVGChart {
     let left = max(60, HTML.compact(largest, decimals: decimals).count * 13 / 2 + 14)
     let slot = max(6, min(48, 720 / labels.count))
     let barWidth = max(2, (slot - 2) / series.count)
-    let width = left + labels.count * slot + 20
+    // Wide enough for the legend (110 px an entry) however few the periods.
+    let width = max(left + labels.count * slot + 20, left + series.count * 110 + 10)
     let height = top + plotHeight + 44
     var svg =
       "<svg class=\"chart\" role=\"img\" aria-label=\"\(HTML.escape(label))\" viewBox=\"0 0 \(width) \(height)\" width=\"\(width)\" height=\"\(height)\">"
