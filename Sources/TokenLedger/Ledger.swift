@@ -49,7 +49,8 @@ public final class Ledger: @unchecked Sendable {
       try LedgerFile.checkIsLedgerOrEmpty(probe, path: path, mayCreate: create)
     }
     let mode: Database.OpenMode = readOnly ? .readOnly : (create ? .create : .existing)
-    let database = try Database(path: path, mode: mode)
+    let database =
+      readOnly ? try Database.openForReading(path) : try Database(path: path, mode: mode)
     try LedgerFile.checkIsLedgerOrEmpty(database, path: path, mayCreate: create && !readOnly)
     try Schema.configure(database, durability: durability)
     if readOnly {

@@ -345,3 +345,36 @@ import Testing
     }
   }
 }
+
+/// An auditor's copy on a read-only mount: the directory cannot hold SQLite's `-shm` file.
+@Suite struct ReadOnlyCopyTests {
+  @Test func aLedgerInADirectoryNoOneMayWriteIsReadable() throws {
+    guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else {
+      print("skipped: needs root and setpriv to read as another user (nobody)")
+      return
+    }
+    let directory = try CLI.temporaryDirectory()
+    defer {
+      chmod(directory, 0o755)
+      try? FileManager.default.removeItem(atPath: directory)
+    }
+    let db = directory + "/fet.sqlite"
+    #expect(
+      try CLI.run(["load", CLI.fixture("staking/fet-staking-provider.json"), "--db", db])
+        .exitCode == 0)
+    #expect(chmod(db, 0o644) == 0 && chmod(directory, 0o555) == 0)
+    // The binary and its folders must be readable by nobody: run a copy from the folder.
+    let binary = directory + "-bin"
+    #expect(
+      try CLI.shell("mkdir -p \(binary) && cp \(CLI.binary) \(binary)/ && chmod -R 755 \(binary)")
+        == 0)
+    defer { try? FileManager.default.removeItem(atPath: binary) }
+    let asNobody =
+      "/usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups \(binary)/tokenledger"
+    for command in ["balance", "info", "rewards --asset FET", "history --account @slashed"] {
+      #expect(
+        try CLI.shell("\(asNobody) \(command) --db \(db) >/dev/null") == 0,
+        "\(command) reads a ledger in a read-only directory")
+    }
+  }
+}

@@ -147,7 +147,10 @@ private final class BackgroundCheck: @unchecked Sendable {
   {
     // Opened for writing but made query-only: on a read-only connection SQLite does not parse
     // CHECK constraints, so integrity_check would skip them.
-    guard let database = try? Database(path: path, mode: .existing),
+    // A file this process cannot write opens read-only anyway; in a directory it cannot
+    // write either, only as `openForReading` opens it.
+    guard let opened = try? Database(path: path, mode: .existing),
+      let database = opened.isReadOnly ? try? Database.openForReading(path) : opened,
       (try? database.executeScript("PRAGMA query_only = ON")) != nil
     else { return nil }
     return Ledger.measured(check.name) { violations in

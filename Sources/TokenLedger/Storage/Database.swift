@@ -17,6 +17,10 @@ package final class Database {
     case existing
     /// The file must exist; no write is possible through this connection.
     case readOnly
+    /// Read-only, and SQLite told the file cannot change while it is open (`immutable=1`): no
+    /// lock, no `-shm`. Only for a ledger in a directory this process cannot write (a
+    /// read-only mount, a backup) whose write-ahead log is empty.
+    case immutable
   }
 
   let handle: OpaquePointer
@@ -50,12 +54,14 @@ package final class Database {
     case .create: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
     case .existing: flags |= SQLITE_OPEN_READWRITE
     case .readOnly: flags |= SQLITE_OPEN_READONLY
+    case .immutable: flags |= SQLITE_OPEN_READONLY | SQLITE_OPEN_URI
     }
     if mode == .create && path != ":memory:" && !path.isEmpty {
       Self.createPrivateFile(path)
     }
     var handle: OpaquePointer?
-    let code = sqlite3_open_v2(path, &handle, flags, nil)
+    let name = mode == .immutable ? Self.immutableURI(path) : path
+    let code = sqlite3_open_v2(name, &handle, flags, nil)
     guard code == SQLITE_OK, let handle else {
       let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
       sqlite3_close_v2(handle)
@@ -71,6 +77,38 @@ package final class Database {
   deinit {
     statements.removeAll()
     sqlite3_close_v2(handle)
+  }
+
+  /// `file:PATH?immutable=1`, the path's URI-special characters percent-encoded.
+  static func immutableURI(_ path: String) -> String {
+    var encoded = ""
+    for byte in path.utf8 {
+      switch byte {
+      case UInt8(ascii: "%"), UInt8(ascii: "?"), UInt8(ascii: "#"):
+        encoded += "%" + String(byte, radix: 16, uppercase: true)
+      default: encoded.unicodeScalars.append(Unicode.Scalar(byte))
+      }
+    }
+    return "file:" + (path.hasPrefix("/") ? "" : "./") + encoded + "?immutable=1"
+  }
+
+  /// Opens a ledger to read. A write-ahead-log ledger needs its `-shm` file, which SQLite
+  /// cannot create in a directory this process may not write (a read-only mount, an
+  /// auditor's copy): then, and only when there is no `-wal` file whose commits would be
+  /// ignored, the file is opened immutable instead.
+  package static func openForReading(_ path: String) throws(DatabaseError) -> Database {
+    let database = try Database(path: path, mode: .readOnly)
+    do {
+      _ = try database.firstRow("PRAGMA user_version") { $0.integer(0) }
+      return database
+    } catch let error as DatabaseError {
+      guard error.resultCode & 0xFF == SQLITE_READONLY, access(path + "-wal", F_OK) != 0 else {
+        throw error
+      }
+      return try Database(path: path, mode: .immutable)
+    } catch {
+      preconditionFailure("reading user_version threw \(error)")
+    }
   }
 
   /// Creates a missing file with mode 0600 so that a ledger is never world-readable, even for
