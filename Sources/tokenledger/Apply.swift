@@ -55,10 +55,15 @@ struct Apply: ParsableCommand {
       var committed: (operations: Int, commit: Ledger.Commit)?
       let summary: Ledger.StreamSummary
       do {
-        summary = try ledger.applyStream(reader, commitEvery: batch) { commit in
-          committed = ((committed?.operations ?? 0) + commit.operations, commit)
-          report(commit)
-        }
+        let meter = Progress.Meter("apply", unit: "operations")
+        defer { meter.finish() }
+        summary = try ledger.applyStream(
+          reader, commitEvery: batch,
+          onCommit: { commit in
+            committed = ((committed?.operations ?? 0) + commit.operations, commit)
+            meter.finish()
+            report(commit)
+          }, progress: meter.update)
       } catch {
         // The batches before the failure are kept: say so, on stderr and in the JSON error.
         guard batch != nil, let committed else { throw error }

@@ -27,14 +27,24 @@ struct Audit: ParsableCommand {
   func run() throws {
     try runReporting(global.format, "audit") {
       let ledger = try global.openExisting(readOnly: true)
-      let report = try ledger.audit(anchors: try signed.anchors(expectHead: expectHead))
+      var finished = 0
+      let meter = Progress.Meter(
+        "audit", total: AuditReport.registeredChecks.count, unit: "checks")
+      let report = try ledger.audit(anchors: try signed.anchors(expectHead: expectHead)) { _ in
+        finished += 1
+        meter.update(finished)
+      }
+      meter.finish()
       if global.format == .json {
         Output.json(report.jsonObject)
       } else {
         Output.table(
           ["check", "result", "violations", "ms"],
           report.checks.map {
-            [$0.name, $0.ok ? "ok" : "FAIL", String($0.violationCount), String($0.milliseconds)]
+            [
+              $0.name, $0.ok ? "ok" : "FAIL",
+              String($0.violationCount), String($0.milliseconds),
+            ]
           })
         for check in report.checks where !check.ok {
           Output.line("")

@@ -22,7 +22,15 @@ struct Export: ParsableCommand {
   func run() throws {
     try runReporting(global.format, "export") {
       let ledger = try global.openExisting(readOnly: true)
-      try ledger.exportLines(until: until) { Output.line($0) }
+      let total = try until ?? ledger.summary().entries
+      let meter = Progress.Meter("export", total: Int(total), unit: "lines")
+      var lines = 0
+      try ledger.exportLines(until: until) {
+        Output.line($0)
+        lines += 1
+        if lines % 10_000 == 0 { meter.update(lines) }
+      }
+      meter.finish()
       return 0
     }
   }

@@ -74,11 +74,10 @@ struct Import: ParsableCommand {
         }
         return 0
       }
+      let meter = Progress.Meter("import", unit: "rows")
       let summary = try ledger.importTransfers(
-        kind: kind, path: file, asset: symbol, strict: strict
-      ) { rows in
-        Output.error("import: \(rows) rows read")
-      }
+        kind: kind, path: file, asset: symbol, strict: strict, progress: meter.update)
+      meter.finish()
       Output.committedNote =
         "the import was committed (\(summary.imported) transfers); only this report was lost"
       if global.format == .json {

@@ -158,7 +158,11 @@ enum Output {
     func render(_ cells: [String]) -> String {
       var text = cells.enumerated().map { index, cell in
         let pad = String(repeating: " ", count: widths[index] - cell.count)
-        return numeric[index] ? pad + cell : cell + pad
+        // A `result` column's verdicts in colour, after the widths were counted.
+        let shown =
+          header[index] == "result" && ["ok", "FAIL"].contains(cell)
+          ? ColorMode.verdict(cell, good: cell == "ok") : cell
+        return numeric[index] ? pad + shown : shown + pad
       }.joined(separator: "  ")
       while text.last == " " { text.removeLast() }
       return text

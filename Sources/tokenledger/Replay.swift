@@ -48,9 +48,10 @@ struct Replay: ParsableCommand {
         if let until { .sequence(until) } else if let height { .height(height) } else if let time {
           .time(UTCTime.parse(time)!)
         } else { .now }
-      let report = try ledger.replay(until: point, into: into) { operations in
-        if operations % 100_000 == 0 { Output.error("replay: \(operations) operations replayed") }
-      }
+      let meter = Progress.Meter(
+        "replay", total: Int(try ledger.summary().entries), unit: "operations")
+      let report = try ledger.replay(until: point, into: into, progress: meter.update)
+      meter.finish()
       if global.format == .json {
         Output.json(report.jsonObject)
       } else {

@@ -119,14 +119,3 @@ struct Report: ParsableCommand {
     return head.hasPrefix("<!doctype html>") && head.contains("<title>TokenLedger report")
   }
 }
-
-/// Notes on standard error for long work (never on standard output, which carries results).
-enum Progress {
-  static func note(_ text: String) { Output.error(text) }
-
-  static func milliseconds() -> Int64 {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
-  }
-}

@@ -107,9 +107,10 @@ struct StatementOutput {
       Output.table(header, rows + [total])
       if let addsUp = statement.addsUp {
         Output.line(
-          addsUp
-            ? "adds up: rewards \(amount(statement.journalRewards)) and slashes \(amount(statement.journalSlashes)) are the journal's"
-            : "DOES NOT ADD UP: the journal's rewards are \(amount(statement.journalRewards)), slashes \(amount(statement.journalSlashes))"
+          ColorMode.verdict(addsUp ? "adds up" : "DOES NOT ADD UP", good: addsUp)
+            + (addsUp
+              ? ": rewards \(amount(statement.journalRewards)) and slashes \(amount(statement.journalSlashes)) are the journal's"
+              : ": the journal's rewards are \(amount(statement.journalRewards)), slashes \(amount(statement.journalSlashes))")
         )
       }
     }

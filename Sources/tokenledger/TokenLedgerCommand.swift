@@ -104,6 +104,12 @@ struct GlobalOptions: ParsableArguments {
   @Option(name: .long, help: "Output format: table or json (csv where tabular).")
   var format: OutputFormat = .table
 
+  @Flag(name: .long, help: "No progress or notes on standard error (errors still are).")
+  var quiet = false
+
+  @Option(name: .long, help: "Colour verdicts: auto (a terminal without NO_COLOR), always, never.")
+  var color: ColorMode = .auto
+
   var path: String {
     db ?? getenv("TOKENLEDGER_DB").map { String(cString: $0) } ?? "ledger.sqlite"
   }
@@ -111,6 +117,9 @@ struct GlobalOptions: ParsableArguments {
   /// A ledger path names a file: not empty (an unset-looking `TOKENLEDGER_DB=""`), not
   /// SQLite's `:memory:`, which would report "ledger ready" and keep nothing.
   func validate() throws {
+    // Output settings for the whole run, set before `run()` (validate runs first).
+    Progress.quiet = quiet
+    ColorMode.current = color
     let source = db != nil ? "--db" : "TOKENLEDGER_DB"
     if path.isEmpty {
       throw ValidationError("\(source) is empty: name the ledger file")

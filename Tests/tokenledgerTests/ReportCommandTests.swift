@@ -378,3 +378,42 @@ import Testing
     }
   }
 }
+
+/// Progress on standard error, `--quiet`, and `--color`.
+@Suite struct ProgressAndColorTests {
+  @Test func progressGoesToStandardErrorAndQuietSilencesIt() throws {
+    let directory = try CLI.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let db = directory + "/p.sqlite"
+    #expect(try CLI.run(["init", "--db", db]).exitCode == 0)
+    var lines = [#"{"op":"defineAsset","symbol":"TOK","decimals":0,"addressScheme":"any"}"#]
+    lines += (0..<25_000).map { #"{"op":"mint","asset":"TOK","to":"a\#($0 % 50)","amount":"1"}"# }
+    let stream = lines.joined(separator: "\n")
+    let loud = try CLI.run(
+      ["apply", "--db", db], stdin: stream, environment: ["TOKENLEDGER_PROGRESS_MS": "0"])
+    #expect(loud.exitCode == 0)
+    #expect(loud.stderr.contains("apply: 10,000 operations"))
+    #expect(loud.stderr.contains("apply: 20,000 operations"))
+    #expect(!loud.stdout.contains("10,000"), "progress never mixes with results")
+    let replay = try CLI.run(
+      ["replay", "--db", db, "--quiet"], environment: ["TOKENLEDGER_PROGRESS_MS": "0"])
+    #expect(replay.exitCode == 0)
+    #expect(replay.stderr.isEmpty, "--quiet: \(replay.stderr)")
+    let logged = try CLI.run(["replay", "--db", db], environment: ["TOKENLEDGER_PROGRESS_MS": "0"])
+    #expect(logged.stderr.contains("replay [") && logged.stderr.contains("operations"))
+  }
+
+  @Test func colourOnlyWhenAskedOrAtATerminal() throws {
+    let directory = try CLI.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let db = directory + "/c.sqlite"
+    #expect(
+      try CLI.run(["load", CLI.fixture("examples/fet-basics.json"), "--db", db]).exitCode == 0)
+    let always = try CLI.run(["audit", "--db", db, "--color", "always"])
+    #expect(always.stdout.contains("\u{1B}[32mok\u{1B}[0m"))
+    let piped = try CLI.run(["audit", "--db", db])
+    #expect(!piped.stdout.contains("\u{1B}["), "a pipe gets no colour")
+    let never = try CLI.run(["audit", "--db", db, "--color", "never"])
+    #expect(!never.stdout.contains("\u{1B}["))
+  }
+}

@@ -65,6 +65,9 @@ public struct CheckResult: Sendable, Equatable {
 public struct AuditReport: Sendable, Equatable {
   public static let violationsPerCheckMax = 20
 
+  /// The names of the checks every audit runs, in the order it reports them.
+  public static var registeredChecks: [String] { AuditRegistry.checks.map(\.name) }
+
   public let entries: Int64
   public let headHash: String
   public let stateDigest: String

@@ -23,9 +23,12 @@ public struct AuditAnchors: Sendable {
 }
 
 extension Ledger {
-  /// Runs every audit check and then the anchors' checks.
-  public func audit(anchors: AuditAnchors) throws -> AuditReport {
-    let report = try audit()
+  /// Runs every audit check and then the anchors' checks. `progress` is called with each
+  /// check's name as it finishes.
+  public func audit(anchors: AuditAnchors, progress: (String) -> Void = { _ in }) throws
+    -> AuditReport
+  {
+    let report = try audit(progress: progress)
     var checks = report.checks
     if let head = anchors.expectHead {
       let found = try containsEntry(hash: head)
@@ -63,7 +66,7 @@ extension Ledger {
   /// meanwhile) and reports them in registry order. Read-only. On a ledger file, the
   /// independent checks (the hash chain, SQLite's integrity check) run on connections of their
   /// own on other threads, beside the rest.
-  public func audit() throws -> AuditReport {
+  public func audit(progress: (String) -> Void = { _ in }) throws -> AuditReport {
     try read { journal in
       let head = try journal.head()
       // A tampered row may make the digest unreadable; the checks then say which row.
@@ -81,10 +84,12 @@ extension Ledger {
       var results: [CheckResult?] = Array(repeating: nil, count: checks.count)
       for (index, check) in checks.enumerated() where background[index] == nil {
         results[index] = Self.run(check, context)
+        progress(check.name)
       }
       for (index, task) in background.sorted(by: { $0.key < $1.key }) {
         // A connection that could not be opened: the check runs here instead.
         results[index] = task.wait() ?? Self.run(checks[index], context)
+        progress(checks[index].name)
       }
       return AuditReport(
         entries: head.sequence, headHash: head.hash, stateDigest: digest,

@@ -23,9 +23,10 @@ extension Ledger {
   /// stream is one transaction (a bad line, named by its number, and nothing is applied);
   /// otherwise a commit every `commitEvery` operations, each reported to `onCommit` as it
   /// happens (a bad line then keeps the commits before it). Memory stays flat: one line at a
-  /// time.
+  /// time. `progress` is called every 10,000 operations with the number read so far.
   public func applyStream(
-    _ reader: LineReader, commitEvery: Int? = nil, onCommit: (Commit) -> Void = { _ in }
+    _ reader: LineReader, commitEvery: Int? = nil, onCommit: (Commit) -> Void = { _ in },
+    progress: (Int) -> Void = { _ in }
   ) throws -> StreamSummary {
     precondition(commitEvery.map { $0 >= 1 && $0 <= Limits.batchOperationsMax } ?? true)
     var summary = StreamSummary()
@@ -54,6 +55,7 @@ extension Ledger {
           }
           lastId = object["id"]?.stringValue
           count += 1
+          if (summary.operations + count) % 10_000 == 0 { progress(summary.operations + count) }
         }
         return try journal.head().sequence
       }

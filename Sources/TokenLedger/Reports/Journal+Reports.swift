@@ -241,10 +241,15 @@ extension Journal {
       var balance = SignedAmount.zero
     }
     var changes: [Int64: (asset: String, items: [Item])] = [:]
-    var counterparties: Set<Int64> = []
+    // Whether some bucket has entries in range beyond the ones kept: the page is not the end.
+    var more = false
     for start in starts {
       var sequence = start.last
       var balanceAfter = start.balance
+      // The walk goes from the newest entry back; a page is the oldest `limit` entries in
+      // range, so only the last `limit` visited are kept (memory bounded by the page, not by
+      // the account's history).
+      var visited: [(sequence: Int64, items: [Item])] = []
       while sequence > 0, sequence > (after ?? 0) {
         var previous: Int64?
         var items: [Item] = []
@@ -296,12 +301,24 @@ extension Journal {
         }
         balanceAfter = balance
         if inRange(sequence, clock.height, clock.time) {
-          changes[sequence, default: (start.asset, [])].items += items
-          counterparties.formUnion(items.map(\.counterparty))
+          visited.append((sequence, items))
+          if let limit, visited.count >= 2 * limit {
+            visited.removeFirst(visited.count - limit)
+            more = true
+          }
         }
         sequence = previous
       }
+      if let limit, visited.count > limit {
+        visited.removeFirst(visited.count - limit)
+        more = true
+      }
+      for (sequence, items) in visited {
+        changes[sequence, default: (start.asset, [])].items += items
+      }
     }
+    var counterparties: Set<Int64> = []
+    for change in changes.values { counterparties.formUnion(change.items.map(\.counterparty)) }
     var accounts: [Int64: Account] = [:]
     for id in counterparties {
       accounts[id] =
@@ -340,6 +357,6 @@ extension Journal {
         decimals: decimals[item.asset] ?? 0)
     }
     return HistoryPage(
-      entries: entries, next: page.count < sequences.count ? page.last : nil)
+      entries: entries, next: page.count < sequences.count || more ? page.last : nil)
   }
 }

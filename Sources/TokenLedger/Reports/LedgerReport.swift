@@ -245,7 +245,7 @@ extension Ledger {
         "report: the audit saw state digest \(audit.stateDigest) but the ledger's is \(report.info.stateDigest) at the same head; audit it again"
       )
     }
-    let missing = AuditRegistry.checks.map(\.name).filter { name in
+    let missing = AuditReport.registeredChecks.filter { name in
       !audit.checks.contains { $0.name == name }
     }
     guard missing.isEmpty else {
