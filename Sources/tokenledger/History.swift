@@ -83,7 +83,7 @@ struct History: ParsableCommand {
       for entry in page.entries {
         for change in entry.changes {
           rows.append([
-            String(entry.sequence), entry.kind, entry.idempotencyId ?? "", entry.asset,
+            String(entry.sequence), entry.kind.rawValue, entry.idempotencyId ?? "", entry.asset,
             entry.height.map(String.init) ?? "", entry.time.map(UTCTime.format) ?? "",
             change.bucket.description, change.amount.formatted(decimals: entry.decimals),
             counterparty(change.counterparty), change.balance.formatted(decimals: entry.decimals),
@@ -100,7 +100,7 @@ struct History: ParsableCommand {
               page.entries.flatMap { entry in
                 entry.changes.map { change in
                   .object([
-                    "seq": .number(String(entry.sequence)), "kind": .string(entry.kind),
+                    "seq": .number(String(entry.sequence)), "kind": .string(entry.kind.rawValue),
                     "id": entry.idempotencyId.map(JSONValue.string) ?? .null,
                     "asset": .string(entry.asset),
                     "height": entry.height.map { .number(String($0)) } ?? .null,

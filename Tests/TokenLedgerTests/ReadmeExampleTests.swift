@@ -16,7 +16,7 @@ import TokenLedger
         "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed 87.5",
         "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359 12.5",
       ])
-    let (entries, headHash, stateDigest) = try ledger.summary()
-    #expect(entries == 3 && headHash.count == 64 && stateDigest.count == 64)
+    let summary = try ledger.summary()
+    #expect(summary.entries == 3 && summary.headHash.count == 64 && summary.stateDigest.count == 64)
   }
 }

@@ -1,6 +1,6 @@
 /// A place money sits: a holder and a bucket. Holders are canonical addresses of the asset's
 /// scheme, or system names starting with `@` that may go negative.
-public struct Account: Sendable, Hashable, CustomStringConvertible {
+public struct Account: Sendable, Hashable, Codable, CustomStringConvertible {
   public let holder: String
   public let bucket: Bucket
 

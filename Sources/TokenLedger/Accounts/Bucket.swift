@@ -1,5 +1,5 @@
 /// Where in a holder's balance an amount sits. A holder's balance is the sum of its buckets.
-public enum Bucket: Sendable, Hashable {
+public enum Bucket: Sendable, Hashable, Codable {
   case available
   case staked(validator: String)
   case unbonding(validator: String, entry: String)

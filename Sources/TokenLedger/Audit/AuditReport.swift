@@ -1,6 +1,6 @@
 /// One thing an audit check found wrong, named as precisely as the check can: the entry, the
 /// account and bucket, the asset, what was expected and what is there.
-public struct Violation: Sendable, Equatable {
+public struct Violation: Sendable, Equatable, Codable {
   public let message: String
   public var sequence: Int64?
   public var idempotencyId: String?
@@ -38,7 +38,7 @@ public struct Violation: Sendable, Equatable {
 }
 
 /// The outcome of one check.
-public struct CheckResult: Sendable, Equatable {
+public struct CheckResult: Sendable, Equatable, Codable {
   public let name: String
   /// The first violations (at most ``AuditReport/violationsPerCheckMax``).
   public let violations: [Violation]
@@ -62,7 +62,7 @@ public struct CheckResult: Sendable, Equatable {
 }
 
 /// What `audit` found: every check's result, and the ledger's fingerprint.
-public struct AuditReport: Sendable, Equatable {
+public struct AuditReport: Sendable, Equatable, Codable {
   public static let violationsPerCheckMax = 20
 
   /// The names of the checks every audit runs, in the order it reports them.

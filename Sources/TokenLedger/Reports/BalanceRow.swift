@@ -1,6 +1,6 @@
 /// One holder's balance of one asset, bucket by bucket (amounts summed over validators, entries
 /// and holds), as `balance` shows it.
-public struct BalanceRow: Sendable, Equatable {
+public struct BalanceRow: Sendable, Equatable, Codable {
   public let account: String
   public let asset: String
   public let decimals: Int
@@ -49,7 +49,7 @@ public struct BalanceRow: Sendable, Equatable {
 
 /// Which state a report shows: the current one, or the state after an entry, a block height
 /// or a time, computed from the journal's postings.
-public enum PointInTime: Sendable, Equatable {
+public enum PointInTime: Sendable, Equatable, Codable {
   case now
   case sequence(Int64)
   case height(Int64)
@@ -57,12 +57,14 @@ public enum PointInTime: Sendable, Equatable {
 }
 
 /// One entry of an account's history.
-public struct HistoryEntry: Sendable, Equatable {
+public struct HistoryEntry: Sendable, Equatable, Codable {
   public let sequence: Int64
-  public let kind: String
+  public let kind: EntryKind
   public let idempotencyId: String?
   public let asset: String
   public let height: Int64?
+  /// The asset's clock after the entry, in Unix seconds (UTC), as the journal keeps it;
+  /// ``date`` is the same instant as a `Date`.
   public let time: Int64?
   /// The changes to the account in this entry, one per posting side, in posting order.
   public let changes: [HistoryChange]
@@ -71,7 +73,7 @@ public struct HistoryEntry: Sendable, Equatable {
 
 /// One posting's effect on an account: the bucket it moved, by how much, from or to whom, and
 /// the bucket's balance right after it.
-public struct HistoryChange: Sendable, Equatable {
+public struct HistoryChange: Sendable, Equatable, Codable {
   public let bucket: Bucket
   /// Positive into the bucket, negative out of it.
   public let amount: SignedAmount
@@ -83,7 +85,7 @@ public struct HistoryChange: Sendable, Equatable {
 }
 
 /// A page of history, oldest first; `next` continues it (pass it as `after`), `nil` at the end.
-public struct HistoryPage: Sendable, Equatable {
+public struct HistoryPage: Sendable, Equatable, Codable {
   public let entries: [HistoryEntry]
   public let next: Int64?
 }

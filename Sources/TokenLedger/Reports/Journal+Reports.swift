@@ -342,8 +342,12 @@ extension Journal {
       else {
         throw DatabaseError(resultCode: 11, message: "postings of missing entry \(sequence)")
       }
+      guard let kind = EntryKind(rawValue: entry.0) else {
+        throw DatabaseError(
+          resultCode: 11, message: "entry \(sequence) has an unknown kind '\(entry.0.prefix(40))'")
+      }
       return HistoryEntry(
-        sequence: sequence, kind: entry.0, idempotencyId: entry.1, asset: item.asset,
+        sequence: sequence, kind: kind, idempotencyId: entry.1, asset: item.asset,
         height: entry.2, time: entry.3,
         changes: try item.items.sorted { $0.order < $1.order }.map { change in
           guard let counterparty = accounts[change.counterparty] else {

@@ -96,11 +96,12 @@ extension Ledger {
     throw LedgerError(.invalidAddress, reasons.count == 1 ? first : reasons.joined(separator: "; "))
   }
 
-  /// The number of entries, the head hash, and the state digest.
-  public func summary() throws -> (entries: Int64, headHash: String, stateDigest: String) {
+  /// The number of entries, the head hash, and the state digest, read together.
+  public func summary() throws -> LedgerSummary {
     try read { journal in
       let head = try journal.head()
-      return (head.sequence, head.hash, try journal.stateDigest())
+      return LedgerSummary(
+        entries: head.sequence, headHash: head.hash, stateDigest: try journal.stateDigest())
     }
   }
 

@@ -19,13 +19,13 @@ public struct LedgerReport: Sendable, Equatable {
 }
 
 /// A value at the end of a labelled period.
-public struct SeriesPoint: Sendable, Equatable {
+public struct SeriesPoint: Sendable, Equatable, Codable {
   public let label: String
   public let value: Amount
 }
 
 /// An open escrow: reserved from the payer until settled, voided or expired.
-public struct OpenHold: Sendable, Equatable {
+public struct OpenHold: Sendable, Equatable, Codable {
   public let hold: String
   public let payer: String
   public let payee: String

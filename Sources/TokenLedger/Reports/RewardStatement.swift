@@ -87,7 +87,7 @@ public struct StatementAmounts: Sendable, Equatable {
 
 /// One line of a statement: what one holder earned, claimed and lost on one validator in one
 /// period. The validator is empty for a `distribute`'s direct payments.
-public struct RewardStatementRow: Sendable, Equatable {
+public struct RewardStatementRow: Sendable, Equatable, Codable {
   public let period: String
   public let holder: String
   public let validator: String
@@ -95,7 +95,7 @@ public struct RewardStatementRow: Sendable, Equatable {
 }
 
 /// Rewards per period, holder and validator, with the journal's own sums beside them.
-public struct RewardStatement: Sendable, Equatable {
+public struct RewardStatement: Sendable, Equatable, Codable {
   public let asset: String
   public let decimals: Int
   public let period: StatementPeriod

@@ -1,5 +1,5 @@
 /// One delegation of a validator: who staked how much, and their share of its stake.
-public struct Delegation: Sendable, Equatable {
+public struct Delegation: Sendable, Equatable, Codable {
   public let delegator: String
   public let staked: Amount
   public let rewards: Amount

@@ -1,0 +1,15 @@
+/// What wrote a journal entry: one of the contract's operations, or a change the asset's
+/// clock made by itself (`release` of matured unbonding, `expire` of a hold). The raw values
+/// are the `kind` column and the contract's names.
+public enum EntryKind: String, Sendable, Codable, CaseIterable {
+  case defineAsset, mint, openingBalance, burn, transfer, approve, transferFrom, burnFrom
+  case setPaused, tick, registerValidator, delegate, undelegate, redelegate, reward, claim
+  case slash, distribute, hold, settle, void
+  /// Matured unbonding returned to available, written when the clock passes its time.
+  case release
+  /// An expired hold returned to its payer, written when the clock passes its expiry.
+  case expire
+
+  /// Whether the clock wrote it rather than an operation (export leaves these out).
+  public var isDerived: Bool { self == .release || self == .expire }
+}
