@@ -16,6 +16,9 @@ let package = Package(
     // rewards multiply amounts of 10^27 base units by 10^18 and more), used only when reading
     // a chain's state: ledger amounts stay UInt128.
     .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
+    // `swift package generate-documentation --target TokenLedger` builds the DocC archive
+    // (Sources/TokenLedger/TokenLedger.docc); a plugin only, nothing linked.
+    .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
   ],
   targets: [
     .systemLibrary(

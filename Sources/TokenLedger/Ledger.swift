@@ -18,7 +18,7 @@
 /// one connection; other processes may write the same file at once (they queue on SQLite's lock).
 ///
 /// `@unchecked Sendable` is sound here because the only mutable state, the journal and its
-/// connection, is reached solely through ``write(_:)`` and ``read(_:)``, which hold `lock` for
+/// connection, is reached solely through `write(_:)` and `read(_:)`, which hold `lock` for
 /// the whole call; no reference to the journal escapes them.
 public final class Ledger: @unchecked Sendable {
   private let lock = Lock()

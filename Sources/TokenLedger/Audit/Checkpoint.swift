@@ -12,7 +12,7 @@ public struct Checkpoint: Sendable, Equatable {
   public let stateDigest: String
   /// The signer's Ed25519 public key, hex.
   public let publicKey: String
-  /// The Ed25519 signature of ``message``, hex.
+  /// The Ed25519 signature of the signed message (format, sequence, head hash, state digest), hex.
   public let signature: String
 
   /// The signed bytes.

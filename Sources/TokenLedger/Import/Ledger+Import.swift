@@ -29,7 +29,13 @@ extension Ledger {
   /// sender's available balance is short, exactly the shortfall is first drawn from
   /// `@external` as an opening balance (id `<transfer id>/opening`), unless `strict`.
   ///
-  /// - Parameter progress: called every 100,000 rows with the number read so far.
+  /// - Parameters:
+  ///   - kind: the source's format (`etherscan-csv`, `eth-logs`, `etl-transfers`).
+  ///   - path: the file to read.
+  ///   - symbol: the asset whose `contract` selects the rows.
+  ///   - strict: refuse a transfer its sender cannot pay instead of drawing the shortfall
+  ///     from `@external`.
+  ///   - progress: called every 100,000 rows with the number read so far.
   public func importTransfers(
     kind: SourceKind, path: String, asset symbol: String, strict: Bool = false,
     progress: (Int) -> Void = { _ in }

@@ -1,6 +1,6 @@
 /// One user-level verb with its normalized arguments: addresses in canonical form, amounts in
-/// base units. Built by decoding a JSON object (``Operation/decode(_:context:)``); compiled into
-/// postings by ``PostingCompiler``.
+/// base units. Built by decoding a JSON object (``Operation/decode(_:context:allowExpectError:)``); compiled
+/// into postings by the ledger's posting compiler.
 public struct Operation: Sendable, Equatable {
   /// The idempotency key: an operation whose id was seen before is a no-op when equal to the
   /// first and `duplicateId` otherwise.
