@@ -23,6 +23,7 @@
 public final class Ledger: @unchecked Sendable {
   private let lock = Lock()
   private let journal: Journal
+  /// The ledger's file (`:memory:` for one in memory).
   public let path: String
 
   private init(journal: Journal, path: String) {

@@ -1,9 +1,12 @@
 /// A place money sits: a holder and a bucket. Holders are canonical addresses of the asset's
 /// scheme, or system names starting with `@` that may go negative.
 public struct Account: Sendable, Hashable, Codable, CustomStringConvertible {
+  /// An address in its asset's scheme, or a system account (`@supply`, `@emission`, `@slashed`, `@external`).
   public let holder: String
+  /// Which of the holder's money it is.
   public let bucket: Bucket
 
+  /// An account; `available` unless a bucket is named.
   public init(holder: String, bucket: Bucket = .available) {
     self.holder = holder
     self.bucket = bucket

@@ -46,6 +46,7 @@ public enum Bucket: Sendable, Hashable, Codable {
     }
   }
 
+  /// A bucket without its validator, entry or hold: what `balance` sums by.
   public enum Kind: String, Sendable, CaseIterable, Codable {
     case available, staked, unbonding, rewards, held
   }

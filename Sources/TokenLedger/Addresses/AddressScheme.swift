@@ -38,6 +38,7 @@ public enum AddressScheme: Sendable, Hashable, CustomStringConvertible {
     }
   }
 
+  /// The scheme's text in an asset definition (`evm`, `bech32:fetch`, `ss58:42`, `any`).
   public var description: String {
     switch self {
     case .evm: "evm"

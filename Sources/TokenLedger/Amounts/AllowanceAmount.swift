@@ -22,6 +22,7 @@ public enum AllowanceAmount: Sendable, Hashable {
     }
   }
 
+  /// Token-unit text (`unlimited` for the maximum).
   public func formatted(decimals: Int) -> String {
     switch self {
     case .limited(let amount): amount.formatted(decimals: decimals)

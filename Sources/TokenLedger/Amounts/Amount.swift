@@ -10,17 +10,23 @@
 /// fifteen.formatted(decimals: 18)  // "12.5"
 /// ```
 public struct Amount: Sendable, Hashable, Comparable, CustomStringConvertible {
+  /// The amount in the asset's smallest unit (wei, afet, rao).
   public let baseUnits: UInt128
 
+  /// No tokens.
   public static let zero = Amount(baseUnits: 0)
+  /// The largest amount a balance may hold: 2^128 − 1 base units.
   public static let max = Amount(baseUnits: UInt128.max)
 
+  /// An amount of base units.
   public init(baseUnits: UInt128) {
     self.baseUnits = baseUnits
   }
 
+  /// Ordered by base units.
   public static func < (lhs: Amount, rhs: Amount) -> Bool { lhs.baseUnits < rhs.baseUnits }
 
+  /// Whether it is no tokens.
   public var isZero: Bool { baseUnits == 0 }
 
   /// The base units in decimal, the form stored in SQLite.

@@ -3,8 +3,10 @@
 public struct Rate: Sendable, Hashable, CustomStringConvertible {
   /// The value is `numerator / 10^scale`.
   public let numerator: UInt128
+  /// The number of decimal places: the rate is numerator ÷ 10^scale.
   public let scale: Int
 
+  /// The most decimal places a rate may have.
   public static let scaleMax = 36
 
   /// Parses `(0|1)(\.[0-9]+)?` with a value at most 1; anything else is `invalidRate`.
@@ -31,6 +33,7 @@ public struct Rate: Sendable, Hashable, CustomStringConvertible {
     return value
   }
 
+  /// 10^scale.
   public var denominator: UInt128 { Self.powerOfTen(scale)! }
 
   /// `floor(amount × self)`, exact for every amount: the product is formed in 256 bits.
@@ -44,6 +47,7 @@ public struct Rate: Sendable, Hashable, CustomStringConvertible {
   /// Canonical text: no trailing fractional zeros.
   public var description: String { Amount(baseUnits: numerator).formatted(decimals: scale) }
 
+  /// Compared by value, whatever the scales (0.05 == 0.050).
   public static func < (lhs: Rate, rhs: Rate) -> Bool {
     let left = lhs.numerator.multipliedFullWidth(by: rhs.denominator)
     let right = rhs.numerator.multipliedFullWidth(by: lhs.denominator)
@@ -52,6 +56,8 @@ public struct Rate: Sendable, Hashable, CustomStringConvertible {
 }
 
 extension Rate: Comparable {
+  /// Equal in value, whatever the scales.
   public static func == (lhs: Rate, rhs: Rate) -> Bool { !(lhs < rhs) && !(rhs < lhs) }
+  /// Hashes the canonical text, so equal values hash alike.
   public func hash(into hasher: inout Hasher) { hasher.combine(description) }
 }

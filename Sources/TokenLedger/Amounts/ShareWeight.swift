@@ -4,8 +4,10 @@
 public struct ShareWeight: Sendable, Hashable, CustomStringConvertible {
   /// The value is `numerator / 10^scale`.
   public let numerator: UInt128
+  /// The number of decimal places: the weight is numerator ÷ 10^scale.
   public let scale: Int
 
+  /// The most decimal places a weight may have.
   public static let scaleMax = 36
 
   /// Parses `(0|[1-9][0-9]*)(\.[0-9]+)?`; anything else, or a value whose digits pass
@@ -32,6 +34,7 @@ public struct ShareWeight: Sendable, Hashable, CustomStringConvertible {
     self.scale = scale
   }
 
+  /// The weight's canonical decimal text.
   public var description: String {
     guard scale > 0 else { return DecimalText.string(numerator) }
     return Amount(baseUnits: numerator).formatted(decimals: scale)

@@ -8,14 +8,17 @@
 /// cut, `@emission` minus every reward) that can pass it while the total supply, their
 /// negated sum, stays below it: mint 2^128 − 1, slash 5, mint 1 is legal.
 public struct SignedAmount: Sendable, Hashable, CustomStringConvertible {
+  /// Whether it is below zero (never for zero itself).
   public let isNegative: Bool
   /// The low 128 bits of the magnitude (the whole magnitude when ``high`` is 0).
   public let magnitude: UInt128
   /// The high 128 bits of the magnitude: non-zero only for a system account's counter.
   public let high: UInt128
 
+  /// Zero.
   public static let zero = SignedAmount(isNegative: false, magnitude: 0)
 
+  /// A signed amount of up to 128 bits of magnitude.
   public init(isNegative: Bool, magnitude: UInt128) {
     self.init(isNegative: isNegative, high: 0, low: magnitude)
   }
@@ -26,6 +29,7 @@ public struct SignedAmount: Sendable, Hashable, CustomStringConvertible {
     self.magnitude = low
   }
 
+  /// The same amount, as a signed one.
   public init(_ amount: Amount) { self.init(isNegative: false, magnitude: amount.baseUnits) }
 
   /// True when the magnitude fits in 128 bits, as every holder balance must.
@@ -90,10 +94,12 @@ public struct SignedAmount: Sendable, Hashable, CustomStringConvertible {
     return SignedAmount(isNegative: larger.isNegative, high: difference, low: low)
   }
 
+  /// The same magnitude with the other sign.
   public var negated: SignedAmount {
     SignedAmount(isNegative: !isNegative, high: high, low: magnitude)
   }
 
+  /// Token-unit text, `-` before a negative amount.
   public func formatted(decimals: Int) -> String {
     guard high != 0 else {
       return (isNegative ? "-" : "") + Amount(baseUnits: magnitude).formatted(decimals: decimals)

@@ -1,9 +1,11 @@
 /// Everything the ledger knows of an asset: a definition, not code. FET and TAO are two of
 /// these; a new token needs no change to the library.
 public struct AssetDefinition: Sendable, Equatable {
+  /// The asset's symbol (1–32 characters), its key in the ledger.
   public var symbol: String
   /// Base units per token unit are 10^decimals (FET 18, TAO 9).
   public var decimals: Int
+  /// How its addresses are written and checked.
   public var addressScheme: AddressScheme
   /// The token contract whose logs `import` reads (EVM assets), in canonical form.
   public var contract: String?
@@ -12,6 +14,7 @@ public struct AssetDefinition: Sendable, Equatable {
   public var denom: String?
   /// How long undelegated stake stays in unbonding (FET 1,814,400 s = 21 days; TAO 0).
   public var unbondingSeconds: Int64
+  /// Whether rewards wait to be claimed or compound into the stake.
   public var rewardPolicy: RewardPolicy
   /// The most open unbonding entries per delegator and validator (Cosmos: 7), if limited.
   public var maxUnbondingEntries: Int?
@@ -22,6 +25,7 @@ public struct AssetDefinition: Sendable, Equatable {
   /// The least time between two commission changes (Cosmos: 86,400 s), if limited.
   public var commissionChangeSeconds: Int64?
 
+  /// A definition; ``Ledger/apply(jsonLines:mode:)`` with a `defineAsset` line registers one.
   public init(
     symbol: String, decimals: Int, addressScheme: AddressScheme, contract: String? = nil,
     denom: String? = nil, unbondingSeconds: Int64 = 0, rewardPolicy: RewardPolicy = .claim,
@@ -130,5 +134,6 @@ extension AssetDefinition {
     try Amount(parsing: text, decimals: decimals)
   }
 
+  /// Token-unit text of an amount of this asset.
   public func format(_ amount: Amount) -> String { amount.formatted(decimals: decimals) }
 }

@@ -15,9 +15,11 @@ import Dispatch
 /// for try await entry in books.history(account: "fetch1…", pageSize: 500) { … }
 /// ```
 public final class AsyncLedger: Sendable {
+  /// The ledger the calls run on.
   public let ledger: Ledger
   private let queue: DispatchQueue
 
+  /// Wraps a ledger; `label` names its thread in debuggers.
   public init(_ ledger: Ledger, label: String = "tokenledger") {
     self.ledger = ledger
     self.queue = DispatchQueue(label: label)
@@ -32,22 +34,27 @@ public final class AsyncLedger: Sendable {
     }
   }
 
+  /// ``Ledger/apply(jsonLines:mode:)`` on the ledger's thread.
   public func apply(jsonLines lines: [String], mode: BatchMode = .atomic) async throws
     -> [ApplyResult]
   {
     try await perform { try $0.apply(jsonLines: lines, mode: mode) }
   }
 
+  /// ``Ledger/balances(account:asset:at:)`` on the ledger's thread.
   public func balances(
     account: String? = nil, asset: String? = nil, at point: PointInTime = .now
   ) async throws -> [BalanceRow] {
     try await perform { try $0.balances(account: account, asset: asset, at: point) }
   }
 
+  /// ``Ledger/summary()`` on the ledger's thread.
   public func summary() async throws -> LedgerSummary { try await perform { try $0.summary() } }
 
+  /// ``Ledger/audit(progress:)`` on the ledger's thread.
   public func audit() async throws -> AuditReport { try await perform { try $0.audit() } }
 
+  /// ``Ledger/rewardStatement(asset:holder:validator:from:to:by:)`` on the ledger's thread.
   public func rewardStatement(
     asset: String, holder: String? = nil, validator: String? = nil, from: Int64? = nil,
     to: Int64? = nil, by period: StatementPeriod = .month

@@ -1,15 +1,24 @@
 /// One thing an audit check found wrong, named as precisely as the check can: the entry, the
 /// account and bucket, the asset, what was expected and what is there.
 public struct Violation: Sendable, Equatable, Codable {
+  /// What is wrong, in one line.
   public let message: String
+  /// The entry it concerns, if one.
   public var sequence: Int64?
+  /// That entry's idempotency id, if it has one.
   public var idempotencyId: String?
+  /// The holder it concerns, if one.
   public var account: String?
+  /// The bucket it concerns, if one.
   public var bucket: String?
+  /// The asset it concerns, if one.
   public var asset: String?
+  /// What the check computed it should be.
   public var expected: String?
+  /// What the ledger holds instead.
   public var actual: String?
 
+  /// A value with the given fields.
   public init(
     _ message: String, sequence: Int64? = nil, idempotencyId: String? = nil, account: String? = nil,
     bucket: String? = nil, asset: String? = nil, expected: String? = nil, actual: String? = nil
@@ -39,6 +48,7 @@ public struct Violation: Sendable, Equatable, Codable {
 
 /// The outcome of one check.
 public struct CheckResult: Sendable, Equatable, Codable {
+  /// The check's stable name (`hashChain`, `materializedBalances`, …).
   public let name: String
   /// The first violations (at most ``AuditReport/violationsPerCheckMax``).
   public let violations: [Violation]
@@ -46,8 +56,10 @@ public struct CheckResult: Sendable, Equatable, Codable {
   public let violationCount: Int
   /// How long the check took, in milliseconds (not part of equality: it varies run to run).
   public var milliseconds: Int64 = 0
+  /// Whether the check found nothing wrong.
   public var ok: Bool { violationCount == 0 }
 
+  /// A check's outcome.
   public init(name: String, violations: [Violation], violationCount: Int, milliseconds: Int64 = 0) {
     self.name = name
     self.violations = violations
@@ -55,6 +67,7 @@ public struct CheckResult: Sendable, Equatable, Codable {
     self.milliseconds = milliseconds
   }
 
+  /// Equal when name and violations are (the time is left out: it varies run to run).
   public static func == (lhs: CheckResult, rhs: CheckResult) -> Bool {
     lhs.name == rhs.name && lhs.violations == rhs.violations
       && lhs.violationCount == rhs.violationCount
@@ -63,15 +76,21 @@ public struct CheckResult: Sendable, Equatable, Codable {
 
 /// What `audit` found: every check's result, and the ledger's fingerprint.
 public struct AuditReport: Sendable, Equatable, Codable {
+  /// How many violations a check lists; it counts them all.
   public static let violationsPerCheckMax = 20
 
   /// The names of the checks every audit runs, in the order it reports them.
   public static var registeredChecks: [String] { AuditRegistry.checks.map(\.name) }
 
+  /// The entries the audit saw (its snapshot's head sequence).
   public let entries: Int64
+  /// The hash of the last entry it saw.
   public let headHash: String
+  /// The state digest of its snapshot.
   public let stateDigest: String
+  /// Every check, in registry order, then the anchors' checks.
   public let checks: [CheckResult]
+  /// Whether every check passed.
   public var ok: Bool { checks.allSatisfy(\.ok) }
 
   /// The contract's JSON form.

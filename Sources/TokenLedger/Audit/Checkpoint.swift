@@ -5,10 +5,14 @@ import Crypto
 /// tail and recomputing the whole chain cannot be seen from inside the file; checking that the
 /// ledger still extends a checkpoint can.
 public struct Checkpoint: Sendable, Equatable {
+  /// The document's `format` field.
   public static let format = "tokenledger-checkpoint/1"
 
+  /// The entry signed.
   public let sequence: Int64
+  /// The hash of that entry.
   public let headHash: String
+  /// The state digest at that entry.
   public let stateDigest: String
   /// The signer's Ed25519 public key, hex.
   public let publicKey: String
@@ -43,6 +47,7 @@ public struct Checkpoint: Sendable, Equatable {
     )
   }
 
+  /// The JSON form `--format json` prints.
   public var jsonObject: JSONValue {
     .object([
       "format": .string(Self.format), "sequence": .number(String(sequence)),
@@ -52,6 +57,7 @@ public struct Checkpoint: Sendable, Equatable {
     ])
   }
 
+  /// A checkpoint from its fields (reading one back).
   public init(
     sequence: Int64, headHash: String, stateDigest: String, publicKey: String, signature: String
   ) {

@@ -14,6 +14,7 @@ public struct AuditAnchors: Sendable {
   /// A signed checkpoint and the public key trusted to have signed it.
   public var checkpoint: (checkpoint: Checkpoint, trustedPublicKey: String)?
 
+  /// Anchors for an audit: an expected head hash, a checkpoint and its trusted key.
   public init(
     expectHead: String? = nil, checkpoint: (checkpoint: Checkpoint, trustedPublicKey: String)? = nil
   ) {

@@ -1,21 +1,31 @@
 /// What an external source says happened on chain: one token transfer. `id` is the
 /// contract's key `<txhash>:<logIndex>` (hash lower-case, index decimal).
 public struct TransferRecord: Sendable, Equatable {
+  /// The source's id of the transfer (`0x<txhash>:<logIndex>`).
   public let id: String
+  /// The sender, normalized in the asset's scheme.
   public let from: String
+  /// The receiver, normalized in the asset's scheme.
   public let to: String
+  /// The amount, in base units.
   public let amount: Amount
+  /// The block it was included in, if the source says.
   public let block: Int64?
+  /// The block's time (Unix seconds), if the source says.
   public let time: Int64?
 }
 
 /// What a balance snapshot says one address holds in one bucket (or in total).
 public struct BalanceRecord: Sendable, Equatable {
+  /// The holder, normalized in the asset's scheme.
   public let address: String
+  /// The asset's symbol.
   public let asset: String
   /// nil means the total of every bucket.
   public let bucket: Bucket.Kind?
+  /// The validator of a staked, unbonding or rewards row.
   public let validator: String?
+  /// The amount, in base units.
   public let amount: Amount
   /// The 1-based line of the source.
   public let line: Int
@@ -30,6 +40,7 @@ public enum SourceKind: String, Sendable, CaseIterable {
   case subtensorSnapshot = "subtensor-snapshot"
   case cosmosExport = "cosmos-export"
 
+  /// Whether the source lists transfers (matched on ids) rather than balances.
   public var isTransferSource: Bool {
     switch self {
     case .etherscanCSV, .ethLogs, .etlTransfers: true
@@ -50,15 +61,20 @@ public enum SkipReason: String, Sendable, CaseIterable, Comparable {
   case duplicate = "duplicate of an earlier row"
   case otherAsset = "another asset's row"
 
+  /// Ordered by name, for stable reports.
   public static func < (lhs: SkipReason, rhs: SkipReason) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
 /// A source row that cannot be read, with where and why. Import stops on the first; reconcile
 /// lists them and goes on.
 public struct SourceError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// Where in the source: a line or an element.
   public let location: String
+  /// Why, as a stable code.
   public let code: ErrorCode
+  /// Why, in words.
   public let reason: String
+  /// `location: code: reason`.
   public var description: String { "\(location): \(code.rawValue): \(reason)" }
 
   var ledgerError: LedgerError { LedgerError(code, "\(location): \(reason)") }

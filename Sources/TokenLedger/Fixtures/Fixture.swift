@@ -2,13 +2,20 @@
 /// (the objects `apply` reads, optionally with `expectError`), and expectations. The library's
 /// ``Fixture/load(into:)`` and `tokenledger load` run this same code.
 public struct Fixture: Sendable {
+  /// The document's `format` field.
   public static let format = "tokenledger-fixture/1"
 
+  /// What the fixture shows, often with its numbers worked by hand.
   public let description: String?
+  /// The assets it defines (`defineAsset` fields).
   public let assets: [[String: JSONValue]]
+  /// Its operations, in order.
   public let operations: [[String: JSONValue]]
+  /// The balances it must end with.
   public let expectedBalances: [[String: JSONValue]]
+  /// The total supplies it must end with, by asset.
   public let expectedTotalSupply: [String: JSONValue]
+  /// The allowances it must end with.
   public let expectedAllowances: [[String: JSONValue]]
 
   /// Parses a fixture document. A malformed document is `invalidOperation`.
@@ -65,5 +72,6 @@ public struct FixtureReport: Sendable {
   public let operationCount: Int
   /// Expectations not met, one line each naming account, bucket, expected and actual.
   public let failures: [String]
+  /// Whether every expectation was met.
   public var passed: Bool { failures.isEmpty }
 }

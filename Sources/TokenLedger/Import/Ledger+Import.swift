@@ -9,6 +9,7 @@ public struct ImportSummary: Sendable, Equatable {
   /// Rows passed over, by reason.
   public var skipped: [SkipReason: Int] = [:]
 
+  /// The JSON form `--format json` prints.
   public var jsonObject: JSONValue {
     .object([
       "ok": .bool(true), "imported": .number(String(imported)),

@@ -1,14 +1,21 @@
 /// What a Cosmos export import wrote and what it found.
 public struct CosmosImportSummary: Sendable {
+  /// The export's chain id.
   public var chainId = ""
+  /// The block height it was exported at.
   public var height: Int64 = 0
+  /// Validators registered.
   public var validators = 0
+  /// Balances, stakes, unbonding entries and pending rewards read.
   public var positions = 0
+  /// Entries written.
   public var written = 0
+  /// Entries already in the ledger (an import is idempotent).
   public var alreadyPresent = 0
   /// Supply, pools, identities and the dust truncation leaves, in base units (decimal text).
   public var facts: [(name: String, value: String)] = []
 
+  /// The JSON form `--format json` prints.
   public var jsonObject: JSONValue {
     .object([
       "ok": .bool(true), "chainId": .string(chainId), "height": .number(String(height)),

@@ -1,12 +1,17 @@
 /// What a state import wrote.
 public struct StateImportSummary: Sendable, Equatable {
+  /// Validators (hotkeys) registered.
   public var validators = 0
+  /// Stakes read.
   public var stakes = 0
+  /// Free balances read.
   public var balances = 0
   /// Entries written, and operations the ledger already had (a repeated import).
   public var written = 0
+  /// Entries already in the ledger (an import is idempotent).
   public var alreadyPresent = 0
 
+  /// The JSON form `--format json` prints.
   public var jsonObject: JSONValue {
     .object([
       "ok": .bool(true), "validators": .number(String(validators)),

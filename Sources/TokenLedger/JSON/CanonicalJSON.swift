@@ -2,6 +2,7 @@
 /// minimally. Two equal values always give the same bytes, which is what idempotency checks and
 /// the hash chain compare.
 public enum CanonicalJSON {
+  /// Canonical text: keys sorted, no spaces, numbers as written.
   public static func encode(_ value: JSONValue) -> String {
     var output: [UInt8] = []
     write(value, to: &output)

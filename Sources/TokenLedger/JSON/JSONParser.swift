@@ -2,11 +2,16 @@
 /// duplicate keys, nesting deeper than ``depthMax``, and trailing data are errors (a hostile
 /// file cannot overflow the stack or smuggle a second value for a key).
 public struct JSONParser {
+  /// The deepest nesting accepted.
   public static let depthMax = 64
 
+  /// Where and why a text is not JSON.
   public struct Failure: Error, Sendable, CustomStringConvertible {
+    /// The byte offset of the problem.
     public let offset: Int
+    /// What is wrong there.
     public let reason: String
+    /// `invalid JSON at byte N: reason`.
     public var description: String { "invalid JSON at byte \(offset + 1): \(reason)" }
   }
 
@@ -27,6 +32,7 @@ public struct JSONParser {
     return value
   }
 
+  /// Parses a JSON text.
   public static func parse(_ text: String) throws(Failure) -> JSONValue {
     try parse(Array(text.utf8))
   }

@@ -8,21 +8,25 @@ public enum JSONValue: Sendable, Equatable {
   case array([JSONValue])
   case object([String: JSONValue])
 
+  /// An object's member, nil for a missing key or a non-object.
   public subscript(key: String) -> JSONValue? {
     if case .object(let members) = self { return members[key] }
     return nil
   }
 
+  /// The string, if it is one.
   public var stringValue: String? {
     if case .string(let text) = self { return text }
     return nil
   }
 
+  /// The members, if it is an object.
   public var objectValue: [String: JSONValue]? {
     if case .object(let members) = self { return members }
     return nil
   }
 
+  /// The items, if it is an array.
   public var arrayValue: [JSONValue]? {
     if case .array(let items) = self { return items }
     return nil

@@ -68,6 +68,7 @@ extension Result where Failure == LedgerError {
 
 /// One line of JSON Lines input: a JSON object, at most ``Limits/operationLineBytesMax`` bytes.
 public enum OperationLine {
+  /// Parses one operation line into its JSON object.
   public static func parse(_ bytes: [UInt8]) -> Result<[String: JSONValue], LedgerError> {
     guard bytes.count <= Limits.operationLineBytesMax else {
       return .failure(

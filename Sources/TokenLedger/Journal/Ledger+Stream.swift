@@ -13,9 +13,13 @@ extension Ledger {
 
   /// What a stream applied.
   public struct StreamSummary: Sendable, Equatable {
+    /// Operations read.
     public var operations = 0
+    /// Operations that wrote an entry.
     public var applied = 0
+    /// Operations already applied (same id, same operation).
     public var unchanged = 0
+    /// The commits made, in order.
     public var commits: [Commit] = []
   }
 

@@ -17,9 +17,12 @@ protocol LedgerState {
 
 /// An asset's clock after an operation: the latest height and time seen.
 public struct Clock: Sendable, Equatable {
+  /// The latest block height seen, if any.
   public var height: Int64?
+  /// The latest time seen (Unix seconds), if any.
   public var time: Int64?
 
+  /// A clock at a height and time.
   public init(height: Int64? = nil, time: Int64? = nil) {
     self.height = height
     self.time = time

@@ -2,11 +2,16 @@
 /// postings; since each posting takes from one account exactly what it gives to another, every
 /// entry balances by construction and the sum of all balances of an asset stays zero.
 public struct Posting: Sendable, Hashable {
+  /// The asset moved.
   public let asset: String
+  /// The account debited.
   public let from: Account
+  /// The account credited.
   public let to: Account
+  /// How much (never zero).
   public let amount: Amount
 
+  /// A posting.
   public init(asset: String, from: Account, to: Account, amount: Amount) {
     precondition(from != to || amount.isZero, "a posting moves between two accounts")
     self.asset = asset

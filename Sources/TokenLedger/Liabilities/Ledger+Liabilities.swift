@@ -7,6 +7,7 @@ import Dispatch
 /// A proof of liabilities built from the ledger: the root to publish and one proof per
 /// holder, read off the tree on demand.
 public struct LiabilityPublication: Sendable {
+  /// The root to publish.
   public let root: LiabilityRoot
   let tree: LiabilityTree
 
@@ -15,6 +16,7 @@ public struct LiabilityPublication: Sendable {
     (0..<tree.holderCount).lazy.map { proof(index: $0) }
   }
 
+  /// The proof of the leaf at `index` (in commitment order).
   public func proof(index: Int) -> LiabilityProof {
     LiabilityProof(
       tree: tree, index: index, asset: root.asset, decimals: root.decimals,

@@ -3,10 +3,14 @@ import Crypto
 /// Why a liability proof does not verify: the first level that fails (`leaf`, `level k`,
 /// `top`, `signature`) and what failed there.
 public struct LiabilityVerificationError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// Where verification failed: `leaf`, `level k`, `top`, `root`, `signature` or `document`.
   public let level: String
+  /// What did not match there.
   public let reason: String
+  /// `level: reason`.
   public var description: String { "\(level): \(reason)" }
 
+  /// A failure at a level.
   public init(level: String, reason: String) {
     self.level = level
     self.reason = reason
@@ -22,23 +26,36 @@ public struct LiabilityVerificationError: Error, Sendable, Equatable, CustomStri
 /// try proof.verify(against: root)  // throws LiabilityVerificationError naming the level
 /// ```
 public struct LiabilityProof: Sendable, Equatable {
+  /// The document's `format` field.
   public static let format = "tokenledger-liability-proof/1"
 
   /// A sibling on the path.
   public struct Node: Sendable, Equatable {
+    /// The sibling's hash.
     public let hash: [UInt8]
+    /// The sibling's sum of balances.
     public let sum: Amount
   }
 
+  /// The asset whose liabilities are proved.
   public let asset: String
+  /// The asset's decimals, to read amounts.
   public let decimals: Int
+  /// The journal entry the publication is of.
   public let sequence: Int64
+  /// The customer's account.
   public let account: String
+  /// The leaf's 32-byte salt, fresh for every publication.
   public let salt: [UInt8]
+  /// The customer's total holding (every bucket) at ``sequence``.
   public let balance: Amount
+  /// The leaf's position (commitment order), which fixes left and right on the path.
   public let index: Int
+  /// The siblings from the leaf up to the root.
   public let path: [Node]
+  /// The root hash the path must reach.
   public let root: [UInt8]
+  /// The root's total: what the custodian owes in all.
   public let total: Amount
 
   /// Folds the path from the leaf and checks that it ends at this proof's root and total;
@@ -105,6 +122,7 @@ public struct LiabilityProof: Sendable, Equatable {
     }
   }
 
+  /// The proof's JSON document.
   public var jsonObject: JSONValue {
     .object([
       "format": .string(Self.format), "asset": .string(asset),

@@ -4,20 +4,28 @@ import Crypto
 /// the custodian owes in one asset at one sequence, tied to the journal's head hash there, and
 /// signed with the checkpoint key when one is given.
 public struct LiabilityRoot: Sendable, Equatable {
+  /// The document's `format` field.
   public static let format = "tokenledger-liabilities/1"
 
+  /// The asset owed.
   public let asset: String
+  /// The asset's decimals, to read amounts.
   public let decimals: Int
+  /// The journal entry the publication is of.
   public let sequence: Int64
+  /// That entry's hash, tying the root to the journal.
   public let headHash: String
   /// Holders with a non-zero total (padding leaves not counted).
   public let holders: Int
   /// Levels above the leaves: the padded leaf count is 2^depth.
   public let depth: Int
+  /// What is owed in all: the sum of every holder's total.
   public let total: Amount
+  /// The Merkle-sum tree's root hash.
   public let root: [UInt8]
   /// Ed25519 signature and public key, hex, when signed.
   public let signature: String?
+  /// The Ed25519 key that signed it, hex, if signed.
   public let publicKey: String?
 
   /// The signed bytes: `format ‖ asset ‖ sequence ‖ headHash ‖ total ‖ root` joined by `\n`
@@ -85,6 +93,7 @@ public struct LiabilityRoot: Sendable, Equatable {
     }
   }
 
+  /// The JSON form `--format json` prints.
   public var jsonObject: JSONValue {
     var members: [String: JSONValue] = [
       "format": .string(Self.format), "asset": .string(asset),

@@ -19,8 +19,11 @@ public struct LiabilityTree: Sendable {
 
   /// The number of levels above the leaves (0 for a single leaf).
   public var depth: Int { hashes.count - 1 }
+  /// The root hash.
   public var rootHash: [UInt8] { hashes[depth] }
+  /// The sum of every leaf: what is owed.
   public var total: Amount { Amount(baseUnits: sums[depth][0]) }
+  /// Holders with a leaf.
   public var holderCount: Int { accounts.count }
 
   func salt(_ index: Int) -> [UInt8] { Array(salts[(32 * index)..<(32 * index + 32)]) }

@@ -8,6 +8,7 @@ public protocol OperationContext {
 }
 
 extension OperationContext {
+  /// The default: `scheme.normalize(address)`.
   public func normalize(_ address: String, scheme: AddressScheme) throws(LedgerError) -> String {
     try scheme.normalize(address)
   }

@@ -9,8 +9,10 @@ public struct Operation: Sendable, Equatable {
   public var height: Int64?
   /// The UTC Unix seconds the operation happened at, if known.
   public var time: Int64?
+  /// The verb and its arguments.
   public var action: Action
 
+  /// An operation.
   public init(id: String? = nil, height: Int64? = nil, time: Int64? = nil, action: Action) {
     self.id = id
     self.height = height
@@ -66,12 +68,14 @@ public struct Operation: Sendable, Equatable {
     case unbonding(validator: String, maturesTime: Int64)
     case rewards(validator: String)
 
+    /// The validator the position is on.
     public var validator: String {
       switch self {
       case .staked(let validator), .unbonding(let validator, _), .rewards(let validator): validator
       }
     }
 
+    /// The bucket's name (`staked`, `unbonding`, `rewards`).
     public var bucketName: String {
       switch self {
       case .staked: "staked"
@@ -83,9 +87,12 @@ public struct Operation: Sendable, Equatable {
 
   /// One recipient of a `distribute`.
   public struct Share: Sendable, Equatable {
+    /// The recipient.
     public let to: String
+    /// Its weight among the recipients.
     public let weight: ShareWeight
 
+    /// A share.
     public init(to: String, weight: ShareWeight) {
       self.to = to
       self.weight = weight

@@ -1,20 +1,29 @@
 /// What a ledger is, in one read: its file, schema, journal head and state digest, and per
 /// asset its clock, supply and holders.
 public struct LedgerInfo: Sendable, Equatable {
+  /// The ledger's file.
   public let path: String
+  /// Its schema version.
   public let schemaVersion: Int
+  /// Entries in its journal.
   public let entries: Int64
+  /// The last entry's hash.
   public let headHash: String
+  /// The digest of its state.
   public let stateDigest: String
+  /// Every asset, by symbol.
   public let assets: [AssetFacts]
 }
 
 /// One asset's definition and its state now.
 public struct AssetFacts: Sendable, Equatable {
+  /// How the asset was defined.
   public let definition: AssetDefinition
+  /// Whether it is paused.
   public let paused: Bool
   /// The asset's clock: the latest block height and time its operations carried.
   public let clockHeight: Int64?
+  /// The clock's time (Unix seconds), if any operation carried one.
   public let clockTime: Int64?
   /// The sum of every holder bucket.
   public let supply: Amount
@@ -28,6 +37,7 @@ public struct AssetFacts: Sendable, Equatable {
 
 /// A validator as its delegators see it: its rates, its stake and who holds it.
 public struct ValidatorFacts: Sendable, Equatable {
+  /// The validator's registration.
   public let record: ValidatorRecord
   /// The sum of its delegators' staked buckets.
   public let stake: Amount

@@ -11,30 +11,41 @@ import Dispatch
 /// largest holders and the open holds. The numbers are exact; only drawing turns them into
 /// pixels.
 public struct LedgerReport: Sendable, Equatable {
+  /// The ledger's facts.
   public let info: LedgerInfo
   /// The statement range: `from` inclusive, `to` exclusive (Unix seconds), if given.
   public let from: Int64?
+  /// The statement range's exclusive end (Unix seconds), if given.
   public let to: Int64?
+  /// Each asset's part.
   public let assets: [AssetReport]
 }
 
 /// A value at the end of a labelled period.
 public struct SeriesPoint: Sendable, Equatable, Codable {
+  /// The period or name.
   public let label: String
+  /// The value.
   public let value: Amount
 }
 
 /// An open escrow: reserved from the payer until settled, voided or expired.
 public struct OpenHold: Sendable, Equatable, Codable {
+  /// The hold's id.
   public let hold: String
+  /// Who reserved the amount.
   public let payer: String
+  /// Who a settlement pays.
   public let payee: String
+  /// The amount reserved.
   public let amount: Amount
+  /// When it expires (Unix seconds), if it does.
   public let expiresTime: Int64?
 }
 
 /// One asset's part of the report.
 public struct AssetReport: Sendable, Equatable {
+  /// The asset's facts.
   public let facts: AssetFacts
   /// The period of ``supply``: days for a short ledger, months, or years for a long one.
   public let supplyPeriod: StatementPeriod
@@ -43,6 +54,7 @@ public struct AssetReport: Sendable, Equatable {
   public let supply: [SeriesPoint]
   /// Holder balances summed per bucket kind (available, staked, unbonding, rewards, held).
   public let buckets: [SeriesPoint]
+  /// Its validators, largest stake first.
   public let validators: [ValidatorFacts]
   /// The reward statement by month over the report's range.
   public let statement: RewardStatement
@@ -50,8 +62,10 @@ public struct AssetReport: Sendable, Equatable {
   public let monthly: [(period: String, amounts: StatementAmounts)]
   /// The largest holders by total (every bucket), at most ``LedgerReport/topHoldersMax``.
   public let topHolders: [SeriesPoint]
+  /// Holds not yet settled, voided or expired, soonest expiry first.
   public let openHolds: [OpenHold]
 
+  /// Equal when every number is.
   public static func == (lhs: AssetReport, rhs: AssetReport) -> Bool {
     lhs.facts == rhs.facts && lhs.supply == rhs.supply && lhs.buckets == rhs.buckets
       && lhs.statement == rhs.statement && lhs.topHolders == rhs.topHolders
@@ -60,6 +74,7 @@ public struct AssetReport: Sendable, Equatable {
 }
 
 extension LedgerReport {
+  /// How many holders the report lists.
   public static let topHoldersMax = 20
 }
 
@@ -181,10 +196,13 @@ extension Journal {
 
 /// A report with the audit run for it: both describe the same head.
 public struct AuditedReport: Sendable {
+  /// The numbers.
   public let report: LedgerReport
+  /// The audit of the same head.
   public let audit: AuditReport
   /// When the audit started (Unix seconds, UTC) and how long it took.
   public let auditedAt: Int64
+  /// How long the audit took.
   public let auditMilliseconds: Int64
 }
 

@@ -42,6 +42,7 @@ public struct StatementAmounts: Sendable, Equatable {
   private var low = [UInt128](repeating: 0, count: StatementColumn.allCases.count)
   private var high = [UInt128](repeating: 0, count: StatementColumn.allCases.count)
 
+  /// Every column zero.
   public init() {}
 
   /// The sum of one column (zero when nothing was booked to it).
@@ -55,6 +56,7 @@ public struct StatementAmounts: Sendable, Equatable {
     StatementColumn.earned.reduce(SignedAmount.zero) { $0.adding(self[$1])! }
   }
 
+  /// Whether every column is zero.
   public var isZero: Bool { low.allSatisfy { $0 == 0 } && high.allSatisfy { $0 == 0 } }
 
   private static func index(_ column: StatementColumn) -> Int {
@@ -88,16 +90,22 @@ public struct StatementAmounts: Sendable, Equatable {
 /// One line of a statement: what one holder earned, claimed and lost on one validator in one
 /// period. The validator is empty for a `distribute`'s direct payments.
 public struct RewardStatementRow: Sendable, Equatable, Codable {
+  /// The period's label (`2024-01`, or `undated`).
   public let period: String
+  /// The holder (an operator for its commission).
   public let holder: String
+  /// The validator (empty for a distribute's direct payment).
   public let validator: String
   public internal(set) var amounts: StatementAmounts
 }
 
 /// Rewards per period, holder and validator, with the journal's own sums beside them.
 public struct RewardStatement: Sendable, Equatable, Codable {
+  /// The asset.
   public let asset: String
+  /// Its decimals, to format amounts.
   public let decimals: Int
+  /// The length of the periods.
   public let period: StatementPeriod
   /// Sorted by period, then holder and validator (UTF-8 order).
   public let rows: [RewardStatementRow]

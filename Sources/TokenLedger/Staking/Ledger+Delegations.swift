@@ -1,7 +1,10 @@
 /// One delegation of a validator: who staked how much, and their share of its stake.
 public struct Delegation: Sendable, Equatable, Codable {
+  /// Who staked.
   public let delegator: String
+  /// How much is staked on the validator.
   public let staked: Amount
+  /// Rewards credited on it and not yet claimed.
   public let rewards: Amount
   /// The validator's stake as the journal keeps it (the sum of all staked buckets).
   public let validatorStake: Amount

@@ -3,9 +3,12 @@
 public struct DatabaseError: Error, Sendable, CustomStringConvertible {
   /// SQLite's extended result code (`SQLITE_BUSY` = 5, `SQLITE_CORRUPT` = 11, `SQLITE_FULL` = 13…).
   public let resultCode: Int32
+  /// SQLite's message, with the file or statement it concerns.
   public let message: String
+  /// The statement that failed, if one did.
   public let sql: String?
 
+  /// An error with SQLite's (extended) result code.
   public init(resultCode: Int32, message: String, sql: String? = nil) {
     self.resultCode = resultCode
     self.message = message
@@ -18,6 +21,7 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
   /// True when the database file is damaged or is not a database at all.
   public var isCorruption: Bool { primaryCode == 11 || primaryCode == 26 }
 
+  /// The message with its result code and statement.
   public var description: String {
     let kind: String
     switch primaryCode {

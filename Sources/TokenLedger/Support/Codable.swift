@@ -10,6 +10,7 @@
 // `date` views give the same instants as `Date`.
 
 extension Amount: Codable {
+  /// Reads the exact decimal text it was encoded as.
   public init(from decoder: any Decoder) throws {
     let text = try decoder.singleValueContainer().decode(String.self)
     guard let amount = Amount(baseUnitText: text) else {
@@ -19,6 +20,7 @@ extension Amount: Codable {
     self = amount
   }
 
+  /// Writes exact decimal text.
   public func encode(to encoder: any Encoder) throws {
     var container = encoder.singleValueContainer()
     try container.encode(description)
@@ -26,6 +28,7 @@ extension Amount: Codable {
 }
 
 extension SignedAmount: Codable {
+  /// Reads the exact decimal text it was encoded as.
   public init(from decoder: any Decoder) throws {
     let text = try decoder.singleValueContainer().decode(String.self)
     guard let amount = SignedAmount(text: text) else {
@@ -35,6 +38,7 @@ extension SignedAmount: Codable {
     self = amount
   }
 
+  /// Writes exact decimal text.
   public func encode(to encoder: any Encoder) throws {
     var container = encoder.singleValueContainer()
     try container.encode(description)
@@ -42,6 +46,7 @@ extension SignedAmount: Codable {
 }
 
 extension Rate: Codable {
+  /// Reads the exact decimal text it was encoded as.
   public init(from decoder: any Decoder) throws {
     let text = try decoder.singleValueContainer().decode(String.self)
     do {
@@ -52,6 +57,7 @@ extension Rate: Codable {
     }
   }
 
+  /// Writes exact decimal text.
   public func encode(to encoder: any Encoder) throws {
     var container = encoder.singleValueContainer()
     try container.encode(description)
@@ -62,6 +68,7 @@ extension StatementPeriod: Codable {}
 extension StatementColumn: Codable {}
 
 extension StatementAmounts: Codable {
+  /// Reads the exact decimal text it was encoded as.
   public init(from decoder: any Decoder) throws {
     let columns = try decoder.singleValueContainer().decode([String: SignedAmount].self)
     self.init()
@@ -76,6 +83,7 @@ extension StatementAmounts: Codable {
     }
   }
 
+  /// Writes exact decimal text.
   public func encode(to encoder: any Encoder) throws {
     var container = encoder.singleValueContainer()
     try container.encode(

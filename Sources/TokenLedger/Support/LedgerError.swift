@@ -30,14 +30,18 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
 /// names the operation, account, asset and amounts involved. Throwing it never leaves a partial
 /// change behind: the journal rolls the whole operation back.
 public struct LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// The stable code scripts and fixtures match on.
   public let code: ErrorCode
+  /// What was refused, naming the operation, account, asset and amounts.
   public let message: String
 
+  /// An error with its code and message.
   public init(_ code: ErrorCode, _ message: String) {
     self.code = code
     self.message = message
   }
 
+  /// `code: message`.
   public var description: String { "\(code.rawValue): \(message)" }
 
   /// The same error with a prefix naming where it happened (an operation index, a line).

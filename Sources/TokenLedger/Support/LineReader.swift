@@ -154,11 +154,15 @@ enum InputFile {
 
 /// A file that cannot be read or written: exit code 3 at the CLI.
 public struct FileError: Error, Sendable, CustomStringConvertible {
+  /// The file.
   public let path: String
+  /// What went wrong with it.
   public let reason: String
+  /// An error about a file.
   public init(path: String, reason: String) {
     self.path = path
     self.reason = reason
   }
+  /// `path: reason`.
   public var description: String { "\(path): \(reason)" }
 }
