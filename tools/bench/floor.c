@@ -3,6 +3,9 @@
  * WAL, the same pragmas. Modes:
  *   batch N COUNT      COUNT transfers, a commit every N (synchronous=NORMAL)
  *   durable COUNT      COUNT transfers, one per transaction (synchronous=FULL), latencies
+ *   dedup N COUNT      batch, plus a unique random 32-byte key per transfer in a WITHOUT ROWID
+ *                      table and a 64 MiB cache (../shared/peers mode f): the floor for a ledger
+ *                      keyed by on-chain transaction hashes, which arrive in random order
  *   schema N COUNT PATH SQL...   the ledger's own SQL on the ledger's own schema (the files
  *                      given: the schema folder's files): per transfer the idempotency lookup, an entry
  *                      row, a posting row with its links, balances read once per batch and
@@ -41,10 +44,11 @@ static int schema_floor(int argc, char **argv);
 int main(int argc, char **argv) {
   if (argc >= 2 && strcmp(argv[1], "schema") == 0) return schema_floor(argc, argv);
   if (argc < 4) {
-    fprintf(stderr, "usage: floor batch N COUNT PATH | floor durable COUNT PATH\n");
+    fprintf(stderr, "usage: floor batch|dedup N COUNT PATH | floor durable COUNT PATH\n");
     return 2;
   }
   int durable = strcmp(argv[1], "durable") == 0;
+  int dedup = strcmp(argv[1], "dedup") == 0;
   long batch = durable ? 1 : atol(argv[2]);
   long count = atol(argv[durable ? 2 : 3]);
   const char *path = argv[durable ? 3 : 4];
@@ -53,6 +57,11 @@ int main(int argc, char **argv) {
   check(sqlite3_open(path, &db), db, "open");
   check(sqlite3_exec(db, "PRAGMA journal_mode=WAL", 0, 0, 0), db, "wal");
   check(sqlite3_exec(db, durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL", 0, 0, 0), db, "sync");
+  if (dedup) {
+    check(sqlite3_exec(db, "PRAGMA cache_size=-65536;"
+        "CREATE TABLE ext_ids (ext BLOB PRIMARY KEY, transfer INTEGER NOT NULL) WITHOUT ROWID;", 0, 0, 0),
+        db, "dedup schema");
+  }
   check(sqlite3_exec(db,
       "CREATE TABLE balances (id INTEGER PRIMARY KEY, amount TEXT NOT NULL) STRICT;"
       "CREATE TABLE journal (seq INTEGER PRIMARY KEY, idempotency_id TEXT UNIQUE, payload TEXT NOT NULL,"
@@ -70,6 +79,10 @@ int main(int argc, char **argv) {
   sqlite3_prepare_v2(db, "SELECT amount FROM balances WHERE id = ?", -1, &read, 0);
   sqlite3_prepare_v2(db, "UPDATE balances SET amount = ? WHERE id = ?", -1, &update, 0);
   sqlite3_prepare_v2(db, "INSERT INTO journal VALUES (?, ?, ?, ?)", -1, &insert, 0);
+  sqlite3_stmt *external = 0;
+  if (dedup) sqlite3_prepare_v2(db, "INSERT INTO ext_ids VALUES (?, ?)", -1, &external, 0);
+  unsigned long long keys = 7;
+  unsigned char key[32];
   double *latency = durable ? malloc(sizeof(double) * count) : 0;
   unsigned long long state = 42;
   char payload[200], id[80], hash[65], text[48];
@@ -96,12 +109,22 @@ int main(int argc, char **argv) {
       check(sqlite3_step(update), db, "update");
       sqlite3_reset(update);
     }
+    if (dedup) {
+      for (int k = 0; k < 4; k++) {
+        keys = keys * 6364136223846793005ULL + 1442695040888963407ULL;
+        memcpy(key + 8 * k, &keys, 8);
+      }
+      sqlite3_bind_blob(external, 1, key, 32, SQLITE_STATIC);
+      sqlite3_bind_int64(external, 2, n + 1);
+      check(sqlite3_step(external), db, "dedup key");
+      sqlite3_reset(external);
+    }
     snprintf(id, sizeof id, "0x%064ld:%ld", n, n % 7);
     snprintf(payload, sizeof payload,
         "{\"amount\":\"%lld\",\"asset\":\"TAO\",\"from\":\"acct%05d\",\"op\":\"transfer\",\"to\":\"acct%05d\"}",
         amount, from, to);
     sqlite3_bind_int64(insert, 1, n + 1);
-    sqlite3_bind_text(insert, 2, id, -1, SQLITE_TRANSIENT);
+    if (dedup) sqlite3_bind_null(insert, 2); else sqlite3_bind_text(insert, 2, id, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(insert, 3, payload, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(insert, 4, hash, -1, SQLITE_STATIC);
     check(sqlite3_step(insert), db, "insert");

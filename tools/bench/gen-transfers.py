@@ -3,6 +3,7 @@
 then N transfers among the accounts with Zipf-skewed senders and receivers (seeded).
 
 python3 tools/bench/gen-transfers.py --n 1000000 --accounts 10000 > /tmp/transfers.jsonl
+python3 tools/bench/gen-transfers.py --n 1000000 --ids increasing > /tmp/increasing.jsonl
 """
 import argparse
 import bisect
@@ -16,11 +17,14 @@ def main():
     parser.add_argument("--accounts", type=int, default=10000)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--zipf", type=float, default=1.1)
-    parser.add_argument("--ids", action="store_true", help="give every transfer an on-chain style id")
+    parser.add_argument("--ids", choices=["random", "increasing", "none"], default="random",
+                        help="on-chain style ids: random 0x<64 hex>:<log index> as transaction hashes "
+                             "are (default), increasing ones (the id index's best case), or none")
     parser.add_argument("--evm", action="store_true",
                         help="accounts are lowercase 0x addresses of an evm-scheme asset (EIP-55 checked)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
+    ids = random.Random(args.seed + 1)  # its own stream: the transfers are the same either way
     weights = [1.0 / (rank ** args.zipf) for rank in range(1, args.accounts + 1)]
     cumulative = []
     total = 0.0
@@ -47,7 +51,12 @@ def main():
         if receiver == sender:
             receiver = (receiver + 1) % args.accounts
         amount = "%d.%09d" % (rng.randrange(0, 10), rng.randrange(0, 10**9))
-        identifier = ',"id":"0x%064x:%d"' % (index, index % 7) if args.ids else ""
+        if args.ids == "random":
+            identifier = ',"id":"0x%064x:%d"' % (ids.getrandbits(256), ids.randrange(200))
+        elif args.ids == "increasing":
+            identifier = ',"id":"0x%064x:%d"' % (index, index % 7)
+        else:
+            identifier = ""
         out.write('{"op":"transfer","asset":"TAO","from":"%s","to":"%s","amount":"%s"%s}\n'
                   % (account(sender), account(receiver), amount, identifier))
 
