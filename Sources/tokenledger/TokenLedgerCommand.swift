@@ -64,10 +64,12 @@ struct TokenLedgerCommand: ParsableCommand {
     }
   }
 
-  /// ArgumentParser's message, plus where to look: a global option written before the
+  /// ArgumentParser's message in one line, plus where to look: a global option written before the
   /// subcommand is named as such, and every usage error points at the subcommand's help.
   static func usageMessage(for error: any Error, arguments: [String]) -> String {
-    var message = fullMessage(for: error)
+    // The error alone (ArgumentParser's usage synopsis is what `--help` is for), one line,
+    // then where to look.
+    var message = message(for: error)
     if message.isEmpty { message = "\(error)" }
     let names = Set(configuration.subcommands.map { $0._commandName })
     let subcommand = arguments.first(where: { names.contains($0) })
@@ -77,6 +79,10 @@ struct TokenLedgerCommand: ParsableCommand {
         return "put \(option) after the subcommand: tokenledger \(subcommand) \(option) …"
           + " (global options follow the subcommand)"
       }
+    }
+    if subcommand == nil, let first = arguments.first, !first.hasPrefix("-") {
+      // A misspelled subcommand: name the one meant, if one is close.
+      message += Suggestion.hint(for: first, among: names.sorted())
     }
     let help = subcommand.map { "tokenledger \($0) --help" } ?? "tokenledger --help"
     return message.trimmingTrailingNewlines + "\nsee '\(help)'"

@@ -417,3 +417,18 @@ import Testing
     #expect(!never.stdout.contains("\u{1B}["))
   }
 }
+
+/// A usage error is one line that says what is wrong, then where to look.
+@Suite struct UsageErrorTests {
+  @Test func aUsageErrorIsOneLineAndAHint() throws {
+    let typo = try CLI.run(["histor"])
+    #expect(typo.exitCode == 2)
+    #expect(
+      typo.stderr
+        == "tokenledger: Unexpected argument 'histor' (did you mean 'history'?)\nsee 'tokenledger --help'\n"
+    )
+    let limit = try CLI.run(["history", "--account", "a", "--limit", "0"])
+    #expect(limit.exitCode == 2)
+    #expect(limit.stderr.split(separator: "\n").count == 2, "\(limit.stderr)")
+  }
+}

@@ -1,8 +1,8 @@
 /// "Did you mean …?" for a name that matches nothing: the one known name within a small edit
 /// distance (or equal but for case), so that a typo gets an answer and not an empty table.
-enum Suggestion {
+package enum Suggestion {
   /// ` (did you mean 'X'?)` when exactly one candidate is close to `text`, else "".
-  static func hint(for text: String, among candidates: [String]) -> String {
+  package static func hint(for text: String, among candidates: [String]) -> String {
     let lowered = text.lowercased()
     let close = candidates.filter { candidate in
       candidate.lowercased() == lowered
