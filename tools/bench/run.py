@@ -62,6 +62,8 @@ def main():
         rows.append({"workload": workload, "size": size, "seconds": round(seconds, 3), "perSecond": int(rate),
                      "peakMB": round(peak, 1), "ratioToFloor": round(rate / floor_rate, 3) if floor_rate else None,
                      "note": extra})
+        # Each row as it is measured too (stderr), so that a failure later keeps what was done.
+        print("measured: %s" % json.dumps(rows[-1]), file=sys.stderr, flush=True)
 
     durable_floor = json.loads(subprocess.run([floor, "durable", str(args.durable), os.path.join(workdir, "fd.sqlite")],
                                               capture_output=True, text=True, check=True).stdout)
@@ -161,15 +163,16 @@ def main():
         source = os.path.join(workdir, "source-%d.csv" % size)
         with open(ops) as lines, open(source, "w") as out_csv:
             out_csv.write("token_address,from_address,to_address,value,transaction_hash,log_index,block_number\n")
-            for line in lines:
+            for number, line in enumerate(lines):
                 record = json.loads(line)
                 if record["op"] != "transfer":
                     continue
                 whole, _, fraction = record["amount"].partition(".")
                 value = int(whole) * 10**9 + int((fraction + "000000000")[:9])
                 tx, index = record["id"].split(":")
-                out_csv.write("0x00000000000000000000000000000000000000aa,%s,%s,%d,%s,%s,\n"
-                              % (record["from"], record["to"], value, tx, index))
+                # A block number is required of a transfer record; 100 transfers a block.
+                out_csv.write("0x00000000000000000000000000000000000000aa,%s,%s,%d,%s,%s,%d\n"
+                              % (record["from"], record["to"], value, tx, index, 1 + number // 100))
         seconds, peak, _ = timed([cli, "reconcile", "--db", db, "--kind", "etl-transfers", "--asset", "TAO", source])
         row("cli: reconcile etl-transfers", size, seconds, peak)
 

@@ -170,14 +170,7 @@ private struct StatementScan {
   private var periodIndexes: [String: Int32] = [:]
 
   mutating func intern(_ side: Side) -> Int32 {
-    let pair = Pair(holder: side.holder, validator: side.validator)
-    let pairIndex =
-      pairIndexes[pair]
-      ?? {
-        pairs.append(pair)
-        pairIndexes[pair] = Int32(pairs.count - 1)
-        return Int32(pairs.count - 1)
-      }()
+    let pairIndex = pair(holder: side.holder, validator: side.validator)
     sides.append(side)
     sidePairs.append(pairIndex)
     return Int32(sides.count - 1)
