@@ -6,12 +6,13 @@ struct Export: ParsableCommand {
     abstract: "The journal as JSON Lines that `apply` accepts (same head hash and state digest).",
     discussion: """
       defineAsset lines first, then every operation with its id and clock, so that `init` + \
-      `apply` rebuilds the same head hash and state digest. Refuses (exit 1) a journal whose \
+      `apply` rebuilds the same head hash and state digest. Its output is JSON Lines, so \
+      --format json (which promises one document) is refused. Refuses (exit 1) a journal whose \
       hash chain does not verify.
 
       Examples:
         tokenledger export > journal.jsonl
-        tokenledger export --until 5000 | tokenledger apply - --db copy.sqlite
+        tokenledger init --db copy.sqlite && tokenledger export | tokenledger apply - --db copy.sqlite
       """)
 
   @OptionGroup var global: GlobalOptions
@@ -20,7 +21,7 @@ struct Export: ParsableCommand {
   var until: Int64?
 
   func run() throws {
-    try runReporting(global.format, "export") {
+    try runReporting(global.format, "export", formats: [.table]) {
       let ledger = try global.openExisting(readOnly: true)
       let total = try until ?? ledger.summary().entries
       let meter = Progress.Meter("export", total: Int(total), unit: "lines")

@@ -38,7 +38,7 @@ struct Liabilities: ParsableCommand {
       }
       let publication = try ledger.liabilities(asset: asset, at: at, privateKey: privateKey)
       try publication.write(to: out) { count in
-        Output.error("liabilities: \(count) proofs written")
+        Progress.note("liabilities: \(count) proofs written")
       }
       let root = publication.root
       if global.format == .json {

@@ -12,11 +12,12 @@ struct Load: ParsableCommand {
       Each fixture (tokenledger-fixture/1 JSON: assets, operations, expect) is applied \
       atomically, creating the ledger when needed. Exit 1 when an expectation is not met \
       (operations kept); 2 when an operation fails unexpectedly (nothing of that fixture kept); \
-      a ledger this command created is removed again when it fails.
+      a ledger this command created is removed again when the first fixture fails (it holds \
+      nothing then).
 
       Examples:
         tokenledger load fixtures/examples/fet-basics.json
-        tokenledger load fixtures/staking/*.json --db staking.sqlite
+        tokenledger load fixtures/examples/fet-basics.json fixtures/examples/tao-basics.json
       """)
 
   @OptionGroup var global: GlobalOptions

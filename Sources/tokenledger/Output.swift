@@ -117,12 +117,15 @@ enum Output {
   }
 
   /// Control characters, the line and paragraph separators, invisible format characters
-  /// (bidirectional overrides that reorder a line, zero-width spaces, a byte-order mark), and
+  /// (bidirectional overrides that reorder a line, zero-width spaces, a byte-order mark; not
+  /// the zero-width joiners), and
   /// the backslash itself, so that an escape in a table is never ambiguous.
   private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
     scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028
       || scalar.value == 0x2029 || scalar == "\\"
-      || scalar.properties.generalCategory == .format
+      || (scalar.properties.generalCategory == .format
+        // The joiners are part of how emoji and several scripts are written, not a trick.
+        && scalar.value != 0x200C && scalar.value != 0x200D)
   }
 
   /// Columns for people: text left-aligned; a column whose every cell is a number (amounts,
@@ -226,7 +229,10 @@ func runReporting(
   do {
     guard formats.contains(format) else {
       let names = formats.map(\.rawValue).joined(separator: " or ")
-      Output.error("\(context): --format \(format.rawValue) is not available here (use \(names))")
+      let message = "\(context): --format \(format.rawValue) is not available here (use \(names))"
+      Output.error(message)
+      // Asked for JSON, the refusal is one JSON document too.
+      if format == .json { Output.jsonError(code: "usage", message: message) }
       throw ExitCodeError(code: 2)
     }
     code = try body()

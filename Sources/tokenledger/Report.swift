@@ -67,7 +67,8 @@ struct Report: ParsableCommand {
       }
       let (report, findings) = (audited.report, audited.audit)
       Progress.note(
-        "report: audit \(findings.ok ? "passed" : "FAILED") in \(audited.auditMilliseconds) ms")
+        "report: audit \(findings.ok ? "passed" : "FAILED")"
+          + (audit.map { " (read from \($0))" } ?? " in \(audited.auditMilliseconds) ms"))
       let page = HTMLReport.render(
         report, audit: findings, auditedAt: audited.auditedAt,
         auditMilliseconds: audited.auditMilliseconds, auditSource: audit)

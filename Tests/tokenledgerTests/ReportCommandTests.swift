@@ -432,3 +432,42 @@ import Testing
     #expect(limit.stderr.split(separator: "\n").count == 2, "\(limit.stderr)")
   }
 }
+
+/// Second probe of the polish: examples that run, one JSON document or none, joiners kept.
+@Suite struct PolishProbeTests {
+  @Test func exportRefusesAFormatThatPromisesOneDocument() throws {
+    let directory = try CLI.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let db = directory + "/e.sqlite"
+    #expect(
+      try CLI.run(["load", CLI.fixture("examples/fet-basics.json"), "--db", db]).exitCode == 0)
+    let json = try CLI.run(["export", "--db", db, "--format", "json"])
+    #expect(json.exitCode == 2)
+    #expect(try CLI.json(json.stdout)["ok"] as? Bool == false, "the refusal is one JSON document")
+    // The help's example: a copy rebuilt from the export.
+    let copy = directory + "/copy.sqlite"
+    #expect(
+      try CLI.shell(
+        "\(CLI.binary) init --db \(copy) >/dev/null && \(CLI.binary) export --db \(db) | \(CLI.binary) apply - --db \(copy) >/dev/null"
+      ) == 0)
+    #expect(
+      try CLI.json(try CLI.run(["info", "--db", copy, "--format", "json"]).stdout)["headHash"]
+        as? String
+        == (try CLI.json(try CLI.run(["info", "--db", db, "--format", "json"]).stdout)["headHash"]
+          as? String))
+  }
+
+  @Test func emojiJoinersStayWhileOverridesAreEscaped() throws {
+    let directory = try CLI.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let db = directory + "/j.sqlite"
+    #expect(try CLI.run(["init", "--db", db]).exitCode == 0)
+    let lines = [
+      #"{"op":"defineAsset","symbol":"TOK","decimals":0,"addressScheme":"any"}"#,
+      #"{"op":"mint","asset":"TOK","to":"\ud83d\udc68\u200d\ud83d\udc69family","amount":"5"}"#,
+    ].joined(separator: "\n")
+    #expect(try CLI.run(["apply", "--db", db], stdin: lines).exitCode == 0)
+    let table = try CLI.run(["balance", "--db", db])
+    #expect(table.stdout.contains("\u{1F468}\u{200D}\u{1F469}family"))
+  }
+}

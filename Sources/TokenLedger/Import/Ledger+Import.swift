@@ -36,7 +36,7 @@ extension Ledger {
   ///   - symbol: the asset whose `contract` selects the rows.
   ///   - strict: refuse a transfer its sender cannot pay instead of drawing the shortfall
   ///     from `@external`.
-  ///   - progress: called every 100,000 rows with the number read so far.
+  ///   - progress: called every 10,000 rows with the number read so far.
   public func importTransfers(
     kind: SourceKind, path: String, asset symbol: String, strict: Bool = false,
     progress: (Int) -> Void = { _ in }
@@ -51,7 +51,7 @@ extension Ledger {
     try write { journal in
       try reader.read(skipped: &skipped, problem: { throw $0.ledgerError }) { record in
         rows += 1
-        if rows % 100_000 == 0 { progress(rows) }
+        if rows % 10_000 == 0 { progress(rows) }
         do {
           try importOne(record, definition, strict: strict, journal: journal, summary: &summary)
         } catch let error as LedgerError {
