@@ -60,7 +60,7 @@ public enum HTMLReport {
     table{border-collapse:collapse;margin:6px 0 12px}th,td{border-bottom:1px solid var(--line);\
     padding:3px 10px;text-align:left;vertical-align:top}th{color:var(--muted);font-weight:600}\
     td.num,th.num{text-align:right;white-space:nowrap}th,td{white-space:nowrap}\
-    td.mono{white-space:normal;word-break:break-all;max-width:380px}\
+    td.mono{white-space:normal;word-break:break-all;min-width:200px;max-width:380px}\
     .scroll{overflow-x:auto}@media print{.scroll{overflow:visible}}
     .ok{color:var(--ok);font-weight:600}.bad{color:var(--bad);font-weight:600}
     .card{background:var(--card);border:1px solid var(--line);border-radius:6px;\
