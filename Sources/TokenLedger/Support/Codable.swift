@@ -9,59 +9,46 @@
 // as their decimal text ("0.05"). Times stay Unix seconds, as the journal keeps them; the
 // `date` views give the same instants as `Date`.
 
-extension Amount: Codable {
-  /// Reads the exact decimal text it was encoded as.
+/// A value whose Codable form is its exact text: one string, read back by its own parser.
+protocol TextCodable: Codable {
+  /// The value of `text`, nil when it is not one.
+  init?(codableText text: String)
+  /// The exact text.
+  var codableText: String { get }
+}
+
+extension TextCodable {
+  /// Reads the exact text it was encoded as.
   public init(from decoder: any Decoder) throws {
     let text = try decoder.singleValueContainer().decode(String.self)
-    guard let amount = Amount(baseUnitText: text) else {
+    guard let value = Self(codableText: text) else {
       throw DecodingError.dataCorrupted(
-        .init(codingPath: decoder.codingPath, debugDescription: "not base units: \(text)"))
+        .init(
+          codingPath: decoder.codingPath, debugDescription: "not a \(Self.self): \(text)"))
     }
-    self = amount
+    self = value
   }
 
-  /// Writes exact decimal text.
+  /// Writes the exact text.
   public func encode(to encoder: any Encoder) throws {
     var container = encoder.singleValueContainer()
-    try container.encode(description)
+    try container.encode(codableText)
   }
 }
 
-extension SignedAmount: Codable {
-  /// Reads the exact decimal text it was encoded as.
-  public init(from decoder: any Decoder) throws {
-    let text = try decoder.singleValueContainer().decode(String.self)
-    guard let amount = SignedAmount(text: text) else {
-      throw DecodingError.dataCorrupted(
-        .init(codingPath: decoder.codingPath, debugDescription: "not signed base units: \(text)"))
-    }
-    self = amount
-  }
-
-  /// Writes exact decimal text.
-  public func encode(to encoder: any Encoder) throws {
-    var container = encoder.singleValueContainer()
-    try container.encode(description)
-  }
+extension Amount: Codable, TextCodable {
+  init?(codableText text: String) { self.init(baseUnitText: text) }
+  var codableText: String { description }
 }
 
-extension Rate: Codable {
-  /// Reads the exact decimal text it was encoded as.
-  public init(from decoder: any Decoder) throws {
-    let text = try decoder.singleValueContainer().decode(String.self)
-    do {
-      self = try Rate(parsing: text)
-    } catch {
-      throw DecodingError.dataCorrupted(
-        .init(codingPath: decoder.codingPath, debugDescription: "not a rate: \(text)"))
-    }
-  }
+extension SignedAmount: Codable, TextCodable {
+  init?(codableText text: String) { self.init(text: text) }
+  var codableText: String { description }
+}
 
-  /// Writes exact decimal text.
-  public func encode(to encoder: any Encoder) throws {
-    var container = encoder.singleValueContainer()
-    try container.encode(description)
-  }
+extension Rate: Codable, TextCodable {
+  init?(codableText text: String) { try? self.init(parsing: text) }
+  var codableText: String { description }
 }
 
 extension StatementPeriod: Codable {}

@@ -41,6 +41,12 @@ import Testing
     let audit = try ledger.audit()
     #expect(
       try JSONDecoder().decode(AuditReport.self, from: try JSONEncoder().encode(audit)) == audit)
+    let rate = try Rate(parsing: "0.05")
+    #expect(try JSONDecoder().decode(Rate.self, from: try JSONEncoder().encode(rate)) == rate)
+    #expect(String(decoding: try JSONEncoder().encode(rate), as: UTF8.self) == #""0.05""#)
+    #expect(throws: DecodingError.self) {
+      try JSONDecoder().decode(Amount.self, from: Data(#""1.5""#.utf8))
+    }
     let summary = try ledger.summary()
     #expect(
       try JSONDecoder().decode(LedgerSummary.self, from: try JSONEncoder().encode(summary))
