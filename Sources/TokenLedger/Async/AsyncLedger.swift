@@ -87,9 +87,11 @@ public final class AsyncLedger: Sendable {
   }
 }
 
-/// Where a history stream stands. Only the stream's one consumer touches it, one call at a
-/// time (`AsyncThrowingStream`'s producer closure is never called concurrently), which is why
-/// `@unchecked Sendable` is sound.
+/// Where a history stream stands.
+///
+/// `@unchecked Sendable` is sound: only the stream's producer closure touches these fields, and
+/// `AsyncThrowingStream` calls that closure once at a time for its one consumer, never
+/// concurrently, so no two threads ever read or write them at once.
 private final class HistoryCursor: @unchecked Sendable {
   var buffered: ArraySlice<HistoryEntry> = []
   var after: Int64?
