@@ -54,6 +54,18 @@ public final class Ledger: @unchecked Sendable {
       readOnly ? try Database.openForReading(path) : try Database(path: path, mode: mode)
     try LedgerFile.checkIsLedgerOrEmpty(database, path: path, mayCreate: create && !readOnly)
     try Schema.configure(database, durability: durability)
+    let version = try Schema.version(of: database)
+    if version > 0, version < Schema.format2Version,
+      try database.firstRow("SELECT EXISTS (SELECT 1 FROM entries)", [], { $0.integer(0) == 1 })
+        == true
+    {
+      throw DatabaseError(
+        resultCode: 26,
+        message:
+          "\(path) is a journal-format-1 ledger (schema \(version)): migrate it to format 2 first"
+          + " (Ledger.migrateToFormat2(at:); the tokenledger command does it when it opens the file"
+          + " to write)")
+    }
     if readOnly {
       guard try Schema.version(of: database) == Schema.currentVersion else {
         throw DatabaseError(

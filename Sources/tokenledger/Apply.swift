@@ -46,6 +46,7 @@ struct Apply: ParsableCommand {
         throw FileError(
           path: global.path, reason: "no such ledger (create one with `tokenledger init`)")
       }
+      try global.migrateIfFormatOne()
       let ledger = try Ledger.open(at: global.path, durability: fastCommits ? .normal : .full)
       let reader = try LineReader(path: file)
       if reader.isTerminal {

@@ -18,6 +18,7 @@ struct Init: ParsableCommand {
 
   func run() throws {
     try runReporting(global.format, "init") {
+      try global.migrateIfFormatOne()
       let ledger = try Ledger.open(at: global.path, create: true)
       let summary = try ledger.summary()
       if global.format == .json {

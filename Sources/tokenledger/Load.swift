@@ -38,6 +38,7 @@ struct Load: ParsableCommand {
         }
       }
       let created = access(global.path, F_OK) != 0
+      try global.migrateIfFormatOne()
       let ledger = try Ledger.open(at: global.path, create: true)
       var finished = false
       defer {

@@ -142,7 +142,27 @@ struct GlobalOptions: ParsableArguments {
       throw FileError(
         path: path, reason: "no such ledger (create one with `tokenledger init` or `load`)")
     }
+    try migrateIfFormatOne()
     return try Ledger.open(at: path, readOnly: readOnly)
+  }
+
+  /// A journal-format-1 ledger is migrated to format 2 before a command uses it, with progress
+  /// and a note on standard error (the format-1 file is kept at `<path>.format1`).
+  func migrateIfFormatOne() throws {
+    guard try Ledger.needsFormatMigration(at: path) else { return }
+    var meter: Progress.Meter?
+    let result = try Ledger.migrateToFormat2(at: path) { step in
+      if meter == nil {
+        meter = Progress.Meter(
+          "migrate to journal format 2", total: Int(step.total), unit: "entries")
+      }
+      meter?.update(Int(step.copied))
+    }
+    meter?.finish()
+    Progress.note(
+      "migrated \(path) to journal format 2: \(result.entries) format-1 entries kept with their"
+        + " hashes, formatChange at entry \(result.formatChangeSequence); the format-1 file is"
+        + " \(result.formatOnePath)")
   }
 }
 

@@ -29,7 +29,7 @@ final class AuditContext {
   ) throws {
     let placeholders = kinds.map { _ in "?" }.joined(separator: ", ")
     try database.forEachRow(
-      "SELECT seq, kind, payload, time FROM entries WHERE kind IN (\(placeholders)) ORDER BY seq",
+      "SELECT seq, kind, payload, time FROM entries WHERE kind IN (\(placeholders)) AND kind <> 'transfer' ORDER BY seq",
       kinds.map { .text($0) }
     ) { row in
       guard let payload = try? JSONParser.parse(row.text(2) ?? "").objectValue else { return }

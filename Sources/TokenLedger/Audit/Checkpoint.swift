@@ -99,7 +99,7 @@ public struct Checkpoint: Sendable, Equatable {
     }
     let stored = try ledger.read { journal in
       try journal.database.firstRow("SELECT hash FROM entries WHERE seq = ?", [.integer(sequence)])
-      { $0.text(0) } ?? nil
+      { $0.hashHex(0) } ?? nil
     }
     guard stored == headHash else {
       return
@@ -138,8 +138,9 @@ enum Hex {
 extension Ledger {
   /// Whether an entry with this hash is in the journal (the ledger extends that anchor).
   public func containsEntry(hash: String) throws -> Bool {
-    try read { journal in
-      try journal.database.firstRow("SELECT 1 FROM entries WHERE hash = ?", [.text(hash)]) { _ in
+    guard let bytes = HashChain.bytes(validHex: hash) else { return false }
+    return try read { journal in
+      try journal.database.firstRow("SELECT 1 FROM entries WHERE hash = ?", [.blob(bytes)]) { _ in
         true
       } ?? false
     }

@@ -1,7 +1,7 @@
 extension Ledger {
   /// Entry kinds the clock derives (matured unbonding, expired holds). `export` leaves them
   /// out because applying the exported operations derives them again, identically.
-  public static let derivedEntryKinds: Set<String> = ["release", "expire"]
+  public static let derivedEntryKinds: Set<String> = ["release", "expire", "formatChange"]
 
   /// Calls `body` with each operation of the journal, in order, as a canonical JSON line that
   /// `apply` accepts; up to entry `until` when given. Applying the lines to a new ledger
@@ -21,11 +21,14 @@ extension Ledger {
         }
       }
       try journal.database.forEachRow(
-        "SELECT kind, payload FROM entries WHERE seq <= ? ORDER BY seq",
+        """
+        SELECT \(Journal.operationColumns) FROM entries e \(StoredPayload.transferJoin)
+        WHERE e.seq <= ? ORDER BY e.seq
+        """,
         [.integer(until ?? Int64.max)]
       ) { row in
-        guard !Self.derivedEntryKinds.contains(row.text(0)!) else { return }
-        try body(row.text(1)!)
+        guard !Self.derivedEntryKinds.contains(row.text(2) ?? "") else { return }
+        try body(try journal.operationText(row))
       }
     }
   }

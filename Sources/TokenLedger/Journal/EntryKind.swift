@@ -9,7 +9,10 @@ public enum EntryKind: String, Sendable, Codable, CaseIterable {
   case release
   /// An expired hold returned to its payer, written when the clock passes its expiry.
   case expire
+  /// The boundary of a migrated journal: the first entry in journal format 2, chained from the
+  /// last format-1 entry (``JournalFormat``). No postings.
+  case formatChange
 
-  /// Whether the clock wrote it rather than an operation (export leaves these out).
-  public var isDerived: Bool { self == .release || self == .expire }
+  /// Whether the library wrote it rather than an operation (export leaves these out).
+  public var isDerived: Bool { self == .release || self == .expire || self == .formatChange }
 }

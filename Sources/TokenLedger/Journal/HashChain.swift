@@ -12,32 +12,50 @@ public enum HashChain {
     let idempotencyId: String?
     let kind: String
     let asset: String?
-    let payload: String
+    let payload: String?
     let clock: Clock
   }
 
   /// The hash of an entry chained after `previous`, from the fields a ledger stores (and
   /// `history`/`export` show): what the journal writes and the audit recomputes, so that anyone
-  /// holding the rows can verify a chain without this library's database.
+  /// holding the rows can verify a chain without this library's database. `payload` is the
+  /// stored one: in format 2 without the id, and nil for a transfer its posting states (see
+  /// ``JournalFormat``).
   public static func entryHash(
-    previous: String, sequence: Int64, idempotencyId: String?, kind: String, asset: String?,
-    payload: String, height: Int64?, time: Int64?, postings: [Posting]
+    format: JournalFormat = .one, previous: String, sequence: Int64, idempotencyId: String?,
+    kind: String, asset: String?, payload: String?, height: Int64?, time: Int64?,
+    postings: [Posting]
   ) -> String {
-    hash(
-      previous: previous,
-      entry: EntryFields(
-        sequence: sequence, idempotencyId: idempotencyId, kind: kind, asset: asset,
-        payload: payload, clock: Clock(height: height, time: time)),
-      postings: postings)
+    hex(
+      digest(
+        format: format, previous: previous,
+        entry: EntryFields(
+          sequence: sequence, idempotencyId: idempotencyId, kind: kind, asset: asset,
+          payload: payload, clock: Clock(height: height, time: time)),
+        postings: postings))
   }
 
   /// The canonical bytes' first field: the format and its version.
   static let domain = "tokenledger-entry/1"
+  /// The first field of format 2's canonical bytes.
+  static let domain2 = "tokenledger-entry/2"
 
-  static func hash(previous: String, entry: EntryFields, postings: [Posting]) -> String {
-    var canonical = CanonicalBytes(capacity: 256 + entry.payload.utf8.count + postings.count * 128)
-    canonical.field(domain)
-    canonical.field(previous)
+  static func digest(
+    format: JournalFormat, previous: String, entry: EntryFields, postings: [Posting]
+  )
+    -> SHA256Digest
+  {
+    var canonical = CanonicalBytes(
+      capacity: 256 + (entry.payload?.utf8.count ?? 0) + postings.count * 128)
+    switch format {
+    case .one:
+      canonical.field(domain)
+      canonical.field(previous)
+    case .two:
+      canonical.field(domain2)
+      let bytes = bytes(hex: previous)
+      bytes.withUnsafeBufferPointer { canonical.field($0) }
+    }
     canonical.field(integer: entry.sequence)
     canonical.field(entry.idempotencyId)
     canonical.field(entry.kind)
@@ -52,7 +70,30 @@ public enum HashChain {
       canonical.account(posting.to)
       canonical.field(posting.amount.description)
     }
-    return hex(canonical.digest())
+    return canonical.digest()
+  }
+
+  /// 64 lowercase hex digits → 32 bytes; nil for any other text (a hash a user typed).
+  static func bytes(validHex text: String) -> [UInt8]? {
+    let utf8 = Array(text.utf8)
+    guard utf8.count == 64,
+      utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) })
+    else { return nil }
+    return bytes(hex: text)
+  }
+
+  /// 64 hex digits (a hash as shown) → its 32 bytes. Only for hashes this library wrote.
+  static func bytes(hex: String) -> [UInt8] {
+    let digits = Array(hex.utf8)
+    precondition(digits.count == 64, "a hash is 64 hex digits")
+    func value(_ digit: UInt8) -> UInt8 {
+      switch digit {
+      case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+      case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+      default: preconditionFailure("a hash is lowercase hex digits")
+      }
+    }
+    return (0..<32).map { value(digits[2 * $0]) << 4 | value(digits[2 * $0 + 1]) }
   }
 
   /// The canonical bytes of an entry, built field by field: `<byte count>:<bytes>` for a value,

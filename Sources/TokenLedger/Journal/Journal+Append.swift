@@ -2,8 +2,10 @@
 extension Journal {
   /// Appends one entry and returns its sequence number. The postings balance by construction;
   /// each one is checked again here against the holder-never-negative and 2^128 − 1 rules.
+  /// `payload` is the operation's canonical JSON without its id, or nil for a transfer its one
+  /// posting states in full (``StoredPayload``).
   func append(
-    kind: String, idempotencyId: String?, asset: String?, payload: String, clock: Clock,
+    kind: String, idempotencyId: String?, asset: String?, payload: String?, clock: Clock,
     compilation: Compilation
   ) throws -> Int64 {
     precondition(compilation.postings.count <= Limits.postingsPerEntryMax, "entry too wide")
@@ -32,16 +34,25 @@ extension Journal {
         entry: sequence)
     }
     for effect in compilation.effects { try write(effect) }
+    // Only a replay of a migrated journal writes format-1 entries (as that journal has them).
+    let format = format(of: sequence)
+    let hashed =
+      format == .two
+      ? payload
+      : try formatOnePayload(payload, id: idempotencyId, postings: compilation.postings)
     let fields = HashChain.EntryFields(
-      sequence: sequence, idempotencyId: idempotencyId, kind: kind, asset: asset, payload: payload,
+      sequence: sequence, idempotencyId: idempotencyId, kind: kind, asset: asset, payload: hashed,
       clock: clock)
-    let hash = HashChain.hash(previous: previousHash, entry: fields, postings: compilation.postings)
-    cache.head = (sequence, hash)
+    let digest = HashChain.digest(
+      format: format, previous: previousHash, entry: fields, postings: compilation.postings)
+    cache.head = (sequence, HashChain.hex(digest))
     guard recordsEntries else { return sequence }
     try statements.insertEntry.execute(
       [
-        .integer(sequence), SQLValue(idempotencyId), .text(kind), SQLValue(asset), .text(payload),
-        SQLValue(clock.height), SQLValue(clock.time), .text(hash),
+        .integer(sequence), SQLValue(idempotencyId),
+        idempotencyId.map { .integer(IdempotencyKey.of($0)) } ?? .null, .text(kind),
+        SQLValue(asset), SQLValue(hashed), SQLValue(clock.height), SQLValue(clock.time),
+        .blob(Array(digest)),
       ])
     for (index, posting) in compilation.postings.enumerated() {
       try statements.insertPosting.execute(
@@ -52,6 +63,38 @@ extension Journal {
         ])
     }
     return sequence
+  }
+
+  /// Appends the `formatChange` entry that starts format 2 in a migrated journal: the journal
+  /// must be at its last format-1 entry.
+  func appendFormatChange() throws {
+    let sequence = try nextSequence()
+    precondition(sequence == format2From, "formatChange is the first format-2 entry")
+    _ = try append(
+      kind: EntryKind.formatChange.rawValue, idempotencyId: nil, asset: nil,
+      payload: Self.formatChangePayload, clock: Clock(), compilation: Compilation())
+  }
+
+  static let formatChangePayload = #"{"format":2,"op":"formatChange"}"#
+
+  /// A format-1 payload (the canonical JSON with the id) from a format-2 one.
+  private func formatOnePayload(_ payload: String?, id: String?, postings: [Posting]) throws
+    -> String
+  {
+    let transfer = postings.first.map {
+      StoredPayload.TransferPosting(
+        asset: $0.asset, from: $0.from.holder, to: $0.to.holder, amount: $0.amount)
+    }
+    return try StoredPayload.operationText(
+      format2: true, id: id, stored: payload, transfer: payload == nil ? transfer : nil,
+      decimals: { try self.requireDecimals($0) })
+  }
+
+  func requireDecimals(_ asset: String) throws -> Int {
+    guard let definition = try assetDefinition(asset) else {
+      throw DatabaseError(resultCode: 11, message: "an entry names unknown asset \(asset)")
+    }
+    return definition.decimals
   }
 
   /// Writes every balance changed since the last flush, in key order (neighbouring rows share

@@ -187,9 +187,14 @@ extension Journal: LedgerState, OperationContext {
   func entry(idempotencyId: String) throws -> (sequence: Int64, payload: String)? {
     // A replay's scratch journal keeps no ids: the journal it replays has each id once.
     guard recordsEntries else { return nil }
-    return try statements.selectEntryById.firstRow([.text(idempotencyId)]) {
-      ($0.integer(0)!, $0.text(1)!)
-    }
+    let found = try statements.selectEntryById.firstRow(
+      [.integer(IdempotencyKey.of(idempotencyId)), .text(idempotencyId)]
+    ) { row in (row.integer(0)!, try StoredPayload.read(row, from: 1)) }
+    guard let (sequence, stored) = found else { return nil }
+    let payload = try StoredPayload.operationText(
+      format2: format(of: sequence) == .two, id: stored.id, stored: stored.stored,
+      transfer: stored.transfer, decimals: { try self.requireDecimals($0) })
+    return (sequence, payload)
   }
 
   func head() throws -> (sequence: Int64, hash: String) {
@@ -199,7 +204,7 @@ extension Journal: LedgerState, OperationContext {
       return committedHead
     }
     let head =
-      try statements.selectHead.firstRow([]) { ($0.integer(0)!, $0.text(1)!) } ?? (
+      try statements.selectHead.firstRow([]) { ($0.integer(0)!, $0.hashHex(1)!) } ?? (
         0, HashChain.genesis
       )
     cache.head = head

@@ -40,9 +40,37 @@ final class Journal {
     if !recordsEntries, let head = cache.head { committedHead = head }
   }
 
+  /// The first entry written in journal format 2 (1 for a ledger created in it); the entries
+  /// before it are format 1 (``JournalFormat``).
+  private(set) var format2From: Int64
+
   init(database: Database) throws {
     self.database = database
     self.statements = try JournalStatements(database)
+    self.format2From = try Self.readFormat2From(database)
+  }
+
+  static func readFormat2From(_ database: Database) throws -> Int64 {
+    guard
+      let first = try database.firstRow(
+        "SELECT format2_from FROM journal_format WHERE id = 1", [], { $0.integer(0) }) ?? nil
+    else { throw DatabaseError(resultCode: 11, message: "the journal's format is not recorded") }
+    return first
+  }
+
+  /// The format entry `sequence` is (or will be) written in.
+  func format(of sequence: Int64) -> JournalFormat { sequence < format2From ? .one : .two }
+
+  /// A replay's journal is written as the journal it replays: format 1 before `sequence`, as a
+  /// migrated journal was. Only on an empty journal.
+  func hashAsFormat2(from sequence: Int64) throws {
+    let empty = try head().sequence == 0
+    precondition(empty, "only an empty journal takes another's format")
+    if recordsEntries {
+      try database.execute(
+        "UPDATE journal_format SET format2_from = ? WHERE id = 1", [.integer(sequence)])
+    }
+    format2From = sequence
   }
 
   /// Called as a transaction begins: another process may have written since the last one.
@@ -112,10 +140,13 @@ final class Journal {
     let sequence = try nextSequence()
     let compiler = PostingCompiler(state: self, asset: definition, clock: clock, sequence: sequence)
     let compilation = try compiler.compile(operation)
+    // A transfer its posting states in full stores no payload (format 2; see StoredPayload).
+    let payload =
+      StoredPayload.isStatedByPosting(operation, compilation.postings)
+      ? nil : operation.canonicalPayloadWithoutId(decimals: definition.decimals)
     let written = try append(
       kind: operation.kind, idempotencyId: operation.id, asset: definition.symbol,
-      payload: operation.canonicalPayload(decimals: definition.decimals), clock: clock,
-      compilation: compilation)
+      payload: payload, clock: clock, compilation: compilation)
     if case .defineAsset = operation.action, clock != Clock() {
       try setClock(clock, of: definition.symbol)
     }
@@ -163,7 +194,7 @@ final class Journal {
     }
     let written = try append(
       kind: "tick", idempotencyId: operation.id, asset: nil,
-      payload: operation.canonicalPayload(decimals: 0), clock: Clock(time: time),
+      payload: operation.canonicalPayloadWithoutId(decimals: 0), clock: Clock(time: time),
       compilation: Compilation())
     return .applied(sequence: written)
   }

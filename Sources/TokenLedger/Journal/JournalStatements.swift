@@ -13,7 +13,10 @@ final class JournalStatements {
 
   init(_ database: Database) throws(DatabaseError) {
     selectEntryById = try database.prepare(
-      "SELECT seq, payload FROM entries WHERE idempotency_id = ?")
+      """
+      SELECT e.seq, \(StoredPayload.columns) FROM entries e \(StoredPayload.transferJoin)
+      WHERE e.id_key = ? AND e.idempotency_id = ?
+      """)
     selectHead = try database.prepare("SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1")
     selectAccountId = try database.prepare(
       "SELECT id FROM accounts WHERE holder = ? AND bucket = ? AND validator = ? AND detail = ?")
@@ -29,8 +32,9 @@ final class JournalStatements {
       """)
     insertEntry = try database.prepare(
       """
-      INSERT INTO entries (seq, idempotency_id, kind, asset, payload, height, time, hash)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      INSERT INTO entries
+        (seq, idempotency_id, id_key, kind, asset, payload, height, time, hash)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
       """)
     insertPosting = try database.prepare(
       """

@@ -141,7 +141,7 @@ extension Ledger {
       if point != head.sequence {
         let stored = try journal.database.firstRow(
           "SELECT hash FROM entries WHERE seq = ?", [.integer(point)]
-        ) { $0.text(0) }
+        ) { $0.hashHex(0) }
         hash = (stored ?? nil) ?? HashChain.genesis
       }
       var accounts: [String] = []

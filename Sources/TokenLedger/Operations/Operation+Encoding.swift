@@ -132,4 +132,9 @@ extension Operation {
   public func canonicalPayload(decimals: Int) -> String {
     CanonicalJSON.encode(members: jsonFields(decimals: decimals))
   }
+
+  /// The canonical JSON without the id: what a format-2 journal stores as the payload.
+  func canonicalPayloadWithoutId(decimals: Int) -> String {
+    CanonicalJSON.encode(members: jsonFields(decimals: decimals).filter { $0.0 != "id" })
+  }
 }

@@ -72,19 +72,19 @@ extension Ledger {
     if let blocks {
       try journal.database.forEachRow(
         """
-        SELECT e.seq, e.idempotency_id, e.payload,
+        SELECT \(Journal.operationColumns),
           EXISTS (SELECT 1 FROM temp.reconcile_seen s WHERE s.key = e.idempotency_id)
-        FROM entries e
+        FROM entries e \(StoredPayload.transferJoin)
         WHERE e.asset = ? AND e.kind IN ('transfer', 'transferFrom', 'mint', 'burn', 'burnFrom')
           AND e.height BETWEEN ? AND ?
         ORDER BY e.seq
         """, [.text(definition.symbol), .integer(blocks.lowerBound), .integer(blocks.upperBound)]
       ) { row in
-        let payload = (try? JSONParser.parse(row.text(2) ?? "").objectValue) ?? [:]
+        let payload = (try? journal.operationObject(row)) ?? [:]
         let text = payload["amount"]?.stringValue ?? "0"
         let amount = (try? definition.amount(text)) ?? .zero
         ledgerTotal = ledgerTotal.adding(amount) ?? ledgerTotal
-        guard row.integer(3) != 1 else { return }
+        guard row.integer(9) != 1 else { return }
         localReport.add(
           ReconcileItem(
             key: row.text(1) ?? "entry \(row.integer(0) ?? 0)", ledger: text, source: nil,

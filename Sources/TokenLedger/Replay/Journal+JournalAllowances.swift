@@ -25,7 +25,7 @@ extension Journal {
     var result: [AllowanceKey: AllowanceAmount] = [:]
     let (filter, value) = Ledger.entryFilter(point)
     try database.forEachRow(
-      "SELECT kind, payload FROM entries e WHERE kind IN ('approve', 'transferFrom', 'burnFrom') AND \(filter) ORDER BY seq",
+      "SELECT kind, payload FROM entries e WHERE kind IN ('approve', 'transferFrom', 'burnFrom') AND kind <> 'transfer' AND \(filter) ORDER BY seq",
       [value]
     ) { row in
       guard let payload = try? JSONParser.parse(row.text(1) ?? "").objectValue,

@@ -54,14 +54,24 @@ extension Ledger {
     let stored: StoredSide = try read { journal in
       try Self.requireEntry(point, journal)
       let (filter, value) = Self.entryFilter(point)
+      // A migrated journal: the replay hashes its entries as they were hashed.
+      try target.write { try $0.hashAsFormat2(from: journal.format2From) }
       try journal.database.forEachRow(
-        "SELECT seq, kind, payload FROM entries e WHERE \(filter) ORDER BY seq", [value]
+        """
+        SELECT \(Journal.operationColumns) FROM entries e \(StoredPayload.transferJoin)
+        WHERE \(filter) ORDER BY e.seq
+        """, [value]
       ) { row in
         lastSequence = row.integer(0)!
-        let kind = row.text(1) ?? ""
+        let kind = row.text(2) ?? ""
+        if kind == EntryKind.formatChange.rawValue {
+          try flush()
+          try target.write { try $0.appendFormatChange() }
+          return
+        }
         guard !Self.derivedEntryKinds.contains(kind) else { return }
         lastOperation = lastSequence
-        guard let object = try? JSONParser.parse(row.text(2) ?? "").objectValue else {
+        guard let object = try? journal.operationObject(row) else {
           failures.append("entry \(lastSequence) (\(kind)): payload is not a JSON object")
           return
         }
@@ -79,7 +89,7 @@ extension Ledger {
       let head =
         try journal.database.firstRow(
           "SELECT hash FROM entries WHERE seq = ?", [.integer(comparedSequence)]
-        ) { $0.text(0) } ?? nil
+        ) { $0.hashHex(0) } ?? nil
       return StoredSide(
         balances: try Self.bucketBalances(journal, at: comparedPoint),
         headHash: head ?? HashChain.genesis,

@@ -42,7 +42,7 @@ extension Journal {
         p.amount, p.from_account, p.to_account
       FROM entries e LEFT JOIN postings p ON p.entry_seq = e.seq AND p.asset = e.asset
       WHERE e.kind IN (\(StatementScan.kinds.map { "'\($0)'" }.joined(separator: ", ")))
-        AND e.asset = ?
+        AND e.kind <> 'transfer' AND e.asset = ?
       ORDER BY e.seq, p.posting_index
       """, [.text(asset)]
     ) { row in
@@ -100,7 +100,7 @@ extension Journal {
     let text = try database.firstRow(
       """
       SELECT amount_sum(p.amount) FROM entries e JOIN postings p ON p.entry_seq = e.seq
-      WHERE e.kind IN (\(list(kinds))) AND p.asset = ? \(bucketFilter)
+      WHERE e.kind IN (\(list(kinds))) AND e.kind <> 'transfer' AND p.asset = ? \(bucketFilter)
         AND (? IS NULL OR e.time >= ?) AND (? IS NULL OR e.time < ?)
       """,
       [.text(asset), SQLValue(from), SQLValue(from), SQLValue(to), SQLValue(to)]

@@ -12,4 +12,12 @@ package struct Row {
   package func withTextBytes<T>(_ column: Int, _ body: (UnsafeBufferPointer<UInt8>?) throws -> T)
     rethrows -> T
   { try statement.withTextBytes(at: column, body) }
+  /// The column's bytes as a BLOB without copying them; nil for NULL. Valid only inside `body`.
+  package func withBlobBytes<T>(_ column: Int, _ body: (UnsafeBufferPointer<UInt8>?) throws -> T)
+    rethrows -> T
+  { try statement.withBlobBytes(at: column, body) }
+  /// A hash column (32 bytes) as 64 lowercase hex digits; nil for NULL.
+  package func hashHex(_ column: Int) -> String? {
+    withBlobBytes(column) { bytes in bytes.map { HashChain.hex($0) } }
+  }
 }

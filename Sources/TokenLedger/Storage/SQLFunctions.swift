@@ -6,6 +6,9 @@ import CSQLite
 /// - `amount_sum(x)`: exact aggregate sum of signed base-unit texts; raises an SQL error on a
 ///   malformed value or when the sum leaves the range of ±(2^256 − 1).
 /// - `amount_valid(x)`: 1 when `x` is canonical signed base-unit text, else 0.
+/// - `id_key(x)`: the idempotency index key of id `x` (``IdempotencyKey``); NULL for NULL.
+/// - `hash_bytes(x)`: 64 lowercase hex digits as their 32 bytes; an SQL error for other text
+///   (format-1 hashes, copied by the migration to format 2).
 enum SQLFunctions {
   static func register(on handle: OpaquePointer) {
     let flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS
@@ -13,6 +16,8 @@ enum SQLFunctions {
       handle, "amount_sum", 1, flags, nil, nil, amountSumStep, amountSumFinal, nil)
     sqlite3_create_function_v2(
       handle, "amount_valid", 1, flags, nil, amountValid, nil, nil, nil)
+    sqlite3_create_function_v2(handle, "id_key", 1, flags, nil, idKey, nil, nil, nil)
+    sqlite3_create_function_v2(handle, "hash_bytes", 1, flags, nil, hashBytes, nil, nil, nil)
   }
 }
 
@@ -79,4 +84,22 @@ private let amountValid:
       sqlite3_value_type(arguments?[0]) == SQLITE_TEXT
       && text(arguments?[0]).flatMap { SignedAmount(text: $0) } != nil
     sqlite3_result_int(context, valid ? 1 : 0)
+  }
+
+private let idKey:
+  @convention(c) (OpaquePointer?, Int32, UnsafeMutablePointer<OpaquePointer?>?) -> Void = {
+    context, _, arguments in
+    guard sqlite3_value_type(arguments?[0]) != SQLITE_NULL, let id = text(arguments?[0]) else {
+      return sqlite3_result_null(context)
+    }
+    sqlite3_result_int64(context, IdempotencyKey.of(String(id)))
+  }
+
+private let hashBytes:
+  @convention(c) (OpaquePointer?, Int32, UnsafeMutablePointer<OpaquePointer?>?) -> Void = {
+    context, _, arguments in
+    guard let hex = text(arguments?[0]), let bytes = HashChain.bytes(validHex: String(hex)) else {
+      return sqlite3_result_error(context, "hash_bytes: not 64 lowercase hex digits", -1)
+    }
+    bytes.withUnsafeBytes { sqlite3_result_blob(context, $0.baseAddress, 32, sqliteTransient) }
   }

@@ -9,6 +9,10 @@ package enum Schema {
   /// The schema version this build writes and understands.
   package static var currentVersion: Int { migrations.count }
 
+  /// The first schema version of journal format 2 (0008): a file with entries below it is
+  /// migrated by copying (``Ledger/migrateToFormat2(at:progress:)``), not in place.
+  package static let format2Version = 8
+
   /// Names and SQL of the embedded migrations, for the test that compares them with `schema/`.
   package static var embeddedMigrations: [(name: String, sql: String)] {
     migrations.map { ($0.name, $0.sql) }
@@ -22,10 +26,12 @@ package enum Schema {
 
   /// Brings the file up to ``currentVersion``. A file written by a newer build is refused
   /// rather than misread.
-  static func migrate(_ database: Database) throws {
+  static func migrate(_ database: Database, through last: Int? = nil) throws {
+    let target = last ?? migrations.count
     // Most opens find the file current: check without taking the write lock, so that readers
     // and writers opening at once do not queue on it.
-    if try version(of: database) == migrations.count { return }
+    let found = try version(of: database)
+    if found == target || (last != nil && found > target) { return }
     // A migration may rebuild a table that others reference (SQLite cannot alter a column's
     // constraints): foreign keys are off while the migrations run, which SQLite allows only
     // outside a transaction, and every reference is verified before they commit.
@@ -39,7 +45,8 @@ package enum Schema {
           resultCode: 1,
           message: "schema version \(version) is newer than this build's \(migrations.count)")
       }
-      for (index, migration) in migrations.enumerated().dropFirst(version) {
+      for (index, migration) in migrations.enumerated().dropFirst(version).prefix(target - version)
+      {
         try database.executeScript(migration.sql)
         try database.executeScript("PRAGMA user_version = \(index + 1)")
       }

@@ -98,6 +98,20 @@ final class Statement {
     return try body(UnsafeBufferPointer(start: pointer, count: count))
   }
 
+  /// The column's bytes as a BLOB, valid only during `body`; nil for NULL.
+  func withBlobBytes<T>(at column: Int, _ body: (UnsafeBufferPointer<UInt8>?) throws -> T)
+    rethrows -> T
+  {
+    let index = Int32(column)
+    guard sqlite3_column_type(handle, index) != SQLITE_NULL else { return try body(nil) }
+    let count = Int(sqlite3_column_bytes(handle, index))
+    guard count > 0, let pointer = sqlite3_column_blob(handle, index) else {
+      return try body(UnsafeBufferPointer(start: nil, count: 0))
+    }
+    return try body(
+      UnsafeBufferPointer(start: pointer.assumingMemoryBound(to: UInt8.self), count: count))
+  }
+
   func integer(at column: Int) -> Int64? {
     let index = Int32(column)
     guard sqlite3_column_type(handle, index) != SQLITE_NULL else { return nil }

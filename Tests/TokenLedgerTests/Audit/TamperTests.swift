@@ -13,7 +13,7 @@ import Testing
     "accounts": ["hashChain", "accounts", "entriesBalanced", "sqliteIntegrity"],
     "balances": ["materializedBalances", "sqliteIntegrity"],
     "allowances": ["allowances", "sqliteIntegrity"],
-    "entries": ["hashChain", "sequence", "sqliteIntegrity"],
+    "entries": ["hashChain", "sequence", "idempotencyUnique", "sqliteIntegrity"],
     "postings": ["hashChain", "entriesBalanced", "sqliteIntegrity"],
     "validators": ["validatorStakes", "sqliteIntegrity"],
     "unbonding": ["unbonding", "sqliteIntegrity"],

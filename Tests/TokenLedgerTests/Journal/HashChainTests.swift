@@ -44,10 +44,16 @@ import Testing
     try ledger.apply(jsonLines: RandomOperations.setup)
     let numbers = (0..<2000).map { ($0 &* 7919 &+ 17) % 1_000_003 }
     try ledger.apply(jsonLines: RandomOperations.lines(numbers), mode: .independent)
+    // Transfers: one its posting states (stored without payload), one with a time (stored).
+    try ledger.apply(jsonLines: [
+      #"{"op":"mint","id":"t-0","asset":"TAO","to":"alice","amount":"10"}"#,
+      #"{"op":"transfer","id":"t-1","asset":"TAO","from":"alice","to":"bob","amount":"1.5"}"#,
+      #"{"op":"transfer","id":"t-2","asset":"TAO","from":"alice","to":"bob","amount":"2","time":"2030-01-01T00:00:00Z"}"#,
+    ])
     let rows = try ledger.read { journal in
       var entries:
         [(
-          sequence: Int64, id: String?, kind: String, asset: String?, payload: String,
+          sequence: Int64, id: String?, kind: String, asset: String?, payload: String?,
           height: Int64?, time: Int64?, hash: String
         )] = []
       try journal.database.forEachRow(
@@ -55,8 +61,8 @@ import Testing
       ) { row in
         entries.append(
           (
-            row.integer(0)!, row.text(1), row.text(2)!, row.text(3), row.text(4)!, row.integer(5),
-            row.integer(6), row.text(7)!
+            row.integer(0)!, row.text(1), row.text(2)!, row.text(3), row.text(4), row.integer(5),
+            row.integer(6), row.hashHex(7)!
           ))
       }
       var postings: [Int64: [Posting]] = [:]
@@ -81,10 +87,15 @@ import Testing
       return (entries, postings)
     }
     #expect(rows.0.count > 100)
+    // Transfers that their posting states store no payload; the others store one without the id.
+    #expect(rows.0.contains { $0.id == "t-1" && $0.payload == nil })
+    #expect(rows.0.contains { $0.id == "t-2" && $0.payload?.contains("2030") == true })
+    #expect(rows.0.allSatisfy { $0.payload.map { !$0.contains(#""id":"#) } ?? true })
     var previous = HashChain.genesis
     for entry in rows.0 {
       let hash = HashChain.entryHash(
-        previous: previous, sequence: entry.sequence, idempotencyId: entry.id, kind: entry.kind,
+        format: .two, previous: previous, sequence: entry.sequence, idempotencyId: entry.id,
+        kind: entry.kind,
         asset: entry.asset, payload: entry.payload, height: entry.height, time: entry.time,
         postings: rows.1[entry.sequence] ?? [])
       #expect(hash == entry.hash, "entry \(entry.sequence)")

@@ -230,7 +230,7 @@ import Testing
     let hashes = try ledger.read { journal in
       var rows: [String] = []
       try journal.database.forEachRow("SELECT hash FROM entries ORDER BY seq") {
-        rows.append($0.text(0)!)
+        rows.append($0.hashHex(0)!)
       }
       return rows
     }

@@ -22,7 +22,8 @@ struct UnbondingCheck: AuditCheck {
       """
       SELECT p.asset, a.holder, a.validator, a.detail, e.time FROM entries e INDEXED BY entries_by_kind
       JOIN postings p ON p.entry_seq = e.seq JOIN accounts a ON a.id = p.to_account
-      WHERE a.bucket = 'unbonding' AND e.kind = 'undelegate' AND a.detail = CAST(e.seq AS TEXT)
+      WHERE a.bucket = 'unbonding' AND e.kind = 'undelegate' AND e.kind <> 'transfer'
+        AND a.detail = CAST(e.seq AS TEXT)
       """
     ) { row in
       let asset = row.text(0) ?? ""
@@ -38,7 +39,8 @@ struct UnbondingCheck: AuditCheck {
       """
       SELECT p.asset, a.holder, a.validator, a.detail, e.payload FROM entries e INDEXED BY entries_by_kind
       JOIN postings p ON p.entry_seq = e.seq JOIN accounts a ON a.id = p.to_account
-      WHERE a.bucket = 'unbonding' AND e.kind = 'openingBalance' AND a.detail = CAST(e.seq AS TEXT)
+      WHERE a.bucket = 'unbonding' AND e.kind = 'openingBalance' AND e.kind <> 'transfer'
+        AND a.detail = CAST(e.seq AS TEXT)
       """
     ) { row in
       let payload = (try? JSONParser.parse(row.text(4) ?? "").objectValue) ?? [:]

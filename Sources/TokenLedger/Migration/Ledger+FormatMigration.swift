@@ -1,0 +1,201 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// What a migration to journal format 2 did.
+public struct FormatMigration: Sendable, Codable, Equatable {
+  /// The ledger, now in format 2.
+  public let path: String
+  /// Where the format-1 file was kept, untouched.
+  public let formatOnePath: String
+  /// Format-1 entries copied (their hashes kept and still verified).
+  public let entries: Int64
+  /// The last format-1 hash: the `formatChange` entry chains from it.
+  public let formatOneHead: String
+  /// The `formatChange` entry's sequence number: the first format-2 entry.
+  public let formatChangeSequence: Int64
+  /// The head after the migration (the `formatChange` entry's hash).
+  public let headHash: String
+  /// The state digest, the same before and after.
+  public let stateDigest: String
+}
+
+/// A migration's progress: entries copied of the total, and the step it is at.
+public struct FormatMigrationProgress: Sendable {
+  /// Entries (and their postings) copied so far.
+  public let copied: Int64
+  /// Entries to copy.
+  public let total: Int64
+  /// The step: "copying", "auditing" or "done".
+  public let step: String
+}
+
+extension Ledger {
+  /// Whether the ledger at `path` is a journal-format-1 ledger with entries (schema 7 or
+  /// older), which ``migrateToFormat2(at:progress:)`` must migrate before it opens.
+  public static func needsFormatMigration(at path: String) throws -> Bool {
+    guard LedgerFile.existsWithContent(path) else { return false }
+    try LedgerFile.checkIsOpenable(path)
+    let database = try Database.openForReading(path)
+    try LedgerFile.checkIsLedgerOrEmpty(database, path: path, mayCreate: false)
+    guard try Schema.version(of: database) < Schema.format2Version else { return false }
+    return try database.firstRow("SELECT EXISTS (SELECT 1 FROM entries)") { $0.integer(0) == 1 }
+      ?? false
+  }
+
+  /// Migrates a journal-format-1 ledger to format 2 by copying it, streamed, into a new file
+  /// beside it: state tables as they are, every entry and posting with its format-1 hash (as
+  /// 32 bytes) and payload, then a `formatChange` entry chained from the last format-1 hash. The
+  /// copy must pass a full audit (every format-1 hash verified again, every balance against
+  /// the postings) before it replaces the ledger; the format-1 file is kept, unchanged, at
+  /// `<path>.format1`. Writers are locked out of the old file while it is copied. Memory stays
+  /// bounded (SQLite copies in chunks of 50,000 entries); `progress` is called after each.
+  @discardableResult
+  public static func migrateToFormat2(
+    at path: String, progress: (FormatMigrationProgress) -> Void = { _ in }
+  ) throws -> FormatMigration {
+    guard try needsFormatMigration(at: path) else {
+      throw FileError(path: path, reason: "is not a journal-format-1 ledger with entries")
+    }
+    let keptPath = path + ".format1"
+    let newPath = path + ".format2-migrating"
+    guard access(keptPath, F_OK) != 0 else {
+      throw FileError(path: keptPath, reason: "exists: move it away before migrating \(path)")
+    }
+    // Older format-1 files first take format 1's own in-place migrations (schema 1–7).
+    var old: Database? = try Database(path: path, mode: .existing)
+    try Schema.configure(old!, durability: .full)
+    try Schema.migrate(old!, through: Schema.format2Version - 1)
+    // Writers are locked out (BEGIN IMMEDIATE) until the copy has replaced the file.
+    try old!.executeScript("BEGIN IMMEDIATE")
+    defer { if let old { try? old.executeScript("ROLLBACK") } }
+    guard
+      let last = try old!.firstRow(
+        "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1", [],
+        { ($0.integer(0)!, $0.text(1) ?? "") })
+    else { throw FileError(path: path, reason: "has no entries to migrate") }
+    let (lastSequence, lastHash) = last
+
+    removeFile(newPath)
+    var copied = false
+    defer { if !copied { removeFile(newPath) } }
+    try copyFormatOne(from: path, to: newPath, through: lastSequence, progress: progress)
+    let summary: LedgerSummary
+    do {
+      let migrated = try Ledger.open(at: newPath)
+      try migrated.write { journal in
+        let formatOneHead = try journal.head()
+        guard formatOneHead == (lastSequence, lastHash) else {
+          throw DatabaseError(
+            resultCode: 11,
+            message:
+              "the copy's head is entry \(formatOneHead.sequence) \(formatOneHead.hash), not \(lastSequence) \(lastHash)"
+          )
+        }
+        try journal.appendFormatChange()
+      }
+      progress(
+        FormatMigrationProgress(copied: lastSequence, total: lastSequence, step: "auditing"))
+      let audit = try migrated.audit()
+      guard audit.ok else {
+        let failed = audit.checks.filter { !$0.ok }.map(\.name).joined(separator: ", ")
+        throw DatabaseError(
+          resultCode: 11,
+          message:
+            "the format-2 copy of \(path) does not audit clean (\(failed)); \(path) is unchanged")
+      }
+      summary = try migrated.summary()
+    }
+
+    // The swap: the old file, checkpointed so that it stands alone, is kept beside.
+    try old!.executeScript("ROLLBACK")
+    _ = try old!.firstRow("PRAGMA wal_checkpoint(TRUNCATE)") { _ in 0 }
+    old = nil
+    var status = stat()
+    if stat(path, &status) == 0 { chmod(newPath, status.st_mode & 0o7777) }
+    guard rename(path, keptPath) == 0 else {
+      throw FileError(path: path, reason: "could not be renamed to \(keptPath) (errno \(errno))")
+    }
+    unlink(path + "-wal")
+    unlink(path + "-shm")
+    guard rename(newPath, path) == 0 else {
+      let reason =
+        "could not be renamed to \(path) (errno \(errno)); the format-1 file is at \(keptPath)"
+      throw FileError(path: newPath, reason: reason)
+    }
+    copied = true
+    progress(FormatMigrationProgress(copied: lastSequence, total: lastSequence, step: "done"))
+    return FormatMigration(
+      path: path, formatOnePath: keptPath, entries: lastSequence, formatOneHead: lastHash,
+      formatChangeSequence: lastSequence + 1, headHash: summary.headHash,
+      stateDigest: summary.stateDigest)
+  }
+
+  /// A transaction that takes the write lock of the databases it writes only (`BEGIN`): the
+  /// attached format-1 file is read under the lock its own connection holds.
+  private static func deferredTransaction(_ database: Database, _ body: () throws -> Void) throws {
+    try database.executeScript("BEGIN")
+    do {
+      try body()
+      try database.executeScript("COMMIT")
+    } catch {
+      try? database.executeScript("ROLLBACK")
+      throw error
+    }
+  }
+
+  private static func removeFile(_ path: String) {
+    for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }
+  }
+
+  /// Copies a format-1 ledger's rows into a new format-2 file, entries and postings in chunks.
+  private static func copyFormatOne(
+    from path: String, to newPath: String, through lastSequence: Int64,
+    progress: (FormatMigrationProgress) -> Void
+  ) throws {
+    let copy = try Database(path: newPath, mode: .create)
+    try Schema.configure(copy, durability: .normal)
+    try Schema.migrate(copy)
+    try copy.execute("ATTACH DATABASE ? AS old", [.text(path)])
+    try deferredTransaction(copy) {
+      for table in [
+        "assets", "accounts", "balances", "allowances", "validators", "unbonding", "holds",
+      ] {
+        try copy.executeScript("INSERT INTO main.\(table) SELECT * FROM old.\(table)")
+      }
+    }
+    let chunk: Int64 = 50_000
+    var first: Int64 = 1
+    while first <= lastSequence {
+      let last = min(first + chunk - 1, lastSequence)
+      let range: [SQLValue] = [.integer(first), .integer(last)]
+      try deferredTransaction(copy) {
+        try copy.execute(
+          """
+          INSERT INTO main.entries
+            (seq, idempotency_id, id_key, kind, asset, payload, height, time, hash)
+          SELECT seq, idempotency_id, id_key(idempotency_id), kind, asset, payload, height, time,
+            hash_bytes(hash)
+          FROM old.entries WHERE seq BETWEEN ? AND ? ORDER BY seq
+          """, range)
+        try copy.execute(
+          """
+          INSERT INTO main.postings (entry_seq, posting_index, asset, from_account, to_account,
+            amount, from_previous, to_previous)
+          SELECT entry_seq, posting_index, asset, from_account, to_account, amount, from_previous,
+            to_previous
+          FROM old.postings WHERE entry_seq BETWEEN ? AND ? ORDER BY entry_seq, posting_index
+          """, range)
+      }
+      progress(FormatMigrationProgress(copied: last, total: lastSequence, step: "copying"))
+      first = last + 1
+    }
+    try deferredTransaction(copy) {
+      try copy.execute(
+        "UPDATE journal_format SET format2_from = ? WHERE id = 1", [.integer(lastSequence + 1)])
+    }
+    try copy.execute("DETACH DATABASE old")
+  }
+}
