@@ -10,7 +10,8 @@
  *                      given: the schema folder's files): per transfer the idempotency lookup, an entry
  *                      row, a posting row with its links, balances read once per batch and
  *                      written once per batch in key order, foreign keys on, the same pragmas.
- *                      What the library costs beyond this is its Swift work.
+ *                      What the library costs beyond this is its Swift work. Ids increase.
+ *   schema-random N COUNT PATH SQL...   the same with random on-chain ids (transaction hashes)
  * gcc -O2 -o floor tools/bench/floor.c -lsqlite3 ; ./floor batch 1000 1000000 /tmp/floor.sqlite
  */
 #include <sqlite3.h>
@@ -39,10 +40,11 @@ static int compare(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-static int schema_floor(int argc, char **argv);
+static int schema_floor(int argc, char **argv, int random_ids);
 
 int main(int argc, char **argv) {
-  if (argc >= 2 && strcmp(argv[1], "schema") == 0) return schema_floor(argc, argv);
+  if (argc >= 2 && strcmp(argv[1], "schema") == 0) return schema_floor(argc, argv, 0);
+  if (argc >= 2 && strcmp(argv[1], "schema-random") == 0) return schema_floor(argc, argv, 1);
   if (argc < 4) {
     fprintf(stderr, "usage: floor batch|dedup N COUNT PATH | floor durable COUNT PATH\n");
     return 2;
@@ -164,7 +166,7 @@ static sqlite3_stmt *prepare(sqlite3 *db, const char *sql) {
 
 /* The ledger's SQL for COUNT transfers on its own schema. Account ids 1..ACCOUNTS are the
  * holders (available bucket); balances are cached per batch like the journal's. */
-static int schema_floor(int argc, char **argv) {
+static int schema_floor(int argc, char **argv, int random_ids) {
   if (argc < 6) {
     fprintf(stderr, "usage: floor schema N COUNT PATH schema/*.sql\n");
     return 2;
@@ -195,22 +197,22 @@ static int schema_floor(int argc, char **argv) {
     sqlite3_reset(seed);
   }
   check(sqlite3_exec(db, "COMMIT", 0, 0, 0), db, "commit");
-  /* Journal format 2: the id found by its 64-bit key, a transfer without payload, the hash as
-   * its 32 bytes. */
-  sqlite3_stmt *byId = prepare(db, "SELECT seq, payload FROM entries WHERE id_key = ? AND idempotency_id = ?");
+  /* Journal format 2: an on-chain id as 32 bytes + its log index's digits, a transfer without
+   * payload, the hash as its 32 bytes. */
+  sqlite3_stmt *byId = prepare(db, "SELECT seq, payload FROM entries WHERE idempotency_id = ?");
   sqlite3_stmt *read = prepare(db, "SELECT amount, last_entry FROM balances WHERE account_id = ? AND asset = ?");
   sqlite3_stmt *upsert = prepare(db,
       "INSERT INTO balances (account_id, asset, amount, last_entry) VALUES (?, ?, ?, ?) "
       "ON CONFLICT (account_id, asset) DO UPDATE SET amount = excluded.amount, last_entry = excluded.last_entry");
   sqlite3_stmt *entry = prepare(db,
-      "INSERT INTO entries (seq, idempotency_id, id_key, kind, asset, payload, height, time, hash)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "INSERT INTO entries (seq, idempotency_id, kind, asset, payload, height, time, hash)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   sqlite3_stmt *posting = prepare(db,
       "INSERT INTO postings (entry_seq, posting_index, asset, from_account, to_account, amount, from_previous, "
       "to_previous) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   static long long balance[ACCOUNTS + 1], last[ACCOUNTS + 1];
   static int cached[ACCOUNTS + 1], dirty[ACCOUNTS + 1];
-  unsigned long long state = 42;
+  unsigned long long state = 42, ids = 7;
   char id[80], hash[65];
   memset(hash, 'a', 64);
   hash[64] = 0;
@@ -225,12 +227,19 @@ static int schema_floor(int argc, char **argv) {
     if (to == from) to = 1 + to % ACCOUNTS;
     long long amount = 1 + (long long)((state >> 40) % 1000);
     long long seq = n + 1;
-    snprintf(id, sizeof id, "0x%lx:0", n);
-    /* The id's key: FNV-1a here (the library takes 8 bytes of SHA-256; the floor measures SQL). */
-    unsigned long long key = 14695981039346656037ULL;
-    for (const char *c = id; *c; c++) key = (key ^ (unsigned char)*c) * 1099511628211ULL;
-    sqlite3_bind_int64(byId, 1, (long long)key);
-    sqlite3_bind_text(byId, 2, id, -1, SQLITE_STATIC);
+    /* The stored id: "0x%064lx:0" as the hash's 32 bytes (big-endian n) and the digit 0;
+     * --ids random: the hash's bytes from the generator (a transaction hash). */
+    memset(id, 0, 32);
+    if (random_ids) {
+      for (int k = 0; k < 4; k++) {
+        ids = ids * 6364136223846793005ULL + 1442695040888963407ULL;
+        memcpy(id + 8 * k, &ids, 8);
+      }
+    } else {
+      for (int k = 0; k < 8; k++) id[31 - k] = (char)((unsigned long long)n >> (8 * k));
+    }
+    id[32] = '0';
+    sqlite3_bind_blob(byId, 1, id, 33, SQLITE_STATIC);
     if (sqlite3_step(byId) != SQLITE_DONE) { fprintf(stderr, "duplicate id\n"); return 1; }
     sqlite3_reset(byId);
     int sides[2] = {from, to};
@@ -254,14 +263,13 @@ static int schema_floor(int argc, char **argv) {
     last[from] = last[to] = seq;
     dirty[from] = dirty[to] = 1;
     sqlite3_bind_int64(entry, 1, seq);
-    sqlite3_bind_text(entry, 2, id, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(entry, 3, (long long)key);
-    sqlite3_bind_text(entry, 4, "transfer", -1, SQLITE_STATIC);
-    sqlite3_bind_text(entry, 5, "TAO", -1, SQLITE_STATIC);
+    sqlite3_bind_blob(entry, 2, id, 33, SQLITE_STATIC);
+    sqlite3_bind_text(entry, 3, "transfer", -1, SQLITE_STATIC);
+    sqlite3_bind_text(entry, 4, "TAO", -1, SQLITE_STATIC);
+    sqlite3_bind_null(entry, 5);
     sqlite3_bind_null(entry, 6);
     sqlite3_bind_null(entry, 7);
-    sqlite3_bind_null(entry, 8);
-    sqlite3_bind_blob(entry, 9, hash, 32, SQLITE_STATIC);
+    sqlite3_bind_blob(entry, 8, hash, 32, SQLITE_STATIC);
     check(sqlite3_step(entry), db, "entry");
     sqlite3_reset(entry);
     snprintf(text, sizeof text, "%lld", amount);
@@ -291,7 +299,7 @@ static int schema_floor(int argc, char **argv) {
     }
   }
   double elapsed = now() - start;
-  printf("{\"mode\":\"schema\",\"count\":%ld,\"seconds\":%.4f,\"perSecond\":%.0f}\n", count, elapsed,
+  printf("{\"mode\":\"%s\",\"count\":%ld,\"seconds\":%.4f,\"perSecond\":%.0f}\n", argv[1], count, elapsed,
          count / elapsed);
   sqlite3_close(db);
   return 0;

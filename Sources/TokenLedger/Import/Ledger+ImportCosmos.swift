@@ -76,7 +76,8 @@ extension Ledger {
     let imported = try journal.database.firstRow(
       """
       SELECT idempotency_id FROM entries
-      WHERE asset = ? AND kind = 'registerValidator' AND kind <> 'transfer' AND idempotency_id LIKE '%/%/validator/%' LIMIT 1
+      WHERE asset = ? AND kind = 'registerValidator' AND kind <> 'transfer' AND typeof(idempotency_id) = 'text'
+        AND idempotency_id LIKE '%/%/validator/%' LIMIT 1
       """, [.text(asset)]
     ) { $0.text(0) }
     guard let id = imported ?? nil, let chain = id.split(separator: "/").first else { return }

@@ -49,8 +49,7 @@ extension Journal {
     guard recordsEntries else { return sequence }
     try statements.insertEntry.execute(
       [
-        .integer(sequence), SQLValue(idempotencyId),
-        idempotencyId.map { .integer(IdempotencyKey.of($0)) } ?? .null, .text(kind),
+        .integer(sequence), idempotencyId.map(StoredId.value) ?? .null, .text(kind),
         SQLValue(asset), SQLValue(hashed), SQLValue(clock.height), SQLValue(clock.time),
         .blob(Array(digest)),
       ])

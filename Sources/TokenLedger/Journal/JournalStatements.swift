@@ -15,7 +15,7 @@ final class JournalStatements {
     selectEntryById = try database.prepare(
       """
       SELECT e.seq, \(StoredPayload.columns) FROM entries e \(StoredPayload.transferJoin)
-      WHERE e.id_key = ? AND e.idempotency_id = ?
+      WHERE e.idempotency_id = ?
       """)
     selectHead = try database.prepare("SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1")
     selectAccountId = try database.prepare(
@@ -33,8 +33,8 @@ final class JournalStatements {
     insertEntry = try database.prepare(
       """
       INSERT INTO entries
-        (seq, idempotency_id, id_key, kind, asset, payload, height, time, hash)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        (seq, idempotency_id, kind, asset, payload, height, time, hash)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
       """)
     insertPosting = try database.prepare(
       """

@@ -175,8 +175,8 @@ extension Ledger {
         try copy.execute(
           """
           INSERT INTO main.entries
-            (seq, idempotency_id, id_key, kind, asset, payload, height, time, hash)
-          SELECT seq, idempotency_id, id_key(idempotency_id), kind, asset, payload, height, time,
+            (seq, idempotency_id, kind, asset, payload, height, time, hash)
+          SELECT seq, stored_id(idempotency_id), kind, asset, payload, height, time,
             hash_bytes(hash)
           FROM old.entries WHERE seq BETWEEN ? AND ? ORDER BY seq
           """, range)

@@ -73,7 +73,7 @@ extension Ledger {
       try journal.database.forEachRow(
         """
         SELECT \(Journal.operationColumns),
-          EXISTS (SELECT 1 FROM temp.reconcile_seen s WHERE s.key = e.idempotency_id)
+          EXISTS (SELECT 1 FROM temp.reconcile_seen s WHERE s.key = \(StoredId.textSQL("e.idempotency_id")))
         FROM entries e \(StoredPayload.transferJoin)
         WHERE e.asset = ? AND e.kind IN ('transfer', 'transferFrom', 'mint', 'burn', 'burnFrom')
           AND e.height BETWEEN ? AND ?

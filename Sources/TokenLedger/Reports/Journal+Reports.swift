@@ -337,7 +337,7 @@ extension Journal {
       let item = changes[sequence]!
       guard
         let entry = try database.firstRow(
-          "SELECT kind, idempotency_id, height, time FROM entries WHERE seq = ?",
+          "SELECT kind, \(StoredId.textSQL("idempotency_id")), height, time FROM entries WHERE seq = ?",
           [.integer(sequence)], { ($0.text(0)!, $0.text(1), $0.integer(2), $0.integer(3)) })
       else {
         throw DatabaseError(resultCode: 11, message: "postings of missing entry \(sequence)")

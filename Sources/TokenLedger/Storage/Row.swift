@@ -16,6 +16,15 @@ package struct Row {
   package func withBlobBytes<T>(_ column: Int, _ body: (UnsafeBufferPointer<UInt8>?) throws -> T)
     rethrows -> T
   { try statement.withBlobBytes(at: column, body) }
+  /// Whether the column holds a BLOB.
+  package func isBlob(_ column: Int) -> Bool { statement.isBlob(at: column) }
+  /// An idempotency id column as text (an on-chain id is stored as a BLOB); nil for NULL.
+  package func idText(_ column: Int) -> String? {
+    guard isBlob(column) else { return text(column) }
+    return withBlobBytes(column) { bytes in
+      bytes.map { String(decoding: StoredId.text(compact: $0), as: UTF8.self) }
+    }
+  }
   /// A hash column (32 bytes) as 64 lowercase hex digits; nil for NULL.
   package func hashHex(_ column: Int) -> String? {
     withBlobBytes(column) { bytes in bytes.map { HashChain.hex($0) } }

@@ -6,7 +6,7 @@ import CSQLite
 /// - `amount_sum(x)`: exact aggregate sum of signed base-unit texts; raises an SQL error on a
 ///   malformed value or when the sum leaves the range of ±(2^256 − 1).
 /// - `amount_valid(x)`: 1 when `x` is canonical signed base-unit text, else 0.
-/// - `id_key(x)`: the idempotency index key of id `x` (``IdempotencyKey``); NULL for NULL.
+/// - `stored_id(x)`: the stored form of idempotency id `x` (``StoredId``); NULL for NULL.
 /// - `hash_bytes(x)`: 64 lowercase hex digits as their 32 bytes; an SQL error for other text
 ///   (format-1 hashes, copied by the migration to format 2).
 enum SQLFunctions {
@@ -16,7 +16,7 @@ enum SQLFunctions {
       handle, "amount_sum", 1, flags, nil, nil, amountSumStep, amountSumFinal, nil)
     sqlite3_create_function_v2(
       handle, "amount_valid", 1, flags, nil, amountValid, nil, nil, nil)
-    sqlite3_create_function_v2(handle, "id_key", 1, flags, nil, idKey, nil, nil, nil)
+    sqlite3_create_function_v2(handle, "stored_id", 1, flags, nil, storedId, nil, nil, nil)
     sqlite3_create_function_v2(handle, "hash_bytes", 1, flags, nil, hashBytes, nil, nil, nil)
   }
 }
@@ -86,13 +86,19 @@ private let amountValid:
     sqlite3_result_int(context, valid ? 1 : 0)
   }
 
-private let idKey:
+private let storedId:
   @convention(c) (OpaquePointer?, Int32, UnsafeMutablePointer<OpaquePointer?>?) -> Void = {
     context, _, arguments in
     guard sqlite3_value_type(arguments?[0]) != SQLITE_NULL, let id = text(arguments?[0]) else {
       return sqlite3_result_null(context)
     }
-    sqlite3_result_int64(context, IdempotencyKey.of(String(id)))
+    if let bytes = StoredId.compact(String(id)) {
+      bytes.withUnsafeBytes {
+        sqlite3_result_blob(context, $0.baseAddress, Int32(bytes.count), sqliteTransient)
+      }
+    } else {
+      sqlite3_result_text(context, String(id), -1, sqliteTransient)
+    }
   }
 
 private let hashBytes:

@@ -98,6 +98,10 @@ final class Statement {
     return try body(UnsafeBufferPointer(start: pointer, count: count))
   }
 
+  func isBlob(at column: Int) -> Bool {
+    sqlite3_column_type(handle, Int32(column)) == SQLITE_BLOB
+  }
+
   /// The column's bytes as a BLOB, valid only during `body`; nil for NULL.
   func withBlobBytes<T>(at column: Int, _ body: (UnsafeBufferPointer<UInt8>?) throws -> T)
     rethrows -> T

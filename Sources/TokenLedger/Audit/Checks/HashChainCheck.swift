@@ -83,7 +83,15 @@ struct HashChainCheck: IndependentCheck {
         previous.withUnsafeBufferPointer { canonical.field($0) }
       }
       canonical.field(integer: sequence)
-      for column in 1...4 { row.withTextBytes(column) { canonical.field($0) } }
+      // The id as text: an on-chain id is stored as a BLOB (StoredId).
+      row.withBlobBytes(1) { stored in
+        if let stored, row.isBlob(1) {
+          StoredId.text(compact: stored).withUnsafeBufferPointer { canonical.field($0) }
+        } else {
+          row.withTextBytes(1) { canonical.field($0) }
+        }
+      }
+      for column in 2...4 { row.withTextBytes(column) { canonical.field($0) } }
       canonical.field(integer: row.integer(5))
       canonical.field(integer: row.integer(6))
       canonical.field(integer: count)
@@ -94,7 +102,7 @@ struct HashChainCheck: IndependentCheck {
         violations.append(
           Violation(
             "entry \(sequence) does not hash to its stored hash (edited entry, posting or account)",
-            sequence: sequence, idempotencyId: row.text(1),
+            sequence: sequence, idempotencyId: row.idText(1),
             expected: HashChain.hex(computed), actual: row.hashHex(7) ?? "NULL"))
       }
       row.withBlobBytes(7) { stored in

@@ -1,17 +1,16 @@
-/// Idempotency ids are unique and each entry's `id_key` is its id's key. The journal looks an id
-/// up by its key and refuses a second use; this reads back every key that occurs twice and
-/// compares the texts, and recomputes every key (a wrong key would hide an id from the lookup,
-/// letting it be used again).
+/// Idempotency ids are unique, each in its one stored form (``StoredId``): the UNIQUE index
+/// enforces the first, the journal writes the second. This reads both back, in case the index
+/// was dropped or rebuilt, or an id rewritten in another form, behind the library's back (a
+/// second form of an id would let it be used twice).
 struct IdempotencyCheck: AuditCheck {
   let name = "idempotencyUnique"
 
   func run(_ context: AuditContext, _ violations: inout ViolationList) throws {
+    let text = StoredId.textSQL("idempotency_id")
     try context.database.forEachRow(
       """
-      SELECT idempotency_id, count(*), min(seq) FROM entries
-      WHERE id_key IN (
-        SELECT id_key FROM entries WHERE id_key IS NOT NULL GROUP BY id_key HAVING count(*) > 1)
-      GROUP BY idempotency_id HAVING count(*) > 1
+      SELECT \(text), count(*), min(seq) FROM entries WHERE idempotency_id IS NOT NULL
+      GROUP BY \(text) HAVING count(*) > 1
       """
     ) { row in
       violations.append(
@@ -19,20 +18,24 @@ struct IdempotencyCheck: AuditCheck {
           "id used by \(row.integer(1)!) entries", sequence: row.integer(2),
           idempotencyId: row.text(0)))
     }
+    // Candidates for a wrong form, read from the index; each is then decided exactly.
     try context.database.forEachRow(
-      "SELECT seq, idempotency_id, id_key FROM entries WHERE idempotency_id IS NOT NULL OR id_key IS NOT NULL"
+      """
+      SELECT seq, idempotency_id, typeof(idempotency_id) FROM entries
+      WHERE (typeof(idempotency_id) = 'text' AND idempotency_id GLOB '0x*:*')
+        OR typeof(idempotency_id) NOT IN ('text', 'blob', 'null')
+        OR (typeof(idempotency_id) = 'blob' AND (length(idempotency_id) NOT BETWEEN 33 AND 42
+          OR CAST(substr(idempotency_id, 33) AS TEXT) GLOB '*[^0-9]*'
+          OR (length(idempotency_id) > 33 AND substr(idempotency_id, 33, 1) = x'30')))
+      """
     ) { row in
-      let id = row.text(1)
-      let key = row.integer(2)
-      guard let id, key == IdempotencyKey.of(id) else {
-        violations.append(
-          Violation(
-            "entry's id_key is not its id's key (the id would not be found)",
-            sequence: row.integer(0), idempotencyId: id,
-            expected: id.map { String(IdempotencyKey.of($0)) } ?? "NULL",
-            actual: key.map(String.init) ?? "NULL"))
-        return
-      }
+      let id = row.idText(1) ?? ""
+      // A text id that only looks on-chain (e.g. not 64 hex digits) is in its form.
+      if row.text(2) == "text", StoredId.compact(id) == nil { return }
+      violations.append(
+        Violation(
+          "id is not stored in its one form (an on-chain id must be stored as bytes)",
+          sequence: row.integer(0), idempotencyId: id))
     }
   }
 }
