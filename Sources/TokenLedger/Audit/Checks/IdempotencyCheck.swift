@@ -1,41 +1,65 @@
 /// Idempotency ids are unique, each in its one stored form (``StoredId``): the UNIQUE index
 /// enforces the first, the journal writes the second. This reads both back, in case the index
 /// was dropped or rebuilt, or an id rewritten in another form, behind the library's back (a
-/// second form of an id would let it be used twice).
+/// second form of an id would let it be used twice). One pass over the index, in its order:
+/// equal neighbours are a reuse (the integrity check compares the index with the table).
 struct IdempotencyCheck: AuditCheck {
   let name = "idempotencyUnique"
 
   func run(_ context: AuditContext, _ violations: inout ViolationList) throws {
-    let text = StoredId.textSQL("idempotency_id")
+    var previous: (isBlob: Bool, bytes: [UInt8], sequence: Int64)? = nil
+    var reported = false
     try context.database.forEachRow(
       """
-      SELECT \(text), count(*), min(seq) FROM entries WHERE idempotency_id IS NOT NULL
-      GROUP BY \(text) HAVING count(*) > 1
+      SELECT idempotency_id, seq, typeof(idempotency_id) FROM entries
+      INDEXED BY sqlite_autoindex_entries_1 WHERE idempotency_id IS NOT NULL
       """
     ) { row in
-      violations.append(
-        Violation(
-          "id used by \(row.integer(1)!) entries", sequence: row.integer(2),
-          idempotencyId: row.text(0)))
+      let sequence = row.integer(1) ?? 0
+      let type = row.text(2) ?? ""
+      let isBlob = type == "blob"
+      var bytes: [UInt8] = []
+      if isBlob {
+        row.withBlobBytes(0) { bytes = Array($0 ?? UnsafeBufferPointer(start: nil, count: 0)) }
+      } else {
+        row.withTextBytes(0) { bytes = Array($0 ?? UnsafeBufferPointer(start: nil, count: 0)) }
+      }
+      if let last = previous, last.isBlob == isBlob, last.bytes == bytes {
+        if !reported {
+          violations.append(
+            Violation(
+              "id used by more than one entry (entries \(last.sequence) and \(sequence))",
+              sequence: min(last.sequence, sequence), idempotencyId: row.idText(0)))
+        }
+        reported = true
+      } else {
+        reported = false
+      }
+      previous = (isBlob, bytes, sequence)
+      guard Self.isInItsForm(type: type, bytes) else {
+        violations.append(
+          Violation(
+            "id is not stored in its one form (an on-chain id is stored as bytes)",
+            sequence: sequence, idempotencyId: row.idText(0)))
+        return
+      }
     }
-    // Candidates for a wrong form, read from the index; each is then decided exactly.
-    try context.database.forEachRow(
-      """
-      SELECT seq, idempotency_id, typeof(idempotency_id) FROM entries
-      WHERE (typeof(idempotency_id) = 'text' AND idempotency_id GLOB '0x*:*')
-        OR typeof(idempotency_id) NOT IN ('text', 'blob', 'null')
-        OR (typeof(idempotency_id) = 'blob' AND (length(idempotency_id) NOT BETWEEN 33 AND 42
-          OR CAST(substr(idempotency_id, 33) AS TEXT) GLOB '*[^0-9]*'
-          OR (length(idempotency_id) > 33 AND substr(idempotency_id, 33, 1) = x'30')))
-      """
-    ) { row in
-      let id = row.idText(1) ?? ""
-      // A text id that only looks on-chain (e.g. not 64 hex digits) is in its form.
-      if row.text(2) == "text", StoredId.compact(id) == nil { return }
-      violations.append(
-        Violation(
-          "id is not stored in its one form (an on-chain id must be stored as bytes)",
-          sequence: row.integer(0), idempotencyId: id))
+  }
+
+  /// A BLOB is a hash's 32 bytes and a log index's digits (no leading zero); a TEXT is any id
+  /// that does not have the on-chain form.
+  static func isInItsForm(type: String, _ bytes: [UInt8]) -> Bool {
+    switch type {
+    case "blob":
+      let digits = bytes.dropFirst(32)
+      return bytes.count >= 33 && bytes.count <= 42
+        && digits.allSatisfy { (48...57).contains($0) }
+        && (digits.count == 1 || digits.first != UInt8(ascii: "0"))
+    case "text":
+      guard bytes.count >= 68, bytes.starts(with: Array("0x".utf8)) else { return true }
+      return StoredId.compact(String(decoding: bytes, as: UTF8.self)) == nil
+    default:
+      return false
     }
   }
 }
