@@ -27,27 +27,28 @@ extension Ledger {
     var failures: [String] = []
     var lastSequence: Int64 = 0
     var lastOperation: Int64 = 0
-    var batch: [(Int64, String, [String: JSONValue])] = []
+    var batch: [ReplayItem.Operation] = []
+    // The stored operations are read and rebuilt on this thread while another applies them to
+    // the target (a bounded channel of batches between the two): the reading, about a third
+    // of a replay, runs beside the applying.
+    let channel = BatchChannel<ReplayItem>(capacity: 2)
+    let applier = BackgroundWork<ReplayApplied>()
+    applier.start { try Self.apply(channel, to: target) }
+    // On any error below the applier drains what it was given and stops.
+    defer { channel.close() }
+    func send(_ item: ReplayItem) throws {
+      guard channel.send(item) else {
+        // The applier stopped on an error: it says which.
+        _ = try applier.wait()
+        throw DatabaseError(resultCode: 1, message: "replay: the replayed ledger stopped")
+      }
+      if case .operations(let items) = item { operations += items.count }
+      progress(operations)
+    }
     func flush() throws {
       guard !batch.isEmpty else { return }
-      let objects = batch.map(\.2)
-      // A journal replays clean almost always: one atomic transaction per batch, and only a
-      // batch with a failing operation again with a savepoint per operation, which names each
-      // failure and applies the rest.
-      let results: [ApplyResult]
-      do {
-        results = try target.apply(objects: objects, mode: .atomic)
-      } catch is LedgerError {
-        results = try target.apply(objects: objects, mode: .independent)
-      }
-      for (item, result) in zip(batch, results) {
-        if case .failed(let error) = result {
-          failures.append("entry \(item.0) (\(item.1)): \(error.code.rawValue): \(error.message)")
-        }
-      }
-      operations += batch.count
+      try send(.operations(batch))
       batch.removeAll(keepingCapacity: true)
-      progress(operations)
     }
     // One read snapshot for the stored side: the journal replayed, the balances, the head and
     // the digest it is compared with, so that a concurrent writer cannot produce a difference.
@@ -66,7 +67,7 @@ extension Ledger {
         let kind = row.text(2) ?? ""
         if kind == EntryKind.formatChange.rawValue {
           try flush()
-          try target.write { try $0.appendFormatChange() }
+          try send(.formatChange)
           return
         }
         guard !Self.derivedEntryKinds.contains(kind) else { return }
@@ -75,11 +76,24 @@ extension Ledger {
           failures.append("entry \(lastSequence) (\(kind)): payload is not a JSON object")
           return
         }
-        batch.append((lastSequence, kind, object))
+        // Decoded here, beside the applier (the stored journal's assets are the replayed ones;
+        // an operation naming an asset before its definition still fails when applied).
+        let operation: Operation
+        do {
+          operation = try Operation.decode(object, context: journal)
+        } catch let error as LedgerError {
+          failures.append(
+            "entry \(lastSequence) (\(kind)): \(error.code.rawValue): \(error.message)")
+          return
+        }
+        batch.append(
+          ReplayItem.Operation(sequence: lastSequence, kind: kind, operation: operation))
         // The target is another connection with its own lock; batches bound the memory held.
         if batch.count == 10_000 { try flush() }
       }
       try flush()
+      channel.close()
+      failures += try applier.wait().failures
       // A cut at entry N compares with the stored state after the last operation at or before
       // N: entries the clock derives are written just before the operation that moves the
       // clock, so derived entries at the very end of the cut belong to an operation after it.
@@ -166,4 +180,57 @@ extension Ledger {
     }
     return result
   }
+
+  /// Applies the channel's batches to the replay's target until it closes: one atomic
+  /// transaction per batch (a journal replays clean almost always), and only a batch with a
+  /// failing operation again with a savepoint per operation, which names each failure and
+  /// applies the rest.
+  private static func apply(_ channel: BatchChannel<ReplayItem>, to target: Ledger) throws
+    -> ReplayApplied
+  {
+    var failures: [String] = []
+    do {
+      while let item = channel.receive() {
+        switch item {
+        case .formatChange:
+          try target.write { try $0.appendFormatChange() }
+        case .operations(let batch):
+          let operations = batch.map(\.operation)
+          let results: [ApplyResult]
+          do {
+            results = try target.apply(operations, mode: .atomic)
+          } catch is LedgerError {
+            results = try target.apply(operations, mode: .independent)
+          }
+          for (item, result) in zip(batch, results) {
+            if case .failed(let error) = result {
+              failures.append(
+                "entry \(item.sequence) (\(item.kind)): \(error.code.rawValue): \(error.message)")
+            }
+          }
+        }
+      }
+    } catch {
+      channel.cancel()
+      throw error
+    }
+    return ReplayApplied(failures: failures)
+  }
+}
+
+/// What the replay's reader hands its applier.
+enum ReplayItem: Sendable {
+  struct Operation: Sendable {
+    let sequence: Int64
+    let kind: String
+    let operation: TokenLedger.Operation
+  }
+  case operations([Operation])
+  /// The boundary of a migrated journal: the applier writes the formatChange entry there.
+  case formatChange
+}
+
+/// What the replay's applier reports when the channel closes.
+struct ReplayApplied: Sendable {
+  let failures: [String]
 }
