@@ -49,6 +49,9 @@ def main():
     parser.add_argument("--liability-holders", type=int, default=100000,
                         help="holders of the proof-of-liabilities workload (0 to skip)")
     parser.add_argument("--peers", action="store_true")
+    parser.add_argument("--core", action="store_true",
+                        help="only the rows whose cost per entry must stay flat (for 10,000,000): the floors, "
+                             "apply with random ids, audit, replay and balance --at")
     parser.add_argument("--json", default="bench-results.json")
     args = parser.parse_args()
     workdir = tempfile.mkdtemp(prefix="tokenledger-bench-")
@@ -103,17 +106,48 @@ def main():
         shutil.rmtree(floor_dir)
         shutil.rmtree(db + ".pol")
 
+    def core(size, floor_result):
+        """Apply with random ids, then audit, replay and balance --at: the flatness rows."""
+        dedup = json.loads(subprocess.run([floor, "dedup", "1000", str(size), os.path.join(workdir, "fd.sqlite")],
+                                          capture_output=True, text=True, check=True).stdout)
+        os.remove(os.path.join(workdir, "fd.sqlite"))
+        row("floor: transfers + random 32-byte key (dedup)", size, dedup["seconds"], float("nan"), dedup["perSecond"])
+        ops = os.path.join(workdir, "ops-core-%d.jsonl" % size)
+        with open(ops, "w") as handle:
+            subprocess.run([sys.executable, os.path.join(ROOT, "tools", "bench", "gen-transfers.py"), "--n", str(size),
+                            "--ids", "random"], stdout=handle, check=True)
+        operations = size + 10001
+        db = os.path.join(workdir, "core-%d.sqlite" % size)
+        subprocess.run([cli, "init", "--db", db], check=True, capture_output=True)
+        seconds, peak, _ = timed([cli, "apply", "--db", db, "--batch", "1000", "--fast-commits", "--quiet", ops])
+        os.remove(ops)
+        row("cli: apply, random ids, batch 1000", operations, seconds, peak, dedup["perSecond"],
+            "%d bytes per operation; ratio to the dedup floor" % (os.path.getsize(db) // operations))
+        for command in (["audit"], ["replay"], ["balance", "--at", str(operations // 2)]):
+            seconds, peak, _ = timed([cli] + command + ["--db", db, "--quiet"])
+            row("cli: " + command[0] + (" --at (deep history)" if command[0] == "balance" else ""), operations,
+                seconds, peak, extra="%.2f x the floor's time; %.2f us per entry"
+                % (seconds / floor_result["seconds"], seconds * 1e6 / operations))
+        os.remove(db)
+
     for size in args.sizes:
         floor_result = json.loads(subprocess.run([floor, "batch", "1000", str(size), os.path.join(workdir, "f.sqlite")],
                                                  capture_output=True, text=True, check=True).stdout)
         floor_rate = floor_result["perSecond"]
         row("floor: transfers, batch 1000", size, floor_result["seconds"], float("nan"), floor_rate)
+        os.remove(os.path.join(workdir, "f.sqlite"))
+        if args.core:
+            core(size, floor_result)
+            continue
         # The ledger's own SQL on its own schema, without the library: the ceiling for apply.
         schema_files = sorted(os.path.join(ROOT, "schema", name) for name in os.listdir(os.path.join(ROOT, "schema"))
                               if name.endswith(".sql"))
         schema_result = json.loads(subprocess.run([floor, "schema", "1000", str(size), os.path.join(workdir, "fs.sqlite")]
                                                   + schema_files, capture_output=True, text=True, check=True).stdout)
         row("floor: the ledger's SQL, batch 1000", size, schema_result["seconds"], float("nan"), floor_rate)
+        random_schema = json.loads(subprocess.run([floor, "schema-random", "1000", str(size),
+                                                   os.path.join(workdir, "fr.sqlite")] + schema_files,
+                                                  capture_output=True, text=True, check=True).stdout)
         seconds, peak, out = timed([library, "apply", str(size), os.path.join(workdir, "lib.sqlite")])
         library_seconds = json.loads(out)["seconds"]
         row("library: apply transfers, batch 1000", size, library_seconds, peak, floor_rate,
@@ -124,6 +158,8 @@ def main():
                                                  capture_output=True, text=True, check=True).stdout)
         dedup_rate = dedup_result["perSecond"]
         row("floor: transfers + random 32-byte key (dedup)", size, dedup_result["seconds"], float("nan"), dedup_rate)
+        row("floor: the ledger's SQL, random ids", size, random_schema["seconds"], float("nan"), dedup_rate,
+            "ratio to the dedup floor")
         operations = size + 10001
 
         def generate(ids):

@@ -79,6 +79,13 @@ enum StoredPayload {
     decimals: (String) throws -> Int
   ) throws -> String {
     if !format2, let stored { return stored }
+    // The bulk of a journal: a transfer its posting states, written without a dictionary.
+    if format2, stored == nil, let transfer {
+      var members = transferMembers(
+        transfer.asset, transfer.from, transfer.to, transfer.amount, try decimals(transfer.asset))
+      if let id { members.append(("id", .string(id))) }
+      return CanonicalJSON.encode(members: members)
+    }
     return CanonicalJSON.encode(
       .object(
         try operation(

@@ -82,6 +82,8 @@ extension Ledger {
         do {
           operation = try Operation.decode(object, context: journal)
         } catch let error as LedgerError {
+          // Counted as re-applied, as an operation that fails when applied is.
+          operations += 1
           failures.append(
             "entry \(lastSequence) (\(kind)): \(error.code.rawValue): \(error.message)")
           return

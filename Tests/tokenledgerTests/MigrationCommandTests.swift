@@ -1,0 +1,33 @@
+import Foundation
+import Testing
+
+/// A journal-format-1 ledger given to any command is migrated first, with a note on standard
+/// error naming where the format-1 file was kept; the command then runs on format 2.
+@Suite struct MigrationCommandTests {
+  @Test func aFormatOneLedgerIsMigratedWhenACommandOpensIt() throws {
+    let directory = try CLI.temporaryDirectory()
+    let db = directory + "/books.sqlite"
+    try FileManager.default.copyItem(
+      atPath: CLI.fixture("format1/mixed-format1.sqlite"), toPath: db)
+    let balance = try CLI.run(["balance", "--db", db, "--asset", "USDX"])
+    #expect(balance.exitCode == 0, "\(balance.stderr)")
+    #expect(balance.stderr.contains("migrated \(db) to journal format 2: 46 format-1 entries"))
+    #expect(balance.stderr.contains("the format-1 file is \(db).format1"))
+    #expect(
+      CLI.collapsed(balance.stdout).contains(
+        "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359 USDX 50.25"))
+    #expect(FileManager.default.fileExists(atPath: db + ".format1"))
+    // Once only: the next command finds format 2 and says nothing of it.
+    let audit = try CLI.run(["audit", "--db", db])
+    #expect(audit.exitCode == 0, "\(audit.stdout)")
+    #expect(!audit.stderr.contains("migrated"))
+    #expect(audit.stdout.contains("entries 47"))
+    // --quiet silences the note, not the migration.
+    let second = directory + "/second.sqlite"
+    try FileManager.default.copyItem(
+      atPath: CLI.fixture("format1/mixed-format1.sqlite"), toPath: second)
+    let quiet = try CLI.run(["info", "--db", second, "--quiet"])
+    #expect(quiet.exitCode == 0 && quiet.stderr.isEmpty, "\(quiet.stderr)")
+    #expect(FileManager.default.fileExists(atPath: second + ".format1"))
+  }
+}
