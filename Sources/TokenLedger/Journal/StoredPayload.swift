@@ -8,13 +8,6 @@ import Crypto
 ///   operation's asset, holders and amount, and no clock fields. Such a transfer is rebuilt
 ///   from its posting; the hash covers the posting, so nothing is lost.
 enum StoredPayload {
-  /// The canonical JSON, without id, of a transfer stored as NULL.
-  static func transfer(asset: String, from: String, to: String, amount: Amount, decimals: Int)
-    -> String
-  {
-    CanonicalJSON.encode(members: transferMembers(asset, from, to, amount, decimals))
-  }
-
   private static func transferMembers(
     _ asset: String, _ from: String, _ to: String, _ amount: Amount, _ decimals: Int
   ) -> [(String, JSONValue)] {
