@@ -26,10 +26,17 @@ let package = Package(
       pkgConfig: "sqlite3",
       providers: [.apt(["libsqlite3-dev"])]
     ),
+    // The PostgreSQL engine's client (`--db postgresql://…`).
+    .systemLibrary(
+      name: "CPostgres",
+      pkgConfig: "libpq",
+      providers: [.apt(["libpq-dev"])]
+    ),
     .target(
       name: "TokenLedger",
       dependencies: [
         "CSQLite",
+        "CPostgres",
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "BigInt", package: "BigInt"),
       ]

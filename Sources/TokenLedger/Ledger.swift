@@ -42,6 +42,9 @@ public final class Ledger: @unchecked Sendable {
   public static func open(
     at path: String, create: Bool = false, durability: Durability = .full, readOnly: Bool = false
   ) throws -> Ledger {
+    if PostgresLocation(path) != nil {
+      return try openPostgres(path, create: create, durability: durability, readOnly: readOnly)
+    }
     try LedgerFile.checkIsOpenable(path)
     if !readOnly, LedgerFile.existsWithContent(path) {
       // A writable connection would replay another application's write-ahead log into its
@@ -76,6 +79,34 @@ public final class Ledger: @unchecked Sendable {
       try Schema.migrate(database)
     }
     try LedgerFile.checkHasLedgerTables(database, path: path)
+    return Ledger(journal: try Journal(database: database), path: path)
+  }
+
+  /// Whether `path` names a ledger on PostgreSQL (a `postgresql://` URL; see
+  /// <doc:PostgreSQL>) rather than an SQLite file.
+  public static func isPostgreSQL(_ path: String) -> Bool { PostgresLocation(path) != nil }
+
+  /// Opens a ledger on PostgreSQL (``PostgresLocation``): its schema is created when `create`
+  /// and missing, migrated when older, refused when it is not a ledger's or is newer.
+  private static func openPostgres(
+    _ path: String, create: Bool, durability: Durability, readOnly: Bool
+  ) throws -> Ledger {
+    let database = try Database(path: path, mode: readOnly ? .readOnly : .existing)
+    try Schema.configure(database, durability: durability)
+    if readOnly {
+      let version = try Schema.version(of: database)
+      guard version == Schema.currentVersion else {
+        throw DatabaseError(
+          resultCode: 26,
+          message: version == 0
+            ? "\(PostgresLocation.redacted(path)) holds no TokenLedger ledger"
+            : "\(PostgresLocation.redacted(path)) is not a TokenLedger ledger of schema version"
+              + " \(Schema.currentVersion)")
+      }
+    } else {
+      try Schema.migratePostgres(database, mayCreate: create)
+      database.locksHead = true
+    }
     return Ledger(journal: try Journal(database: database), path: path)
   }
 

@@ -42,7 +42,7 @@ struct Apply: ParsableCommand {
 
   func run() throws {
     try runReporting(global.format, "apply") {
-      guard access(global.path, F_OK) == 0 else {
+      guard Ledger.isPostgreSQL(global.path) || access(global.path, F_OK) == 0 else {
         throw FileError(
           path: global.path, reason: "no such ledger (create one with `tokenledger init`)")
       }

@@ -37,7 +37,7 @@ struct Load: ParsableCommand {
           throw LedgerError(error.code, "\(path): \(error.message)")
         }
       }
-      let created = access(global.path, F_OK) != 0
+      let created = !Ledger.isPostgreSQL(global.path) && access(global.path, F_OK) != 0
       try global.migrateIfFormatOne()
       let ledger = try Ledger.open(at: global.path, create: true)
       var finished = false

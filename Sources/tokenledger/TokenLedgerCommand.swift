@@ -138,7 +138,7 @@ struct GlobalOptions: ParsableArguments {
 
   /// Opens an existing ledger; a missing file is an I/O failure (exit 3).
   func openExisting(readOnly: Bool = false) throws -> Ledger {
-    guard access(path, F_OK) == 0 else {
+    guard Ledger.isPostgreSQL(path) || access(path, F_OK) == 0 else {
       throw FileError(
         path: path, reason: "no such ledger (create one with `tokenledger init` or `load`)")
     }

@@ -99,7 +99,14 @@ extension Ledger {
   }
 
   private static func run(_ check: any AuditCheck, _ context: AuditContext) -> CheckResult {
-    measured(check.name) { violations in try check.run(context, &violations) }
+    measured(check.name) { violations in
+      // On PostgreSQL a failed statement aborts its transaction: each check runs in a
+      // savepoint, so that one that cannot run leaves the others theirs.
+      guard context.database.engine == .postgres else {
+        return try check.run(context, &violations)
+      }
+      try context.database.savepoint { try check.run(context, &violations) }
+    }
   }
 
   /// Runs a check's body and reports its violations and time; an error is a violation too.
@@ -157,7 +164,7 @@ private final class BackgroundCheck: @unchecked Sendable {
     // write either, only as `openForReading` opens it.
     guard let opened = try? Database(path: path, mode: .existing),
       let database = opened.isReadOnly ? try? Database.openForReading(path) : opened,
-      (try? database.executeScript("PRAGMA query_only = ON")) != nil
+      (try? database.makeQueryOnly()) != nil
     else { return nil }
     return Ledger.measured(check.name) { violations in
       try database.readTransaction { try check.run(database, through: head, &violations) }

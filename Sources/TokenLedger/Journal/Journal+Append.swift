@@ -49,7 +49,7 @@ extension Journal {
     guard recordsEntries else { return sequence }
     try statements.insertEntry.execute(
       [
-        .integer(sequence), idempotencyId.map(StoredId.value) ?? .null, .text(kind),
+        .integer(sequence), idempotencyId.map(database.storedId) ?? .null, .text(kind),
         SQLValue(asset), SQLValue(hashed), SQLValue(clock.height), SQLValue(clock.time),
         .blob(Array(digest)),
       ])

@@ -188,7 +188,7 @@ extension Journal: LedgerState, OperationContext {
     // A replay's scratch journal keeps no ids: the journal it replays has each id once.
     guard recordsEntries else { return nil }
     let found = try statements.selectEntryById.firstRow(
-      [StoredId.value(idempotencyId)]
+      [database.storedId(idempotencyId)]
     ) { row in (row.integer(0)!, try StoredPayload.read(row, from: 1)) }
     guard let (sequence, stored) = found else { return nil }
     let payload = try StoredPayload.operationText(

@@ -124,7 +124,8 @@ enum StoredPayload {
 /// form, so the UNIQUE index sees every reuse; the audit checks that no TEXT id has the
 /// on-chain form.
 enum StoredId {
-  /// The stored form of `id`.
+  /// The stored form of `id` on SQLite (PostgreSQL stores every id as text:
+  /// ``Database/storedId(_:)``).
   static func value(_ id: String) -> SQLValue {
     compact(id).map { .blob($0) } ?? .text(id)
   }

@@ -1,5 +1,3 @@
-import CSQLite
-
 /// Steps through a query's rows on demand, so that two queries can be merged in order (the
 /// hash-chain audit walks entries and postings side by side). Resets its statement when done.
 package final class Cursor {
@@ -10,14 +8,14 @@ package final class Cursor {
     self.statement = statement
   }
 
-  deinit { sqlite3_reset(statement.handle) }
+  deinit { statement.finish() }
 
   /// The next row, or `nil` at the end. The row is valid until the next call.
   package func next() throws -> Row? {
     guard !finished else { return nil }
     if try statement.step() { return Row(statement: statement) }
     finished = true
-    sqlite3_reset(statement.handle)
+    statement.finish()
     return nil
   }
 }

@@ -24,7 +24,9 @@ extension Database {
   /// while another connection commits (WAL).
   package func readTransaction<T>(_ body: () throws -> T) throws -> T {
     precondition(!isInTransaction, "read transactions do not nest")
-    try executeScript("BEGIN DEFERRED")
+    // PostgreSQL's REPEATABLE READ is one snapshot for the transaction, as SQLite's WAL read.
+    try executeScript(
+      engine == .postgres ? "BEGIN ISOLATION LEVEL REPEATABLE READ" : "BEGIN DEFERRED")
     defer {
       // A read transaction has nothing to lose; if COMMIT fails, ROLLBACK still ends it.
       if (try? executeScript("COMMIT")) == nil { try? executeScript("ROLLBACK") }
@@ -47,6 +49,28 @@ extension Database {
     }
   }
 
+  /// Makes this connection refuse every write from now on (SQLite's `query_only`,
+  /// PostgreSQL's read-only transactions).
+  package func makeQueryOnly() throws(DatabaseError) {
+    try executeScript(
+      engine == .postgres
+        ? "SET default_transaction_read_only = on" : "PRAGMA query_only = ON")
+  }
+
+  /// PostgreSQL's `BEGIN IMMEDIATE`: a transaction that first locks the ledger's head row, so
+  /// that writers on any number of connections take turns as SQLite's do and the journal stays
+  /// one chain. The lock waits at most the lock timeout (a busy error, retried as SQLite's).
+  private func beginPostgresWrite() throws(DatabaseError) {
+    try executeScript("BEGIN")
+    guard locksHead else { return }
+    do {
+      try execute("SELECT id FROM ledger_head WHERE id = 1 FOR UPDATE")
+    } catch {
+      try? executeScript("ROLLBACK")
+      throw error
+    }
+  }
+
   /// `BEGIN IMMEDIATE`, retried when the lock stays busy past the busy timeout: SQLite's busy
   /// handler is not fair, so under heavy contention one writer can lose every round for longer
   /// than the timeout. Retries sleep a random few milliseconds so that waiting writers spread
@@ -55,7 +79,11 @@ extension Database {
     var attempt = 0
     while true {
       do {
-        try executeScript("BEGIN IMMEDIATE")
+        if engine == .postgres {
+          try beginPostgresWrite()
+        } else {
+          try executeScript("BEGIN IMMEDIATE")
+        }
         return
       } catch  where error.primaryCode == 5 && attempt < Limits.busyRetriesMax {
         attempt += 1

@@ -4,10 +4,13 @@ import CSQLite
   import Glibc
 #endif
 
-/// A connection to one SQLite file: the only type that calls `sqlite3_*` besides
-/// ``Statement``. Not thread-safe by itself; ``Ledger`` serialises access to it.
+/// A connection to one ledger's storage: an SQLite file, or a PostgreSQL schema
+/// (``PostgresLocation``). With ``Statement``, the only code that calls `sqlite3_*`; it hands
+/// PostgreSQL's work to ``PostgresConnection``. Not thread-safe by itself; ``Ledger``
+/// serialises access to it.
 ///
-/// Statements are prepared once and cached by their SQL text. Values are always bound.
+/// Statements are prepared once and cached by their SQL text. Values are always bound. The
+/// SQL is SQLite's; on PostgreSQL, ``PostgresDialect`` translates each statement once.
 package final class Database {
   /// How a connection opens its file.
   package enum OpenMode: Sendable {
@@ -23,14 +26,60 @@ package final class Database {
     case immutable
   }
 
-  let handle: OpaquePointer
+  /// The engine behind a connection.
+  package enum Engine: Sendable, Equatable {
+    case sqlite
+    case postgres
+  }
+
+  enum Connection {
+    case sqlite(OpaquePointer)
+    case postgres(PostgresConnection)
+  }
+
+  let connection: Connection
+  /// The file's path, or the PostgreSQL URL the connection was opened with.
   package let path: String
+  let mode: OpenMode
+
+  /// Which engine runs this connection.
+  package var engine: Engine {
+    switch connection {
+    case .sqlite: .sqlite
+    case .postgres: .postgres
+    }
+  }
+
+  /// SQLite's connection handle; only for SQLite code paths.
+  var handle: OpaquePointer {
+    guard case .sqlite(let handle) = connection else {
+      preconditionFailure("an SQLite call on a PostgreSQL connection")
+    }
+    return handle
+  }
 
   /// True when this connection cannot write the file (opened read-only, or the file is
   /// read-only to this process). SQLite does not even parse CHECK constraints then, so
   /// `PRAGMA integrity_check` on such a connection skips them.
-  package var isReadOnly: Bool { sqlite3_db_readonly(handle, "main") == 1 }
+  package var isReadOnly: Bool {
+    switch connection {
+    case .sqlite(let handle): sqlite3_db_readonly(handle, "main") == 1
+    case .postgres: mode == .readOnly || mode == .immutable
+    }
+  }
   private var statements: [String: Statement] = [:]
+  private var preparedCount = 0
+
+  /// A new name for a statement prepared on the PostgreSQL server.
+  func nextStatementName() -> String {
+    preparedCount += 1
+    return "tl\(preparedCount)"
+  }
+  /// Rows changed by the last INSERT, UPDATE or DELETE on PostgreSQL.
+  var postgresChanges = 0
+  /// Whether a write transaction locks the ledger's head row (PostgreSQL, once the ledger's
+  /// tables exist).
+  var locksHead = false
 
   /// Where a fault can be injected: before a statement steps, before `BEGIN`, before `COMMIT`.
   enum FaultSite: Sendable, Equatable {
@@ -48,7 +97,23 @@ package final class Database {
     return DatabaseError(resultCode: code, message: "injected fault at \(site)")
   }
 
+  /// Opens `path`: a `postgresql://` URL connects to PostgreSQL (``PostgresLocation``), any
+  /// other path opens an SQLite file.
   package init(path: String, mode: OpenMode) throws(DatabaseError) {
+    self.path = path
+    self.mode = mode
+    if let location = PostgresLocation(path) {
+      guard location.hasValidName else {
+        throw DatabaseError(
+          resultCode: 14,
+          message: "ledger name \"\(location.schema)\" in \(PostgresLocation.redacted(path)):"
+            + " use 1 to 63 of a-z, 0-9 and _, not starting with a digit")
+      }
+      let postgres = try PostgresConnection(conninfo: location.conninfo)
+      connection = .postgres(postgres)
+      try Self.configurePostgres(postgres, location: location, mode: mode)
+      return
+    }
     var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
     switch mode {
     case .create: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
@@ -67,16 +132,33 @@ package final class Database {
       sqlite3_close_v2(handle)
       throw DatabaseError(resultCode: code, message: "\(message): \(path)")
     }
-    self.handle = handle
-    self.path = path
+    connection = .sqlite(handle)
     sqlite3_busy_timeout(handle, Int32(Limits.busyTimeoutMilliseconds))
     sqlite3_extended_result_codes(handle, 1)
     SQLFunctions.register(on: handle)
   }
 
+  /// The session settings of a PostgreSQL connection: the ledger's schema first on the search
+  /// path (`pg_temp` for temporary tables), UTC, the lock timeout SQLite's busy timeout is,
+  /// and no writes at all on a read-only connection.
+  private static func configurePostgres(
+    _ connection: PostgresConnection, location: PostgresLocation, mode: OpenMode
+  ) throws(DatabaseError) {
+    var settings = [
+      "SET search_path TO \"\(location.schema)\", pg_temp",
+      "SET TIME ZONE 'UTC'",
+      "SET lock_timeout = \(Limits.busyTimeoutMilliseconds)",
+      "SET client_min_messages = warning",
+    ]
+    if mode == .readOnly || mode == .immutable {
+      settings.append("SET default_transaction_read_only = on")
+    }
+    try connection.executeScript(settings.joined(separator: "; "))
+  }
+
   deinit {
     statements.removeAll()
-    sqlite3_close_v2(handle)
+    if case .sqlite(let handle) = connection { sqlite3_close_v2(handle) }
   }
 
   /// `file:PATH?immutable=1`, the path's URI-special characters percent-encoded.
@@ -98,6 +180,7 @@ package final class Database {
   /// ignored, the file is opened immutable instead.
   package static func openForReading(_ path: String) throws(DatabaseError) -> Database {
     let database = try Database(path: path, mode: .readOnly)
+    if database.engine == .postgres { return database }
     do {
       _ = try database.firstRow("PRAGMA user_version") { $0.integer(0) }
       return database
@@ -124,9 +207,10 @@ package final class Database {
       message: String(cString: sqlite3_errmsg(handle)), sql: sql)
   }
 
+  /// The statement for `sql`, prepared on first use and cached by its text.
   func statement(_ sql: String) throws(DatabaseError) -> Statement {
     if let cached = statements[sql] { return cached }
-    let statement = try Statement(database: self, sql: sql)
+    let statement = try Statement(database: self, sql: sql, name: nextStatementName())
     statements[sql] = statement
     return statement
   }
@@ -136,6 +220,9 @@ package final class Database {
     if faultInjector != nil {
       if sql == "COMMIT", let fault = injectedFault(.commit) { throw fault }
       if sql.hasPrefix("BEGIN"), let fault = injectedFault(.begin) { throw fault }
+    }
+    if case .postgres(let postgres) = connection {
+      return try postgres.executeScript(PostgresDialect.translate(sql))
     }
     var message: UnsafeMutablePointer<CChar>?
     let code = sqlite3_exec(handle, sql, nil, nil, &message)
@@ -151,7 +238,7 @@ package final class Database {
     let statement = try self.statement(sql)
     statement.reset(binding: values)
     while try statement.step() {}
-    sqlite3_reset(statement.handle)
+    statement.finish()
   }
 
   /// Runs a query and hands each row to `body`.
@@ -160,7 +247,7 @@ package final class Database {
   ) throws {
     let statement = try self.statement(sql)
     statement.reset(binding: values)
-    defer { sqlite3_reset(statement.handle) }
+    defer { statement.finish() }
     while try statement.step() {
       try body(Row(statement: statement))
     }
@@ -172,13 +259,29 @@ package final class Database {
   ) throws -> T? {
     let statement = try self.statement(sql)
     statement.reset(binding: values)
-    defer { sqlite3_reset(statement.handle) }
+    defer { statement.finish() }
     return try statement.step() ? transform(Row(statement: statement)) : nil
   }
 
   /// The number of rows the last INSERT, UPDATE or DELETE changed.
-  package var changes: Int { Int(sqlite3_changes(handle)) }
+  package var changes: Int {
+    switch connection {
+    case .sqlite(let handle): Int(sqlite3_changes(handle))
+    case .postgres: postgresChanges
+    }
+  }
+
+  /// The stored form of idempotency id `id` on this engine: SQLite keeps an on-chain id as
+  /// bytes (``StoredId``), PostgreSQL keeps every id as its text.
+  func storedId(_ id: String) -> SQLValue {
+    engine == .postgres ? .text(id) : StoredId.value(id)
+  }
 
   /// True inside an open transaction.
-  package var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+  package var isInTransaction: Bool {
+    switch connection {
+    case .sqlite(let handle): sqlite3_get_autocommit(handle) == 0
+    case .postgres(let postgres): postgres.isInTransaction
+    }
+  }
 }

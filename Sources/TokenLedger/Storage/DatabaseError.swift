@@ -1,5 +1,7 @@
-/// A failure reported by SQLite, with its result code, its message and the statement that
-/// failed. The library maps these to exit code 3 (I/O or database failure) at the CLI.
+/// A failure reported by the storage engine, with its result code, its message and the
+/// statement that failed. The library maps these to exit code 3 (I/O or database failure) at
+/// the CLI. PostgreSQL's errors carry SQLite's nearest result code (so that callers decide the
+/// same way on either engine) and their own SQLSTATE.
 public struct DatabaseError: Error, Sendable, CustomStringConvertible {
   /// SQLite's extended result code (`SQLITE_BUSY` = 5, `SQLITE_CORRUPT` = 11, `SQLITE_FULL` = 13…).
   public let resultCode: Int32
@@ -7,12 +9,15 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
   public let message: String
   /// The statement that failed, if one did.
   public let sql: String?
+  /// PostgreSQL's SQLSTATE (`23505`, `40P01`…) when PostgreSQL reported the failure.
+  public let sqlState: String?
 
-  /// An error with SQLite's (extended) result code.
-  public init(resultCode: Int32, message: String, sql: String? = nil) {
+  /// An error with SQLite's (extended) result code, and PostgreSQL's SQLSTATE if it has one.
+  public init(resultCode: Int32, message: String, sql: String? = nil, sqlState: String? = nil) {
     self.resultCode = resultCode
     self.message = message
     self.sql = sql
+    self.sqlState = sqlState
   }
 
   /// The primary result code, without the extended bits.
@@ -33,6 +38,7 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
     default: kind = "database failure"
     }
     let statement = sql.map { " [\($0.prefix(120))]" } ?? ""
-    return "\(kind) (SQLite \(resultCode): \(message))\(statement)"
+    let engine = sqlState.map { "PostgreSQL \($0)" } ?? "SQLite \(resultCode)"
+    return "\(kind) (\(engine): \(message))\(statement)"
   }
 }

@@ -1,5 +1,3 @@
-import CSQLite
-
 /// A statement prepared once and kept by its owner for a hot path, so that running it costs no
 /// cache lookup by SQL text. Valid as long as the ``Database`` that prepared it.
 package final class PreparedStatement {
@@ -10,14 +8,14 @@ package final class PreparedStatement {
   /// Runs the statement, discarding any rows.
   package func execute(_ values: [SQLValue]) throws(DatabaseError) {
     statement.reset(binding: values)
-    defer { sqlite3_reset(statement.handle) }
+    defer { statement.finish() }
     while try statement.step() {}
   }
 
   /// The first row, mapped; `nil` when there is none.
   package func firstRow<T>(_ values: [SQLValue], _ transform: (Row) throws -> T) throws -> T? {
     statement.reset(binding: values)
-    defer { sqlite3_reset(statement.handle) }
+    defer { statement.finish() }
     return try statement.step() ? transform(Row(statement: statement)) : nil
   }
 }
@@ -25,6 +23,7 @@ package final class PreparedStatement {
 extension Database {
   /// Prepares a statement for repeated use (see ``PreparedStatement``).
   package func prepare(_ sql: String) throws(DatabaseError) -> PreparedStatement {
-    PreparedStatement(statement: try Statement(database: self, sql: sql))
+    PreparedStatement(
+      statement: try Statement(database: self, sql: sql, name: nextStatementName()))
   }
 }

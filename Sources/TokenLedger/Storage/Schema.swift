@@ -15,11 +15,12 @@ package enum Schema {
 
   /// Names and SQL of the embedded migrations, for the test that compares them with `schema/`.
   package static var embeddedMigrations: [(name: String, sql: String)] {
-    migrations.map { ($0.name, $0.sql) }
+    (migrations + postgresMigrations).map { ($0.name, $0.sql) }
   }
 
   /// The version recorded in the file.
   static func version(of database: Database) throws -> Int {
+    if database.engine == .postgres { return try postgresState(of: database).version }
     let stored = try database.firstRow("PRAGMA user_version") { $0.integer(0) }
     return Int((stored ?? nil) ?? 0)
   }
@@ -27,6 +28,9 @@ package enum Schema {
   /// Brings the file up to ``currentVersion``. A file written by a newer build is refused
   /// rather than misread.
   static func migrate(_ database: Database, through last: Int? = nil) throws {
+    if database.engine == .postgres {
+      return try migratePostgres(database, mayCreate: false)
+    }
     let target = last ?? migrations.count
     // Most opens find the file current: check without taking the write lock, so that readers
     // and writers opening at once do not queue on it.
@@ -68,6 +72,12 @@ package enum Schema {
   /// (`NORMAL` only when the caller opts in for a bulk load; a crash may then lose the last
   /// commits but never corrupts the file).
   static func configure(_ database: Database, durability: Durability) throws {
+    if database.engine == .postgres {
+      // PostgreSQL always checks foreign keys and CHECKs, and its WAL is always on; an
+      // asynchronous commit may lose the last commits in a crash, never corrupt.
+      return try database.executeScript(
+        "SET synchronous_commit = \(durability == .full ? "on" : "off")")
+    }
     try database.executeScript("PRAGMA foreign_keys = ON")
     // Cheap extra checks of each b-tree cell as it is read, so that more damage is reported
     // as corruption instead of being read as data.

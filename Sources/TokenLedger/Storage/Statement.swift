@@ -1,27 +1,55 @@
 import CSQLite
 
-/// A prepared statement. Owns its handle and finalizes it. Only `Storage/` sees it.
+/// A prepared statement: SQLite's, or a PostgreSQL statement with its latest result. Owns its
+/// handle and finalizes it. Only `Storage/` sees it.
 final class Statement {
-  let handle: OpaquePointer
+  private enum Backend {
+    case sqlite(OpaquePointer)
+    case postgres(PostgresStatement)
+  }
+
+  private let backend: Backend
   let sql: String
   private unowned let database: Database
 
-  init(database: Database, sql: String) throws(DatabaseError) {
-    var handle: OpaquePointer?
-    let code = sqlite3_prepare_v3(
-      database.handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &handle, nil)
-    guard code == SQLITE_OK, let handle else {
-      throw database.error(code: code, sql: sql)
-    }
-    self.handle = handle
+  /// Prepares `sql`; on PostgreSQL a statement named `name` is prepared on the server for the
+  /// connection's lifetime, and one without a name is sent with its values each time.
+  init(database: Database, sql: String, name: String? = nil) throws(DatabaseError) {
     self.sql = sql
     self.database = database
+    switch database.connection {
+    case .postgres(let connection):
+      let translated = PostgresDialect.translate(sql)
+      if let name { try connection.prepare(name: name, sql: translated) }
+      backend = .postgres(PostgresStatement(connection: connection, name: name, sql: translated))
+    case .sqlite(let connectionHandle):
+      var handle: OpaquePointer?
+      let code = sqlite3_prepare_v3(
+        connectionHandle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &handle, nil)
+      guard code == SQLITE_OK, let handle else {
+        throw database.error(code: code, sql: sql)
+      }
+      backend = .sqlite(handle)
+    }
   }
 
-  deinit { sqlite3_finalize(handle) }
+  deinit { if case .sqlite(let handle) = backend { sqlite3_finalize(handle) } }
+
+  /// Ends a run: resets SQLite's statement, drops PostgreSQL's result.
+  func finish() {
+    switch backend {
+    case .sqlite(let handle): sqlite3_reset(handle)
+    case .postgres(let statement): statement.finish()
+    }
+  }
 
   /// Binds the values to parameters 1…n after clearing any previous run.
   func reset(binding values: [SQLValue]) {
+    let handle: OpaquePointer
+    switch backend {
+    case .sqlite(let sqlite): handle = sqlite
+    case .postgres(let statement): return statement.reset(binding: values)
+    }
     sqlite3_reset(handle)
     sqlite3_clear_bindings(handle)
     precondition(
@@ -56,6 +84,14 @@ final class Statement {
   /// Advances one row; `true` while a row is available.
   func step() throws(DatabaseError) -> Bool {
     if database.faultInjector != nil, let fault = database.injectedFault(.step(sql)) { throw fault }
+    let handle: OpaquePointer
+    switch backend {
+    case .sqlite(let sqlite): handle = sqlite
+    case .postgres(let statement):
+      let (hasRow, changes) = try statement.step(originalSQL: sql)
+      if let changes { database.postgresChanges = changes }
+      return hasRow
+    }
     let code = sqlite3_step(handle)
     switch code {
     case SQLITE_ROW: return true
@@ -67,9 +103,19 @@ final class Statement {
     }
   }
 
-  func columnCount() -> Int { Int(sqlite3_column_count(handle)) }
+  func columnCount() -> Int {
+    switch backend {
+    case .sqlite(let handle): Int(sqlite3_column_count(handle))
+    case .postgres(let statement): statement.columnCount
+    }
+  }
 
   func value(at column: Int) -> SQLValue {
+    let handle: OpaquePointer
+    switch backend {
+    case .sqlite(let sqlite): handle = sqlite
+    case .postgres(let statement): return statement.value(at: column)
+    }
     let index = Int32(column)
     switch sqlite3_column_type(handle, index) {
     case SQLITE_NULL: return .null
@@ -92,6 +138,11 @@ final class Statement {
   func withTextBytes<T>(at column: Int, _ body: (UnsafeBufferPointer<UInt8>?) throws -> T)
     rethrows -> T
   {
+    let handle: OpaquePointer
+    switch backend {
+    case .sqlite(let sqlite): handle = sqlite
+    case .postgres(let statement): return try statement.withTextBytes(at: column, body)
+    }
     let index = Int32(column)
     guard let pointer = sqlite3_column_text(handle, index) else { return try body(nil) }
     let count = Int(sqlite3_column_bytes(handle, index))
@@ -99,13 +150,21 @@ final class Statement {
   }
 
   func isBlob(at column: Int) -> Bool {
-    sqlite3_column_type(handle, Int32(column)) == SQLITE_BLOB
+    switch backend {
+    case .sqlite(let handle): sqlite3_column_type(handle, Int32(column)) == SQLITE_BLOB
+    case .postgres(let statement): statement.isBlob(at: column)
+    }
   }
 
   /// The column's bytes as a BLOB, valid only during `body`; nil for NULL.
   func withBlobBytes<T>(at column: Int, _ body: (UnsafeBufferPointer<UInt8>?) throws -> T)
     rethrows -> T
   {
+    let handle: OpaquePointer
+    switch backend {
+    case .sqlite(let sqlite): handle = sqlite
+    case .postgres(let statement): return try statement.withBlobBytes(at: column, body)
+    }
     let index = Int32(column)
     guard sqlite3_column_type(handle, index) != SQLITE_NULL else { return try body(nil) }
     let count = Int(sqlite3_column_bytes(handle, index))
@@ -117,6 +176,11 @@ final class Statement {
   }
 
   func integer(at column: Int) -> Int64? {
+    let handle: OpaquePointer
+    switch backend {
+    case .sqlite(let sqlite): handle = sqlite
+    case .postgres(let statement): return statement.integer(at: column)
+    }
     let index = Int32(column)
     guard sqlite3_column_type(handle, index) != SQLITE_NULL else { return nil }
     return sqlite3_column_int64(handle, index)

@@ -5,7 +5,7 @@ struct ConservationCheck: AuditCheck {
 
   func run(_ context: AuditContext, _ violations: inout ViolationList) throws {
     try context.database.forEachRow(
-      "SELECT asset, amount_sum(amount) FROM balances WHERE amount_valid(amount) GROUP BY asset ORDER BY asset"
+      "SELECT asset, amount_sum(amount) FROM balances WHERE amount_valid(amount) = 1 GROUP BY asset ORDER BY asset"
     ) { row in
       let asset = row.text(0) ?? ""
       guard row.text(1) != "0", let sum = SignedAmount(text: row.text(1) ?? "") else { return }

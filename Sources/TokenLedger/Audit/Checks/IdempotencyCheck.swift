@@ -13,6 +13,7 @@ struct IdempotencyCheck: AuditCheck {
       """
       SELECT idempotency_id, seq, typeof(idempotency_id) FROM entries
       INDEXED BY sqlite_autoindex_entries_1 WHERE idempotency_id IS NOT NULL
+      ORDER BY idempotency_id
       """
     ) { row in
       let sequence = row.integer(1) ?? 0
@@ -36,7 +37,7 @@ struct IdempotencyCheck: AuditCheck {
         reported = false
       }
       previous = (isBlob, bytes, sequence)
-      guard Self.isInItsForm(type: type, bytes) else {
+      guard Self.isInItsForm(type: type, bytes, engine: context.database.engine) else {
         violations.append(
           Violation(
             "id is not stored in its one form (an on-chain id is stored as bytes)",
@@ -46,9 +47,12 @@ struct IdempotencyCheck: AuditCheck {
     }
   }
 
-  /// A BLOB is a hash's 32 bytes and a log index's digits (no leading zero); a TEXT is any id
-  /// that does not have the on-chain form.
-  static func isInItsForm(type: String, _ bytes: [UInt8]) -> Bool {
+  /// On SQLite, a BLOB is a hash's 32 bytes and a log index's digits (no leading zero); a TEXT
+  /// is any id that does not have the on-chain form. On PostgreSQL every id is TEXT.
+  static func isInItsForm(type: String, _ bytes: [UInt8], engine: Database.Engine = .sqlite)
+    -> Bool
+  {
+    if engine == .postgres { return type == "text" }
     switch type {
     case "blob":
       let digits = bytes.dropFirst(32)

@@ -18,6 +18,7 @@ struct IntegrityCheck: IndependentCheck {
   }
 
   func run(_ database: Database, through head: Int64, _ violations: inout ViolationList) throws {
+    if database.engine == .postgres { return try runOnPostgres(database, &violations) }
     if database.isReadOnly {
       violations.append(
         Violation(
@@ -76,6 +77,68 @@ struct IntegrityCheck: IndependentCheck {
           : Violation(
             "index \(index) does not hold exactly the rows of table entries",
             expected: "\(table.count) rows", actual: "\(indexSum.count) rows"))
+    }
+  }
+}
+
+extension IntegrityCheck {
+  /// PostgreSQL's structural check in place of SQLite's: every B-tree index of the ledger's
+  /// tables verified by the `amcheck` extension against its table (`bt_index_check` with
+  /// `heapallindexed`: the index's structure, and every row of the table in it), and every
+  /// constraint and index of the ledger valid (a constraint added `NOT VALID`, or an index
+  /// left invalid by a failed `CREATE INDEX CONCURRENTLY`, holds nothing). Rows break no
+  /// constraint PostgreSQL has: it checks each on write.
+  func runOnPostgres(_ database: Database, _ violations: inout ViolationList) throws {
+    let schema = Schema.postgresSchema(database)
+    let amcheck =
+      try database.firstRow(
+        """
+        SELECT n.nspname FROM pg_catalog.pg_extension x
+        JOIN pg_catalog.pg_namespace n ON n.oid = x.extnamespace WHERE x.extname = 'amcheck'
+        """
+      ) { $0.text(0) } ?? nil
+    var indexes: [(name: String, oid: Int64, valid: Bool)] = []
+    try database.forEachRow(
+      """
+      SELECT c.relname, c.oid, i.indisvalid FROM pg_catalog.pg_index i
+      JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      JOIN pg_catalog.pg_am a ON a.oid = c.relam
+      WHERE n.nspname = CAST(? AS TEXT) AND a.amname = 'btree' ORDER BY c.relname
+      """, [.text(schema)]
+    ) { indexes.append(($0.text(0) ?? "?", $0.integer(1) ?? 0, $0.integer(2) == 1)) }
+    for index in indexes where !index.valid {
+      violations.append(Violation("PostgreSQL: index \(index.name) is not valid"))
+    }
+    try database.forEachRow(
+      """
+      SELECT c.relname, k.conname FROM pg_catalog.pg_constraint k
+      JOIN pg_catalog.pg_class c ON c.oid = k.conrelid
+      JOIN pg_catalog.pg_namespace n ON n.oid = k.connamespace
+      WHERE n.nspname = CAST(? AS TEXT) AND NOT k.convalidated ORDER BY c.relname, k.conname
+      """, [.text(schema)]
+    ) { row in
+      violations.append(
+        Violation(
+          "PostgreSQL: constraint \(row.text(1) ?? "?") of \(row.text(0) ?? "?") is not validated"))
+    }
+    guard let amcheck else {
+      violations.append(
+        Violation(
+          "PostgreSQL: the amcheck extension is not installed in this database, so the"
+            + " indexes' structure was not verified (a superuser runs CREATE EXTENSION amcheck)"))
+      return
+    }
+    for index in indexes where index.valid {
+      do {
+        try database.savepoint {
+          try database.execute(
+            "SELECT \"\(amcheck)\".bt_index_check(CAST(? AS BIGINT)::oid::regclass, true)",
+            [.integer(index.oid)])
+        }
+      } catch let error as DatabaseError {
+        violations.append(Violation("PostgreSQL: index \(index.name): \(error.message)"))
+      }
     }
   }
 }

@@ -1,0 +1,188 @@
+import CPostgres
+
+/// One libpq connection: with ``PostgresResult``, the only code that calls `PQ*`. Synchronous,
+/// like the SQLite layer; not thread-safe by itself (``Database`` is used under ``Ledger``'s
+/// lock).
+///
+/// Every value travels as a bound parameter in text format, and every result comes back in
+/// text format: integers as decimal digits, `bytea` as `\x` and hex digits, booleans as `t` or
+/// `f`. Types are PostgreSQL's to infer from the statement, so the library's SQL casts where
+/// the context does not say (`CAST(? AS TEXT)`, which SQLite reads the same way).
+final class PostgresConnection {
+  let handle: OpaquePointer
+
+  /// Connects with a libpq connection string or URL (the `ledger` parameter already removed).
+  init(conninfo: String) throws(DatabaseError) {
+    guard let handle = PQconnectdb(conninfo) else {
+      throw DatabaseError(resultCode: 14, message: "libpq could not allocate a connection")
+    }
+    guard PQstatus(handle) == CONNECTION_OK else {
+      let message = String(cString: PQerrorMessage(handle))
+      PQfinish(handle)
+      throw DatabaseError(
+        resultCode: 14,
+        message: "cannot connect to PostgreSQL: "
+          + message.trimmingTrailingNewlines(), sqlState: "08001")
+    }
+    self.handle = handle
+    // NOTICEs (e.g. "relation already exists, skipping") are not the library's output.
+    PQsetNoticeProcessor(handle, { _, _ in }, nil)
+  }
+
+  deinit { PQfinish(handle) }
+
+  /// True inside a transaction block (also an aborted one).
+  var isInTransaction: Bool { PQtransactionStatus(handle) != PQTRANS_IDLE }
+
+  /// Runs SQL without parameters, possibly several statements; the last result is checked.
+  func executeScript(_ sql: String) throws(DatabaseError) {
+    let result = PostgresResult(PQexec(handle, sql), connection: self)
+    try result.check(sql: sql)
+  }
+
+  /// Prepares `sql` (with `$1…$n` parameters) under `name` for this connection's lifetime.
+  func prepare(name: String, sql: String) throws(DatabaseError) {
+    let result = PostgresResult(PQprepare(handle, name, sql, 0, nil), connection: self)
+    try result.check(sql: sql)
+  }
+
+  /// Runs a statement prepared as `name`, or, when `name` is nil, `sql` unprepared.
+  func execute(name: String?, sql: String, values: [SQLValue]) throws(DatabaseError)
+    -> PostgresResult
+  {
+    // Text-format parameters: NUL-terminated C strings that live until the call returns.
+    var buffers: [UnsafeMutablePointer<CChar>?] = []
+    buffers.reserveCapacity(values.count)
+    defer { for buffer in buffers { buffer?.deallocate() } }
+    for value in values {
+      switch value {
+      case .null: buffers.append(nil)
+      case .integer(let integer): buffers.append(Self.cString(Array(String(integer).utf8)))
+      case .text(let text): buffers.append(Self.cString(Array(text.utf8)))
+      case .blob(let bytes):
+        var hex: [UInt8] = Array("\\x".utf8)
+        hex.reserveCapacity(2 + bytes.count * 2)
+        let digits = Array("0123456789abcdef".utf8)
+        for byte in bytes {
+          hex.append(digits[Int(byte >> 4)])
+          hex.append(digits[Int(byte & 0xF)])
+        }
+        buffers.append(Self.cString(hex))
+      }
+    }
+    let raw = buffers.withUnsafeBufferPointer { pointers in
+      pointers.withMemoryRebound(to: UnsafePointer<CChar>?.self) { parameters in
+        if let name {
+          return PQexecPrepared(
+            handle, name, Int32(values.count), parameters.baseAddress, nil, nil, 0)
+        }
+        return PQexecParams(
+          handle, sql, Int32(values.count), nil, parameters.baseAddress, nil, nil, 0)
+      }
+    }
+    let result = PostgresResult(raw, connection: self)
+    try result.check(sql: sql)
+    return result
+  }
+
+  private static func cString(_ bytes: [UInt8]) -> UnsafeMutablePointer<CChar> {
+    let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: bytes.count + 1)
+    bytes.withUnsafeBytes { raw in
+      UnsafeMutableRawPointer(buffer).copyMemory(from: raw.baseAddress!, byteCount: raw.count)
+    }
+    buffer[bytes.count] = 0
+    return buffer
+  }
+
+  /// libpq's last error message for this connection.
+  var errorMessage: String { String(cString: PQerrorMessage(handle)).trimmingTrailingNewlines() }
+}
+
+/// A statement's result: rows in text format, or a command's status. Owns its `PGresult`.
+final class PostgresResult {
+  private let handle: OpaquePointer?
+  private unowned let connection: PostgresConnection
+  let rowCount: Int
+  let columnCount: Int
+
+  init(_ handle: OpaquePointer?, connection: PostgresConnection) {
+    self.handle = handle
+    self.connection = connection
+    rowCount = handle.map { Int(PQntuples($0)) } ?? 0
+    columnCount = handle.map { Int(PQnfields($0)) } ?? 0
+  }
+
+  deinit { PQclear(handle) }
+
+  /// Throws the statement's error, mapped to SQLite's result codes so that callers decide
+  /// the same way on either engine (a unique violation is SQLITE_CONSTRAINT_UNIQUE, a lock
+  /// timeout or a serialization failure is SQLITE_BUSY…); the SQLSTATE is kept.
+  func check(sql: String) throws(DatabaseError) {
+    guard let handle else {
+      throw DatabaseError(
+        resultCode: 10, message: "PostgreSQL: \(connection.errorMessage)", sql: sql,
+        sqlState: "08006")
+    }
+    switch PQresultStatus(handle) {
+    case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY: return
+    default:
+      let state = PQresultErrorField(handle, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
+      let message =
+        PQresultErrorField(handle, Int32(UInt8(ascii: "M")))
+        .map { String(cString: $0) } ?? connection.errorMessage
+      throw DatabaseError(
+        resultCode: Self.resultCode(sqlState: state ?? ""), message: message, sql: sql,
+        sqlState: state ?? "08006")
+    }
+  }
+
+  /// SQLite's (extended) result code for a PostgreSQL SQLSTATE.
+  static func resultCode(sqlState: String) -> Int32 {
+    switch sqlState {
+    case "23505": return 2067  // SQLITE_CONSTRAINT_UNIQUE
+    case "23514": return 275  // SQLITE_CONSTRAINT_CHECK
+    case "23503": return 787  // SQLITE_CONSTRAINT_FOREIGNKEY
+    case "23502": return 1299  // SQLITE_CONSTRAINT_NOTNULL
+    case "40001", "40P01", "55P03", "57014": return 5  // SQLITE_BUSY
+    case "53100": return 13  // SQLITE_FULL
+    case "53200": return 7  // SQLITE_NOMEM
+    case "25006": return 8  // SQLITE_READONLY
+    case "XX001", "XX002": return 11  // SQLITE_CORRUPT
+    default:
+      if sqlState.hasPrefix("23") { return 19 }  // SQLITE_CONSTRAINT
+      if sqlState.hasPrefix("08") || sqlState.hasPrefix("58") { return 10 }  // SQLITE_IOERR
+      return 1  // SQLITE_ERROR
+    }
+  }
+
+  /// Rows changed by an INSERT, UPDATE or DELETE.
+  var changes: Int {
+    guard let handle, let text = PQcmdTuples(handle) else { return 0 }
+    return Int(String(cString: text)) ?? 0
+  }
+
+  func isNull(_ row: Int, _ column: Int) -> Bool {
+    PQgetisnull(handle, Int32(row), Int32(column)) == 1
+  }
+
+  /// The column's type OID (16 bool, 17 bytea, 20/21/23 integers, 25 text, 1700 numeric…).
+  func type(_ column: Int) -> UInt32 { PQftype(handle, Int32(column)) }
+
+  /// The value's text-format bytes, valid while the result lives; nil for NULL.
+  func bytes(_ row: Int, _ column: Int) -> UnsafeBufferPointer<UInt8>? {
+    guard !isNull(row, column), let pointer = PQgetvalue(handle, Int32(row), Int32(column))
+    else { return nil }
+    let count = Int(PQgetlength(handle, Int32(row), Int32(column)))
+    return UnsafeRawPointer(pointer).withMemoryRebound(to: UInt8.self, capacity: count) {
+      UnsafeBufferPointer(start: $0, count: count)
+    }
+  }
+}
+
+extension String {
+  fileprivate func trimmingTrailingNewlines() -> String {
+    var text = self
+    while text.last == "\n" { text.removeLast() }
+    return text
+  }
+}

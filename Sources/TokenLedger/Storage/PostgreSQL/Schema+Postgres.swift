@@ -1,0 +1,85 @@
+/// The layout on PostgreSQL: `schema/postgresql/`, applied in the ledger's own schema and
+/// recorded in its `ledger_meta` table. The first PostgreSQL migration lays out what SQLite
+/// reaches at version 8 (journal format 2), so versions mean the same on both engines: the
+/// k-th PostgreSQL migration brings a ledger to version 7 + k.
+extension Schema {
+  static let postgresBaseVersion = 7
+
+  /// The ledger's schema name on a PostgreSQL connection.
+  static func postgresSchema(_ database: Database) -> String {
+    guard let location = PostgresLocation(database.path) else {
+      preconditionFailure("not a PostgreSQL connection")
+    }
+    return location.schema
+  }
+
+  /// How many tables the ledger's schema holds, and its version (0 without `ledger_meta`).
+  static func postgresState(of database: Database) throws -> (tables: Int, version: Int) {
+    let schema = postgresSchema(database)
+    let tables =
+      try database.firstRow(
+        "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = CAST(? AS TEXT)",
+        [.text(schema)]
+      ) { $0.integer(0) ?? 0 } ?? 0
+    let hasMeta =
+      try database.firstRow(
+        """
+        SELECT count(*) FROM pg_catalog.pg_tables
+        WHERE schemaname = CAST(? AS TEXT) AND tablename = 'ledger_meta'
+        """, [.text(schema)]
+      ) { $0.integer(0) ?? 0 } ?? 0
+    guard hasMeta == 1 else { return (Int(tables), 0) }
+    let version =
+      try database.firstRow("SELECT schema_version FROM ledger_meta WHERE id = 1") {
+        $0.integer(0) ?? 0
+      } ?? 0
+    return (Int(tables), Int(version))
+  }
+
+  /// Creates the ledger's schema and tables when `mayCreate` and it has none, or brings an
+  /// older one up to date, in one transaction under an advisory lock on the ledger's name (two
+  /// processes creating the same ledger at once: one creates it, the other finds it made).
+  static func migratePostgres(_ database: Database, mayCreate: Bool) throws {
+    let schema = postgresSchema(database)
+    let target = postgresBaseVersion + postgresMigrations.count
+    if try postgresState(of: database).version == target { return }
+    // The audit's structural check uses amcheck; creating it takes a superuser, so a ledger
+    // created by another role goes without until one does (the audit says so).
+    try? database.executeScript("CREATE EXTENSION IF NOT EXISTS amcheck SCHEMA public")
+    try database.executeScript("BEGIN")
+    do {
+      try database.execute(
+        "SELECT pg_advisory_xact_lock(hashtext(CAST(? AS TEXT)))", [.text("tokenledger:" + schema)])
+      let state = try postgresState(of: database)
+      if state.version == 0 {
+        guard state.tables == 0 else {
+          throw DatabaseError(
+            resultCode: 26,
+            message: "PostgreSQL schema \(schema) holds tables that are not a TokenLedger ledger"
+              + " (left untouched)")
+        }
+        guard mayCreate else {
+          throw DatabaseError(
+            resultCode: 26,
+            message: "ledger \(schema) does not exist in this PostgreSQL database (create it"
+              + " with `tokenledger init` or `load`)")
+        }
+        try database.executeScript("CREATE SCHEMA IF NOT EXISTS \"\(schema)\"")
+      }
+      guard state.version <= target else {
+        throw DatabaseError(
+          resultCode: 26,
+          message: "ledger \(schema) has schema version \(state.version), newer than this"
+            + " build's \(target)")
+      }
+      let done = max(0, state.version - postgresBaseVersion)
+      for migration in postgresMigrations.dropFirst(done) {
+        try database.executeScript(migration.sql)
+      }
+      try database.executeScript("COMMIT")
+    } catch {
+      try? database.executeScript("ROLLBACK")
+      throw error
+    }
+  }
+}
