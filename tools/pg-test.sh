@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL server for the tests and benchmarks of the PostgreSQL engine.
 #
-#   tools/pg-test.sh start        starts one in a new temporary directory; prints its URL
+#   tools/pg-test.sh start [PID]  starts one in a new temporary directory; prints its URL. With
+#                                 a PID, a watcher stops it once that process has ended (the
+#                                 tests pass their own, so a crashed run leaves no server)
 #   tools/pg-test.sh stop URL     stops it and removes the directory
 #
 # The cluster is created by Debian's PostgreSQL (apt-get install postgresql; .ci/run does it)
@@ -33,7 +35,13 @@ start)
     -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=256MB" \
     start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
   "$bin/createdb" -h "$dir" -p "$port" -U tokenledger tokenledger
-  echo "postgresql://tokenledger@/tokenledger?host=$dir&port=$port"
+  url="postgresql://tokenledger@/tokenledger?host=$dir&port=$port"
+  if [ -n "${2:-}" ]; then
+    owner=$2
+    setsid nohup bash -c "while kill -0 $owner 2>/dev/null; do sleep 1; done; '$0' stop '$url'" \
+      >/dev/null 2>&1 < /dev/null &
+  fi
+  echo "$url"
   ;;
 stop)
   url=${2:?usage: tools/pg-test.sh stop URL}

@@ -202,7 +202,7 @@ extension Journal {
       """
       SELECT a.id, a.bucket, a.validator, a.detail, b.asset, b.last_entry, b.amount
       FROM accounts a JOIN balances b ON b.account_id = a.id
-      WHERE a.holder = ? AND (? IS NULL OR b.asset = ?)
+      WHERE a.holder = ? AND (CAST(? AS TEXT) IS NULL OR b.asset = ?)
       """, [.text(holder), SQLValue(asset), SQLValue(asset)]
     ) { row in
       guard let bucket = Bucket(kind: row.text(1)!, validator: row.text(2)!, detail: row.text(3)!)

@@ -101,7 +101,8 @@ extension Journal {
       """
       SELECT amount_sum(p.amount) FROM entries e JOIN postings p ON p.entry_seq = e.seq
       WHERE e.kind IN (\(list(kinds))) AND e.kind <> 'transfer' AND p.asset = ? \(bucketFilter)
-        AND (? IS NULL OR e.time >= ?) AND (? IS NULL OR e.time < ?)
+        AND (CAST(? AS BIGINT) IS NULL OR e.time >= ?)
+        AND (CAST(? AS BIGINT) IS NULL OR e.time < ?)
       """,
       [.text(asset), SQLValue(from), SQLValue(from), SQLValue(to), SQLValue(to)]
     ) { $0.text(0) }

@@ -12,15 +12,15 @@ final class Statement {
   let sql: String
   private unowned let database: Database
 
-  /// Prepares `sql`; on PostgreSQL a statement named `name` is prepared on the server for the
-  /// connection's lifetime, and one without a name is sent with its values each time.
+  /// Prepares `sql`; on PostgreSQL a statement named `name` is prepared on the server (on its
+  /// first run) for the connection's lifetime, and one without a name is sent with its values
+  /// each time.
   init(database: Database, sql: String, name: String? = nil) throws(DatabaseError) {
     self.sql = sql
     self.database = database
     switch database.connection {
     case .postgres(let connection):
       let translated = PostgresDialect.translate(sql)
-      if let name { try connection.prepare(name: name, sql: translated) }
       backend = .postgres(PostgresStatement(connection: connection, name: name, sql: translated))
     case .sqlite(let connectionHandle):
       var handle: OpaquePointer?

@@ -40,10 +40,28 @@ final class PostgresConnection {
     try result.check(sql: sql)
   }
 
-  /// Prepares `sql` (with `$1…$n` parameters) under `name` for this connection's lifetime.
-  func prepare(name: String, sql: String) throws(DatabaseError) {
-    let result = PostgresResult(PQprepare(handle, name, sql, 0, nil), connection: self)
+  /// Prepares `sql` (with `$1…$n` parameters) under `name` for this connection's lifetime,
+  /// the parameters typed as `values` are (see ``parameterTypes(_:)``).
+  func prepare(name: String, sql: String, typedAs values: [SQLValue]) throws(DatabaseError) {
+    let types = Self.parameterTypes(values)
+    let result = PostgresResult(
+      PQprepare(handle, name, sql, Int32(types.count), types), connection: self)
     try result.check(sql: sql)
+  }
+
+  /// Each parameter's type from its value: `bigint` for an integer, `text` for text, `bytea`
+  /// for bytes (as SQLite, where a value has its type wherever it is used), and PostgreSQL's
+  /// inference for NULL: a parameter that may be NULL where nothing says its type is cast in
+  /// the SQL (`CAST(? AS TEXT) IS NULL`), which reads the same on SQLite.
+  static func parameterTypes(_ values: [SQLValue]) -> [UInt32] {
+    values.map { value in
+      switch value {
+      case .null: 0
+      case .integer: 20
+      case .text: 25
+      case .blob: 17
+      }
+    }
   }
 
   /// Runs a statement prepared as `name`, or, when `name` is nil, `sql` unprepared.
@@ -76,8 +94,9 @@ final class PostgresConnection {
           return PQexecPrepared(
             handle, name, Int32(values.count), parameters.baseAddress, nil, nil, 0)
         }
+        let types = Self.parameterTypes(values)
         return PQexecParams(
-          handle, sql, Int32(values.count), nil, parameters.baseAddress, nil, nil, 0)
+          handle, sql, Int32(values.count), types, parameters.baseAddress, nil, nil, 0)
       }
     }
     let result = PostgresResult(raw, connection: self)

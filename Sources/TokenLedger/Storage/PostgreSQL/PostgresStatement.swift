@@ -7,6 +7,9 @@
 final class PostgresStatement {
   private unowned let connection: PostgresConnection
   private let name: String?
+  /// Whether the named statement is prepared on the server yet: it is on its first run, its
+  /// parameters typed as that run's values are.
+  private var isPrepared = false
   let sql: String
   private var values: [SQLValue] = []
   private var result: PostgresResult?
@@ -37,6 +40,10 @@ final class PostgresStatement {
     var changes: Int?
     if result == nil {
       do {
+        if let name, !isPrepared {
+          try connection.prepare(name: name, sql: sql, typedAs: values)
+          isPrepared = true
+        }
         result = try connection.execute(name: name, sql: sql, values: values)
       } catch {
         throw DatabaseError(
