@@ -12,8 +12,9 @@ struct TokenLedgerCommand: ParsableCommand {
     commandName: "tokenledger",
     abstract: "An exact, auditable double-entry ledger for crypto tokens (FET, TAO, ...).",
     discussion: """
-      Every subcommand works on one ledger file: --db PATH, else $TOKENLEDGER_DB, else \
-      ledger.sqlite here. Exit codes: 0 done and clean, 1 findings (audit violations, replay \
+      Every subcommand works on one ledger: --db PATH, else $TOKENLEDGER_DB, else \
+      ledger.sqlite here; a postgresql://…?ledger=NAME URL names a ledger on PostgreSQL. \
+      Exit codes: 0 done and clean, 1 findings (audit violations, replay \
       or reconciliation differences, expectations not met), 2 invalid input or usage (nothing \
       applied), 3 I/O or database failure. Errors are one line on stderr; --format json prints \
       one JSON document on stdout, with a `tokenledger` header naming the version and schema.
@@ -104,7 +105,11 @@ extension String {
 }
 
 struct GlobalOptions: ParsableArguments {
-  @Option(name: .long, help: "The ledger file (default: $TOKENLEDGER_DB, else ledger.sqlite).")
+  @Option(
+    name: .long,
+    help:
+      "The ledger file, or a postgresql://…?ledger=NAME URL (default: $TOKENLEDGER_DB, else ledger.sqlite)."
+  )
   var db: String?
 
   @Option(name: .long, help: "Output format: table or json (csv where tabular).")

@@ -15,7 +15,7 @@
 --   `ledger_head` is the one row every writer locks (`SELECT … FOR UPDATE`) before it reads
 --   the journal's head: appends from any number of connections form one chain.
 -- - The functions SQLite gets from the library (amount_sum, amount_valid) and from SQLite
---   itself (typeof, hex, the two-argument max and min) are defined at the end, in SQL.
+--   itself (typeof, hex, strftime) are defined at the end, in SQL.
 
 CREATE TABLE ledger_meta (
   id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -172,7 +172,7 @@ CREATE FUNCTION amount_valid(text) RETURNS integer
     THEN 1 ELSE 0 END
 $$;
 
--- SQLite's typeof, hex and two-argument max and min, for the few statements that use them.
+-- SQLite's typeof and hex, for the few statements that use them.
 CREATE FUNCTION typeof(text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
   SELECT CASE WHEN $1 IS NULL THEN 'null' ELSE 'text' END $$;
 CREATE FUNCTION typeof(bytea) RETURNS text LANGUAGE sql IMMUTABLE AS $$
@@ -183,3 +183,11 @@ CREATE FUNCTION hex(bytea) RETURNS text LANGUAGE sql IMMUTABLE AS $$
   SELECT upper(encode($1, 'hex')) $$;
 CREATE FUNCTION hex(text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
   SELECT upper(encode(convert_to($1, 'UTF8'), 'hex')) $$;
+-- SQLite's strftime for the one form the library uses: a UTC date from Unix seconds.
+CREATE FUNCTION strftime(text, bigint, text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+  IF $1 <> '%Y-%m-%d' OR $3 <> 'unixepoch' THEN
+    RAISE EXCEPTION 'strftime: only (''%%Y-%%m-%%d'', seconds, ''unixepoch'') is defined';
+  END IF;
+  RETURN to_char(to_timestamp($2) AT TIME ZONE 'UTC', 'YYYY-MM-DD');
+END $$;

@@ -32,7 +32,7 @@ extension Journal {
         UNION ALL
         SELECT p.to_account, p.asset, p.amount FROM postings p
           JOIN entries e ON e.seq = p.entry_seq WHERE \(filter.sql)
-      ) m JOIN accounts a ON a.id = m.account GROUP BY m.account, m.asset
+      ) m JOIN accounts a ON a.id = m.account GROUP BY m.account, a.holder, a.bucket, m.asset
       """, [filter.value, filter.value]
     ) { row in
       let amount = try Self.amount(row.text(3)!)

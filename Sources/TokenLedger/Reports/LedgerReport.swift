@@ -127,13 +127,15 @@ extension Journal {
     var running = SignedAmount.zero
     try database.forEachRow(
       """
-      SELECT substr(strftime('%Y-%m-%d', e.time, 'unixepoch'), 1, \(width)) AS period,
-        amount_sum(m.amount)
-      FROM (
-        SELECT entry_seq, CASE WHEN from_account IN (\(ids)) THEN amount ELSE '-' || amount END
-          AS amount
-        FROM postings WHERE asset = ? AND ((from_account IN (\(ids))) <> (to_account IN (\(ids))))
-      ) m JOIN entries e ON e.seq = m.entry_seq
+      SELECT period, amount_sum(amount) FROM (
+        SELECT substr(strftime('%Y-%m-%d', e.time, 'unixepoch'), 1, \(width)) AS period, m.amount
+        FROM (
+          SELECT entry_seq, CASE WHEN from_account IN (\(ids)) THEN amount ELSE '-' || amount END
+            AS amount
+          FROM postings
+          WHERE asset = ? AND ((from_account IN (\(ids))) <> (to_account IN (\(ids))))
+        ) m JOIN entries e ON e.seq = m.entry_seq
+      ) dated
       GROUP BY period ORDER BY period IS NOT NULL, period
       """, [.text(symbol)]
     ) { row in
