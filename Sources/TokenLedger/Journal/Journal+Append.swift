@@ -47,14 +47,14 @@ extension Journal {
       format: format, previous: previousHash, entry: fields, postings: compilation.postings)
     cache.head = (sequence, HashChain.hex(digest))
     guard recordsEntries else { return sequence }
-    try statements.insertEntry.execute(
+    try statements.insertEntry.executeDeferred(
       [
         .integer(sequence), idempotencyId.map(database.storedId) ?? .null, .text(kind),
         SQLValue(asset), SQLValue(hashed), SQLValue(clock.height), SQLValue(clock.time),
         .blob(Array(digest)),
       ])
     for (index, posting) in compilation.postings.enumerated() {
-      try statements.insertPosting.execute(
+      try statements.insertPosting.executeDeferred(
         [
           .integer(sequence), .integer(Int64(index)), .text(posting.asset),
           .integer(rows[index].from), .integer(rows[index].to), .text(posting.amount.description),
@@ -101,15 +101,21 @@ extension Journal {
   func flushBalances() throws {
     guard !cache.dirty.isEmpty else { return }
     let keys = cache.dirty.sorted { ($0.accountId, $0.asset) < ($1.accountId, $1.asset) }
-    for key in keys {
+    func row(_ key: TransactionCache.BalanceKey) -> [SQLValue] {
       guard let balance = cache.balances[key] else {
         preconditionFailure("a dirty balance is cached until it is written")
       }
-      try statements.upsertBalance.execute([
+      return [
         .integer(key.accountId), .text(key.asset), .text(balance.amount.description),
         .integer(balance.lastEntry),
-      ])
+      ]
     }
+    var index = 0
+    while index + 1 < keys.count {
+      try statements.upsertTwoBalances.executeDeferred(row(keys[index]) + row(keys[index + 1]))
+      index += 2
+    }
+    if index < keys.count { try statements.upsertBalance.executeDeferred(row(keys[index])) }
     cache.dirty.removeAll(keepingCapacity: true)
   }
 

@@ -17,7 +17,7 @@ extension Journal {
   func clock(of symbol: String) throws -> Clock { try assetState(symbol).clock }
 
   func setClock(_ clock: Clock, of symbol: String) throws {
-    try statements.updateClock.execute([
+    try statements.updateClock.executeDeferred([
       SQLValue(clock.height), SQLValue(clock.time), .text(symbol),
     ])
     var state = try assetState(symbol)

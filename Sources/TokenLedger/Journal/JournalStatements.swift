@@ -6,6 +6,8 @@ final class JournalStatements {
   let insertAccount: PreparedStatement
   let selectBalance: PreparedStatement
   let upsertBalance: PreparedStatement
+  /// Two balances in one statement: a transfer's two sides cost one round trip on PostgreSQL.
+  let upsertTwoBalances: PreparedStatement
   let insertEntry: PreparedStatement
   let insertPosting: PreparedStatement
   let selectAssetState: PreparedStatement
@@ -27,6 +29,12 @@ final class JournalStatements {
     upsertBalance = try database.prepare(
       """
       INSERT INTO balances (account_id, asset, amount, last_entry) VALUES (?, ?, ?, ?)
+      ON CONFLICT (account_id, asset) DO UPDATE
+      SET amount = excluded.amount, last_entry = excluded.last_entry
+      """)
+    upsertTwoBalances = try database.prepare(
+      """
+      INSERT INTO balances (account_id, asset, amount, last_entry) VALUES (?, ?, ?, ?), (?, ?, ?, ?)
       ON CONFLICT (account_id, asset) DO UPDATE
       SET amount = excluded.amount, last_entry = excluded.last_entry
       """)

@@ -61,10 +61,10 @@ extension Database {
   /// that writers on any number of connections take turns as SQLite's do and the journal stays
   /// one chain. The lock waits at most the lock timeout (a busy error, retried as SQLite's).
   private func beginPostgresWrite() throws(DatabaseError) {
-    try executeScript("BEGIN")
-    guard locksHead else { return }
+    guard locksHead else { return try executeScript("BEGIN") }
+    // One round trip for both: a durable single commit is mostly round trips.
     do {
-      try execute("SELECT id FROM ledger_head WHERE id = 1 FOR UPDATE")
+      try executeScript("BEGIN; SELECT id FROM ledger_head WHERE id = 1 FOR UPDATE")
     } catch {
       try? executeScript("ROLLBACK")
       throw error

@@ -12,6 +12,15 @@ package final class PreparedStatement {
     while try statement.step() {}
   }
 
+  /// Runs a write whose result is not read. On SQLite that is ``execute(_:)``; on PostgreSQL
+  /// it travels with the connection's next statement, in one round trip, and an error it
+  /// raises is thrown by that statement or by the COMMIT (the transaction then rolls back as
+  /// for any error). Not for statements whose changed-row count matters.
+  package func executeDeferred(_ values: [SQLValue]) throws(DatabaseError) {
+    guard statement.database.engine == .postgres else { return try execute(values) }
+    try statement.executeLater(values)
+  }
+
   /// The first row, mapped; `nil` when there is none.
   package func firstRow<T>(_ values: [SQLValue], _ transform: (Row) throws -> T) throws -> T? {
     statement.reset(binding: values)

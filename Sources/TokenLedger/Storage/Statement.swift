@@ -10,7 +10,7 @@ final class Statement {
 
   private let backend: Backend
   let sql: String
-  private unowned let database: Database
+  unowned let database: Database
 
   /// Prepares `sql`; on PostgreSQL a statement named `name` is prepared on the server (on its
   /// first run) for the connection's lifetime, and one without a name is sent with its values
@@ -34,6 +34,16 @@ final class Statement {
   }
 
   deinit { if case .sqlite(let handle) = backend { sqlite3_finalize(handle) } }
+
+  /// Queues the statement on PostgreSQL to go with the next one (see
+  /// ``PreparedStatement/executeDeferred(_:)``).
+  func executeLater(_ values: [SQLValue]) throws(DatabaseError) {
+    guard case .postgres(let statement) = backend else {
+      preconditionFailure("only PostgreSQL defers statements")
+    }
+    if database.faultInjector != nil, let fault = database.injectedFault(.step(sql)) { throw fault }
+    try statement.executeLater(values, originalSQL: sql)
+  }
 
   /// Ends a run: resets SQLite's statement, drops PostgreSQL's result.
   func finish() {

@@ -2,6 +2,13 @@
 //
 //   TokenLedgerBench apply N PATH      N transfers through Ledger.apply, batches of 1,000
 //   TokenLedgerBench durable N PATH    N single-operation commits, synchronous=FULL
+//   TokenLedgerBench apply-random N PATH / durable-random N PATH   the same with on-chain ids
+//                                      (random transaction hashes), as users feed it
+//   TokenLedgerBench setup 0 PATH      only the asset and the 10,000 accounts' mints
+//   TokenLedgerBench writer N PATH SEED  N durable single commits with random ids into an
+//                                      existing ledger (PATH made by setup): one of several
+//                                      concurrent writers
+// PATH may be a postgresql:// URL (tools/bench/run.py --engine postgres).
 //   TokenLedgerBench reward D PATH     one reward split over D delegators
 //   TokenLedgerBench liabilities H PATH  a proof of liabilities over H holders, written to
 //                                        PATH.pol (root and H proof files)
@@ -36,39 +43,59 @@ struct Random {
 }
 
 let arguments = CommandLine.arguments
-guard arguments.count == 4, let count = Int(arguments[2]) else {
-  print("usage: TokenLedgerBench apply|durable|reward|liabilities N PATH")
+guard arguments.count >= 4, let count = Int(arguments[2]) else {
+  print(
+    "usage: TokenLedgerBench apply|durable|apply-random|durable-random|setup|writer|reward|liabilities N PATH [SEED]"
+  )
   exit(2)
 }
+let mode = arguments[1]
 let path = arguments[3]
-if path != ":memory:" { unlink(path) }
+let randomIds = mode.hasSuffix("-random") || mode == "writer"
 let accounts = 10_000
-let asset = AssetDefinition(
-  symbol: "TAO", decimals: 9, addressScheme: .any, rewardPolicy: .compound)
-let durability: Durability = arguments[1] == "durable" ? .full : .normal
-let ledger = try Ledger.open(at: path, create: true, durability: durability)
-try ledger.apply([Operation(action: .defineAsset(asset))])
-var mints: [Operation] = []
-for index in 0..<accounts {
-  mints.append(
-    Operation(
-      action: .mint(
-        asset: "TAO", to: "acct\(index)", amount: Amount(baseUnits: 1_000_000_000_000_000))))
+let durability: Durability = mode.hasPrefix("durable") || mode == "writer" ? .full : .normal
+let ledger: Ledger
+if mode == "writer" {
+  ledger = try Ledger.open(at: path, durability: durability)
+} else {
+  if path != ":memory:" { unlink(path) }
+  ledger = try Ledger.open(at: path, create: true, durability: durability)
+  let asset = AssetDefinition(
+    symbol: "TAO", decimals: 9, addressScheme: .any, rewardPolicy: .compound)
+  try ledger.apply([Operation(action: .defineAsset(asset))])
+  var mints: [Operation] = []
+  for index in 0..<accounts {
+    mints.append(
+      Operation(
+        action: .mint(
+          asset: "TAO", to: "acct\(index)", amount: Amount(baseUnits: 1_000_000_000_000_000))))
+  }
+  try ledger.apply(mints)
 }
-try ledger.apply(mints)
-var random = Random(state: 42)
+var random = Random(state: arguments.count > 4 ? UInt64(arguments[4]) ?? 42 : 42)
 @MainActor func transfer(_ index: Int) -> Operation {
   let from = Int(random.next() % UInt64(accounts))
   let to = (from + 1 + Int(random.next() % UInt64(accounts - 1))) % accounts
+  var id = "0x\(String(index, radix: 16)):0"
+  if randomIds {
+    id = "0x"
+    for _ in 0..<4 {
+      let word = String(random.next(), radix: 16)
+      id += String(repeating: "0", count: 16 - word.count) + word
+    }
+    id += ":0"
+  }
   return Operation(
-    id: "0x\(String(index, radix: 16)):0",
+    id: id,
     action: .transfer(
       asset: "TAO", from: "acct\(from)", to: "acct\(to)",
       amount: Amount(baseUnits: UInt128(random.next() % 10_000_000_000))))
 }
 
-switch arguments[1] {
-case "apply":
+switch mode {
+case "setup":
+  print(#"{"workload":"setup","count":0}"#)
+case "apply", "apply-random":
   let start = seconds()
   var batch: [Operation] = []
   batch.reserveCapacity(1000)
@@ -84,7 +111,7 @@ case "apply":
   print(
     #"{"workload":"library apply","count":\#(count),"seconds":\#(elapsed),"perSecond":\#(Int(Double(count) / elapsed)),"peakMB":\#(peakMegabytes())}"#
   )
-case "durable":
+case "durable", "durable-random", "writer":
   var latencies: [Int64] = []
   let start = seconds()
   for index in 0..<count {

@@ -34,10 +34,43 @@ final class PostgresConnection {
   /// True inside a transaction block (also an aborted one).
   var isInTransaction: Bool { PQtransactionStatus(handle) != PQTRANS_IDLE }
 
+  /// A statement whose result nobody reads, held back to travel with the next one.
+  private struct Deferred {
+    let name: String?
+    let sql: String
+    let values: [SQLValue]
+  }
+
+  /// Writes sent later, in one pipeline with the next statement (``executeLater(name:sql:values:)``).
+  private var deferred: [Deferred] = []
+  /// Held-back writes past which they are sent at once (their results must fit the socket's
+  /// buffer while the pipeline is being sent).
+  private static let deferredMax = 256
+
   /// Runs SQL without parameters, possibly several statements; the last result is checked.
+  /// Held-back writes go first, in the same round trip when `sql` is one statement; a
+  /// `ROLLBACK` drops them unsent (they would be undone).
   func executeScript(_ sql: String) throws(DatabaseError) {
+    if !deferred.isEmpty {
+      if sql.hasPrefix("ROLLBACK") {
+        deferred.removeAll()
+      } else if !sql.contains(";") {
+        _ = try pipeline(deferred + [Deferred(name: nil, sql: sql, values: [])])
+        return
+      } else {
+        _ = try pipeline(deferred)
+      }
+    }
     let result = PostgresResult(PQexec(handle, sql), connection: self)
     try result.check(sql: sql)
+  }
+
+  /// Queues a write whose result is not read (no rows, no changed-row count): it is sent with
+  /// the next statement, in one round trip, and an error it raises is thrown by that statement
+  /// (or by the COMMIT). A durable single-operation commit is mostly round trips.
+  func executeLater(name: String?, sql: String, values: [SQLValue]) throws(DatabaseError) {
+    deferred.append(Deferred(name: name, sql: sql, values: values))
+    if deferred.count >= Self.deferredMax { _ = try pipeline(deferred) }
   }
 
   /// Prepares `sql` (with `$1…$n` parameters) under `name` for this connection's lifetime,
@@ -64,19 +97,93 @@ final class PostgresConnection {
     }
   }
 
-  /// Runs a statement prepared as `name`, or, when `name` is nil, `sql` unprepared.
+  /// Runs a statement prepared as `name`, or, when `name` is nil, `sql` unprepared; held-back
+  /// writes travel before it in the same round trip.
   func execute(name: String?, sql: String, values: [SQLValue]) throws(DatabaseError)
     -> PostgresResult
   {
-    // Text-format parameters: NUL-terminated C strings that live until the call returns.
+    if !deferred.isEmpty {
+      return try pipeline(deferred + [Deferred(name: name, sql: sql, values: values)])
+    }
+    let raw = Self.withParameters(values) { parameters, types in
+      if let name {
+        return PQexecPrepared(handle, name, Int32(values.count), parameters, nil, nil, 0)
+      }
+      return PQexecParams(handle, sql, Int32(values.count), types, parameters, nil, nil, 0)
+    }
+    let result = PostgresResult(raw, connection: self)
+    try result.check(sql: sql)
+    return result
+  }
+
+  /// Sends `queries` in one pipeline (libpq's pipeline mode: one round trip), reads every
+  /// result, and returns the last query's. The first error is thrown; the queries after it did
+  /// not run. The held-back writes are gone either way.
+  private func pipeline(_ queries: [Deferred]) throws(DatabaseError) -> PostgresResult {
+    deferred.removeAll()
+    guard PQenterPipelineMode(handle) == 1 else {
+      throw DatabaseError(
+        resultCode: 10, message: "PostgreSQL: cannot enter pipeline mode: \(errorMessage)",
+        sqlState: "08006")
+    }
+    var firstError: DatabaseError?
+    for query in queries {
+      let sent = Self.withParameters(query.values) { parameters, types in
+        if let name = query.name {
+          return PQsendQueryPrepared(
+            handle, name, Int32(query.values.count), parameters, nil, nil, 0)
+        }
+        return PQsendQueryParams(
+          handle, query.sql, Int32(query.values.count), types, parameters, nil, nil, 0)
+      }
+      if sent != 1, firstError == nil {
+        firstError = DatabaseError(
+          resultCode: 10, message: "PostgreSQL: \(errorMessage)", sql: query.sql, sqlState: "08006")
+      }
+    }
+    PQpipelineSync(handle)
+    var last: PostgresResult?
+    for query in queries {
+      while let raw = PQgetResult(handle) {
+        let result = PostgresResult(raw, connection: self)
+        if PQresultStatus(raw) != PGRES_PIPELINE_ABORTED, firstError == nil {
+          do { try result.check(sql: query.sql) } catch { firstError = error }
+        }
+        last = result
+      }
+    }
+    // The sync point's own result, then out of pipeline mode.
+    while let raw = PQgetResult(handle) {
+      let status = PQresultStatus(raw)
+      PQclear(raw)
+      if status == PGRES_PIPELINE_SYNC { break }
+    }
+    if PQexitPipelineMode(handle) != 1, firstError == nil {
+      firstError = DatabaseError(
+        resultCode: 10, message: "PostgreSQL: cannot leave pipeline mode: \(errorMessage)",
+        sqlState: "08006")
+    }
+    if let firstError { throw firstError }
+    guard let last else {
+      throw DatabaseError(
+        resultCode: 10, message: "PostgreSQL: a pipeline returned no result", sqlState: "08006")
+    }
+    return last
+  }
+
+  /// Text-format parameters as NUL-terminated C strings, and their types, valid during `body`.
+  private static func withParameters<T>(
+    _ values: [SQLValue],
+    _ body: (UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<UInt32>?) -> T
+  ) -> T {
     var buffers: [UnsafeMutablePointer<CChar>?] = []
     buffers.reserveCapacity(values.count)
     defer { for buffer in buffers { buffer?.deallocate() } }
     for value in values {
       switch value {
       case .null: buffers.append(nil)
-      case .integer(let integer): buffers.append(Self.cString(Array(String(integer).utf8)))
-      case .text(let text): buffers.append(Self.cString(Array(text.utf8)))
+      case .integer(let integer): buffers.append(cString(Array(String(integer).utf8)))
+      case .text(let text): buffers.append(cString(Array(text.utf8)))
       case .blob(let bytes):
         var hex: [UInt8] = Array("\\x".utf8)
         hex.reserveCapacity(2 + bytes.count * 2)
@@ -85,23 +192,15 @@ final class PostgresConnection {
           hex.append(digits[Int(byte >> 4)])
           hex.append(digits[Int(byte & 0xF)])
         }
-        buffers.append(Self.cString(hex))
+        buffers.append(cString(hex))
       }
     }
-    let raw = buffers.withUnsafeBufferPointer { pointers in
+    let types = parameterTypes(values)
+    return buffers.withUnsafeBufferPointer { pointers in
       pointers.withMemoryRebound(to: UnsafePointer<CChar>?.self) { parameters in
-        if let name {
-          return PQexecPrepared(
-            handle, name, Int32(values.count), parameters.baseAddress, nil, nil, 0)
-        }
-        let types = Self.parameterTypes(values)
-        return PQexecParams(
-          handle, sql, Int32(values.count), types, parameters.baseAddress, nil, nil, 0)
+        types.withUnsafeBufferPointer { body(parameters.baseAddress, $0.baseAddress) }
       }
     }
-    let result = PostgresResult(raw, connection: self)
-    try result.check(sql: sql)
-    return result
   }
 
   private static func cString(_ bytes: [UInt8]) -> UnsafeMutablePointer<CChar> {

@@ -58,6 +58,22 @@ final class PostgresStatement {
     return (row < result.rowCount, changes)
   }
 
+  /// Sends the statement with the next one (``PostgresConnection/executeLater(name:sql:values:)``).
+  func executeLater(_ values: [SQLValue], originalSQL: String) throws(DatabaseError) {
+    finish()
+    do {
+      if let name, !isPrepared {
+        try connection.prepare(name: name, sql: sql, typedAs: values)
+        isPrepared = true
+      }
+      try connection.executeLater(name: name, sql: sql, values: values)
+    } catch {
+      throw DatabaseError(
+        resultCode: error.resultCode, message: error.message, sql: originalSQL,
+        sqlState: error.sqlState)
+    }
+  }
+
   var columnCount: Int { result?.columnCount ?? 0 }
 
   private func current() -> PostgresResult? {
