@@ -148,6 +148,12 @@ public final class Ledger: @unchecked Sendable {
   /// Writes a consistent copy of the ledger to a new file (SQLite's `VACUUM INTO`), safe while
   /// other connections write.
   public func backup(to path: String) throws {
+    guard !Ledger.isPostgreSQL(self.path) else {
+      throw DatabaseError(
+        resultCode: 1,
+        message: "backup copies an SQLite file; a ledger on PostgreSQL is copied with"
+          + " pg_dump --schema=<ledger>, or exported with exportLines")
+    }
     try withConnection { try $0.execute("VACUUM INTO ?", [.text(path)]) }
   }
 

@@ -7,6 +7,7 @@ table is also written as JSON (--json, default bench-results.json).
 python3 tools/bench/run.py                      # sizes 10k and 100k
 python3 tools/bench/run.py --sizes 10000 100000 1000000
 python3 tools/bench/run.py --peers              # hledger / ledger / beancount when installed
+python3 tools/bench/run.py --engine postgres     # the PostgreSQL engine beside its floor and SQLite
 """
 import argparse
 import json
@@ -55,6 +56,11 @@ def main():
     parser.add_argument("--no-dedup", action="store_true",
                         help="with --core: skip the dedup floor (a 10,000,000 run then fits in an hour)")
     parser.add_argument("--json", default="bench-results.json")
+    parser.add_argument("--engine", choices=["sqlite", "postgres"], default="sqlite",
+                        help="postgres: the PostgreSQL rows only (a throwaway server from tools/pg-test.sh), "
+                             "beside the PostgreSQL floor and the same workloads on SQLite, in one run")
+    parser.add_argument("--pg-size", type=int, default=20000, help="transfers of the batched PostgreSQL rows")
+    parser.add_argument("--pg-durable", type=int, default=2000, help="single commits of the durable rows")
     args = parser.parse_args()
     workdir = tempfile.mkdtemp(prefix="tokenledger-bench-")
     floor = build(workdir)
@@ -69,6 +75,12 @@ def main():
                      "note": extra})
         # Each row as it is measured too (stderr), so that a failure later keeps what was done.
         print("measured: %s" % json.dumps(rows[-1]), file=sys.stderr, flush=True)
+
+    if args.engine == "postgres":
+        postgres_rows(args, workdir, floor, library, row)
+        print_table(rows, args.json)
+        shutil.rmtree(workdir)
+        return
 
     durable_floor = json.loads(subprocess.run([floor, "durable", str(args.durable), os.path.join(workdir, "fd.sqlite")],
                                               capture_output=True, text=True, check=True).stdout)
@@ -244,14 +256,82 @@ def main():
             result = subprocess.run([sys.executable, peers, "--n"] + peer_sizes, capture_output=True, text=True)
             print(result.stdout)
 
-    print("%-42s %9s %9s %11s %8s %8s  %s" % ("workload", "size", "seconds", "ops/s", "peak MB", "floor x", "note"))
+    print_table(rows, args.json)
+    shutil.rmtree(workdir)
+
+
+def print_table(rows, path):
+    print("%-46s %9s %9s %11s %8s %8s  %s" % ("workload", "size", "seconds", "ops/s", "peak MB", "floor x", "note"))
     for item in rows:
         ratio = "%.2f" % item["ratioToFloor"] if item["ratioToFloor"] else "-"
-        print("%-42s %9d %9.3f %11d %8.1f %8s  %s" % (item["workload"], item["size"], item["seconds"], item["perSecond"],
+        print("%-46s %9d %9.3f %11d %8.1f %8s  %s" % (item["workload"], item["size"], item["seconds"], item["perSecond"],
                                                     item["peakMB"], ratio, item["note"]))
-    with open(args.json, "w") as handle:
+    with open(path, "w") as handle:
         json.dump(rows, handle, indent=2)
-    shutil.rmtree(workdir)
+
+
+def postgres_rows(args, workdir, floor, library, row):
+    """The PostgreSQL engine in one run beside its floor (tools/bench/pg_floor.c: one INSERT and two
+    read-check-UPDATEs per transfer through libpq) and the same workloads on SQLite and its floor:
+    batches of 1,000, durable single commits, four concurrent writers against one, bytes per
+    transfer. Ids are random transaction hashes. "floor x" is the ratio to the floor of the same
+    engine, or, for four writers, to one writer's durable rate."""
+    pg_floor = os.path.join(workdir, "pg_floor")
+    subprocess.run(["gcc", "-O2", "-o", pg_floor, os.path.join(ROOT, "tools", "bench", "pg_floor.c"),
+                    "-I/usr/include/postgresql", "-lpq"], check=True)
+    script = os.path.join(ROOT, "tools", "pg-test.sh")
+    url = subprocess.run([script, "start", str(os.getpid())], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    try:
+        n, d = args.pg_size, args.pg_durable
+
+        def run_json(command):
+            return json.loads(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+
+        def ledger(name):
+            return url + "&ledger=" + name
+
+        latency = lambda r: "p50 %d us, p99 %d us" % (r["p50Microseconds"], r["p99Microseconds"])
+        fb = run_json([pg_floor, "batch", "1000", str(n), url])
+        row("pg floor: batches of 1,000", n, fb["seconds"], float("nan"))
+        fd = run_json([pg_floor, "durable", str(d), url])
+        row("pg floor: durable single commits", d, fd["seconds"], float("nan"), extra=latency(fd))
+        seconds, peak, out = timed([library, "apply-random", str(n), ledger("bench_apply")])
+        lb = json.loads(out)
+        size = subprocess.run(["psql", url, "-tAc",
+                               "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace s"
+                               " ON s.oid = c.relnamespace WHERE s.nspname = 'bench_apply' AND c.relkind = 'r'"
+                               " AND c.relname IN ('entries', 'postings')"],
+                              capture_output=True, text=True, check=True).stdout.strip()
+        row("postgres: batches of 1,000", n, lb["seconds"], peak, fb["perSecond"],
+            "journal %d bytes a transfer (entries and postings with their indexes; pg floor %d)"
+            % (int(size) // (n + 10001), fb["entryBytes"] // n))
+        seconds, peak, out = timed([library, "durable-random", str(d), ledger("bench_durable")])
+        ld = json.loads(out)
+        row("postgres: durable single commits", d, ld["seconds"], peak, fd["perSecond"], latency(ld))
+        run_json([library, "setup", "0", ledger("bench_writers")])
+        one = run_json([library, "writer", str(d), ledger("bench_writers"), "1"])
+        row("postgres: one writer, durable", d, one["seconds"], float("nan"), extra=latency(one))
+        started = time.time()
+        writers = [subprocess.Popen([library, "writer", str(d), ledger("bench_writers"), str(seed)],
+                                    stdout=subprocess.PIPE, text=True) for seed in range(2, 6)]
+        for writer in writers:
+            if writer.wait() != 0:
+                sys.exit("a writer failed")
+        wall = time.time() - started
+        row("postgres: 4 writers, durable (x = to one)", 4 * d, wall, float("nan"), one["perSecond"],
+            "one ledger, one chain")
+        sb = run_json([floor, "batch", "1000", str(n), os.path.join(workdir, "f.sqlite")])
+        row("sqlite floor: batches of 1,000", n, sb["seconds"], float("nan"))
+        seconds, peak, out = timed([library, "apply-random", str(n), os.path.join(workdir, "a.sqlite")])
+        row("sqlite: batches of 1,000", n, json.loads(out)["seconds"], peak, sb["perSecond"])
+        sd = run_json([floor, "durable", str(d), os.path.join(workdir, "fd.sqlite")])
+        row("sqlite floor: durable single commits", d, sd["seconds"], float("nan"), extra=latency(sd))
+        seconds, peak, out = timed([library, "durable-random", str(d), os.path.join(workdir, "d.sqlite")])
+        sl = json.loads(out)
+        row("sqlite: durable single commits", d, sl["seconds"], peak, sd["perSecond"], latency(sl))
+    finally:
+        subprocess.run([script, "stop", url], capture_output=True)
 
 
 if __name__ == "__main__":
