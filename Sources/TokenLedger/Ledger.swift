@@ -23,13 +23,22 @@
 public final class Ledger: @unchecked Sendable {
   private let lock = Lock()
   private let journal: Journal
-  /// The ledger's file (`:memory:` for one in memory).
+  /// The ledger's file (`:memory:` for one in memory), or its PostgreSQL URL.
   public let path: String
+  /// Whether the ledger was opened read-only: every write is refused.
+  private let isReadOnly: Bool
 
-  private init(journal: Journal, path: String) {
+  private init(journal: Journal, path: String, readOnly: Bool = false) {
     self.journal = journal
     self.path = path
+    self.isReadOnly = readOnly
   }
+
+  /// ``path`` as it may be shown: a PostgreSQL URL's password replaced by `***`.
+  public var displayPath: String { PostgresLocation.redacted(path) }
+
+  /// `path` as it may be shown (see ``displayPath``).
+  public static func displayPath(for path: String) -> String { PostgresLocation.redacted(path) }
 
   /// Opens the ledger at `path` (`:memory:` for a private in-memory ledger), creating it when
   /// `create` is true and it is missing or empty. `durability` applies to this connection's
@@ -79,12 +88,19 @@ public final class Ledger: @unchecked Sendable {
       try Schema.migrate(database)
     }
     try LedgerFile.checkHasLedgerTables(database, path: path)
-    return Ledger(journal: try Journal(database: database), path: path)
+    return Ledger(journal: try Journal(database: database), path: path, readOnly: readOnly)
   }
 
   /// Whether `path` names a ledger on PostgreSQL (a `postgresql://` URL; see
   /// <doc:PostgreSQL>) rather than an SQLite file.
   public static func isPostgreSQL(_ path: String) -> Bool { PostgresLocation(path) != nil }
+
+  /// Why `path`, a PostgreSQL URL, cannot name a ledger (a ledger name that is not 1 to 63 of
+  /// `a-z`, `0-9` and `_`, PostgreSQL's own schemas, two `ledger` parameters); nil when it can,
+  /// or when `path` is not a PostgreSQL URL.
+  public static func postgreSQLLocationProblem(_ path: String) -> String? {
+    PostgresLocation(path)?.problem
+  }
 
   /// Opens a ledger on PostgreSQL (``PostgresLocation``): its schema is created when `create`
   /// and missing, migrated when older, refused when it is not a ledger's or is newer.
@@ -94,25 +110,31 @@ public final class Ledger: @unchecked Sendable {
     let database = try Database(path: path, mode: readOnly ? .readOnly : .existing)
     try Schema.configure(database, durability: durability)
     if readOnly {
-      let version = try Schema.version(of: database)
-      guard version == Schema.currentVersion else {
+      let state = try Schema.postgresState(of: database)
+      if state.version == 0 && state.tables == 0 {
+        throw FileError(
+          path: PostgresLocation.redacted(path),
+          reason: "no such ledger (create one with `tokenledger init` or `load`)")
+      }
+      guard state.version == Schema.currentVersion else {
         throw DatabaseError(
           resultCode: 26,
-          message: version == 0
-            ? "\(PostgresLocation.redacted(path)) holds no TokenLedger ledger"
-            : "\(PostgresLocation.redacted(path)) is not a TokenLedger ledger of schema version"
-              + " \(Schema.currentVersion)")
+          message: "\(PostgresLocation.redacted(path)) is not a TokenLedger ledger of schema"
+            + " version \(Schema.currentVersion)")
       }
     } else {
       try Schema.migratePostgres(database, mayCreate: create)
       database.locksHead = true
     }
-    return Ledger(journal: try Journal(database: database), path: path)
+    return Ledger(journal: try Journal(database: database), path: path, readOnly: readOnly)
   }
 
   /// Runs `body` with the journal inside a write transaction; caches are dropped on failure.
   func write<T>(_ body: (Journal) throws -> T) throws -> T {
-    try lock.withLock {
+    guard !isReadOnly else {
+      throw DatabaseError(resultCode: 8, message: "\(displayPath) was opened read-only")
+    }
+    return try lock.withLock {
       do {
         let result = try journal.database.writeTransaction {
           journal.beginTransaction()

@@ -24,11 +24,12 @@ struct Init: ParsableCommand {
       if global.format == .json {
         Output.json(
           .object([
-            "ok": .bool(true), "path": .string(global.path),
+            "ok": .bool(true), "path": .string(Ledger.displayPath(for: global.path)),
             "entries": .number(String(summary.entries)),
           ]))
       } else {
-        Output.line("ledger ready at \(global.path) (\(summary.entries) entries)")
+        Output.line(
+          "ledger ready at \(Ledger.displayPath(for: global.path)) (\(summary.entries) entries)")
       }
       return 0
     }

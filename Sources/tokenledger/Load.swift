@@ -12,8 +12,8 @@ struct Load: ParsableCommand {
       Each fixture (tokenledger-fixture/1 JSON: assets, operations, expect) is applied \
       atomically, creating the ledger when needed. Exit 1 when an expectation is not met \
       (operations kept); 2 when an operation fails unexpectedly (nothing of that fixture kept); \
-      a ledger this command created is removed again when the first fixture fails (it holds \
-      nothing then).
+      a ledger file this command created is removed again when the first fixture fails (it \
+      holds nothing then); a new ledger on PostgreSQL stays, empty.
 
       Examples:
         tokenledger load fixtures/examples/fet-basics.json

@@ -57,12 +57,15 @@ struct Report: ParsableCommand {
       let started = Progress.milliseconds()
       let audited: AuditedReport
       if let audit {
-        Progress.note("report: reading the numbers of \(global.path) beside the audit in \(audit)")
+        Progress.note(
+          "report: reading the numbers of \(Ledger.displayPath(for: global.path)) beside the audit in \(audit)"
+        )
         audited = try ledger.report(
           audited: try AuditReport(json: try readFile(audit)),
           auditedAt: try Self.modificationTime(audit), asset: asset, from: start, to: end)
       } else {
-        Progress.note("report: auditing \(global.path) and reading its numbers")
+        Progress.note(
+          "report: auditing \(Ledger.displayPath(for: global.path)) and reading its numbers")
         audited = try ledger.auditedReport(asset: asset, from: start, to: end, anchors: anchors)
       }
       let (report, findings) = (audited.report, audited.audit)

@@ -139,6 +139,9 @@ struct GlobalOptions: ParsableArguments {
       throw ValidationError(
         "\(source) '\(path)' is not a file path: the command line keeps ledgers in files")
     }
+    if let problem = Ledger.postgreSQLLocationProblem(path) {
+      throw ValidationError("\(source): \(problem)")
+    }
   }
 
   /// Opens an existing ledger; a missing file is an I/O failure (exit 3).

@@ -47,7 +47,7 @@ struct PostgresCommandTests {
       ["validators", "--asset", "FET", "--format", "json"],
       ["rewards", "--asset", "FET", "--format", "json"],
       ["history", "--account", "fetch14kn0kk33szpwus9nh8n87fjel8djx0y0gxe24k", "--format", "json"],
-      ["balance", "--at", "3", "--format", "json"], ["replay"],
+      ["balance", "--at", "3", "--format", "json"], ["replay"], ["replay", "--until", "9"],
     ] {
       let onFile = try CLI.run(command + ["--db", file])
       let onPostgres = try CLI.run(command + ["--db", url])
@@ -67,6 +67,69 @@ struct PostgresCommandTests {
     #expect(try CLI.run(["init", "--db", copy]).exitCode == 0)
     #expect(try CLI.run(["apply", "--db", copy, "-"], stdin: exported.stdout).exitCode == 0)
     #expect(try info(copy, "headHash") as? String == info(url, "headHash") as? String)
+  }
+
+  @Test func importAndReconcileWorkOnPostgreSQLAsOnAFile() throws {
+    let directory = try CLI.temporaryDirectory()
+    let snapshot = CLI.fixture("real/subtensor-sample.json")
+    for db in [directory + "/tao.sqlite", PostgresForCommands.ledger("tao")] {
+      #expect(try CLI.run(["init", "--db", db]).exitCode == 0)
+      let defined = try CLI.run(
+        ["apply", "--db", db, "-"],
+        stdin:
+          #"{"op":"defineAsset","symbol":"TAO","decimals":9,"addressScheme":"ss58","rewardPolicy":"compound"}"#
+      )
+      #expect(defined.exitCode == 0, "\(defined.stderr)")
+      let imported = try CLI.run(
+        ["import", "--db", db, "--kind", "subtensor-snapshot", snapshot, "--asset", "TAO"])
+      #expect(imported.exitCode == 0, "\(imported.stderr)")
+      let reconciled = try CLI.run(
+        [
+          "reconcile", "--db", db, "--kind", "subtensor-snapshot", snapshot, "--asset", "TAO",
+          "--format", "json",
+        ])
+      #expect(reconciled.exitCode == 0, "\(db): \(reconciled.stderr)")
+      #expect(reconciled.stdout.contains(#""mismatched":0"#), "\(reconciled.stdout)")
+    }
+  }
+
+  @Test func aPasswordIsNeverShownAndForeignSchemasAreLeftAlone() throws {
+    let url = PostgresForCommands.url!
+    let ledger = "pw_\(UInt32.random(in: 0...UInt32.max))"
+    let withPassword =
+      url.replacing("tokenledger@", with: "tokenledger:S3C@RET@") + "&ledger=" + ledger
+    let directory = try CLI.temporaryDirectory()
+    for command in [
+      ["init"], ["info"], ["info", "--format", "json"],
+      ["report", "--html", directory + "/report.html"],
+    ] {
+      let result = try CLI.run(command + ["--db", withPassword])
+      #expect(result.exitCode == 0, "\(command): \(result.stderr)")
+      #expect(!(result.stdout + result.stderr).contains("RET"), "\(command)")
+    }
+    let page = try String(contentsOfFile: directory + "/report.html", encoding: .utf8)
+    #expect(!page.contains("S3C") && page.contains("tokenledger:***@"))
+    // A schema with a view and nothing else is not a ledger: refused, left as it was.
+    let other = "view_\(UInt32.random(in: 0...UInt32.max))"
+    #expect(
+      try CLI.shell(
+        "psql '\(url)' -qc 'CREATE SCHEMA \(other); CREATE VIEW \(other).important AS SELECT 1'")
+        == 0)
+    let refused = try CLI.run(["init", "--db", url + "&ledger=" + other])
+    #expect(refused.exitCode == 3 && refused.stderr.contains("not a TokenLedger ledger"))
+    #expect(
+      try CLI.shell(
+        "test \"$(psql '\(url)' -tAc \"SELECT count(*) FROM pg_class c JOIN pg_namespace n"
+          + " ON n.oid = c.relnamespace WHERE n.nspname = '\(other)'\")\" = 1") == 0)
+    // A dropped index is reported by the structural check.
+    let tampered = PostgresForCommands.ledger("drop")
+    #expect(
+      try CLI.run(["load", CLI.fixture("examples/fet-basics.json"), "--db", tampered]).exitCode == 0
+    )
+    let schema = String(tampered.split(separator: "=").last!)
+    #expect(try CLI.shell("psql '\(url)' -qc 'DROP INDEX \(schema).entries_by_kind'") == 0)
+    let audit = try CLI.run(["audit", "--db", tampered])
+    #expect(audit.exitCode == 1 && audit.stdout.contains("altered behind the library's back"))
   }
 
   @Test func processesWritingOneLedgerKeepOneChain() async throws {

@@ -22,7 +22,8 @@ extension Ledger {
     let lookup = try database.prepare(
       """
       SELECT amount_sum(amount) FROM temp.reconcile_state
-      WHERE holder = ?1 AND (?2 IS NULL OR bucket = ?2) AND (?3 IS NULL OR validator = ?3)
+      WHERE holder = ?1 AND (CAST(?2 AS TEXT) IS NULL OR bucket = ?2)
+        AND (CAST(?3 AS TEXT) IS NULL OR validator = ?3)
       """)
     let insertSeen = try database.prepare(
       "INSERT OR IGNORE INTO temp.reconcile_seen (key) VALUES (?)")

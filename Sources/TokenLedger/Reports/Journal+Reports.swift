@@ -59,7 +59,7 @@ extension Journal {
         UNION ALL
         SELECT p.to_account, p.asset, p.amount FROM postings p
           JOIN entries e ON e.seq = p.entry_seq WHERE \(filter)
-      ) GROUP BY account, asset
+      ) moves GROUP BY account, asset
       """
     let values: [SQLValue] = point == .now ? [] : [value, value]
     try database.forEachRow(

@@ -1,7 +1,7 @@
 /// What a ledger is, in one read: its file, schema, journal head and state digest, and per
 /// asset its clock, supply and holders.
 public struct LedgerInfo: Sendable, Equatable {
-  /// The ledger's file.
+  /// The ledger's file, or its PostgreSQL URL without the password.
   public let path: String
   /// Its schema version.
   public let schemaVersion: Int
@@ -66,7 +66,7 @@ extension Ledger {
       let head = try journal.head()
       let assets = try journal.allAssets().map { try journal.assetFacts($0) }
       return LedgerInfo(
-        path: path, schemaVersion: Schema.currentVersion, entries: head.sequence,
+        path: displayPath, schemaVersion: Schema.currentVersion, entries: head.sequence,
         headHash: head.hash, stateDigest: try journal.stateDigest(), assets: assets)
     }
   }

@@ -103,11 +103,9 @@ package final class Database {
     self.path = path
     self.mode = mode
     if let location = PostgresLocation(path) {
-      guard location.hasValidName else {
+      if let problem = location.problem {
         throw DatabaseError(
-          resultCode: 14,
-          message: "ledger name \"\(location.schema)\" in \(PostgresLocation.redacted(path)):"
-            + " use 1 to 63 of a-z, 0-9 and _, not starting with a digit")
+          resultCode: 14, message: "\(PostgresLocation.redacted(path)): \(problem)")
       }
       let postgres = try PostgresConnection(conninfo: location.conninfo)
       connection = .postgres(postgres)
@@ -139,20 +137,19 @@ package final class Database {
   }
 
   /// The session settings of a PostgreSQL connection: the ledger's schema first on the search
-  /// path (`pg_temp` for temporary tables), UTC, the lock timeout SQLite's busy timeout is,
-  /// and no writes at all on a read-only connection.
+  /// path (`pg_temp` for temporary tables), UTC, the lock timeout SQLite's busy timeout is. A
+  /// read-only connection is not a read-only session (reconcile's temporary tables are writes
+  /// to PostgreSQL): ``Ledger`` refuses writes through a ledger opened read-only, and the
+  /// audit's own connections are made query-only (``makeQueryOnly()``).
   private static func configurePostgres(
     _ connection: PostgresConnection, location: PostgresLocation, mode: OpenMode
   ) throws(DatabaseError) {
-    var settings = [
+    let settings = [
       "SET search_path TO \"\(location.schema)\", pg_temp",
       "SET TIME ZONE 'UTC'",
       "SET lock_timeout = \(Limits.busyTimeoutMilliseconds)",
       "SET client_min_messages = warning",
     ]
-    if mode == .readOnly || mode == .immutable {
-      settings.append("SET default_transaction_read_only = on")
-    }
     try connection.executeScript(settings.joined(separator: "; "))
   }
 

@@ -37,7 +37,13 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
     case 8: kind = "database is read-only"
     default: kind = "database failure"
     }
-    let statement = sql.map { " [\($0.prefix(120))]" } ?? ""
+    // One line: libpq's messages carry hints on lines of their own, statements span lines.
+    func oneLine<S: StringProtocol>(_ text: S) -> String {
+      text.split(whereSeparator: \.isNewline).map { $0.trimmingPrefix(while: \.isWhitespace) }
+        .joined(separator: " ")
+    }
+    let message = oneLine(self.message)
+    let statement = sql.map { " [\(oneLine($0).prefix(120))]" } ?? ""
     let engine = sqlState.map { "PostgreSQL \($0)" } ?? "SQLite \(resultCode)"
     return "\(kind) (\(engine): \(message))\(statement)"
   }

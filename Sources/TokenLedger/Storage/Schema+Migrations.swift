@@ -380,7 +380,8 @@ extension Schema {
         --   The hash chain covers the id's text on both engines, so heads are equal.
         -- - Amount checks are regular expressions where SQLite's are GLOBs.
         -- - Account ids come from an identity column where SQLite uses the rowid.
-        -- - `ledger_meta` holds what SQLite keeps in its file header (the schema version), and
+        -- - `ledger_meta` holds what SQLite keeps in its file header (the schema version) and the
+        --   layout's fingerprint (what SQLite's integrity check reads from its schema table), and
         --   `ledger_head` is the one row every writer locks (`SELECT … FOR UPDATE`) before it reads
         --   the journal's head: appends from any number of connections form one chain.
         -- - The functions SQLite gets from the library (amount_sum, amount_valid) and from SQLite
@@ -389,7 +390,9 @@ extension Schema {
         CREATE TABLE ledger_meta (
           id INTEGER PRIMARY KEY CHECK (id = 1),
           application TEXT NOT NULL CHECK (application = 'tokenledger'),
-          schema_version INTEGER NOT NULL
+          schema_version INTEGER NOT NULL,
+          -- ledger_layout() as this script left it: the audit compares the two (see the end).
+          layout TEXT
         );
         INSERT INTO ledger_meta (id, application, schema_version) VALUES (1, 'tokenledger', 8);
 
@@ -560,6 +563,47 @@ extension Schema {
           END IF;
           RETURN to_char(to_timestamp($2) AT TIME ZONE 'UTC', 'YYYY-MM-DD');
         END $$;
+
+        -- The layout's fingerprint: every column with its type, constraint, index, trigger, rule and
+        -- function of the ledger's schema, as PostgreSQL states them, hashed. Stored by this script in
+        -- ledger_meta.layout and recomputed by the audit's structural check: an index, a CHECK, a key
+        -- or a foreign key dropped, a trigger or rule added, a function replaced, all show.
+        CREATE FUNCTION ledger_layout(text) RETURNS text LANGUAGE sql STABLE AS $$
+          SELECT md5(string_agg(item, E'\n' ORDER BY item)) FROM (
+            SELECT 'column ' || c.relname || '.' || a.attname || ' '
+                || format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END
+                || coalesce(' collate ' || (SELECT collname FROM pg_catalog.pg_collation
+                  WHERE oid = a.attcollation), '') AS item
+              FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+              JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+              WHERE n.nspname = $1 AND c.relkind IN ('r', 'v') AND a.attnum > 0 AND NOT a.attisdropped
+            UNION ALL
+            SELECT 'constraint ' || c.relname || ' ' || k.conname || ' ' || pg_get_constraintdef(k.oid)
+              FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class c ON c.oid = k.conrelid
+              JOIN pg_catalog.pg_namespace n ON n.oid = k.connamespace WHERE n.nspname = $1
+            UNION ALL
+            SELECT 'index ' || replace(pg_get_indexdef(c.oid), quote_ident($1) || '.', '')
+              FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class c ON c.oid = x.indexrelid
+              JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1
+            UNION ALL
+            SELECT 'trigger ' || c.relname || ' ' || t.tgname
+              FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
+              JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+              WHERE n.nspname = $1 AND NOT t.tgisinternal
+            UNION ALL
+            SELECT 'rule ' || tablename || ' ' || rulename FROM pg_catalog.pg_rules WHERE schemaname = $1
+            UNION ALL
+            SELECT 'function ' || replace(pg_get_functiondef(p.oid), quote_ident($1) || '.', '')
+              FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+              WHERE n.nspname = $1 AND p.prokind = 'f'
+            UNION ALL
+            SELECT 'aggregate ' || p.proname || ' ' || g.aggtransfn::text || ' ' || g.aggfinalfn::text
+              FROM pg_catalog.pg_aggregate g JOIN pg_catalog.pg_proc p ON p.oid = g.aggfnoid
+              JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $1
+          ) layout
+        $$;
+
+        UPDATE ledger_meta SET layout = ledger_layout(current_schema());
 
         """#)
   ]

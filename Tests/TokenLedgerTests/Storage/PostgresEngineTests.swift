@@ -85,7 +85,7 @@ struct PostgresEngineTests {
     #expect(try b.totalSupply(asset: "TOK") == Amount(baseUnits: 7_000_000))
     // Reopened, each is where it was; a ledger never created is not made by opening it.
     #expect(try Ledger.open(at: first).summary() == a.summary())
-    #expect(throws: DatabaseError.self) { try Ledger.open(at: try PostgresServer.ledger("never")) }
+    #expect(throws: FileError.self) { try Ledger.open(at: try PostgresServer.ledger("never")) }
     #expect(throws: DatabaseError.self) {
       try Ledger.open(at: try PostgresServer.url.get() + "&ledger=Bad-Name", create: true)
     }

@@ -84,10 +84,11 @@ struct IntegrityCheck: IndependentCheck {
 extension IntegrityCheck {
   /// PostgreSQL's structural check in place of SQLite's: every B-tree index of the ledger's
   /// tables verified by the `amcheck` extension against its table (`bt_index_check` with
-  /// `heapallindexed`: the index's structure, and every row of the table in it), and every
+  /// `heapallindexed`: the index's structure, and every row of the table in it), every
   /// constraint and index of the ledger valid (a constraint added `NOT VALID`, or an index
-  /// left invalid by a failed `CREATE INDEX CONCURRENTLY`, holds nothing). Rows break no
-  /// constraint PostgreSQL has: it checks each on write.
+  /// left invalid by a failed `CREATE INDEX CONCURRENTLY`, holds nothing), the layout's
+  /// fingerprint what it was at creation (nothing dropped, added or replaced), and the head
+  /// row there. Rows break no constraint PostgreSQL has: it checks each on write.
   func runOnPostgres(_ database: Database, _ violations: inout ViolationList) throws {
     let schema = Schema.postgresSchema(database)
     let amcheck =
@@ -121,6 +122,25 @@ extension IntegrityCheck {
       violations.append(
         Violation(
           "PostgreSQL: constraint \(row.text(1) ?? "?") of \(row.text(0) ?? "?") is not validated"))
+    }
+    // The layout the ledger was created with: nothing dropped, added or replaced since.
+    let layout = try database.firstRow(
+      "SELECT layout = ledger_layout(CAST(? AS TEXT)) FROM ledger_meta WHERE id = 1",
+      [.text(schema)]
+    ) { $0.integer(0) }
+    if layout != 1 {
+      violations.append(
+        Violation(
+          "PostgreSQL: the ledger's columns, constraints, indexes, triggers, rules or functions"
+            + " are not those it was created with (ledger_layout() differs from"
+            + " ledger_meta.layout): they were altered behind the library's back"))
+    }
+    let heads = try database.firstRow("SELECT count(*) FROM ledger_head") { $0.integer(0) }
+    if heads != 1 {
+      violations.append(
+        Violation(
+          "PostgreSQL: ledger_head holds \((heads ?? nil).map(String.init) ?? "no") rows, not the one"
+            + " row every writer locks: writers are not serialised"))
     }
     guard let amcheck else {
       violations.append(

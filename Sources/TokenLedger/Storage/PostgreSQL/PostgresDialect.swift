@@ -2,7 +2,8 @@
 /// the two dialects that a statement can meet is here (the layout's are in
 /// `schema/postgresql/`, the functions SQLite has and PostgreSQL lacks are defined there).
 ///
-/// - `?` parameters become `$1…$n` (outside quoted text and identifiers);
+/// - `?` parameters become `$1…$n` and `?NNN` becomes `$NNN` (outside quoted text and
+///   identifiers);
 /// - `INSERT OR IGNORE INTO …` becomes `INSERT INTO … ON CONFLICT DO NOTHING`;
 /// - `INDEXED BY name` (SQLite's index hint) is dropped: PostgreSQL's planner chooses;
 /// - `temp.name` becomes `pg_temp.name`, and an index on a temporary table is created
@@ -19,7 +20,15 @@ enum PostgresDialect {
     var parameter = 0
     var quote: Character? = nil
     var inComment = false
+    var pendingNumbered = false
     for character in sql {
+      if pendingNumbered {
+        pendingNumbered = false
+        if !character.isNumber {
+          parameter += 1
+          output += "\(parameter)"
+        }
+      }
       if inComment {
         output.append(character)
         if character == "\n" { inComment = false }
@@ -38,11 +47,16 @@ enum PostgresDialect {
         inComment = true
         output.append(character)
       case "?":
-        parameter += 1
-        output += "$\(parameter)"
+        // `?NNN` names its parameter: `$NNN` (the digits follow as they are).
+        pendingNumbered = true
+        output += "$"
       default:
         output.append(character)
       }
+    }
+    if pendingNumbered {
+      parameter += 1
+      output += "\(parameter)"
     }
     return rewriteKeywords(output)
   }

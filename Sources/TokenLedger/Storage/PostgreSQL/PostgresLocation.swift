@@ -12,6 +12,8 @@ package struct PostgresLocation: Sendable, Equatable {
   package let conninfo: String
   /// The ledger's schema.
   package let schema: String
+  /// How many `ledger` parameters the URL has (more than one is refused).
+  let ledgerParameterCount: Int
 
   package static let defaultLedger = "tokenledger"
 
@@ -32,8 +34,28 @@ package struct PostgresLocation: Sendable, Equatable {
       }
       if !kept.isEmpty { base += "?" + kept.joined(separator: "&") }
     }
+    // A server that accepts and never answers must not hang a command: libpq waits forever
+    // without a connect timeout.
+    if !base.contains("connect_timeout=") {
+      base += (base.contains("?") ? "&" : "?") + "connect_timeout=10"
+    }
     conninfo = base
     schema = ledger
+    ledgerParameterCount =
+      path.split(separator: "?").dropFirst().joined(separator: "?")
+      .split(separator: "&").filter { $0.hasPrefix("ledger=") }.count
+  }
+
+  /// Why this location cannot name a ledger, or nil when it can.
+  package var problem: String? {
+    if ledgerParameterCount > 1 { return "the URL names more than one ledger" }
+    if !hasValidName {
+      return "ledger name \"\(schema)\": use 1 to 63 of a-z, 0-9 and _, not starting with a digit"
+    }
+    if schema.hasPrefix("pg_") || schema == "public" || schema == "information_schema" {
+      return "ledger name \"\(schema)\" is PostgreSQL's own schema"
+    }
+    return nil
   }
 
   /// Whether the ledger name is one the library accepts (see the type's documentation).
@@ -43,13 +65,28 @@ package struct PostgresLocation: Sendable, Equatable {
     return bytes.allSatisfy { (97...122).contains($0) || (48...57).contains($0) || $0 == 95 }
   }
 
-  /// The URL with any password replaced by `***`, for messages.
+  /// The URL with any password (before the host, or a `password` parameter) replaced by
+  /// `***`, for messages and reports.
   package static func redacted(_ path: String) -> String {
     guard path.hasPrefix("postgres"), let scheme = path.firstRange(of: "://") else { return path }
-    let rest = path[scheme.upperBound...]
-    guard let at = rest.firstIndex(of: "@") else { return path }
-    let userInfo = rest[..<at]
-    guard let colon = userInfo.firstIndex(of: ":") else { return path }
-    return String(path[..<scheme.upperBound]) + userInfo[..<colon] + ":***" + rest[at...]
+    var text = path
+    // user:password@host: the authority ends at the first "/" or "?" after the scheme; the
+    // password may hold "@" and ":" unencoded, so the last "@" of the authority ends it.
+    let afterScheme = text[scheme.upperBound...]
+    let authorityEnd = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? text.endIndex
+    let authority = text[scheme.upperBound..<authorityEnd]
+    if let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") {
+      text.replaceSubrange(text.index(after: colon)..<at, with: "***")
+    }
+    // password=… among the query parameters.
+    if let mark = text.firstIndex(of: "?") {
+      let query = text[text.index(after: mark)...].split(
+        separator: "&", omittingEmptySubsequences: false
+      )
+      .map { $0.hasPrefix("password=") ? "password=***" : String($0) }
+      text = String(text[...mark]) + query.joined(separator: "&")
+    }
+    return text
   }
+
 }

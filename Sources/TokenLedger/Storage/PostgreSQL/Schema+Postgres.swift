@@ -13,13 +13,25 @@ extension Schema {
     return location.schema
   }
 
-  /// How many tables the ledger's schema holds, and its version (0 without `ledger_meta`).
+  /// How many objects the ledger's schema holds, and its version (0 without `ledger_meta`).
   static func postgresState(of database: Database) throws -> (tables: Int, version: Int) {
     let schema = postgresSchema(database)
+    // Every object of the schema: relations of any kind (tables, views, sequences…) and
+    // functions, so that a schema holding anything but a ledger is never taken over.
     let tables =
       try database.firstRow(
-        "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = CAST(? AS TEXT)",
-        [.text(schema)]
+        """
+        SELECT (SELECT count(*) FROM pg_catalog.pg_class c
+            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = CAST(? AS TEXT))
+          + (SELECT count(*) FROM pg_catalog.pg_proc p
+            JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+            WHERE n.nspname = CAST(? AS TEXT))
+          + (SELECT count(*) FROM pg_catalog.pg_type t
+            JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+            WHERE n.nspname = CAST(? AS TEXT) AND t.typtype IN ('d', 'e', 'c')
+              AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class r WHERE r.reltype = t.oid))
+        """, [.text(schema), .text(schema), .text(schema)]
       ) { $0.integer(0) ?? 0 } ?? 0
     let hasMeta =
       try database.firstRow(
@@ -55,14 +67,13 @@ extension Schema {
         guard state.tables == 0 else {
           throw DatabaseError(
             resultCode: 26,
-            message: "PostgreSQL schema \(schema) holds tables that are not a TokenLedger ledger"
+            message: "PostgreSQL schema \(schema) holds objects that are not a TokenLedger ledger"
               + " (left untouched)")
         }
         guard mayCreate else {
-          throw DatabaseError(
-            resultCode: 26,
-            message: "ledger \(schema) does not exist in this PostgreSQL database (create it"
-              + " with `tokenledger init` or `load`)")
+          throw FileError(
+            path: PostgresLocation.redacted(database.path),
+            reason: "no such ledger (create one with `tokenledger init` or `load`)")
         }
         try database.executeScript("CREATE SCHEMA IF NOT EXISTS \"\(schema)\"")
       }

@@ -1,0 +1,59 @@
+import Testing
+
+@testable import TokenLedger
+
+/// The SQLite-to-PostgreSQL translation of the library's statements, and the URL's ledger
+/// name and redaction (no server needed).
+@Suite struct PostgresDialectTests {
+  @Test(arguments: [
+    ("SELECT a FROM t WHERE x = ? AND y = ?", "SELECT a FROM t WHERE x = $1 AND y = $2"),
+    ("SELECT '?' , ? -- ?\n, ?", "SELECT '?' , $1 -- ?\n, $2"),
+    ("WHERE h = ?1 AND (?2 IS NULL OR b = ?2)", "WHERE h = $1 AND ($2 IS NULL OR b = $2)"),
+    (
+      "INSERT OR IGNORE INTO t (k) VALUES (?)",
+      "INSERT INTO t (k) VALUES ($1) ON CONFLICT DO NOTHING"
+    ),
+    (
+      "INSERT OR IGNORE INTO t (k) VALUES (?) RETURNING k",
+      "INSERT INTO t (k) VALUES ($1) ON CONFLICT DO NOTHING RETURNING k"
+    ),
+    (
+      "SELECT seq FROM entries\nINDEXED BY entries_by_kind WHERE x",
+      "SELECT seq FROM entries WHERE x"
+    ),
+    ("SELECT 1 FROM temp.seen s", "SELECT 1 FROM pg_temp.seen s"),
+    ("CREATE INDEX IF NOT EXISTS temp.i ON t (k)", "CREATE INDEX IF NOT EXISTS i ON t (k)"),
+    ("CREATE TEMP TABLE t (k TEXT) WITHOUT ROWID", "CREATE TEMP TABLE t (k TEXT)"),
+    (
+      "WHERE a.holder GLOB '@*' AND b NOT GLOB '-*'", "WHERE a.holder LIKE '@%' AND b NOT LIKE '-%'"
+    ),
+    ("WHERE a GLOB 'x_*'", "WHERE a GLOB 'x_*'"),
+  ])
+  func statementsTranslate(sqlite: String, postgres: String) {
+    #expect(PostgresDialect.translate(sqlite) == postgres)
+  }
+
+  @Test func ledgerNamesAndPasswords() throws {
+    let base = "postgresql://app:pw@db/books"
+    #expect(PostgresLocation(base + "?ledger=customer_7")?.schema == "customer_7")
+    #expect(PostgresLocation(base)?.schema == "tokenledger")
+    #expect(
+      PostgresLocation(base + "?sslmode=require&ledger=a")?.conninfo
+        == base + "?sslmode=require&connect_timeout=10")
+    #expect(PostgresLocation("/tmp/ledger.sqlite") == nil)
+    for bad in [
+      "Upper", "da-sh", "q'uote", "semi;colon", "", "1digit", "pg_catalog", "public",
+      String(repeating: "a", count: 64),
+    ] {
+      #expect(PostgresLocation(base + "?ledger=" + bad)?.problem != nil, "\(bad)")
+    }
+    #expect(PostgresLocation(base + "?ledger=a&ledger=b")?.problem != nil)
+    #expect(
+      PostgresLocation.redacted("postgresql://app:p@ss:w@rd@db/x?ledger=a")
+        == "postgresql://app:***@db/x?ledger=a")
+    #expect(
+      PostgresLocation.redacted("postgresql://db/x?password=secret&ledger=a")
+        == "postgresql://db/x?password=***&ledger=a")
+    #expect(PostgresLocation.redacted("postgresql://app@db/x") == "postgresql://app@db/x")
+  }
+}
