@@ -25,7 +25,7 @@ extension Database {
   /// with another running query.
   package func cursor(_ sql: String, _ values: [SQLValue] = []) throws -> Cursor {
     let statement = try Statement(database: self, sql: sql)
-    statement.reset(binding: values)
+    statement.reset(binding: values, streaming: true)
     return Cursor(statement: statement)
   }
 }

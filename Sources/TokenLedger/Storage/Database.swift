@@ -243,7 +243,7 @@ package final class Database {
     _ sql: String, _ values: [SQLValue] = [], _ body: (Row) throws -> Void
   ) throws {
     let statement = try self.statement(sql)
-    statement.reset(binding: values)
+    statement.reset(binding: values, streaming: true)
     defer { statement.finish() }
     while try statement.step() {
       try body(Row(statement: statement))

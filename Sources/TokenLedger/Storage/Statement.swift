@@ -53,12 +53,13 @@ final class Statement {
     }
   }
 
-  /// Binds the values to parameters 1…n after clearing any previous run.
-  func reset(binding values: [SQLValue]) {
+  /// Binds the values to parameters 1…n after clearing any previous run. `streaming`: the run
+  /// may read its rows a chunk at a time (PostgreSQL; SQLite always steps row by row).
+  func reset(binding values: [SQLValue], streaming: Bool = false) {
     let handle: OpaquePointer
     switch backend {
     case .sqlite(let sqlite): handle = sqlite
-    case .postgres(let statement): return statement.reset(binding: values)
+    case .postgres(let statement): return statement.reset(binding: values, streaming: streaming)
     }
     sqlite3_reset(handle)
     sqlite3_clear_bindings(handle)

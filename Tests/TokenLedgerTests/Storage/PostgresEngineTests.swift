@@ -69,6 +69,28 @@ struct PostgresEngineTests {
     }
   }
 
+  /// Scans read through a cursor in chunks of ``PostgresStatement/fetchSize`` rows: a journal
+  /// longer than one chunk is read whole by export, history and audit.
+  @Test func scansLongerThanOneChunkReadEveryRow() throws {
+    let lines =
+      [anyAsset]
+      + (0...PostgresStatement.fetchSize).map {
+        #"{"op":"mint","id":"m\#($0)","asset":"TOK","to":"h\#($0 % 3)","amount":"1"}"#
+      }
+    let sqlite = try makeLedger()
+    let postgres = try Ledger.open(at: try PostgresServer.ledger("long"), create: true)
+    for ledger in [sqlite, postgres] { try ledger.apply(jsonLines: lines) }
+    var fromSQLite: [String] = []
+    var fromPostgres: [String] = []
+    try sqlite.exportLines { fromSQLite.append($0) }
+    try postgres.exportLines { fromPostgres.append($0) }
+    #expect(fromPostgres.count == PostgresStatement.fetchSize + 2)
+    #expect(fromPostgres == fromSQLite)
+    #expect(try postgres.history(account: "h0").count == sqlite.history(account: "h0").count)
+    let audit = try postgres.audit()
+    #expect(audit.ok, "\(audit.checks.filter { !$0.ok })")
+  }
+
   @Test func ledgersInOneDatabaseAreIndependent() throws {
     let first = try PostgresServer.ledger("first")
     let second = try PostgresServer.ledger("second")

@@ -34,6 +34,20 @@ final class PostgresConnection {
   /// True inside a transaction block (also an aborted one).
   var isInTransaction: Bool { PQtransactionStatus(handle) != PQTRANS_IDLE }
 
+  /// True inside a transaction block that has not failed.
+  var isInGoodTransaction: Bool { PQtransactionStatus(handle) == PQTRANS_INTRANS }
+
+  /// Counts transaction boundaries (BEGIN, COMMIT, ROLLBACK) sent through
+  /// ``executeScript(_:)``, so that a cursor is closed only in the transaction that opened it.
+  private(set) var transactionGeneration = 0
+  private var cursorCount = 0
+
+  /// A new name for a server-side cursor.
+  func nextCursorName() -> String {
+    cursorCount += 1
+    return "tlc\(cursorCount)"
+  }
+
   /// A statement whose result nobody reads, held back to travel with the next one.
   private struct Deferred {
     let name: String?
@@ -51,6 +65,9 @@ final class PostgresConnection {
   /// Held-back writes go first, in the same round trip when `sql` is one statement; a
   /// `ROLLBACK` drops them unsent (they would be undone).
   func executeScript(_ sql: String) throws(DatabaseError) {
+    if sql.hasPrefix("BEGIN") || sql.hasPrefix("COMMIT") || sql == "ROLLBACK" {
+      transactionGeneration += 1
+    }
     if !deferred.isEmpty {
       if sql.hasPrefix("ROLLBACK") {
         deferred.removeAll()

@@ -3,7 +3,9 @@
 /// ``Statement`` as SQLite's are.
 ///
 /// A run fetches its whole result, so statements may nest (a query per row of another) as they
-/// do on SQLite.
+/// do on SQLite; a streaming run (``Database/forEachRow(_:_:_:)`` and cursors, inside a
+/// transaction) reads a query through a server-side cursor, ``fetchSize`` rows at a time, so
+/// that a scan of a large journal (export, audit) holds one chunk in memory, not the journal.
 final class PostgresStatement {
   private unowned let connection: PostgresConnection
   private let name: String?
@@ -16,6 +18,11 @@ final class PostgresStatement {
   private var row = -1
   /// Decoded `bytea` values of the current row, by column.
   private var blobs: [Int: [UInt8]] = [:]
+  /// Whether the next run reads through a cursor (set by `reset`).
+  private var streaming = false
+  /// The open cursor of a streaming run, and the transaction it lives in.
+  private var cursor: (name: String, generation: Int)?
+  static let fetchSize = 10_000
 
   init(connection: PostgresConnection, name: String?, sql: String) {
     self.connection = connection
@@ -23,15 +30,32 @@ final class PostgresStatement {
     self.sql = sql
   }
 
-  func reset(binding values: [SQLValue]) {
+  func reset(binding values: [SQLValue], streaming: Bool = false) {
     self.values = values
     finish()
+    self.streaming = streaming
   }
 
   func finish() {
     result = nil
     row = -1
     blobs.removeAll(keepingCapacity: true)
+    streaming = false
+    if let cursor {
+      self.cursor = nil
+      // Closed in its own transaction only: it is gone after that one ended, and a failed
+      // CLOSE would abort the next.
+      if cursor.generation == connection.transactionGeneration, connection.isInGoodTransaction {
+        try? connection.executeScript("CLOSE \(cursor.name)")
+      }
+    }
+  }
+
+  /// Whether a run may go through a cursor: a query, inside a transaction.
+  private var canStream: Bool {
+    guard streaming, connection.isInGoodTransaction else { return false }
+    let head = sql.prefix(while: { !$0.isWhitespace }).uppercased()
+    return head == "SELECT" || head == "WITH"
   }
 
   /// Runs the statement on the first call after a reset, then moves to the next row: whether
@@ -40,11 +64,20 @@ final class PostgresStatement {
     var changes: Int?
     if result == nil {
       do {
-        if let name, !isPrepared {
-          try connection.prepare(name: name, sql: sql, typedAs: values)
-          isPrepared = true
+        if canStream {
+          let cursorName = connection.nextCursorName()
+          _ = try connection.execute(
+            name: nil, sql: "DECLARE \(cursorName) NO SCROLL CURSOR FOR \(sql)", values: values)
+          cursor = (cursorName, connection.transactionGeneration)
+          result = try connection.execute(
+            name: nil, sql: "FETCH \(Self.fetchSize) FROM \(cursorName)", values: [])
+        } else {
+          if let name, !isPrepared {
+            try connection.prepare(name: name, sql: sql, typedAs: values)
+            isPrepared = true
+          }
+          result = try connection.execute(name: name, sql: sql, values: values)
         }
-        result = try connection.execute(name: name, sql: sql, values: values)
       } catch {
         throw DatabaseError(
           resultCode: error.resultCode, message: error.message, sql: originalSQL,
@@ -52,10 +85,23 @@ final class PostgresStatement {
       }
       changes = result?.changes
     }
-    guard let result else { return (false, changes) }
+    guard var current = result else { return (false, changes) }
     blobs.removeAll(keepingCapacity: true)
     row += 1
-    return (row < result.rowCount, changes)
+    if row >= current.rowCount, let cursor, current.rowCount == Self.fetchSize {
+      // The chunk is read: the next one.
+      do {
+        current = try connection.execute(
+          name: nil, sql: "FETCH \(Self.fetchSize) FROM \(cursor.name)", values: [])
+      } catch {
+        throw DatabaseError(
+          resultCode: error.resultCode, message: error.message, sql: originalSQL,
+          sqlState: error.sqlState)
+      }
+      result = current
+      row = 0
+    }
+    return (row < current.rowCount, changes)
   }
 
   /// Sends the statement with the next one (``PostgresConnection/executeLater(name:sql:values:)``).
