@@ -107,6 +107,13 @@ struct PostgresCommandTests {
       #expect(result.exitCode == 0, "\(command): \(result.stderr)")
       #expect(!(result.stdout + result.stderr).contains("RET"), "\(command)")
     }
+    // A report of a ledger with an asset and no system account yet.
+    let defined = try CLI.run(
+      ["apply", "--db", withPassword, "-"],
+      stdin: #"{"op":"defineAsset","symbol":"TAO","decimals":9,"addressScheme":"any"}"#)
+    #expect(defined.exitCode == 0)
+    let report = try CLI.run(["report", "--html", directory + "/report.html", "--db", withPassword])
+    #expect(report.exitCode == 0, "\(report.stderr)")
     let page = try String(contentsOfFile: directory + "/report.html", encoding: .utf8)
     #expect(!page.contains("S3C") && page.contains("tokenledger:***@"))
     // A schema with a view and nothing else is not a ledger: refused, left as it was.
@@ -130,6 +137,17 @@ struct PostgresCommandTests {
     #expect(try CLI.shell("psql '\(url)' -qc 'DROP INDEX \(schema).entries_by_kind'") == 0)
     let audit = try CLI.run(["audit", "--db", tampered])
     #expect(audit.exitCode == 1 && audit.stdout.contains("altered behind the library's back"))
+    // So are foreign keys switched off.
+    let untouched = PostgresForCommands.ledger("fk")
+    #expect(
+      try CLI.run(["load", CLI.fixture("examples/fet-basics.json"), "--db", untouched]).exitCode
+        == 0)
+    #expect(try CLI.run(["audit", "--db", untouched]).exitCode == 0)
+    let fkSchema = String(untouched.split(separator: "=").last!)
+    #expect(
+      try CLI.shell("psql '\(url)' -qc 'ALTER TABLE \(fkSchema).postings DISABLE TRIGGER ALL'") == 0
+    )
+    #expect(try CLI.run(["audit", "--db", untouched]).exitCode == 1)
   }
 
   @Test func processesWritingOneLedgerKeepOneChain() async throws {

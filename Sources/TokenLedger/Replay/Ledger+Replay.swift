@@ -20,7 +20,8 @@ extension Ledger {
     if path == nil { try target.stopRecordingEntries() }
     if let path {
       guard try target.summary().entries == 0 else {
-        throw FileError(path: path, reason: "replay needs a new, empty ledger file")
+        throw FileError(
+          path: Ledger.displayPath(for: path), reason: "replay needs a new, empty ledger file")
       }
     }
     var operations = 0

@@ -112,7 +112,8 @@ extension Journal {
     try database.forEachRow("SELECT id FROM accounts WHERE holder GLOB '@*'") {
       system.append($0.integer(0)!)
     }
-    let ids = system.map(String.init).joined(separator: ",")
+    // No system account yet: an id no account has (an empty IN () is SQLite's, not SQL's).
+    let ids = system.isEmpty ? "-1" : system.map(String.init).joined(separator: ",")
     var span: (first: Int64, last: Int64)?
     if let row = try database.firstRow(
       "SELECT min(time), max(time) FROM entries WHERE asset = ?", [.text(symbol)],

@@ -564,8 +564,9 @@ extension Schema {
           RETURN to_char(to_timestamp($2) AT TIME ZONE 'UTC', 'YYYY-MM-DD');
         END $$;
 
-        -- The layout's fingerprint: every column with its type, constraint, index, trigger, rule and
-        -- function of the ledger's schema, as PostgreSQL states them, hashed. Stored by this script in
+        -- The layout's fingerprint: every column with its type, constraint, index, trigger (the
+        -- foreign keys' own included, with whether it is enabled), rule and function of the ledger's
+        -- schema, as PostgreSQL states them, hashed. Stored by this script in
         -- ledger_meta.layout and recomputed by the audit's structural check: an index, a CHECK, a key
         -- or a foreign key dropped, a trigger or rule added, a function replaced, all show.
         CREATE FUNCTION ledger_layout(text) RETURNS text LANGUAGE sql STABLE AS $$
@@ -586,10 +587,13 @@ extension Schema {
               FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class c ON c.oid = x.indexrelid
               JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1
             UNION ALL
-            SELECT 'trigger ' || c.relname || ' ' || t.tgname
+            SELECT 'trigger ' || c.relname || ' ' || CASE WHEN t.tgisinternal
+                THEN 'internal ' || t.tgfoid::regproc::text || ' ' || coalesce(k.conname, '')
+                ELSE t.tgname END || ' enabled ' || t.tgenabled::text
               FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
               JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-              WHERE n.nspname = $1 AND NOT t.tgisinternal
+              LEFT JOIN pg_catalog.pg_constraint k ON k.oid = t.tgconstraint
+              WHERE n.nspname = $1
             UNION ALL
             SELECT 'rule ' || tablename || ' ' || rulename FROM pg_catalog.pg_rules WHERE schemaname = $1
             UNION ALL

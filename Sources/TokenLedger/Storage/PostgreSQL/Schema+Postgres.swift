@@ -29,9 +29,18 @@ extension Schema {
             WHERE n.nspname = CAST(? AS TEXT))
           + (SELECT count(*) FROM pg_catalog.pg_type t
             JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
-            WHERE n.nspname = CAST(? AS TEXT) AND t.typtype IN ('d', 'e', 'c')
-              AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class r WHERE r.reltype = t.oid))
-        """, [.text(schema), .text(schema), .text(schema)]
+            WHERE n.nspname = CAST(? AS TEXT) AND t.typtype IN ('d', 'e', 'c', 'r', 'm', 'b')
+              AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class r WHERE r.reltype = t.oid)
+              AND t.typelem = 0)
+          + (SELECT count(*) FROM (
+              SELECT collnamespace AS ns FROM pg_catalog.pg_collation
+              UNION ALL SELECT oprnamespace FROM pg_catalog.pg_operator
+              UNION ALL SELECT opfnamespace FROM pg_catalog.pg_opfamily
+              UNION ALL SELECT cfgnamespace FROM pg_catalog.pg_ts_config
+              UNION ALL SELECT dictnamespace FROM pg_catalog.pg_ts_dict
+              UNION ALL SELECT connamespace FROM pg_catalog.pg_conversion
+            ) o JOIN pg_catalog.pg_namespace n ON n.oid = o.ns WHERE n.nspname = CAST(? AS TEXT))
+        """, [.text(schema), .text(schema), .text(schema), .text(schema)]
       ) { $0.integer(0) ?? 0 } ?? 0
     let hasMeta =
       try database.firstRow(
