@@ -102,6 +102,15 @@ func holders(_ ledger: Ledger) throws -> [String] {
   }
 }
 
+/// A holder's history as the ledger walks it along the posting links, in the form of
+/// ``scannedHistory(_:holder:)``.
+func walkedHistory(_ ledger: Ledger, holder: String) throws -> [String] {
+  try ledger.history(account: holder).map { entry in
+    "\(entry.sequence) \(entry.asset) "
+      + entry.changes.map { "\($0.bucket)=\($0.amount)" }.sorted().joined(separator: " ")
+  }
+}
+
 /// A holder's history by a full scan of the postings: each entry's changes, one per posting
 /// side that names one of the holder's accounts.
 func scannedHistory(_ ledger: Ledger, holder: String) throws -> [String] {
@@ -180,11 +189,8 @@ func scannedHistory(_ ledger: Ledger, holder: String) throws -> [String] {
         // Every holder's history, walked along the posting links, is what a scan of all the
         // postings finds.
         for holder in try holders(ledger) {
-          let walked = try ledger.history(account: holder).map { entry in
-            "\(entry.sequence) \(entry.asset) "
-              + entry.changes.map { "\($0.bucket)=\($0.amount)" }.sorted().joined(separator: " ")
-          }
-          #expect(walked == (try scannedHistory(ledger, holder: holder)), "\(holder)")
+          #expect(
+            try walkedHistory(ledger, holder: holder) == scannedHistory(ledger, holder: holder))
         }
       } catch {
         Issue.record("unexpected error: \(error)")

@@ -57,11 +57,8 @@ struct PostgresEngineTests {
         let audit = try postgres.audit()
         #expect(audit.ok, "\(audit.checks.filter { !$0.ok })")
         for holder in try holders(postgres) {
-          let walked = try postgres.history(account: holder).map { entry in
-            "\(entry.sequence) \(entry.asset) "
-              + entry.changes.map { "\($0.bucket)=\($0.amount)" }.sorted().joined(separator: " ")
-          }
-          #expect(walked == (try scannedHistory(postgres, holder: holder)), "\(holder)")
+          #expect(
+            try walkedHistory(postgres, holder: holder) == scannedHistory(postgres, holder: holder))
         }
       } catch {
         Issue.record("unexpected error: \(error)")
