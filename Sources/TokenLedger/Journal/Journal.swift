@@ -96,23 +96,29 @@ final class Journal {
 
   /// Decodes and applies one JSON operation object (id check first, as the contract says).
   func apply(object: [String: JSONValue], allowExpectError: Bool) throws -> Outcome {
+    // Decoded before the id is looked up, so that the lookup travels with the operation's
+    // other reads (``readAhead(for:)``); the id still decides first which error is reported.
+    let decoded = Result {
+      try Operation.decode(object, context: self, allowExpectError: allowExpectError)
+    }
+    if case .success(let operation) = decoded { try readAhead(for: operation) }
     if case .string(let id)? = object["id"], let first = try entry(idempotencyId: id) {
-      let operation: Operation
-      do {
-        operation = try Operation.decode(object, context: self, allowExpectError: allowExpectError)
-      } catch let error as LedgerError {
+      switch decoded {
+      case .success(let operation):
+        return try apply(operation)
+      case .failure(let error):
+        guard let error = error as? LedgerError else { throw error }
         throw LedgerError(
           .duplicateId,
           "id '\(id.truncatedForMessage)' was used by entry \(first.sequence); this operation differs (\(error.message))"
         )
       }
-      return try apply(operation)
     }
-    return try apply(
-      try Operation.decode(object, context: self, allowExpectError: allowExpectError))
+    return try apply(decoded.get())
   }
 
   func apply(_ operation: Operation) throws -> Outcome {
+    try readAhead(for: operation)
     if let id = operation.id, let first = try entry(idempotencyId: id) {
       let decimals = try payloadDecimals(operation)
       guard operation.canonicalPayload(decimals: decimals) == first.payload else {

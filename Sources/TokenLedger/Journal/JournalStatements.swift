@@ -5,6 +5,9 @@ final class JournalStatements {
   let selectAccountId: PreparedStatement
   let insertAccount: PreparedStatement
   let selectBalance: PreparedStatement
+  /// An account's id and its balance in an asset at once, for reads sent ahead
+  /// (``Journal/readAhead(for:)``) before the account's id is known.
+  let selectAccountBalance: PreparedStatement
   let upsertBalance: PreparedStatement
   /// Two balances in one statement: a transfer's two sides cost one round trip on PostgreSQL.
   let upsertTwoBalances: PreparedStatement
@@ -26,6 +29,12 @@ final class JournalStatements {
       "INSERT INTO accounts (holder, bucket, validator, detail) VALUES (?, ?, ?, ?) RETURNING id")
     selectBalance = try database.prepare(
       "SELECT amount, last_entry FROM balances WHERE account_id = ? AND asset = ?")
+    selectAccountBalance = try database.prepare(
+      """
+      SELECT a.id, b.amount, b.last_entry FROM accounts a
+      LEFT JOIN balances b ON b.account_id = a.id AND b.asset = ?
+      WHERE a.holder = ? AND a.bucket = ? AND a.validator = ? AND a.detail = ?
+      """)
     upsertBalance = try database.prepare(
       """
       INSERT INTO balances (account_id, asset, amount, last_entry) VALUES (?, ?, ?, ?)

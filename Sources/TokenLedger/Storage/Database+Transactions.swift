@@ -60,16 +60,28 @@ extension Database {
   /// PostgreSQL's `BEGIN IMMEDIATE`: a transaction that first locks the ledger's head row, so
   /// that writers on any number of connections take turns as SQLite's do and the journal stays
   /// one chain. The lock waits at most the lock timeout (a busy error, retried as SQLite's).
+  ///
+  /// Both are held back and travel with the transaction's first statement (no round trip of
+  /// their own: a durable single commit is mostly round trips); the connection sends them
+  /// again while the lock times out, up to ``Limits/busyRetriesMax`` times.
   private func beginPostgresWrite() throws(DatabaseError) {
-    guard locksHead else { return try executeScript("BEGIN") }
-    // One round trip for both: a durable single commit is mostly round trips.
-    do {
-      try executeScript("BEGIN; SELECT id FROM ledger_head WHERE id = 1 FOR UPDATE")
-    } catch {
-      try? executeScript("ROLLBACK")
-      throw error
+    guard locksHead, case .postgres(let postgres) = connection else {
+      return try executeScript("BEGIN")
     }
+    if faultInjector != nil, let fault = injectedFault(.begin) { throw fault }
+    try postgres.beginLater(
+      lockSQL: Self.postgresHeadLock,
+      flushOutsideLock: postgresDurableCommits, retries: Limits.busyRetriesMax)
   }
+
+  /// The head lock: a transaction-level advisory lock keyed by the ledger's `ledger_head`
+  /// table (its OID, unique among the database's live ledgers; the two-key form, which no
+  /// one-key lock such as the migration's can share). Unlike a row lock it writes nothing to
+  /// the WAL and wakes one waiter at a time.
+  static let postgresHeadLock = """
+    SELECT pg_advisory_xact_lock(1414284620, \
+    CAST(CAST(CAST(CAST('ledger_head' AS regclass) AS oid) AS bigint) % 2147483647 AS integer))
+    """
 
   /// `BEGIN IMMEDIATE`, retried when the lock stays busy past the busy timeout: SQLite's busy
   /// handler is not fair, so under heavy contention one writer can lose every round for longer

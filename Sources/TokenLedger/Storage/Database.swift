@@ -80,6 +80,9 @@ package final class Database {
   /// Whether a write transaction locks the ledger's head row (PostgreSQL, once the ledger's
   /// tables exist).
   var locksHead = false
+  /// Whether commits on PostgreSQL wait for the disk (``Durability/full``); such a write
+  /// transaction waits after releasing the head lock (``PostgresConnection/beginLater(lockSQL:flushOutsideLock:retries:)``).
+  var postgresDurableCommits = false
 
   /// Where a fault can be injected: before a statement steps, before `BEGIN`, before `COMMIT`.
   enum FaultSite: Sendable, Equatable {

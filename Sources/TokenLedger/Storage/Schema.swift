@@ -75,6 +75,7 @@ package enum Schema {
     if database.engine == .postgres {
       // PostgreSQL always checks foreign keys and CHECKs, and its WAL is always on; an
       // asynchronous commit may lose the last commits in a crash, never corrupt.
+      database.postgresDurableCommits = durability == .full
       return try database.executeScript(
         "SET synchronous_commit = \(durability == .full ? "on" : "off")")
     }

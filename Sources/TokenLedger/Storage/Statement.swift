@@ -45,6 +45,13 @@ final class Statement {
     try statement.executeLater(values, originalSQL: sql)
   }
 
+  /// A run with `values` to send ahead on PostgreSQL (see ``Database/readAhead(_:)``); nil on
+  /// SQLite, whose reads cost no round trip.
+  func readAheadRequest(_ values: [SQLValue]) -> (name: String, sql: String, values: [SQLValue])? {
+    guard case .postgres(let statement) = backend else { return nil }
+    return statement.readAheadRequest(values)
+  }
+
   /// Ends a run: resets SQLite's statement, drops PostgreSQL's result.
   func finish() {
     switch backend {

@@ -1,5 +1,9 @@
 import CPostgres
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// One libpq connection: with ``PostgresResult``, the only code that calls `PQ*`. Synchronous,
 /// like the SQLite layer; not thread-safe by itself (``Database`` is used under ``Ledger``'s
 /// lock).
@@ -31,11 +35,17 @@ final class PostgresConnection {
 
   deinit { PQfinish(handle) }
 
-  /// True inside a transaction block (also an aborted one).
-  var isInTransaction: Bool { PQtransactionStatus(handle) != PQTRANS_IDLE }
+  /// True inside a transaction block (also an aborted one), or once one is begun and not yet
+  /// sent (``beginLater(lockSQL:)``).
+  var isInTransaction: Bool { beginPending || PQtransactionStatus(handle) != PQTRANS_IDLE }
 
-  /// True inside a transaction block that has not failed.
-  var isInGoodTransaction: Bool { PQtransactionStatus(handle) == PQTRANS_INTRANS }
+  /// True inside a transaction block that has not failed (or one begun and not yet sent).
+  var isInGoodTransaction: Bool {
+    beginPending || PQtransactionStatus(handle) == PQTRANS_INTRANS
+  }
+
+  /// Whether the held-back writes start with a `BEGIN` and the lock of ``beginLater(lockSQL:)``.
+  private var beginPending = false
 
   /// Counts transaction boundaries (BEGIN, COMMIT, ROLLBACK) sent through
   /// ``executeScript(_:)``, so that a cursor is closed only in the transaction that opened it.
@@ -53,7 +63,21 @@ final class PostgresConnection {
     let name: String?
     let sql: String
     let values: [SQLValue]
+    /// The lock statement of a held-back `BEGIN`: when it times out, nothing after it ran, and
+    /// the pipeline is sent again (``pipeline(_:)``).
+    var isLock = false
   }
+
+  /// A read sent ahead: a prepared statement's name and values.
+  private struct ReadKey: Hashable {
+    let name: String
+    let values: [SQLValue]
+  }
+
+  /// Results of reads sent ahead (``readAhead(_:)``) and not yet taken. Emptied by any write,
+  /// sent or held back, and by any transaction boundary: a result is handed out only while it
+  /// is what the same statement would read now.
+  private var readsAhead: [ReadKey: PostgresResult] = [:]
 
   /// Writes sent later, in one pipeline with the next statement (``executeLater(name:sql:values:)``).
   private var deferred: [Deferred] = []
@@ -65,8 +89,21 @@ final class PostgresConnection {
   /// Held-back writes go first, in the same round trip when `sql` is one statement; a
   /// `ROLLBACK` drops them unsent (they would be undone).
   func executeScript(_ sql: String) throws(DatabaseError) {
+    readsAhead.removeAll()
     if sql.hasPrefix("BEGIN") || sql.hasPrefix("COMMIT") || sql == "ROLLBACK" {
       transactionGeneration += 1
+    }
+    let flushes = flushesAtCommit
+    if sql == "COMMIT" || sql.hasPrefix("ROLLBACK") { flushesAtCommit = false }
+    if sql == "ROLLBACK", beginPending {
+      // Nothing was sent: there is nothing to undo on the server.
+      deferred.removeAll()
+      beginPending = false
+      return
+    }
+    if sql == "COMMIT", flushes {
+      _ = try pipeline(deferred + commitStatements)
+      return
     }
     if !deferred.isEmpty {
       if sql.hasPrefix("ROLLBACK") {
@@ -86,8 +123,90 @@ final class PostgresConnection {
   /// the next statement, in one round trip, and an error it raises is thrown by that statement
   /// (or by the COMMIT). A durable single-operation commit is mostly round trips.
   func executeLater(name: String?, sql: String, values: [SQLValue]) throws(DatabaseError) {
+    readsAhead.removeAll()
     deferred.append(Deferred(name: name, sql: sql, values: values))
     if deferred.count >= Self.deferredMax { _ = try pipeline(deferred) }
+  }
+
+  /// Begins a transaction whose first statement is `lockSQL` (a row lock), both held back to
+  /// travel with the transaction's first statement: a write transaction's lock, its reads and,
+  /// for a single operation, its writes and COMMIT take two round trips. When the lock times
+  /// out, nothing after it ran: the pipeline is rolled back and sent again after a random few
+  /// milliseconds, up to `retries` times, and then the busy error is thrown by the statement
+  /// it travelled with.
+  ///
+  /// `flushOutsideLock` (durable commits): the transaction commits without waiting for its
+  /// WAL to reach the disk, which releases the lock at once, and the same round trip then runs
+  /// a one-statement transaction that does wait (``flushStatement``). The WAL is written in
+  /// order, so when that later commit is on disk this one is too, and the COMMIT returns only
+  /// then: a commit that returned survives a crash, as with a synchronous commit, while the
+  /// writers queued on the lock no longer wait for each other's disk flushes, which
+  /// PostgreSQL groups. Another connection may read the transaction's rows a moment before
+  /// they are on disk; after a crash in that moment they are gone, with every later
+  /// transaction (none of which returned either).
+  func beginLater(lockSQL: String, flushOutsideLock: Bool, retries: Int) throws(DatabaseError) {
+    precondition(!isInTransaction && deferred.isEmpty, "a transaction is already open")
+    // Prepared once: parsing and planning them each time cost the server more than the rest
+    // of a transfer's statements.
+    let begin = try fixed("BEGIN")
+    let asynchronous = try fixed("SET LOCAL synchronous_commit TO off")
+    var lock = try fixed(lockSQL)
+    lock.isLock = true
+    if flushOutsideLock {
+      commitStatements = [try fixed("COMMIT"), try fixed(Self.flushStatement)]
+    }
+    readsAhead.removeAll()
+    transactionGeneration += 1
+    lockRetries = retries
+    beginPending = true
+    flushesAtCommit = flushOutsideLock
+    deferred.append(begin)
+    if flushOutsideLock { deferred.append(asynchronous) }
+    deferred.append(lock)
+  }
+
+  /// Statements without parameters prepared for the connection's lifetime, by SQL.
+  private var fixedNames: [String: String] = [:]
+  /// The COMMIT and the flush that follows it (``beginLater(lockSQL:flushOutsideLock:retries:)``).
+  private var commitStatements: [Deferred] = []
+
+  /// `sql` prepared under a name of its own, once; outside a transaction only.
+  private func fixed(_ sql: String) throws(DatabaseError) -> Deferred {
+    if let name = fixedNames[sql] { return Deferred(name: name, sql: sql, values: []) }
+    let name = "tlx\(fixedNames.count + 1)"
+    try prepare(name: name, sql: sql, typedAs: [])
+    fixedNames[sql] = name
+    return Deferred(name: name, sql: sql, values: [])
+  }
+
+  private var lockRetries = 0
+  /// Whether this transaction's COMMIT is followed by ``flushStatement``.
+  private var flushesAtCommit = false
+  /// A transaction that commits synchronously (the session's `synchronous_commit` is on) and
+  /// waits for the disk: PostgreSQL waits only for a transaction that wrote to the WAL and took
+  /// a transaction id, and a transactional logical-decoding message does both without touching
+  /// a table (so the writers' flushes share no row lock). Any user may emit one, at any
+  /// `wal_level`; a logical-decoding consumer sees it under the prefix `tokenledger.flush`.
+  static let flushStatement = "SELECT pg_logical_emit_message(true, 'tokenledger.flush', '')"
+
+  /// Sends reads in one round trip (with any held-back writes before them), and keeps their
+  /// results for the statements that will make them (``takeReadAhead(name:values:)``). For a
+  /// write transaction's predictable reads: a read predicted and not made costs nothing but
+  /// its share of the round trip.
+  func readAhead(_ reads: [(name: String, sql: String, values: [SQLValue])]) throws(DatabaseError) {
+    let fresh = reads.filter { readsAhead[ReadKey(name: $0.name, values: $0.values)] == nil }
+    guard !fresh.isEmpty else { return }
+    let queries = fresh.map { Deferred(name: $0.name, sql: $0.sql, values: $0.values) }
+    let results = try pipelineResults(deferred + queries)
+    for (read, result) in zip(fresh, results.suffix(fresh.count)) {
+      readsAhead[ReadKey(name: read.name, values: read.values)] = result
+    }
+  }
+
+  /// The result of a read sent ahead with these values, once; nil when there is none.
+  func takeReadAhead(name: String, values: [SQLValue]) -> PostgresResult? {
+    guard !readsAhead.isEmpty else { return nil }
+    return readsAhead.removeValue(forKey: ReadKey(name: name, values: values))
   }
 
   /// Prepares `sql` (with `$1…$n` parameters) under `name` for this connection's lifetime,
@@ -119,6 +238,7 @@ final class PostgresConnection {
   func execute(name: String?, sql: String, values: [SQLValue]) throws(DatabaseError)
     -> PostgresResult
   {
+    if !readsAhead.isEmpty, !sql.hasPrefix("SELECT") { readsAhead.removeAll() }
     if !deferred.isEmpty {
       return try pipeline(deferred + [Deferred(name: name, sql: sql, values: values)])
     }
@@ -137,13 +257,49 @@ final class PostgresConnection {
   /// result, and returns the last query's. The first error is thrown; the queries after it did
   /// not run. The held-back writes are gone either way.
   private func pipeline(_ queries: [Deferred]) throws(DatabaseError) -> PostgresResult {
-    deferred.removeAll()
-    guard PQenterPipelineMode(handle) == 1 else {
+    guard let last = try pipelineResults(queries).last else {
       throw DatabaseError(
-        resultCode: 10, message: "PostgreSQL: cannot enter pipeline mode: \(errorMessage)",
-        sqlState: "08006")
+        resultCode: 10, message: "PostgreSQL: a pipeline returned no result", sqlState: "08006")
+    }
+    return last
+  }
+
+  /// ``pipeline(_:)``, every query's result in order. A pipeline that begins a transaction
+  /// (``beginLater(lockSQL:retries:)``) is sent again while its lock times out.
+  private func pipelineResults(_ queries: [Deferred]) throws(DatabaseError) -> [PostgresResult] {
+    deferred.removeAll()
+    let begins = beginPending
+    beginPending = false
+    var attempt = 0
+    while true {
+      do {
+        return try sendPipeline(queries)
+      } catch let failure {
+        guard begins, failure.lockTimedOut, attempt < lockRetries else { throw failure.error }
+        attempt += 1
+        // The transaction failed at its lock: nothing after it ran.
+        PQclear(PQexec(handle, "ROLLBACK"))
+        var random = SystemRandomNumberGenerator()
+        usleep(UInt32(1_000 + random.next() % 20_000))
+      }
+    }
+  }
+
+  /// How a pipeline failed: its first error, and whether that was a lock statement's timeout.
+  private struct PipelineFailure: Error {
+    let error: DatabaseError
+    let lockTimedOut: Bool
+  }
+
+  private func sendPipeline(_ queries: [Deferred]) throws(PipelineFailure) -> [PostgresResult] {
+    guard PQenterPipelineMode(handle) == 1 else {
+      throw PipelineFailure(
+        error: DatabaseError(
+          resultCode: 10, message: "PostgreSQL: cannot enter pipeline mode: \(errorMessage)",
+          sqlState: "08006"), lockTimedOut: false)
     }
     var firstError: DatabaseError?
+    var lockTimedOut = false
     for query in queries {
       let sent = Self.withParameters(query.values) { parameters, types in
         if let name = query.name {
@@ -159,15 +315,21 @@ final class PostgresConnection {
       }
     }
     PQpipelineSync(handle)
-    var last: PostgresResult?
+    var results: [PostgresResult] = []
+    results.reserveCapacity(queries.count)
     for query in queries {
+      var last: PostgresResult?
       while let raw = PQgetResult(handle) {
         let result = PostgresResult(raw, connection: self)
         if PQresultStatus(raw) != PGRES_PIPELINE_ABORTED, firstError == nil {
-          do { try result.check(sql: query.sql) } catch { firstError = error }
+          do { try result.check(sql: query.sql) } catch {
+            firstError = error
+            lockTimedOut = query.isLock && error.sqlState == "55P03"
+          }
         }
         last = result
       }
+      if let last { results.append(last) }
     }
     // The sync point's own result, then out of pipeline mode.
     while let raw = PQgetResult(handle) {
@@ -180,12 +342,16 @@ final class PostgresConnection {
         resultCode: 10, message: "PostgreSQL: cannot leave pipeline mode: \(errorMessage)",
         sqlState: "08006")
     }
-    if let firstError { throw firstError }
-    guard let last else {
-      throw DatabaseError(
-        resultCode: 10, message: "PostgreSQL: a pipeline returned no result", sqlState: "08006")
+    if let firstError { throw PipelineFailure(error: firstError, lockTimedOut: lockTimedOut) }
+    guard results.count == queries.count else {
+      throw PipelineFailure(
+        error: DatabaseError(
+          resultCode: 10,
+          message:
+            "PostgreSQL: a pipeline returned \(results.count) results for \(queries.count) statements",
+          sqlState: "08006"), lockTimedOut: false)
     }
-    return last
+    return results
   }
 
   /// Text-format parameters as NUL-terminated C strings, and their types, valid during `body`.

@@ -71,6 +71,10 @@ final class PostgresStatement {
           cursor = (cursorName, connection.transactionGeneration)
           result = try connection.execute(
             name: nil, sql: "FETCH \(Self.fetchSize) FROM \(cursorName)", values: [])
+        } else if let name, isPrepared,
+          let ahead = connection.takeReadAhead(name: name, values: values)
+        {
+          result = ahead
         } else {
           if let name, !isPrepared {
             try connection.prepare(name: name, sql: sql, typedAs: values)
@@ -102,6 +106,13 @@ final class PostgresStatement {
       row = 0
     }
     return (row < current.rowCount, changes)
+  }
+
+  /// This run as a read to send ahead (``PostgresConnection/readAhead(_:)``): only a query
+  /// prepared on the server already, whose results a later run with equal values will take.
+  func readAheadRequest(_ values: [SQLValue]) -> (name: String, sql: String, values: [SQLValue])? {
+    guard let name, isPrepared, sql.hasPrefix("SELECT") else { return nil }
+    return (name, sql, values)
   }
 
   /// Sends the statement with the next one (``PostgresConnection/executeLater(name:sql:values:)``).

@@ -1,0 +1,91 @@
+/// The reads an operation is about to make, sent ahead in one round trip on PostgreSQL.
+///
+/// Applying a transfer reads its id's first entry, its asset's clock, the head and the two
+/// balances it moves, one after another; on SQLite each is a page lookup, on PostgreSQL each
+/// is a round trip to the server. Their keys are known before the first answer, so they are
+/// sent together (with the transaction's BEGIN and head lock, which wait for it), and the
+/// journal's own reads then take their answers (``Database/readAhead(_:)``). A prediction
+/// only saves time: a read is answered from the read-ahead only when its statement and values
+/// are equal and no write came between, so a read not predicted is made as before and a
+/// prediction not read is dropped.
+extension Journal {
+  /// Sends ahead the reads of `operation` whose answers are not cached yet and whose keys are
+  /// known now; nothing on SQLite.
+  func readAhead(for operation: Operation) throws {
+    guard database.engine == .postgres else { return }
+    var reads: [(PreparedStatement, [SQLValue])] = []
+    var unknown: [Account] = []
+    if let id = operation.id, recordsEntries {
+      reads.append((statements.selectEntryById, [database.storedId(id)]))
+    }
+    if cache.head == nil, recordsEntries {
+      reads.append((statements.selectHead, []))
+    }
+    if let asset = operation.assetSymbol {
+      if cache.assets[asset] == nil {
+        reads.append((statements.selectAssetState, [.text(asset)]))
+      }
+      for holder in Self.holdersMoved(by: operation.action) {
+        let account = Account(holder: holder)
+        guard let id = accountIds[account] else {
+          // The balance's key is the account's id: both are read at once.
+          unknown.append(account)
+          reads.append((statements.selectAccountBalance, Self.accountBalanceKey(account, asset)))
+          continue
+        }
+        if cache.balances[TransactionCache.BalanceKey(accountId: id, asset: asset)] == nil {
+          reads.append((statements.selectBalance, [.integer(id), .text(asset)]))
+        }
+      }
+    }
+    try database.readAhead(reads)
+    if let asset = operation.assetSymbol {
+      for account in unknown { try cacheAccountBalance(account, asset: asset) }
+    }
+  }
+
+  private static func accountBalanceKey(_ account: Account, _ asset: String) -> [SQLValue] {
+    [
+      .text(asset), .text(account.holder), .text(account.bucket.kind.rawValue),
+      .text(account.bucket.validatorColumn), .text(account.bucket.detailColumn),
+    ]
+  }
+
+  /// Caches an account's id and its balance in `asset`, read together (from the read-ahead),
+  /// when the account exists; a balance already cached is kept (it may hold this
+  /// transaction's changes).
+  private func cacheAccountBalance(_ account: Account, asset: String) throws {
+    guard accountIds[account] == nil,
+      let (id, text, lastEntry) = try statements.selectAccountBalance.firstRow(
+        Self.accountBalanceKey(account, asset), { ($0.integer(0), $0.text(1), $0.integer(2)) }),
+      let id
+    else { return }
+    accountIds[account] = id
+    let key = TransactionCache.BalanceKey(accountId: id, asset: asset)
+    guard cache.balances[key] == nil else { return }
+    guard let text else {
+      cache.balances[key] = TransactionCache.Balance(amount: .zero, lastEntry: 0)
+      return
+    }
+    guard let amount = SignedAmount(text: text), let lastEntry else {
+      throw DatabaseError(
+        resultCode: 11,
+        message: "balance of account \(id) in \(asset) is malformed: \(text.prefix(60))")
+    }
+    cache.balances[key] = TransactionCache.Balance(amount: amount, lastEntry: lastEntry)
+  }
+
+  /// The holders whose available balance a token operation reads.
+  private static func holdersMoved(by action: Operation.Action) -> [String] {
+    switch action {
+    case .transfer(_, let from, let to, _), .transferFrom(_, _, let from, let to, _):
+      [from, to]
+    case .mint(_, let to, _), .openingBalance(_, let to, _):
+      [to]
+    case .burn(_, let from, _), .burnFrom(_, _, let from, _):
+      [from]
+    default:
+      []
+    }
+  }
+}
