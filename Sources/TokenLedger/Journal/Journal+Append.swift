@@ -148,6 +148,8 @@ extension Journal {
         ], { $0.integer(0) }) ?? nil
     else { preconditionFailure("INSERT … RETURNING id returns the new account's id") }
     accountIds[account] = id
+    cache.missingAccounts.remove(account)
+    cache.createdAccounts.insert(id)
     return id
   }
 

@@ -52,14 +52,19 @@ extension Journal {
   }
 
   /// Caches an account's id and its balance in `asset`, read together (from the read-ahead),
-  /// when the account exists; a balance already cached is kept (it may hold this
+  /// or that it does not exist; a balance already cached is kept (it may hold this
   /// transaction's changes).
   private func cacheAccountBalance(_ account: Account, asset: String) throws {
-    guard accountIds[account] == nil,
+    guard accountIds[account] == nil, !cache.missingAccounts.contains(account) else { return }
+    guard
       let (id, text, lastEntry) = try statements.selectAccountBalance.firstRow(
         Self.accountBalanceKey(account, asset), { ($0.integer(0), $0.text(1), $0.integer(2)) }),
       let id
-    else { return }
+    else {
+      // Not created yet: this transaction will, and need not look again.
+      cache.missingAccounts.insert(account)
+      return
+    }
     accountIds[account] = id
     let key = TransactionCache.BalanceKey(accountId: id, asset: asset)
     guard cache.balances[key] == nil else { return }

@@ -53,6 +53,7 @@ extension Journal: LedgerState, OperationContext {
 
   func accountId(_ account: Account) throws -> Int64? {
     if let cached = accountIds[account] { return cached }
+    if cache.missingAccounts.contains(account) { return nil }
     let id =
       try statements.selectAccountId.firstRow([
         .text(account.holder), .text(account.bucket.kind.rawValue),
@@ -71,6 +72,11 @@ extension Journal: LedgerState, OperationContext {
   func storedBalance(accountId: Int64, asset: String) throws -> TransactionCache.Balance {
     let key = TransactionCache.BalanceKey(accountId: accountId, asset: asset)
     if let cached = cache.balances[key] { return cached }
+    if cache.createdAccounts.contains(accountId) {
+      let none = TransactionCache.Balance(amount: .zero, lastEntry: 0)
+      cache.balances[key] = none
+      return none
+    }
     guard
       let (text, lastEntry) = try statements.selectBalance.firstRow(
         [.integer(accountId), .text(asset)], { ($0.text(0), $0.integer(1)) })

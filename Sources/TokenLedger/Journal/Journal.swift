@@ -102,24 +102,33 @@ final class Journal {
       try Operation.decode(object, context: self, allowExpectError: allowExpectError)
     }
     if case .success(let operation) = decoded { try readAhead(for: operation) }
-    if case .string(let id)? = object["id"], let first = try entry(idempotencyId: id) {
-      switch decoded {
-      case .success(let operation):
-        return try apply(operation)
-      case .failure(let error):
-        guard let error = error as? LedgerError else { throw error }
-        throw LedgerError(
-          .duplicateId,
-          "id '\(id.truncatedForMessage)' was used by entry \(first.sequence); this operation differs (\(error.message))"
-        )
-      }
+    guard case .string(let id)? = object["id"], let first = try entry(idempotencyId: id) else {
+      return try apply(decoded.get(), firstUse: nil)
     }
-    return try apply(decoded.get())
+    switch decoded {
+    case .success(let operation):
+      return try apply(operation, firstUse: first)
+    case .failure(let error):
+      guard let error = error as? LedgerError else { throw error }
+      throw LedgerError(
+        .duplicateId,
+        "id '\(id.truncatedForMessage)' was used by entry \(first.sequence); this operation differs (\(error.message))"
+      )
+    }
   }
 
   func apply(_ operation: Operation) throws -> Outcome {
     try readAhead(for: operation)
-    if let id = operation.id, let first = try entry(idempotencyId: id) {
+    return try apply(
+      operation, firstUse: try operation.id.flatMap { try entry(idempotencyId: $0) })
+  }
+
+  /// Applies `operation`, whose id (if any) the caller has looked up: `firstUse` is the entry
+  /// that used it first, nil when none did.
+  private func apply(
+    _ operation: Operation, firstUse: (sequence: Int64, payload: String)?
+  ) throws -> Outcome {
+    if let id = operation.id, let first = firstUse {
       let decimals = try payloadDecimals(operation)
       guard operation.canonicalPayload(decimals: decimals) == first.payload else {
         throw LedgerError(

@@ -95,6 +95,10 @@ struct TransactionCache {
   var balances: [BalanceKey: Balance] = [:]
   /// Balances changed since they were last written.
   var dirty: Set<BalanceKey> = []
+  /// Accounts read ahead and found missing (none is created but by this writer, which holds
+  /// the lock), and accounts this transaction created (no balance yet in any asset).
+  var missingAccounts: Set<Account> = []
+  var createdAccounts: Set<Int64> = []
 
   /// Forgets everything but keeps the tables' capacity: a batch after a batch touches about
   /// as many balances, and growing a dictionary rehashes it.
@@ -103,5 +107,7 @@ struct TransactionCache {
     assets.removeAll(keepingCapacity: true)
     balances.removeAll(keepingCapacity: true)
     dirty.removeAll(keepingCapacity: true)
+    missingAccounts.removeAll(keepingCapacity: true)
+    createdAccounts.removeAll(keepingCapacity: true)
   }
 }

@@ -277,6 +277,12 @@ package final class Database {
     engine == .postgres ? .text(id) : StoredId.value(id)
   }
 
+  /// Round trips to the PostgreSQL server so far (0 on SQLite): what a durable commit costs.
+  package var postgresRoundTrips: Int {
+    guard case .postgres(let postgres) = connection else { return 0 }
+    return postgres.roundTrips
+  }
+
   /// True inside an open transaction.
   package var isInTransaction: Bool {
     switch connection {

@@ -44,8 +44,15 @@ final class PostgresConnection {
     beginPending || PQtransactionStatus(handle) == PQTRANS_INTRANS
   }
 
-  /// Whether the held-back writes start with a `BEGIN` and the lock of ``beginLater(lockSQL:)``.
+  /// Whether the held-back writes start with a `BEGIN` and the lock of ``beginLater(lockSQL:flushOutsideLock:retries:)``.
   private var beginPending = false
+
+  /// Round trips to the server so far: a statement, a pipeline, a PREPARE (tests count them).
+  private(set) var roundTrips = 0
+  /// Pipelines sent again because their transaction's lock timed out.
+  private(set) var lockTimeoutsRetried = 0
+  /// The WAL location of the last durable commit's flush (``flushStatement``).
+  private(set) var lastFlushLocation: String?
 
   /// Counts transaction boundaries (BEGIN, COMMIT, ROLLBACK) sent through
   /// ``executeScript(_:)``, so that a cursor is closed only in the transaction that opened it.
@@ -66,6 +73,23 @@ final class PostgresConnection {
     /// The lock statement of a held-back `BEGIN`: when it times out, nothing after it ran, and
     /// the pipeline is sent again (``pipeline(_:)``).
     var isLock = false
+    /// Whether the named statement is prepared first, in the same pipeline (its first run).
+    var prepares = false
+  }
+
+  /// Names of the statements prepared on the server (a statement is prepared on its first
+  /// run, its parameters typed as that run's values are), and those whose PREPARE is queued.
+  private var preparedNames: Set<String> = []
+  private var preparesQueued: Set<String> = []
+
+  /// `query`, marked to be prepared first when its name is neither prepared nor queued to be.
+  private func preparingIfNeeded(_ query: Deferred) -> Deferred {
+    guard let name = query.name, !preparedNames.contains(name), !preparesQueued.contains(name)
+    else { return query }
+    preparesQueued.insert(name)
+    var first = query
+    first.prepares = true
+    return first
   }
 
   /// A read sent ahead: a prepared statement's name and values.
@@ -93,21 +117,25 @@ final class PostgresConnection {
     if sql.hasPrefix("BEGIN") || sql.hasPrefix("COMMIT") || sql == "ROLLBACK" {
       transactionGeneration += 1
     }
-    let flushes = flushesAtCommit
+    let flushes = flushesAtCommit && wrote
     if sql == "COMMIT" || sql.hasPrefix("ROLLBACK") { flushesAtCommit = false }
+    if !Self.writesNothing(sql) { wrote = true }
     if sql == "ROLLBACK", beginPending {
       // Nothing was sent: there is nothing to undo on the server.
       deferred.removeAll()
+      preparesQueued.removeAll()
       beginPending = false
       return
     }
     if sql == "COMMIT", flushes {
-      _ = try pipeline(deferred + commitStatements)
+      let flushed = try pipeline(deferred + commitStatements)
+      lastFlushLocation = flushed.rowCount == 1 ? flushed.text(0, 0) : nil
       return
     }
     if !deferred.isEmpty {
       if sql.hasPrefix("ROLLBACK") {
         deferred.removeAll()
+        preparesQueued.removeAll()
       } else if !sql.contains(";") {
         _ = try pipeline(deferred + [Deferred(name: nil, sql: sql, values: [])])
         return
@@ -115,6 +143,7 @@ final class PostgresConnection {
         _ = try pipeline(deferred)
       }
     }
+    roundTrips += 1
     let result = PostgresResult(PQexec(handle, sql), connection: self)
     try result.check(sql: sql)
   }
@@ -124,7 +153,8 @@ final class PostgresConnection {
   /// (or by the COMMIT). A durable single-operation commit is mostly round trips.
   func executeLater(name: String?, sql: String, values: [SQLValue]) throws(DatabaseError) {
     readsAhead.removeAll()
-    deferred.append(Deferred(name: name, sql: sql, values: values))
+    wrote = true
+    deferred.append(preparingIfNeeded(Deferred(name: name, sql: sql, values: values)))
     if deferred.count >= Self.deferredMax { _ = try pipeline(deferred) }
   }
 
@@ -160,9 +190,17 @@ final class PostgresConnection {
     lockRetries = retries
     beginPending = true
     flushesAtCommit = flushOutsideLock
+    wrote = false
     deferred.append(begin)
     if flushOutsideLock { deferred.append(asynchronous) }
     deferred.append(lock)
+  }
+
+  /// Whether a script cannot write: transaction control, settings, cursors, queries.
+  private static func writesNothing(_ sql: String) -> Bool {
+    let head = sql.prefix(while: { !$0.isWhitespace && $0 != ";" }).uppercased()
+    return ["BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "SET", "CLOSE", "SELECT"]
+      .contains(head) && !sql.contains(";")
   }
 
   /// Statements without parameters prepared for the connection's lifetime, by SQL.
@@ -180,8 +218,10 @@ final class PostgresConnection {
   }
 
   private var lockRetries = 0
-  /// Whether this transaction's COMMIT is followed by ``flushStatement``.
+  /// Whether this transaction's COMMIT is followed by ``flushStatement``: it is begun so, and
+  /// it wrote (a transaction that only read has nothing to flush).
   private var flushesAtCommit = false
+  private var wrote = false
   /// A transaction that commits synchronously (the session's `synchronous_commit` is on) and
   /// waits for the disk: PostgreSQL waits only for a transaction that wrote to the WAL and took
   /// a transaction id, and a transactional logical-decoding message does both without touching
@@ -196,7 +236,9 @@ final class PostgresConnection {
   func readAhead(_ reads: [(name: String, sql: String, values: [SQLValue])]) throws(DatabaseError) {
     let fresh = reads.filter { readsAhead[ReadKey(name: $0.name, values: $0.values)] == nil }
     guard !fresh.isEmpty else { return }
-    let queries = fresh.map { Deferred(name: $0.name, sql: $0.sql, values: $0.values) }
+    let queries = fresh.map {
+      preparingIfNeeded(Deferred(name: $0.name, sql: $0.sql, values: $0.values))
+    }
     let results = try pipelineResults(deferred + queries)
     for (read, result) in zip(fresh, results.suffix(fresh.count)) {
       readsAhead[ReadKey(name: read.name, values: read.values)] = result
@@ -213,9 +255,11 @@ final class PostgresConnection {
   /// the parameters typed as `values` are (see ``parameterTypes(_:)``).
   func prepare(name: String, sql: String, typedAs values: [SQLValue]) throws(DatabaseError) {
     let types = Self.parameterTypes(values)
+    roundTrips += 1
     let result = PostgresResult(
       PQprepare(handle, name, sql, Int32(types.count), types), connection: self)
     try result.check(sql: sql)
+    preparedNames.insert(name)
   }
 
   /// Each parameter's type from its value: `bigint` for an integer, `text` for text, `bytea`
@@ -238,10 +282,13 @@ final class PostgresConnection {
   func execute(name: String?, sql: String, values: [SQLValue]) throws(DatabaseError)
     -> PostgresResult
   {
-    if !readsAhead.isEmpty, !sql.hasPrefix("SELECT") { readsAhead.removeAll() }
-    if !deferred.isEmpty {
-      return try pipeline(deferred + [Deferred(name: name, sql: sql, values: values)])
+    if !sql.hasPrefix("SELECT") {
+      readsAhead.removeAll()
+      wrote = true
     }
+    let query = preparingIfNeeded(Deferred(name: name, sql: sql, values: values))
+    if !deferred.isEmpty || query.prepares { return try pipeline(deferred + [query]) }
+    roundTrips += 1
     let raw = Self.withParameters(values) { parameters, types in
       if let name {
         return PQexecPrepared(handle, name, Int32(values.count), parameters, nil, nil, 0)
@@ -268,6 +315,7 @@ final class PostgresConnection {
   /// (``beginLater(lockSQL:retries:)``) is sent again while its lock times out.
   private func pipelineResults(_ queries: [Deferred]) throws(DatabaseError) -> [PostgresResult] {
     deferred.removeAll()
+    preparesQueued.removeAll()
     let begins = beginPending
     beginPending = false
     var attempt = 0
@@ -277,7 +325,9 @@ final class PostgresConnection {
       } catch let failure {
         guard begins, failure.lockTimedOut, attempt < lockRetries else { throw failure.error }
         attempt += 1
+        lockTimeoutsRetried += 1
         // The transaction failed at its lock: nothing after it ran.
+        roundTrips += 1
         PQclear(PQexec(handle, "ROLLBACK"))
         var random = SystemRandomNumberGenerator()
         usleep(UInt32(1_000 + random.next() % 20_000))
@@ -292,6 +342,7 @@ final class PostgresConnection {
   }
 
   private func sendPipeline(_ queries: [Deferred]) throws(PipelineFailure) -> [PostgresResult] {
+    roundTrips += 1
     guard PQenterPipelineMode(handle) == 1 else {
       throw PipelineFailure(
         error: DatabaseError(
@@ -301,6 +352,16 @@ final class PostgresConnection {
     var firstError: DatabaseError?
     var lockTimedOut = false
     for query in queries {
+      if query.prepares, let name = query.name {
+        let types = Self.parameterTypes(query.values)
+        if PQsendPrepare(handle, name, query.sql, Int32(types.count), types) != 1,
+          firstError == nil
+        {
+          firstError = DatabaseError(
+            resultCode: 10, message: "PostgreSQL: \(errorMessage)", sql: query.sql,
+            sqlState: "08006")
+        }
+      }
       let sent = Self.withParameters(query.values) { parameters, types in
         if let name = query.name {
           return PQsendQueryPrepared(
@@ -318,6 +379,18 @@ final class PostgresConnection {
     var results: [PostgresResult] = []
     results.reserveCapacity(queries.count)
     for query in queries {
+      if query.prepares, let name = query.name {
+        var prepared = false
+        while let raw = PQgetResult(handle) {
+          let result = PostgresResult(raw, connection: self)
+          if PQresultStatus(raw) == PGRES_COMMAND_OK {
+            prepared = true
+          } else if PQresultStatus(raw) != PGRES_PIPELINE_ABORTED, firstError == nil {
+            do { try result.check(sql: query.sql) } catch { firstError = error }
+          }
+        }
+        if prepared { preparedNames.insert(name) }
+      }
       var last: PostgresResult?
       while let raw = PQgetResult(handle) {
         let result = PostgresResult(raw, connection: self)
@@ -460,6 +533,11 @@ final class PostgresResult {
   var changes: Int {
     guard let handle, let text = PQcmdTuples(handle) else { return 0 }
     return Int(String(cString: text)) ?? 0
+  }
+
+  /// A value's text; nil for NULL.
+  func text(_ row: Int, _ column: Int) -> String? {
+    bytes(row, column).map { String(decoding: $0, as: UTF8.self) }
   }
 
   func isNull(_ row: Int, _ column: Int) -> Bool {

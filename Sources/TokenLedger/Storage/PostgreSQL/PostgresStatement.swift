@@ -9,9 +9,6 @@
 final class PostgresStatement {
   private unowned let connection: PostgresConnection
   private let name: String?
-  /// Whether the named statement is prepared on the server yet: it is on its first run, its
-  /// parameters typed as that run's values are.
-  private var isPrepared = false
   let sql: String
   private var values: [SQLValue] = []
   private var result: PostgresResult?
@@ -71,15 +68,10 @@ final class PostgresStatement {
           cursor = (cursorName, connection.transactionGeneration)
           result = try connection.execute(
             name: nil, sql: "FETCH \(Self.fetchSize) FROM \(cursorName)", values: [])
-        } else if let name, isPrepared,
-          let ahead = connection.takeReadAhead(name: name, values: values)
-        {
+        } else if let name, let ahead = connection.takeReadAhead(name: name, values: values) {
           result = ahead
         } else {
-          if let name, !isPrepared {
-            try connection.prepare(name: name, sql: sql, typedAs: values)
-            isPrepared = true
-          }
+          // A named statement is prepared on its first run, in the same round trip.
           result = try connection.execute(name: name, sql: sql, values: values)
         }
       } catch {
@@ -108,10 +100,10 @@ final class PostgresStatement {
     return (row < current.rowCount, changes)
   }
 
-  /// This run as a read to send ahead (``PostgresConnection/readAhead(_:)``): only a query
-  /// prepared on the server already, whose results a later run with equal values will take.
+  /// This run as a read to send ahead (``PostgresConnection/readAhead(_:)``): only a named
+  /// query, whose results a later run with equal values will take.
   func readAheadRequest(_ values: [SQLValue]) -> (name: String, sql: String, values: [SQLValue])? {
-    guard let name, isPrepared, sql.hasPrefix("SELECT") else { return nil }
+    guard let name, sql.hasPrefix("SELECT") else { return nil }
     return (name, sql, values)
   }
 
@@ -119,10 +111,6 @@ final class PostgresStatement {
   func executeLater(_ values: [SQLValue], originalSQL: String) throws(DatabaseError) {
     finish()
     do {
-      if let name, !isPrepared {
-        try connection.prepare(name: name, sql: sql, typedAs: values)
-        isPrepared = true
-      }
       try connection.executeLater(name: name, sql: sql, values: values)
     } catch {
       throw DatabaseError(

@@ -1,0 +1,201 @@
+import Dispatch
+import Foundation
+import Testing
+
+@testable import TokenLedger
+
+/// How the PostgreSQL connection spends round trips: a durable transfer takes two (BEGIN, the
+/// head lock and the operation's reads in one; its writes, COMMIT and the flush in the other),
+/// a read sent ahead answers only until a write, a lock that times out is waited for again,
+/// and a durable commit is on disk when it returns. Against a real server (``PostgresServer``).
+@Suite(.enabled(if: PostgresServer.isAvailable, PostgresServer.skipReason))
+struct PostgresConnectionTests {
+  static func transfer(_ id: String, from: String = "alice", to: String = "bob") -> String {
+    #"{"op":"transfer","id":"\#(id)","asset":"TOK","from":"\#(from)","to":"\#(to)","amount":"1"}"#
+  }
+
+  static let setup = [
+    anyAsset,
+    #"{"op":"mint","id":"m1","asset":"TOK","to":"alice","amount":"1000"}"#,
+    #"{"op":"mint","id":"m2","asset":"TOK","to":"bob","amount":"1000"}"#,
+  ]
+
+  @Test func aDurableTransferTakesTwoRoundTrips() throws {
+    let ledger = try Ledger.open(at: try PostgresServer.ledger("trips"), create: true)
+    try ledger.apply(jsonLines: Self.setup)
+    // The first prepares the statements and learns the accounts' ids.
+    _ = try ledger.apply(jsonLines: [Self.transfer("t0")])
+    for (index, line) in [
+      Self.transfer("t1"), Self.transfer("t2", from: "bob", to: "alice"),
+      Self.transfer("t1"),  // seen: unchanged, still two
+    ].enumerated() {
+      let before = try ledger.withConnection { $0.postgresRoundTrips }
+      _ = try ledger.apply(jsonLines: [line])
+      let after = try ledger.withConnection { $0.postgresRoundTrips }
+      #expect(after - before == 2, "operation \(index) took \(after - before) round trips")
+    }
+    // Holders a new connection has not seen: each one's id and balance are read together,
+    // ahead (a statement's first run prepares it in the same round trip); a holder that does
+    // not exist yet is created (one more: its id is the INSERT's answer).
+    let other = try Ledger.open(at: ledger.path)
+    _ = try other.apply(jsonLines: [Self.transfer("warm")])
+    var before = try other.withConnection { $0.postgresRoundTrips }
+    _ = try other.apply(jsonLines: [Self.transfer("t4", from: "bob", to: "erin")])
+    var after = try other.withConnection { $0.postgresRoundTrips }
+    #expect(after - before == 3, "a transfer to a new holder took \(after - before) round trips")
+    let third = try Ledger.open(at: ledger.path)
+    _ = try third.apply(jsonLines: [Self.transfer("warm2")])
+    before = try third.withConnection { $0.postgresRoundTrips }
+    _ = try third.apply(jsonLines: [Self.transfer("t5", from: "erin", to: "alice")])
+    after = try third.withConnection { $0.postgresRoundTrips }
+    #expect(after - before == 2, "erin, unseen by this connection, took \(after - before)")
+    // Setup 3, t0–t2, warm, t4, warm2, t5.
+    #expect(try ledger.summary().entries == 10)
+    #expect(try ledger.audit().ok)
+  }
+
+  @Test func aReadSentAheadAnswersOnlyUntilAWrite() throws {
+    let url = try PostgresServer.ledger("ahead")
+    _ = try Ledger.open(at: url, create: true)
+    let database = try Database(path: url, mode: .existing)
+    try database.executeScript("CREATE TABLE probe (k bigint PRIMARY KEY, v text NOT NULL)")
+    try database.execute("INSERT INTO probe VALUES (1, 'a')")
+    let select = try database.prepare("SELECT v FROM probe WHERE k = ?")
+    let update = try database.prepare("UPDATE probe SET v = ? WHERE k = ?")
+    func read() throws -> String? { try select.firstRow([1]) { $0.text(0) } ?? nil }
+    #expect(try read() == "a")  // prepared on the server: it can be sent ahead
+
+    try database.executeScript("BEGIN")
+    // A hit costs no round trip.
+    try database.readAhead([(select, [1])])
+    var trips = database.postgresRoundTrips
+    #expect(try read() == "a")
+    #expect(database.postgresRoundTrips == trips)
+    // Another key, or the same statement again, is read from the server.
+    try database.readAhead([(select, [2])])
+    trips = database.postgresRoundTrips
+    #expect(try read() == "a")
+    #expect(database.postgresRoundTrips == trips + 1)
+    // A write held back drops what was read ahead: the read sees the write.
+    try database.readAhead([(select, [1])])
+    try update.executeDeferred(["b", 1])
+    #expect(try read() == "b")
+    // So does a write sent at once.
+    try database.readAhead([(select, [1])])
+    try database.execute("UPDATE probe SET v = 'c' WHERE k = 1")
+    #expect(try read() == "c")
+    // And the end of the transaction: another connection writes before the next one.
+    try database.readAhead([(select, [1])])
+    try database.executeScript("COMMIT")
+    let other = try Database(path: url, mode: .existing)
+    try other.execute("UPDATE probe SET v = 'd' WHERE k = 1")
+    try database.executeScript("BEGIN")
+    #expect(try read() == "d")
+    try database.executeScript("ROLLBACK")
+    // Nothing is sent ahead on SQLite, and the reads are answered as ever.
+    let sqlite = try Database(path: ":memory:", mode: .create)
+    try sqlite.executeScript(
+      "CREATE TABLE probe (k INTEGER PRIMARY KEY, v TEXT); INSERT INTO probe VALUES (1, 'a')")
+    let local = try sqlite.prepare("SELECT v FROM probe WHERE k = ?")
+    try sqlite.readAhead([(local, [1])])
+    #expect(try local.firstRow([1]) { $0.text(0) } == "a")
+  }
+
+  @Test func aWriterWaitsPastTheLockTimeoutForTheHeadLock() throws {
+    let url = try PostgresServer.ledger("waits")
+    try Ledger.open(at: url, create: true).apply(jsonLines: Self.setup)
+    let holding = DispatchSemaphore(value: 0)
+    let holder = Locked<String?>(nil)
+    let thread = Thread {
+      do {
+        let ledger = try Ledger.open(at: url)
+        try ledger.withConnection { database in
+          try database.writeTransaction {
+            // The lock travels with the first statement.
+            _ = try database.firstRow("SELECT 1") { $0.integer(0) }
+            holding.signal()
+            usleep(700_000)
+          }
+        }
+      } catch {
+        holder.withLock { $0 = "\(error)" }
+        holding.signal()
+      }
+    }
+    thread.start()
+    holding.wait()
+    let ledger = try Ledger.open(at: url)
+    // Timeouts of 100 ms: the write fails at the lock several times while it is held, and is
+    // sent again each time, until it gets it.
+    try ledger.withConnection { try $0.executeScript("SET lock_timeout = 100") }
+    let started = Date()
+    _ = try ledger.apply(jsonLines: [Self.transfer("after")])
+    #expect(Date().timeIntervalSince(started) > 0.3)
+    #expect(holder.withLock { $0 } == nil)
+    let retried = try ledger.withConnection { database -> Int in
+      guard case .postgres(let connection) = database.connection else { return 0 }
+      return connection.lockTimeoutsRetried
+    }
+    #expect(retried >= 1)
+    #expect(try ledger.summary().entries == 4)
+
+    // Out of retries, the busy error reaches the caller and the transaction is gone.
+    let waiting = Thread {
+      do {
+        let ledger = try Ledger.open(at: url)
+        try ledger.withConnection { database in
+          try database.writeTransaction {
+            _ = try database.firstRow("SELECT 1") { $0.integer(0) }
+            holding.signal()
+            usleep(500_000)
+          }
+        }
+      } catch {
+        holding.signal()
+      }
+    }
+    waiting.start()
+    holding.wait()
+    let database = try Database(path: url, mode: .existing)
+    try database.executeScript("SET lock_timeout = 50")
+    guard case .postgres(let connection) = database.connection else { return }
+    try connection.beginLater(
+      lockSQL: Database.postgresHeadLock, flushOutsideLock: false, retries: 0)
+    do {
+      try database.execute("SELECT 1")
+      Issue.record("the lock was taken while another transaction held it")
+    } catch {
+      #expect(error.primaryCode == 5, "\(error)")
+      #expect(error.sqlState == "55P03")
+    }
+    #expect(connection.lockTimeoutsRetried == 0)
+    try database.executeScript("ROLLBACK")
+    #expect(try database.firstRow("SELECT 1") { $0.integer(0) } == 1)
+  }
+
+  @Test func aDurableCommitIsOnDiskWhenItReturns() throws {
+    let ledger = try Ledger.open(at: try PostgresServer.ledger("flush"), create: true)
+    try ledger.apply(jsonLines: Self.setup)
+    for index in 0..<20 {
+      _ = try ledger.apply(jsonLines: [Self.transfer("d\(index)")])
+      let flushed = try ledger.withConnection { database -> Bool? in
+        guard case .postgres(let connection) = database.connection,
+          let location = connection.lastFlushLocation
+        else { return nil }
+        return try database.firstRow(
+          "SELECT pg_current_wal_flush_lsn() >= CAST(CAST(? AS TEXT) AS pg_lsn)",
+          [.text(location)]
+        ) { $0.integer(0) == 1 }
+      }
+      #expect(flushed == true, "commit \(index) returned before its WAL was on disk")
+    }
+    // An asynchronous ledger (Durability.normal) does not wait.
+    let fast = try Ledger.open(at: ledger.path, durability: .normal)
+    _ = try fast.apply(jsonLines: [Self.transfer("n")])
+    let location = try fast.withConnection { database -> String? in
+      guard case .postgres(let connection) = database.connection else { return nil }
+      return connection.lastFlushLocation
+    }
+    #expect(location == nil)
+  }
+}
