@@ -101,12 +101,13 @@ struct PostgresConnectionTests {
     #expect(try local.firstRow([1]) { $0.text(0) } == "a")
   }
 
-  @Test func aWriterWaitsPastTheLockTimeoutForTheHeadLock() throws {
-    let url = try PostgresServer.ledger("waits")
-    try Ledger.open(at: url, create: true).apply(jsonLines: Self.setup)
+  /// Holds the head lock of the ledger at `url` for `microseconds` on a thread of its own;
+  /// returns once it holds it, and the thread's error, if any, once it has let go.
+  static func holdHeadLock(_ url: String, for microseconds: UInt32) -> @Sendable () -> String? {
     let holding = DispatchSemaphore(value: 0)
-    let holder = Locked<String?>(nil)
-    let thread = Thread {
+    let done = DispatchSemaphore(value: 0)
+    let failure = Locked<String?>(nil)
+    Thread {
       do {
         let ledger = try Ledger.open(at: url)
         try ledger.withConnection { database in
@@ -114,16 +115,26 @@ struct PostgresConnectionTests {
             // The lock travels with the first statement.
             _ = try database.firstRow("SELECT 1") { $0.integer(0) }
             holding.signal()
-            usleep(700_000)
+            usleep(microseconds)
           }
         }
       } catch {
-        holder.withLock { $0 = "\(error)" }
+        failure.withLock { $0 = "\(error)" }
         holding.signal()
       }
-    }
-    thread.start()
+      done.signal()
+    }.start()
     holding.wait()
+    return {
+      done.wait()
+      return failure.withLock { $0 }
+    }
+  }
+
+  @Test func aWriterWaitsPastTheLockTimeoutForTheHeadLock() throws {
+    let url = try PostgresServer.ledger("waits")
+    try Ledger.open(at: url, create: true).apply(jsonLines: Self.setup)
+    let held = Self.holdHeadLock(url, for: 700_000)
     let ledger = try Ledger.open(at: url)
     // Timeouts of 100 ms: the write fails at the lock several times while it is held, and is
     // sent again each time, until it gets it.
@@ -131,7 +142,7 @@ struct PostgresConnectionTests {
     let started = Date()
     _ = try ledger.apply(jsonLines: [Self.transfer("after")])
     #expect(Date().timeIntervalSince(started) > 0.3)
-    #expect(holder.withLock { $0 } == nil)
+    #expect(held() == nil)
     let retried = try ledger.withConnection { database -> Int in
       guard case .postgres(let connection) = database.connection else { return 0 }
       return connection.lockTimeoutsRetried
@@ -140,22 +151,8 @@ struct PostgresConnectionTests {
     #expect(try ledger.summary().entries == 4)
 
     // Out of retries, the busy error reaches the caller and the transaction is gone.
-    let waiting = Thread {
-      do {
-        let ledger = try Ledger.open(at: url)
-        try ledger.withConnection { database in
-          try database.writeTransaction {
-            _ = try database.firstRow("SELECT 1") { $0.integer(0) }
-            holding.signal()
-            usleep(500_000)
-          }
-        }
-      } catch {
-        holding.signal()
-      }
-    }
-    waiting.start()
-    holding.wait()
+    let heldAgain = Self.holdHeadLock(url, for: 500_000)
+    defer { #expect(heldAgain() == nil) }
     let database = try Database(path: url, mode: .existing)
     try database.executeScript("SET lock_timeout = 50")
     guard case .postgres(let connection) = database.connection else { return }
