@@ -13,8 +13,9 @@
 -- - Account ids come from an identity column where SQLite uses the rowid.
 -- - `ledger_meta` holds what SQLite keeps in its file header (the schema version) and the
 --   layout's fingerprint (what SQLite's integrity check reads from its schema table), and
---   `ledger_head` is the one row every writer locks (`SELECT … FOR UPDATE`) before it reads
---   the journal's head: appends from any number of connections form one chain.
+--   `ledger_head` names the ledger's write lock: every write transaction first takes a
+--   transaction-level advisory lock keyed by this table's OID, then reads the journal's head,
+--   so that appends from any number of connections form one chain.
 -- - The functions SQLite gets from the library (amount_sum, amount_valid) and from SQLite
 --   itself (typeof, hex, strftime) are defined at the end, in SQL.
 

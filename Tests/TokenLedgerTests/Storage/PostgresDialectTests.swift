@@ -37,9 +37,14 @@ import Testing
     let base = "postgresql://app:pw@db/books"
     #expect(PostgresLocation(base + "?ledger=customer_7")?.schema == "customer_7")
     #expect(PostgresLocation(base)?.schema == "tokenledger")
+    let keepalives = "&keepalives=1&keepalives_idle=30&keepalives_interval=10&keepalives_count=3"
     #expect(
       PostgresLocation(base + "?sslmode=require&ledger=a")?.conninfo
-        == base + "?sslmode=require&connect_timeout=10")
+        == base + "?sslmode=require&connect_timeout=10" + keepalives)
+    // What the URL says is kept.
+    #expect(
+      PostgresLocation(base + "?connect_timeout=3&keepalives=0&ledger=a")?.conninfo
+        == base + "?connect_timeout=3&keepalives=0")
     #expect(PostgresLocation("/tmp/ledger.sqlite") == nil)
     for bad in [
       "Upper", "da-sh", "q'uote", "semi;colon", "", "1digit", "pg_catalog", "public",

@@ -39,6 +39,12 @@ package struct PostgresLocation: Sendable, Equatable {
     if !base.contains("connect_timeout=") {
       base += (base.contains("?") ? "&" : "?") + "connect_timeout=10"
     }
+    // Nor a server host that dies mid-command: TCP keepalives (probed by the server's kernel,
+    // answered even while a long audit runs) find a dead peer in about a minute instead of the
+    // system's two hours. A Unix socket ignores them.
+    if !base.contains("keepalives") {
+      base += "&keepalives=1&keepalives_idle=30&keepalives_interval=10&keepalives_count=3"
+    }
     conninfo = base
     schema = ledger
     ledgerParameterCount =
