@@ -58,7 +58,10 @@ struct Replay: ParsableCommand {
         Output.line("replayed \(report.operations) operations into \(report.entries) entries")
         Output.line(
           "state digest  replayed \(report.stateDigest)  stored \(report.storedStateDigest)")
-        Output.line("head hash     replayed \(report.headHash)  stored \(report.storedHeadHash)")
+        Output.line(
+          "head hash     replayed \(report.headHash)  stored \(report.storedHeadHash)"
+            + (report.headsComparable
+              ? "" : "  (not compared: the cut keeps entries of some assets and not of others)"))
         if !report.differences.isEmpty {
           Output.table(
             ["account", "asset", "bucket", "stored", "replayed"],

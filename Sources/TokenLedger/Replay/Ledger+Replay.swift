@@ -28,6 +28,8 @@ extension Ledger {
     var failures: [String] = []
     var lastSequence: Int64 = 0
     var lastOperation: Int64 = 0
+    /// Entries the cut keeps: equal to `lastSequence` when it keeps a prefix of the journal.
+    var entriesKept: Int64 = 0
     var batch: [ReplayItem.Operation] = []
     // The stored operations are read and rebuilt on this thread while another applies them to
     // the target (a bounded channel of batches between the two): the reading, about a third
@@ -65,6 +67,7 @@ extension Ledger {
         """, [value]
       ) { row in
         lastSequence = row.integer(0)!
+        entriesKept += 1
         let kind = row.text(2) ?? ""
         if kind == EntryKind.formatChange.rawValue {
           try flush()
@@ -107,9 +110,13 @@ extension Ledger {
         try journal.database.firstRow(
           "SELECT hash FROM entries WHERE seq = ?", [.integer(comparedSequence)]
         ) { $0.hashHex(0) } ?? nil
+      // A cut by height or time keeps a subsequence when assets' entries interleave (their
+      // heights are different chains'): the stored chain then holds entries the replay does
+      // not, and only the states compare.
       return StoredSide(
         balances: try Self.bucketBalances(journal, at: comparedPoint),
         headHash: head ?? HashChain.genesis,
+        headsComparable: isCut || entriesKept == lastSequence,
         stateDigest: try journal.storedStateDigest(at: comparedPoint))
     }
     return try compare(with: target, stored: stored, operations: operations, failures: failures)
@@ -119,6 +126,7 @@ extension Ledger {
   private struct StoredSide {
     let balances: [BucketKey: SignedAmount]
     let headHash: String
+    let headsComparable: Bool
     let stateDigest: String
   }
 
@@ -153,7 +161,7 @@ extension Ledger {
       stateDigest: replayedSummary.stateDigest,
       storedStateDigest: stored.stateDigest,
       headHash: replayedSummary.headHash, storedHeadHash: stored.headHash,
-      differences: differences, failures: failures)
+      headsComparable: stored.headsComparable, differences: differences, failures: failures)
   }
 
   struct BucketKey: Hashable, Comparable {
