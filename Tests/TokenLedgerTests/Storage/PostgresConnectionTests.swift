@@ -196,3 +196,48 @@ struct PostgresConnectionTests {
     #expect(location == nil)
   }
 }
+
+/// The layout's fingerprint the audit compares with: the library's own, by PostgreSQL version.
+@Suite(.enabled(if: PostgresServer.isAvailable, PostgresServer.skipReason))
+struct PostgresLayoutTests {
+  @Test func aNewLedgerHasTheFingerprintTheLibraryKnows() throws {
+    let ledger = try Ledger.open(at: try PostgresServer.ledger("layout"), create: true)
+    let (actual, stored, major) = try ledger.withConnection { database in
+      (
+        try PostgresLayout.fingerprint(database, schema: Schema.postgresSchema(database)),
+        try database.firstRow("SELECT layout FROM ledger_meta") { $0.text(0) } ?? nil,
+        try PostgresLayout.majorVersion(database)
+      )
+    }
+    #expect(actual != nil)
+    #expect(actual == stored)
+    let expected = try #require(
+      PostgresLayout.expected[major],
+      "PostgresLayout.expected has no fingerprint for PostgreSQL \(major): add \(actual ?? "?")")
+    #expect(
+      actual == expected,
+      "schema/postgresql/ changed: PostgresLayout.expected[\(major)] = \(actual ?? "?")")
+  }
+
+  @Test func aLayoutChangeHiddenByRewritingTheStoredFingerprintIsReported() throws {
+    let url = try PostgresServer.ledger("hidden")
+    let ledger = try Ledger.open(at: url, create: true)
+    try ledger.apply(jsonLines: [anyAsset])
+    #expect(try ledger.audit().ok)
+    // Someone with DDL rights drops a check, and covers it: the stored fingerprint rewritten
+    // with the ledger's own (replaceable) function.
+    try ledger.withConnection { database in
+      try database.executeScript(
+        """
+        ALTER TABLE postings DROP CONSTRAINT postings_amount_check;
+        UPDATE ledger_meta SET layout = ledger_layout(current_schema());
+        """)
+    }
+    let audit = try Ledger.open(at: url).audit()
+    let structural = audit.checks.first { $0.name == "sqliteIntegrity" }
+    #expect(structural?.ok == false)
+    #expect(
+      structural?.violations.contains { $0.message.contains("are not those this library creates") }
+        == true, "\(structural?.violations.map(\.message) ?? [])")
+  }
+}

@@ -123,24 +123,35 @@ extension IntegrityCheck {
         Violation(
           "PostgreSQL: constraint \(row.text(1) ?? "?") of \(row.text(0) ?? "?") is not validated"))
     }
-    // The layout the ledger was created with: nothing dropped, added or replaced since.
-    let layout = try database.firstRow(
-      "SELECT layout = ledger_layout(CAST(? AS TEXT)) FROM ledger_meta WHERE id = 1",
-      [.text(schema)]
-    ) { $0.integer(0) }
-    if layout != 1 {
+    // The layout the ledger was created with: nothing dropped, added or replaced since. The
+    // fingerprint is computed by the library's own query, and compared with the one the
+    // library knows for this PostgreSQL version (whoever can alter the layout can also rewrite
+    // ledger_meta) and with the one stored at creation.
+    let actual = try PostgresLayout.fingerprint(database, schema: schema)
+    let major = try PostgresLayout.majorVersion(database)
+    if let expected = PostgresLayout.expected[major], actual != expected {
       violations.append(
         Violation(
           "PostgreSQL: the ledger's columns, constraints, indexes, triggers, rules or functions"
-            + " are not those it was created with (ledger_layout() differs from"
-            + " ledger_meta.layout): they were altered behind the library's back"))
+            + " are not those this library creates on PostgreSQL \(major) (fingerprint"
+            + " \(actual ?? "none"), expected \(expected)): they were altered behind its back"))
+    }
+    let stored =
+      try database.firstRow("SELECT layout FROM ledger_meta WHERE id = 1") { $0.text(0) } ?? nil
+    if actual != stored {
+      violations.append(
+        Violation(
+          "PostgreSQL: the ledger's columns, constraints, indexes, triggers, rules or functions"
+            + " are not those it was created with (fingerprint \(actual ?? "none"), stored"
+            + " \(stored ?? "none") in ledger_meta.layout): they were altered behind the"
+            + " library's back"))
     }
     let heads = try database.firstRow("SELECT count(*) FROM ledger_head") { $0.integer(0) }
     if heads != 1 {
       violations.append(
         Violation(
-          "PostgreSQL: ledger_head holds \((heads ?? nil).map(String.init) ?? "no") rows, not the one"
-            + " row every writer locks: writers are not serialised"))
+          "PostgreSQL: ledger_head holds \((heads ?? nil).map(String.init) ?? "no") rows, not"
+            + " its one row"))
     }
     guard let amcheck else {
       violations.append(

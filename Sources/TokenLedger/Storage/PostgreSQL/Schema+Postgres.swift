@@ -103,3 +103,39 @@ extension Schema {
     }
   }
 }
+
+/// The fingerprint of a ledger's layout on PostgreSQL (columns, constraints, indexes,
+/// triggers and whether they are enabled, rules, functions, aggregates), as the audit's
+/// structural check computes it: with the query of the shipped migration's `ledger_layout`
+/// run by the library itself, not by the function stored in the ledger (which whoever can
+/// alter the layout can also replace), and compared with the fingerprint of the layout the
+/// migrations create on the server's major version, known to the library, as well as with
+/// the one stored at creation.
+enum PostgresLayout {
+  /// The body of `ledger_layout(text)` in `schema/postgresql/`, its parameter `?1`.
+  static let query: String = {
+    let sql = Schema.postgresMigrations.map(\.sql).joined(separator: "\n")
+    let opening = "CREATE FUNCTION ledger_layout(text) RETURNS text LANGUAGE sql STABLE AS $$"
+    guard let start = sql.range(of: opening),
+      let end = sql.range(of: "$$;", range: start.upperBound..<sql.endIndex)
+    else { preconditionFailure("schema/postgresql/ defines ledger_layout(text)") }
+    return String(sql[start.upperBound..<end.lowerBound]).replacing("$1", with: "?1")
+  }()
+
+  /// The fingerprint of the layout the migrations create, by PostgreSQL major version
+  /// (`server_version_num / 10000`). A test creates a ledger and compares: a change to
+  /// `schema/postgresql/` changes it, and the test says the new value.
+  static let expected: [Int: String] = [15: "1709ae4f48c51ca9afc9fb569b9ba10d"]
+
+  /// The fingerprint of the ledger `schema`'s layout now.
+  static func fingerprint(_ database: Database, schema: String) throws -> String? {
+    try database.firstRow(query, [.text(schema)]) { $0.text(0) } ?? nil
+  }
+
+  /// The server's major version.
+  static func majorVersion(_ database: Database) throws -> Int {
+    Int(
+      try database.firstRow("SELECT current_setting('server_version_num')") { $0.text(0) }?
+        .flatMap { Int($0) } ?? 0) / 10_000
+  }
+}
