@@ -222,7 +222,7 @@ package final class Database {
       if sql.hasPrefix("BEGIN"), let fault = injectedFault(.begin) { throw fault }
     }
     if case .postgres(let postgres) = connection {
-      return try postgres.executeScript(PostgresDialect.translate(sql))
+      return try postgres.executeScript(translatedScript(sql))
     }
     var message: UnsafeMutablePointer<CChar>?
     let code = sqlite3_exec(handle, sql, nil, nil, &message)
@@ -231,6 +231,18 @@ package final class Database {
       sqlite3_free(message)
       throw DatabaseError(resultCode: code, message: text, sql: sql)
     }
+  }
+
+  /// Scripts as PostgreSQL runs them, by their SQLite text: most are constants run once per
+  /// transaction (COMMIT, SAVEPOINT…), and translating costs more than the rest of the call.
+  private var translatedScripts: [String: String] = [:]
+
+  private func translatedScript(_ sql: String) -> String {
+    if let translated = translatedScripts[sql] { return translated }
+    let translated = PostgresDialect.translate(sql)
+    if translatedScripts.count >= 256 { translatedScripts.removeAll(keepingCapacity: true) }
+    translatedScripts[sql] = translated
+    return translated
   }
 
   /// Runs one statement with bound values, discarding any rows.

@@ -198,10 +198,15 @@ final class PostgresConnection {
 
   /// Whether a script cannot write: transaction control, settings, cursors, queries.
   private static func writesNothing(_ sql: String) -> Bool {
-    let head = sql.prefix(while: { !$0.isWhitespace && $0 != ";" }).uppercased()
-    return ["BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "SET", "CLOSE", "SELECT"]
-      .contains(head) && !sql.contains(";")
+    let utf8 = sql.utf8
+    guard !utf8.contains(UInt8(ascii: ";")) else { return false }
+    let head = utf8.prefix(while: { $0 != UInt8(ascii: " ") })
+    return Self.readOnlyHeads.contains { $0.elementsEqual(head) }
   }
+
+  private static let readOnlyHeads = [
+    "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "SET", "CLOSE", "SELECT",
+  ].map { Array($0.utf8) }
 
   /// Statements without parameters prepared for the connection's lifetime, by SQL.
   private var fixedNames: [String: String] = [:]
