@@ -25,8 +25,7 @@ extension Journal {
       if cache.assets[asset] == nil {
         reads.append((statements.selectAssetState, [.text(asset)]))
       }
-      for holder in Self.holdersMoved(by: operation.action) {
-        let account = Account(holder: holder)
+      for account in Self.accountsMoved(by: operation.action) {
         guard let id = accountIds[account] else {
           // The balance's key is the account's id: both are read at once.
           unknown.append(account)
@@ -80,15 +79,18 @@ extension Journal {
     cache.balances[key] = TransactionCache.Balance(amount: amount, lastEntry: lastEntry)
   }
 
-  /// The holders whose available balance a token operation reads.
-  private static func holdersMoved(by action: Operation.Action) -> [String] {
+  /// The accounts whose balance a token operation reads: the holders' available balances, and
+  /// the system account a mint, burn or opening balance moves.
+  private static func accountsMoved(by action: Operation.Action) -> [Account] {
     switch action {
     case .transfer(_, let from, let to, _), .transferFrom(_, _, let from, let to, _):
-      [from, to]
-    case .mint(_, let to, _), .openingBalance(_, let to, _):
-      [to]
+      [Account(holder: from), Account(holder: to)]
+    case .mint(_, let to, _):
+      [.supply, Account(holder: to)]
+    case .openingBalance(_, let to, _):
+      [.external, Account(holder: to)]
     case .burn(_, let from, _), .burnFrom(_, _, let from, _):
-      [from]
+      [Account(holder: from), .supply]
     default:
       []
     }

@@ -34,6 +34,14 @@ struct PostgresConnectionTests {
       let after = try ledger.withConnection { $0.postgresRoundTrips }
       #expect(after - before == 2, "operation \(index) took \(after - before) round trips")
     }
+    // A mint also sums the system accounts for the supply cap: one more, its cursor declared
+    // with its first fetch and closed with the next statement.
+    let mintBefore = try ledger.withConnection { $0.postgresRoundTrips }
+    _ = try ledger.apply(jsonLines: [
+      #"{"op":"mint","id":"m3","asset":"TOK","to":"alice","amount":"5"}"#
+    ])
+    let mintAfter = try ledger.withConnection { $0.postgresRoundTrips }
+    #expect(mintAfter - mintBefore == 3, "a mint took \(mintAfter - mintBefore) round trips")
     // Holders a new connection has not seen: each one's id and balance are read together,
     // ahead (a statement's first run prepares it in the same round trip); a holder that does
     // not exist yet is created (one more: its id is the INSERT's answer).
@@ -49,8 +57,8 @@ struct PostgresConnectionTests {
     _ = try third.apply(jsonLines: [Self.transfer("t5", from: "erin", to: "alice")])
     after = try third.withConnection { $0.postgresRoundTrips }
     #expect(after - before == 2, "erin, unseen by this connection, took \(after - before)")
-    // Setup 3, t0–t2, warm, t4, warm2, t5.
-    #expect(try ledger.summary().entries == 10)
+    // Setup 3, t0–t2, m3, warm, t4, warm2, t5.
+    #expect(try ledger.summary().entries == 11)
     #expect(try ledger.audit().ok)
   }
 

@@ -151,9 +151,16 @@ final class PostgresConnection {
   /// Queues a write whose result is not read (no rows, no changed-row count): it is sent with
   /// the next statement, in one round trip, and an error it raises is thrown by that statement
   /// (or by the COMMIT). A durable single-operation commit is mostly round trips.
-  func executeLater(name: String?, sql: String, values: [SQLValue]) throws(DatabaseError) {
-    readsAhead.removeAll()
-    wrote = true
+  ///
+  /// `writes`: false for a statement that changes no row (a cursor's DECLARE or CLOSE), which
+  /// neither drops what was read ahead nor makes the transaction one to flush.
+  func executeLater(name: String?, sql: String, values: [SQLValue], writes: Bool = true)
+    throws(DatabaseError)
+  {
+    if writes {
+      readsAhead.removeAll()
+      wrote = true
+    }
     deferred.append(preparingIfNeeded(Deferred(name: name, sql: sql, values: values)))
     if deferred.count >= Self.deferredMax { _ = try pipeline(deferred) }
   }
@@ -287,7 +294,7 @@ final class PostgresConnection {
   func execute(name: String?, sql: String, values: [SQLValue]) throws(DatabaseError)
     -> PostgresResult
   {
-    if !sql.hasPrefix("SELECT") {
+    if !sql.hasPrefix("SELECT") && !sql.hasPrefix("FETCH") {
       readsAhead.removeAll()
       wrote = true
     }

@@ -43,7 +43,9 @@ final class PostgresStatement {
       // Closed in its own transaction only: it is gone after that one ended, and a failed
       // CLOSE would abort the next.
       if cursor.generation == connection.transactionGeneration, connection.isInGoodTransaction {
-        try? connection.executeScript("CLOSE \(cursor.name)")
+        // Sent with the next statement: closing costs no round trip of its own.
+        try? connection.executeLater(
+          name: nil, sql: "CLOSE \(cursor.name)", values: [], writes: false)
       }
     }
   }
@@ -63,8 +65,10 @@ final class PostgresStatement {
       do {
         if canStream {
           let cursorName = connection.nextCursorName()
-          _ = try connection.execute(
-            name: nil, sql: "DECLARE \(cursorName) NO SCROLL CURSOR FOR \(sql)", values: values)
+          // Declared in the same round trip as the first FETCH.
+          try connection.executeLater(
+            name: nil, sql: "DECLARE \(cursorName) NO SCROLL CURSOR FOR \(sql)", values: values,
+            writes: false)
           cursor = (cursorName, connection.transactionGeneration)
           result = try connection.execute(
             name: nil, sql: "FETCH \(Self.fetchSize) FROM \(cursorName)", values: [])
