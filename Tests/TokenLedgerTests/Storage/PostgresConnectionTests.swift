@@ -194,6 +194,24 @@ struct PostgresConnectionTests {
       }
       #expect(flushed == true, "commit \(index) returned before its WAL was on disk")
     }
+    // An answer that writes nothing (unchanged, or a failure) waits as well: it may rest on
+    // another writer's commit that is not on disk yet.
+    for line in [
+      Self.transfer("d0"),
+      Self.transfer("over", from: "alice", to: "bob").replacing(
+        #""amount":"1""#, with: #""amount":"99999""#),
+    ] {
+      let before = try ledger.withConnection { database -> String? in
+        guard case .postgres(let connection) = database.connection else { return nil }
+        return connection.lastFlushLocation
+      }
+      _ = try? ledger.apply(jsonLines: [line])
+      let after = try ledger.withConnection { database -> String? in
+        guard case .postgres(let connection) = database.connection else { return nil }
+        return connection.lastFlushLocation
+      }
+      #expect(after != nil && after != before, "\(line) answered without a flush")
+    }
     // An asynchronous ledger (Durability.normal) does not wait.
     let fast = try Ledger.open(at: ledger.path, durability: .normal)
     _ = try fast.apply(jsonLines: [Self.transfer("n")])
@@ -249,5 +267,49 @@ struct PostgresLayoutTests {
     #expect(
       structural?.violations.contains { $0.message.contains("are not those this library creates") }
         == true, "\(structural?.violations.map(\.message) ?? [])")
+  }
+}
+
+/// A connection lost, or a commit failing at the pipeline's sync point: errors, not crashes or
+/// silent successes.
+@Suite(.enabled(if: PostgresServer.isAvailable, PostgresServer.skipReason))
+struct PostgresConnectionLossTests {
+  @Test func aLostConnectionIsAnErrorAndStaysOne() throws {
+    let url = try PostgresServer.ledger("lost")
+    let ledger = try Ledger.open(at: url, create: true)
+    try ledger.apply(jsonLines: PostgresConnectionTests.setup)
+    let pid = try ledger.withConnection {
+      try $0.firstRow("SELECT pg_backend_pid()") { $0.integer(0) } ?? nil
+    }
+    let other = try Database(path: url, mode: .existing)
+    try other.execute("SELECT pg_terminate_backend(CAST(? AS INTEGER))", [.integer(pid ?? 0)])
+    usleep(100_000)
+    #expect(throws: DatabaseError.self) {
+      try ledger.apply(jsonLines: [PostgresConnectionTests.transfer("gone")])
+    }
+    // The next transaction, on the same dead connection, fails the same way.
+    #expect(throws: DatabaseError.self) { try ledger.summary() }
+    #expect(throws: DatabaseError.self) {
+      try ledger.apply(jsonLines: [PostgresConnectionTests.transfer("gone2")])
+    }
+    #expect(try Ledger.open(at: url).summary().entries == 3)
+  }
+
+  @Test func aCommitFailingAtTheSyncPointFailsThePipeline() throws {
+    let url = try PostgresServer.ledger("sync")
+    _ = try Ledger.open(at: url, create: true)
+    let database = try Database(path: url, mode: .existing)
+    try database.executeScript(
+      """
+      CREATE TABLE probe (k bigint, CONSTRAINT probe_k UNIQUE (k) DEFERRABLE INITIALLY DEFERRED);
+      INSERT INTO probe VALUES (1)
+      """)
+    guard case .postgres(let connection) = database.connection else { return }
+    // Outside a transaction block the statement runs in the pipeline's implicit transaction,
+    // whose deferred check fails only as it commits, at the sync point.
+    #expect(throws: DatabaseError.self) {
+      try connection.readAhead([("tlprobe", "INSERT INTO probe VALUES (1)", [])])
+    }
+    #expect(try database.firstRow("SELECT count(*) FROM probe") { $0.integer(0) } == 1)
   }
 }

@@ -37,7 +37,11 @@ final class PostgresConnection {
 
   /// True inside a transaction block (also an aborted one), or once one is begun and not yet
   /// sent (``beginLater(lockSQL:)``).
-  var isInTransaction: Bool { beginPending || PQtransactionStatus(handle) != PQTRANS_IDLE }
+  /// A connection that was lost is in none: the next statement fails on it.
+  var isInTransaction: Bool {
+    beginPending
+      || [PQTRANS_INTRANS, PQTRANS_INERROR, PQTRANS_ACTIVE].contains(PQtransactionStatus(handle))
+  }
 
   /// True inside a transaction block that has not failed (or one begun and not yet sent).
   var isInGoodTransaction: Bool {
@@ -117,21 +121,36 @@ final class PostgresConnection {
     if sql.hasPrefix("BEGIN") || sql.hasPrefix("COMMIT") || sql == "ROLLBACK" {
       transactionGeneration += 1
     }
-    let flushes = flushesAtCommit && wrote
-    if sql == "COMMIT" || sql.hasPrefix("ROLLBACK") { flushesAtCommit = false }
-    if !Self.writesNothing(sql) { wrote = true }
+    let flushes = flushesAtCommit
+    if sql == "COMMIT" || sql == "ROLLBACK" { flushesAtCommit = false }
     if sql == "ROLLBACK", beginPending {
-      // Nothing was sent: there is nothing to undo on the server.
+      // Nothing was sent: there is nothing to undo on the server, and nothing was read.
       deferred.removeAll()
       preparesQueued.removeAll()
       beginPending = false
       return
     }
-    if sql == "COMMIT", flushes {
-      let flushed = try pipeline(deferred + commitStatements)
-      lastFlushLocation = flushed.rowCount == 1 ? flushed.text(0, 0) : nil
+    if flushes, sql == "COMMIT" || sql == "ROLLBACK" {
+      // Whatever the transaction answers (applied, unchanged, or failed) may rest on another
+      // writer's commit that is not on disk yet: the flush covers it too.
+      let ending = sql == "COMMIT" ? deferred + commitStatements : endStatements
+      do {
+        let flushed = try pipeline(ending)
+        lastFlushLocation = flushed.rowCount == 1 ? flushed.text(0, 0) : nil
+      } catch {
+        throw sql == "COMMIT" ? commitOutcomeUnknown(error) : error
+      }
       return
     }
+    do {
+      try run(sql)
+    } catch {
+      throw sql == "COMMIT" ? commitOutcomeUnknown(error) : error
+    }
+  }
+
+  /// ``executeScript(_:)`` once transaction ends are dealt with.
+  private func run(_ sql: String) throws(DatabaseError) {
     if !deferred.isEmpty {
       if sql.hasPrefix("ROLLBACK") {
         deferred.removeAll()
@@ -153,14 +172,11 @@ final class PostgresConnection {
   /// (or by the COMMIT). A durable single-operation commit is mostly round trips.
   ///
   /// `writes`: false for a statement that changes no row (a cursor's DECLARE or CLOSE), which
-  /// neither drops what was read ahead nor makes the transaction one to flush.
+  /// does not drop what was read ahead.
   func executeLater(name: String?, sql: String, values: [SQLValue], writes: Bool = true)
     throws(DatabaseError)
   {
-    if writes {
-      readsAhead.removeAll()
-      wrote = true
-    }
+    if writes { readsAhead.removeAll() }
     deferred.append(preparingIfNeeded(Deferred(name: name, sql: sql, values: values)))
     if deferred.count >= Self.deferredMax { _ = try pipeline(deferred) }
   }
@@ -190,35 +206,38 @@ final class PostgresConnection {
     var lock = try fixed(lockSQL)
     lock.isLock = true
     if flushOutsideLock {
-      commitStatements = [try fixed("COMMIT"), try fixed(Self.flushStatement)]
+      let flush = try fixed(Self.flushStatement)
+      commitStatements = [try fixed("COMMIT"), flush]
+      endStatements = [try fixed("ROLLBACK"), flush]
     }
     readsAhead.removeAll()
     transactionGeneration += 1
     lockRetries = retries
     beginPending = true
     flushesAtCommit = flushOutsideLock
-    wrote = false
     deferred.append(begin)
     if flushOutsideLock { deferred.append(asynchronous) }
     deferred.append(lock)
   }
 
-  /// Whether a script cannot write: transaction control, settings, cursors, queries.
-  private static func writesNothing(_ sql: String) -> Bool {
-    let utf8 = sql.utf8
-    guard !utf8.contains(UInt8(ascii: ";")) else { return false }
-    let head = utf8.prefix(while: { $0 != UInt8(ascii: " ") })
-    return Self.readOnlyHeads.contains { $0.elementsEqual(head) }
+  /// A failed COMMIT after which the connection is gone: the server may have committed
+  /// before it went, and nobody can tell from here.
+  private func commitOutcomeUnknown(_ error: DatabaseError) -> DatabaseError {
+    guard PQstatus(handle) != CONNECTION_OK else { return error }
+    return DatabaseError(
+      resultCode: error.resultCode,
+      message:
+        "the connection to PostgreSQL was lost before the commit was confirmed, so it may or"
+        + " may not have been applied (apply the same operations again: their ids make that"
+        + " safe): \(error.message)", sql: error.sql, sqlState: error.sqlState ?? "08006")
   }
-
-  private static let readOnlyHeads = [
-    "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "SET", "CLOSE", "SELECT",
-  ].map { Array($0.utf8) }
 
   /// Statements without parameters prepared for the connection's lifetime, by SQL.
   private var fixedNames: [String: String] = [:]
-  /// The COMMIT and the flush that follows it (``beginLater(lockSQL:flushOutsideLock:retries:)``).
+  /// The COMMIT and the flush that follows it (``beginLater(lockSQL:flushOutsideLock:retries:)``),
+  /// and the ROLLBACK and the flush.
   private var commitStatements: [Deferred] = []
+  private var endStatements: [Deferred] = []
 
   /// `sql` prepared under a name of its own, once; outside a transaction only.
   private func fixed(_ sql: String) throws(DatabaseError) -> Deferred {
@@ -230,10 +249,8 @@ final class PostgresConnection {
   }
 
   private var lockRetries = 0
-  /// Whether this transaction's COMMIT is followed by ``flushStatement``: it is begun so, and
-  /// it wrote (a transaction that only read has nothing to flush).
+  /// Whether this transaction's COMMIT or ROLLBACK is followed by ``flushStatement``.
   private var flushesAtCommit = false
-  private var wrote = false
   /// A transaction that commits synchronously (the session's `synchronous_commit` is on) and
   /// waits for the disk: PostgreSQL waits only for a transaction that wrote to the WAL and took
   /// a transaction id, and a transactional logical-decoding message does both without touching
@@ -294,10 +311,7 @@ final class PostgresConnection {
   func execute(name: String?, sql: String, values: [SQLValue]) throws(DatabaseError)
     -> PostgresResult
   {
-    if !sql.hasPrefix("SELECT") && !sql.hasPrefix("FETCH") {
-      readsAhead.removeAll()
-      wrote = true
-    }
+    if !sql.hasPrefix("SELECT") && !sql.hasPrefix("FETCH") { readsAhead.removeAll() }
     let query = preparingIfNeeded(Deferred(name: name, sql: sql, values: values))
     if !deferred.isEmpty || query.prepares { return try pipeline(deferred + [query]) }
     roundTrips += 1
@@ -416,11 +430,33 @@ final class PostgresConnection {
       }
       if let last { results.append(last) }
     }
-    // The sync point's own result, then out of pipeline mode.
-    while let raw = PQgetResult(handle) {
+    // The sync point's own result, then out of pipeline mode. Statements after an explicit
+    // transaction's end commit only here (the flush): an error now, or no sync point at all
+    // (the connection went), is a failure of the pipeline.
+    var synced = false
+    var ends = 0
+    while !synced {
+      guard let raw = PQgetResult(handle) else {
+        // A NULL ends an error's results, and the sync point follows; on a lost connection
+        // nothing follows.
+        ends += 1
+        if PQstatus(handle) != CONNECTION_OK || ends > 2 { break }
+        continue
+      }
+      let result = PostgresResult(raw, connection: self)
       let status = PQresultStatus(raw)
-      PQclear(raw)
-      if status == PGRES_PIPELINE_SYNC { break }
+      if status == PGRES_PIPELINE_SYNC {
+        synced = true
+        break
+      }
+      if firstError == nil {
+        do { try result.check(sql: queries.last?.sql ?? "") } catch { firstError = error }
+      }
+    }
+    if !synced, firstError == nil {
+      firstError = DatabaseError(
+        resultCode: 10, message: "PostgreSQL: \(errorMessage)", sql: queries.last?.sql,
+        sqlState: "08006")
     }
     if PQexitPipelineMode(handle) != 1, firstError == nil {
       firstError = DatabaseError(
