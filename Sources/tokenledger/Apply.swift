@@ -82,7 +82,25 @@ struct Apply: ParsableCommand {
             ])
           ])
       }
-      let state = try ledger.summary()
+      let state: LedgerSummary
+      do {
+        state = try ledger.summary()
+      } catch {
+        // Everything was committed: only the closing report cannot be read (the connection
+        // to PostgreSQL lost after the commit, say). Say so: re-applying is not needed.
+        Output.error(
+          "apply: all \(summary.operations) operations were committed (applied \(summary.applied), unchanged \(summary.unchanged)); only reading the ledger's summary afterwards failed"
+        )
+        throw Output.fail(
+          error, format: global.format, context: "apply",
+          extra: [
+            "committed": .object([
+              "operations": .number(String(summary.operations)),
+              "applied": .number(String(summary.applied)),
+              "unchanged": .number(String(summary.unchanged)),
+            ])
+          ])
+      }
       Output.committedNote =
         "the operations were applied (entries \(state.entries), head \(state.headHash)); only this report was lost"
       if global.format == .json {

@@ -34,21 +34,31 @@ extension Ledger {
   ) throws -> StreamSummary {
     precondition(commitEvery.map { $0 >= 1 && $0 <= Limits.batchOperationsMax } ?? true)
     var summary = StreamSummary()
-    var finished = false
-    while !finished {
+    /// The next line that is not blank, with its number.
+    func nextLine() throws -> (bytes: [UInt8], number: Int)? {
+      while let line = try reader.next() {
+        if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+        return (line, reader.lineNumber)
+      }
+      return nil
+    }
+    // Each commit's first line is read before its transaction begins: no transaction is
+    // opened for an input that has ended, and none holds the write lock while the input
+    // (a terminal, a pipe) has nothing to say yet.
+    var upcoming = try nextLine()
+    while let first = upcoming {
+      upcoming = nil
       var count = 0
       var lastId: String?
+      var lastLine = first.number
+      var ended = false
       // The commit's last sequence is read inside the committing transaction: read after
       // it, another writer's entry could be named instead.
       let head = try write { journal in
-        while commitEvery.map({ count < $0 }) ?? true {
-          guard let line = try reader.next() else {
-            finished = true
-            break
-          }
-          if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-          let location = "line \(reader.lineNumber)"
-          let object = try OperationLine.parse(line).located(location)
+        var current: (bytes: [UInt8], number: Int)? = first
+        while let line = current {
+          let location = "line \(line.number)"
+          let object = try OperationLine.parse(line.bytes).located(location)
           do {
             switch try journal.apply(object: object, allowExpectError: false) {
             case .applied: summary.applied += 1
@@ -58,19 +68,22 @@ extension Ledger {
             throw error.located(location)
           }
           lastId = object["id"]?.stringValue
+          lastLine = line.number
           count += 1
           if (summary.operations + count) % 10_000 == 0 { progress(summary.operations + count) }
+          if let every = commitEvery, count >= every { break }
+          current = try nextLine()
+          ended = current == nil
         }
         return try journal.head().sequence
       }
       summary.operations += count
-      if count > 0 {
-        let commit = Commit(
-          throughLine: reader.lineNumber, lastSequence: head == 0 ? nil : head, lastId: lastId,
-          operations: count)
-        summary.commits.append(commit)
-        onCommit(commit)
-      }
+      let commit = Commit(
+        throughLine: lastLine, lastSequence: head == 0 ? nil : head, lastId: lastId,
+        operations: count)
+      summary.commits.append(commit)
+      onCommit(commit)
+      if !ended { upcoming = try nextLine() }
     }
     return summary
   }

@@ -62,6 +62,25 @@ struct PostgresConnectionTests {
     #expect(try ledger.audit().ok)
   }
 
+  @Test func aStreamOpensNoTransactionOnceItsInputHasEnded() throws {
+    let ledger = try Ledger.open(at: try PostgresServer.ledger("stream"), create: true)
+    try ledger.apply(jsonLines: Self.setup)
+    _ = try ledger.apply(jsonLines: [Self.transfer("s0")])
+    let file =
+      FileManager.default.temporaryDirectory.path
+      + "/stream-\(UInt64.random(in: 0...UInt64.max)).jsonl"
+    defer { unlink(file) }
+    try (Self.transfer("s1") + "\n" + Self.transfer("s2") + "\n\n").write(
+      toFile: file, atomically: true, encoding: .utf8)
+    let before = try ledger.withConnection { $0.postgresRoundTrips }
+    let summary = try ledger.applyStream(try LineReader(path: file), commitEvery: 1)
+    let after = try ledger.withConnection { $0.postgresRoundTrips }
+    #expect(summary.applied == 2 && summary.commits.count == 2)
+    #expect(summary.commits.map(\.throughLine) == [1, 2])
+    // Two durable transfers, two round trips each: no third transaction for the end of input.
+    #expect(after - before == 4, "the stream took \(after - before) round trips")
+  }
+
   @Test func aReadSentAheadAnswersOnlyUntilAWrite() throws {
     let url = try PostgresServer.ledger("ahead")
     _ = try Ledger.open(at: url, create: true)
