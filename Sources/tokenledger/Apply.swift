@@ -69,17 +69,13 @@ struct Apply: ParsableCommand {
         // The batches before the failure are kept: say so, on stderr and in the JSON error.
         guard batch != nil, let committed else { throw error }
         let last = committed.commit.lastSequence.map(String.init) ?? "-"
-        Output.error(
-          "apply: \(committed.operations) operations were committed through line \(committed.commit.throughLine) (last entry \(last)) before the failure"
-        )
-        throw Output.fail(
-          error, format: global.format, context: "apply",
-          extra: [
-            "committed": .object([
-              "operations": .number(String(committed.operations)),
-              "throughLine": .number(String(committed.commit.throughLine)),
-              "lastSequence": committed.commit.lastSequence.map { .number(String($0)) } ?? .null,
-            ])
+        throw failAfterCommits(
+          error,
+          "\(committed.operations) operations were committed through line \(committed.commit.throughLine) (last entry \(last)) before the failure",
+          [
+            "operations": .number(String(committed.operations)),
+            "throughLine": .number(String(committed.commit.throughLine)),
+            "lastSequence": committed.commit.lastSequence.map { .number(String($0)) } ?? .null,
           ])
       }
       let state: LedgerSummary
@@ -88,17 +84,13 @@ struct Apply: ParsableCommand {
       } catch {
         // Everything was committed: only the closing report cannot be read (the connection
         // to PostgreSQL lost after the commit, say). Say so: re-applying is not needed.
-        Output.error(
-          "apply: all \(summary.operations) operations were committed (applied \(summary.applied), unchanged \(summary.unchanged)); only reading the ledger's summary afterwards failed"
-        )
-        throw Output.fail(
-          error, format: global.format, context: "apply",
-          extra: [
-            "committed": .object([
-              "operations": .number(String(summary.operations)),
-              "applied": .number(String(summary.applied)),
-              "unchanged": .number(String(summary.unchanged)),
-            ])
+        throw failAfterCommits(
+          error,
+          "all \(summary.operations) operations were committed (applied \(summary.applied), unchanged \(summary.unchanged)); only reading the ledger's summary afterwards failed",
+          [
+            "operations": .number(String(summary.operations)),
+            "applied": .number(String(summary.applied)),
+            "unchanged": .number(String(summary.unchanged)),
           ])
       }
       Output.committedNote =
@@ -121,6 +113,15 @@ struct Apply: ParsableCommand {
       }
       return 0
     }
+  }
+
+  /// A failure after some commits: what was kept is said on stderr and in the JSON error.
+  private func failAfterCommits(
+    _ error: any Error, _ kept: String, _ committed: [String: JSONValue]
+  ) -> ExitCodeError {
+    Output.error("apply: " + kept)
+    return Output.fail(
+      error, format: global.format, context: "apply", extra: ["committed": .object(committed)])
   }
 
   /// Each commit of a batched apply, as it happens (stderr under --format json).
