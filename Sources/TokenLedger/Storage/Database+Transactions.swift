@@ -57,9 +57,9 @@ extension Database {
         ? "SET default_transaction_read_only = on" : "PRAGMA query_only = ON")
   }
 
-  /// PostgreSQL's `BEGIN IMMEDIATE`: a transaction that first locks the ledger's head row, so
-  /// that writers on any number of connections take turns as SQLite's do and the journal stays
-  /// one chain. The lock waits at most the lock timeout (a busy error, retried as SQLite's).
+  /// PostgreSQL's `BEGIN IMMEDIATE`: a transaction that first takes the ledger's write lock
+  /// (``postgresHeadLock``), so that writers on any number of connections take turns as
+  /// SQLite's do and the journal stays one chain. The lock waits at most the lock timeout.
   ///
   /// Both are held back and travel with the transaction's first statement (no round trip of
   /// their own: a durable single commit is mostly round trips); the connection sends them
@@ -77,7 +77,7 @@ extension Database {
   /// The head lock: a transaction-level advisory lock keyed by the ledger's `ledger_head`
   /// table (its OID, unique among the database's live ledgers; the two-key form, which no
   /// one-key lock such as the migration's can share). Unlike a row lock it writes nothing to
-  /// the WAL and wakes one waiter at a time.
+  /// the WAL, and it holds whatever the table's rows are.
   static let postgresHeadLock = """
     SELECT pg_advisory_xact_lock(1414284620, \
     CAST(CAST(CAST(CAST('ledger_head' AS regclass) AS oid) AS bigint) % 2147483647 AS integer))

@@ -77,7 +77,7 @@ package final class Database {
   }
   /// Rows changed by the last INSERT, UPDATE or DELETE on PostgreSQL.
   var postgresChanges = 0
-  /// Whether a write transaction locks the ledger's head row (PostgreSQL, once the ledger's
+  /// Whether a write transaction takes the ledger's write lock (PostgreSQL, once the ledger's
   /// tables exist).
   var locksHead = false
   /// Whether commits on PostgreSQL wait for the disk (``Durability/full``); such a write

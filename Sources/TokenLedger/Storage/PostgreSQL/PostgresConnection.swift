@@ -36,7 +36,7 @@ final class PostgresConnection {
   deinit { PQfinish(handle) }
 
   /// True inside a transaction block (also an aborted one), or once one is begun and not yet
-  /// sent (``beginLater(lockSQL:)``).
+  /// sent (``beginLater(lockSQL:flushOutsideLock:retries:)``).
   /// A connection that was lost is in none: the next statement fails on it.
   var isInTransaction: Bool {
     beginPending
@@ -107,7 +107,7 @@ final class PostgresConnection {
   /// is what the same statement would read now.
   private var readsAhead: [ReadKey: PostgresResult] = [:]
 
-  /// Writes sent later, in one pipeline with the next statement (``executeLater(name:sql:values:)``).
+  /// Statements sent later, in one pipeline with the next one (``executeLater(name:sql:values:writes:)``).
   private var deferred: [Deferred] = []
   /// Held-back writes past which they are sent at once (their results must fit the socket's
   /// buffer while the pipeline is being sent).

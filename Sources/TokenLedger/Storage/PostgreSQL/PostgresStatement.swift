@@ -111,7 +111,7 @@ final class PostgresStatement {
     return (name, sql, values)
   }
 
-  /// Sends the statement with the next one (``PostgresConnection/executeLater(name:sql:values:)``).
+  /// Sends the statement with the next one (``PostgresConnection/executeLater(name:sql:values:writes:)``).
   func executeLater(_ values: [SQLValue], originalSQL: String) throws(DatabaseError) {
     finish()
     do {
