@@ -70,6 +70,16 @@ enum CLI {
   }
 
   /// A fresh temporary folder for one test's ledger files.
+  /// `init` at `db`, then asset T (2 decimals, any address).
+  static func initWithAsset(_ db: String) throws {
+    #expect(try run(["init", "--db", db]).exitCode == 0)
+    #expect(
+      try run(
+        ["apply", "--db", db, "-"],
+        stdin: #"{"op":"defineAsset","symbol":"T","decimals":2,"addressScheme":"any"}"#
+      ).exitCode == 0)
+  }
+
   static func temporaryDirectory() throws -> String {
     let path = NSTemporaryDirectory() + "tokenledger-cli-" + UUID().uuidString
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)

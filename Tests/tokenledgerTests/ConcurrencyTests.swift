@@ -13,12 +13,7 @@ import Testing
       ["apply", "--db", db, "-"],
       stdin: #"{"op":"defineAsset","symbol":"T","decimals":2,"addressScheme":"any"}"#)
     #expect(setup.exitCode == 3, "apply needs an existing ledger")
-    #expect(try CLI.run(["init", "--db", db]).exitCode == 0)
-    #expect(
-      try CLI.run(
-        ["apply", "--db", db, "-"],
-        stdin: #"{"op":"defineAsset","symbol":"T","decimals":2,"addressScheme":"any"}"#
-      ).exitCode == 0)
+    try CLI.initWithAsset(db)
     let perWriter = 1500
     let results = try await withThrowingTaskGroup(of: (String, CLI.Result).self) { group in
       for writer in 0..<4 {

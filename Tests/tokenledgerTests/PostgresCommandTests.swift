@@ -157,7 +157,7 @@ struct PostgresCommandTests {
         ["apply", "--db", url, "-"],
         stdin: #"{"op":"defineAsset","symbol":"T","decimals":2,"addressScheme":"any"}"#
       ).exitCode == 3, "apply needs an existing ledger")
-    try initWithAsset(url)
+    try CLI.initWithAsset(url)
     let writers = 4
     let perWriter = 400
     let results = try await withThrowingTaskGroup(of: CLI.Result.self) { group in
@@ -191,7 +191,7 @@ struct PostgresCommandTests {
 
   @Test func aWriterKilledMidTransactionLeavesNothingHalfApplied() throws {
     let url = PostgresForCommands.ledger("kill")
-    try initWithAsset(url)
+    try CLI.initWithAsset(url)
     // One atomic batch of 20,000 operations, killed while it runs.
     let lines = (0..<20_000).map {
       #"{"op":"mint","asset":"T","to":"h\#($0 % 97)","amount":"1","id":"k-\#($0)"}"#
@@ -210,16 +210,6 @@ struct PostgresCommandTests {
       try CLI.run(
         ["apply", "--db", url, "-"],
         stdin: #"{"op":"mint","asset":"T","to":"h","amount":"1","id":"after"}"#
-      ).exitCode == 0)
-  }
-
-  /// `init`, then asset T (2 decimals).
-  private func initWithAsset(_ url: String) throws {
-    #expect(try CLI.run(["init", "--db", url]).exitCode == 0)
-    #expect(
-      try CLI.run(
-        ["apply", "--db", url, "-"],
-        stdin: #"{"op":"defineAsset","symbol":"T","decimals":2,"addressScheme":"any"}"#
       ).exitCode == 0)
   }
 

@@ -67,16 +67,11 @@ extension Journal {
     accountIds[account] = id
     let key = TransactionCache.BalanceKey(accountId: id, asset: asset)
     guard cache.balances[key] == nil else { return }
-    guard let text else {
-      cache.balances[key] = TransactionCache.Balance(amount: .zero, lastEntry: 0)
-      return
-    }
-    guard let amount = SignedAmount(text: text), let lastEntry else {
-      throw DatabaseError(
-        resultCode: 11,
-        message: "balance of account \(id) in \(asset) is malformed: \(text.prefix(60))")
-    }
-    cache.balances[key] = TransactionCache.Balance(amount: amount, lastEntry: lastEntry)
+    // No balance row (the LEFT JOIN's NULLs): nothing moved it yet.
+    cache.balances[key] =
+      text == nil && lastEntry == nil
+      ? TransactionCache.Balance(amount: .zero, lastEntry: 0)
+      : try Self.storedBalance(text, lastEntry, accountId: id, asset: asset)
   }
 
   /// The accounts whose balance a token operation reads: the holders' available balances, and

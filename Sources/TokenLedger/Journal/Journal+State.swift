@@ -84,6 +84,15 @@ extension Journal: LedgerState, OperationContext {
       cache.balances[key] = TransactionCache.Balance(amount: .zero, lastEntry: 0)
       return TransactionCache.Balance(amount: .zero, lastEntry: 0)
     }
+    let balance = try Self.storedBalance(text, lastEntry, accountId: accountId, asset: asset)
+    cache.balances[key] = balance
+    return balance
+  }
+
+  /// A balance row's columns as read; a row that is not a balance is corruption.
+  static func storedBalance(_ text: String?, _ lastEntry: Int64?, accountId: Int64, asset: String)
+    throws -> TransactionCache.Balance
+  {
     guard let text, let amount = SignedAmount(text: text), let lastEntry else {
       throw DatabaseError(
         resultCode: 11,
@@ -91,9 +100,7 @@ extension Journal: LedgerState, OperationContext {
           "balance of account \(accountId) in \(asset) is malformed: \((text ?? "NULL").prefix(60))"
       )
     }
-    let balance = TransactionCache.Balance(amount: amount, lastEntry: lastEntry)
-    cache.balances[key] = balance
-    return balance
+    return TransactionCache.Balance(amount: amount, lastEntry: lastEntry)
   }
 
   func allowance(asset: String, owner: String, spender: String) throws -> AllowanceAmount {
