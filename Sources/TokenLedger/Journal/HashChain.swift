@@ -52,25 +52,31 @@ public enum HashChain {
       canonical.field(domain)
       canonical.field(previous)
     case .two:
-      canonical.field(domain2)
-      let bytes = bytes(hex: previous)
-      bytes.withUnsafeBufferPointer { canonical.field($0) }
+      canonical.append(bytes: format2Prefix)
+      canonical.append(bytes: bytes(hex: previous))
     }
     canonical.field(integer: entry.sequence)
-    canonical.field(entry.idempotencyId)
-    canonical.field(entry.kind)
-    canonical.field(entry.asset)
-    canonical.field(entry.payload)
-    canonical.field(integer: entry.clock.height)
-    canonical.field(integer: entry.clock.time)
-    canonical.field(integer: Int64(postings.count))
-    for posting in postings {
-      canonical.field(posting.asset)
-      canonical.account(posting.from)
-      canonical.account(posting.to)
-      canonical.field(posting.amount.description)
-    }
+    canonical.appendFields(of: entry, postings: postings)
     return canonical.digest()
+  }
+
+  /// Format 2's canonical bytes before the previous hash: the domain field, then the length
+  /// prefix of the 32-byte previous hash. A format-2 entry's bytes are these, the previous
+  /// hash, the sequence field, then ``fieldsAfterSequence(of:postings:)``: what a database
+  /// that numbers and chains an entry itself puts together (``Journal`` on PostgreSQL).
+  static let format2Prefix: [UInt8] = {
+    var canonical = CanonicalBytes(capacity: 32)
+    canonical.field(domain2)
+    canonical.append(bytes: Array("32:".utf8))
+    return canonical.bytes
+  }()
+
+  /// An entry's canonical bytes after its sequence number (any format).
+  static func fieldsAfterSequence(of entry: EntryFields, postings: [Posting]) -> [UInt8] {
+    var canonical = CanonicalBytes(
+      capacity: 128 + (entry.payload?.utf8.count ?? 0) + postings.count * 128)
+    canonical.appendFields(of: entry, postings: postings)
+    return canonical.bytes
   }
 
   /// 64 lowercase hex digits → 32 bytes; nil for any other text (a hash a user typed).
@@ -149,6 +155,23 @@ public enum HashChain {
       field(account.bucket.kind.rawValue)
       field(account.bucket.validatorColumn)
       field(account.bucket.detailColumn)
+    }
+
+    /// The fields after the sequence number: id, kind, asset, payload, clock, postings.
+    mutating func appendFields(of entry: EntryFields, postings: [Posting]) {
+      field(entry.idempotencyId)
+      field(entry.kind)
+      field(entry.asset)
+      field(entry.payload)
+      field(integer: entry.clock.height)
+      field(integer: entry.clock.time)
+      field(integer: Int64(postings.count))
+      for posting in postings {
+        field(posting.asset)
+        account(posting.from)
+        account(posting.to)
+        field(posting.amount.description)
+      }
     }
 
     /// Appends fields encoded earlier (``bytes`` of another writer).

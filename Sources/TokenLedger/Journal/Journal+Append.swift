@@ -4,11 +4,24 @@ extension Journal {
   /// each one is checked again here against the holder-never-negative and 2^128 − 1 rules.
   /// `payload` is the operation's canonical JSON without its id, or nil for a transfer its one
   /// posting states in full (``StoredPayload``).
+  ///
+  /// `endsOperation`: the operation's own entry, after which it writes nothing. In a write
+  /// transaction that has not taken the write lock yet, that entry is written by
+  /// ``appendTakingLock(kind:idempotencyId:asset:payload:clock:compilation:)``, and any other
+  /// entry needs the lock first.
   func append(
     kind: String, idempotencyId: String?, asset: String?, payload: String?, clock: Clock,
-    compilation: Compilation
+    compilation: Compilation, endsOperation: Bool = false
   ) throws -> Int64 {
     precondition(compilation.postings.count <= Limits.postingsPerEntryMax, "entry too wide")
+    if database.writeLockDeferred {
+      guard endsOperation else {
+        throw DatabaseError.needsWriteLock(nil, "\(kind): writes an entry before its own")
+      }
+      return try appendTakingLock(
+        kind: kind, idempotencyId: idempotencyId, asset: asset, payload: payload, clock: clock,
+        compilation: compilation)
+    }
     let (previousSequence, previousHash) = try head()
     let sequence = previousSequence + 1
     // Each posting links its two accounts back to the entries that last moved them in its
@@ -153,7 +166,7 @@ extension Journal {
     return id
   }
 
-  private func addToBalance(
+  func addToBalance(
     accountId: Int64, account: Account, asset: String, _ delta: SignedAmount, entry: Int64
   ) throws {
     let current = try storedBalance(accountId: accountId, asset: asset).amount

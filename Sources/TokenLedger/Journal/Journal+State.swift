@@ -3,8 +3,8 @@ extension Journal: LedgerState, OperationContext {
   func assetDefinition(_ symbol: String) throws -> AssetDefinition? {
     if let cached = assetCache[symbol] { return cached }
     guard
-      let payload = try database.firstRow(
-        "SELECT definition FROM assets WHERE symbol = ?", [.text(symbol)], { $0.text(0) }) ?? nil
+      let payload = try statements.selectAssetDefinition.firstRow([.text(symbol)], { $0.text(0) })
+        ?? nil
     else { return nil }
     let definition = try Self.decodeDefinition(payload)
     assetCache[symbol] = definition

@@ -10,6 +10,8 @@ final class Journal {
   var accountIds: [Account: Int64] = [:]
   var assetCache: [String: AssetDefinition] = [:]
   let statements: JournalStatements
+  /// The statements that write an entry under the write lock, by shape (``LateLockShape``).
+  var lateLockStatements: [LateLockShape: PreparedStatement] = [:]
   var cache = TransactionCache()
   /// Addresses as written → their canonical form, per scheme. Normalizing is pure and an
   /// EIP-55 checksum costs a Keccak-256 (~4 µs), while a ledger sees the same addresses again
@@ -159,9 +161,12 @@ final class Journal {
     let payload =
       StoredPayload.isStatedByPosting(operation, compilation.postings)
       ? nil : operation.canonicalPayloadWithoutId(decimals: definition.decimals)
+    // A definition may still set its asset's clock after its entry.
+    var endsOperation = true
+    if case .defineAsset = operation.action { endsOperation = false }
     let written = try append(
       kind: operation.kind, idempotencyId: operation.id, asset: definition.symbol,
-      payload: payload, clock: clock, compilation: compilation)
+      payload: payload, clock: clock, compilation: compilation, endsOperation: endsOperation)
     if case .defineAsset = operation.action, clock != Clock() {
       try setClock(clock, of: definition.symbol)
     }
@@ -210,7 +215,7 @@ final class Journal {
     let written = try append(
       kind: "tick", idempotencyId: operation.id, asset: nil,
       payload: operation.canonicalPayloadWithoutId(decimals: 0), clock: Clock(time: time),
-      compilation: Compilation())
+      compilation: Compilation(), endsOperation: true)
     return .applied(sequence: written)
   }
 }

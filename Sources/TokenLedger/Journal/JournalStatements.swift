@@ -16,6 +16,9 @@ final class JournalStatements {
   let selectAssetState: PreparedStatement
   let updateClock: PreparedStatement
 
+  /// An asset's definition (fixed once defined).
+  let selectAssetDefinition: PreparedStatement
+
   init(_ database: Database) throws(DatabaseError) {
     selectEntryById = try database.prepare(
       """
@@ -64,6 +67,15 @@ final class JournalStatements {
       "SELECT clock_height, clock_time, paused FROM assets WHERE symbol = ?")
     updateClock = try database.prepare(
       "UPDATE assets SET clock_height = ?, clock_time = ? WHERE symbol = ?")
+    selectAssetDefinition = try database.prepare("SELECT definition FROM assets WHERE symbol = ?")
+    // The reads a single operation makes before it takes the write lock
+    // (``Journal/appendTakingLock(kind:idempotencyId:asset:payload:clock:compilation:)``): the
+    // statement that writes its entry checks their answers again under the lock (a definition
+    // never changes, an account's id neither).
+    for read in [
+      selectEntryById, selectHead, selectAccountId, selectBalance, selectAccountBalance,
+      selectAssetState, selectAssetDefinition,
+    ] { _ = read.runsBeforeWriteLock() }
   }
 }
 

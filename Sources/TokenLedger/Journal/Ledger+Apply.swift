@@ -4,7 +4,9 @@ extension Ledger {
   /// mode each failure is returned in its place and the rest is applied.
   @discardableResult
   public func apply(_ operations: [Operation], mode: BatchMode = .atomic) throws -> [ApplyResult] {
-    try applyBatch(count: operations.count, mode: mode) { journal, index in
+    try applyBatch(
+      count: operations.count, mode: mode, kind: operations.first?.kind
+    ) { journal, index in
       try journal.apply(operations[index])
     }
   }
@@ -14,7 +16,9 @@ extension Ledger {
   public func apply(objects: [[String: JSONValue]], mode: BatchMode = .atomic) throws
     -> [ApplyResult]
   {
-    try applyBatch(count: objects.count, mode: mode) { journal, index in
+    try applyBatch(
+      count: objects.count, mode: mode, kind: objects.first?["op"]?.stringValue
+    ) { journal, index in
       try journal.apply(object: objects[index], allowExpectError: false)
     }
   }
@@ -29,11 +33,15 @@ extension Ledger {
     return try apply(objects: objects, mode: mode)
   }
 
+  /// `kind`: the first operation's, when known. A single operation of a kind that can be
+  /// written before the write lock is taken first runs without it (``write(lockLate:_:)``).
   func applyBatch(
-    count: Int, mode: BatchMode, _ applyOne: (Journal, Int) throws -> Journal.Outcome
+    count: Int, mode: BatchMode, kind: String? = nil,
+    _ applyOne: (Journal, Int) throws -> Journal.Outcome
   ) throws -> [ApplyResult] {
     precondition(count <= Limits.batchOperationsMax, "batches are split by the caller")
-    return try write { journal in
+    let lockLate = count == 1 && mode == .atomic && kind.map(Journal.writesBeforeLock) == true
+    return try write(lockLate: lockLate) { journal in
       var results: [ApplyResult] = []
       results.reserveCapacity(count)
       for index in 0..<count {

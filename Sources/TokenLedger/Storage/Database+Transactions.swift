@@ -7,17 +7,52 @@
 extension Database {
   /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT`, taking the write lock up front so that two
   /// writers queue on the busy timeout instead of failing halfway. Rolls back on any error.
-  package func writeTransaction<T>(_ body: () throws -> T) throws -> T {
+  ///
+  /// `lockLate` (PostgreSQL; ignored elsewhere): the write lock is taken by the transaction's
+  /// last statement, which also commits (``PreparedStatement/firstRowCommitting(_:_:)``), so
+  /// that the lock is held only while the server runs it. Until then only reads marked
+  /// ``Statement/runsBeforeWriteLock`` run; any other statement throws
+  /// ``DatabaseError/needsWriteLock(_:_:)``, and the caller runs the transaction again without
+  /// `lockLate`.
+  package func writeTransaction<T>(lockLate: Bool = false, _ body: () throws -> T) throws -> T {
     precondition(!isInTransaction, "write transactions do not nest; use a savepoint")
-    try beginImmediate()
+    let late = lockLate && engine == .postgres && locksHead
+    try beginImmediate(lockLate: late)
+    writeLockDeferred = late
+    committedByStatement = false
+    defer {
+      writeLockDeferred = false
+      committedByStatement = false
+    }
     do {
-      let result = try body()
-      try executeScript("COMMIT")
+      let result: T
+      do {
+        result = try body()
+      } catch let error as DatabaseError
+        where error.retriesWithWriteLock && writeLockDeferred && isInGoodTransaction
+      {
+        // Nothing was written and nothing is held: take the lock now and run `body` again in
+        // this transaction; what it read before is read again.
+        takeDeferredWriteLock()
+        result = try body()
+      }
+      if !committedByStatement { try executeScript("COMMIT") }
       return result
     } catch {
-      try? executeScript("ROLLBACK")
+      if isInTransaction { try? executeScript("ROLLBACK") }
       throw error
     }
+  }
+
+  /// Ends ``writeTransaction(lockLate:_:)``'s wait for the write lock: it is taken with the
+  /// next statement.
+  private func takeDeferredWriteLock() {
+    guard case .postgres(let postgres) = connection else {
+      preconditionFailure("only PostgreSQL defers the write lock")
+    }
+    writeLockDeferred = false
+    lockLateRetries += 1
+    postgres.takeLateLock()
   }
 
   /// Runs `body` inside a deferred read transaction: every query in it sees one snapshot, even
@@ -37,6 +72,8 @@ extension Database {
   /// Runs `body` inside a savepoint: on error only its own changes are undone, and the
   /// enclosing transaction goes on.
   package func savepoint<T>(_ body: () throws -> T) throws -> T {
+    // A savepoint would outlive the commit of a transaction whose last statement commits.
+    if writeLockDeferred { throw DatabaseError.needsWriteLock("SAVEPOINT op") }
     try executeScript("SAVEPOINT op")
     do {
       let result = try body()
@@ -64,13 +101,13 @@ extension Database {
   /// Both are held back and travel with the transaction's first statement (no round trip of
   /// their own: a durable single commit is mostly round trips); the connection sends them
   /// again while the lock times out, up to ``Limits/busyRetriesMax`` times.
-  private func beginPostgresWrite() throws(DatabaseError) {
+  private func beginPostgresWrite(lockLate: Bool) throws(DatabaseError) {
     guard locksHead, case .postgres(let postgres) = connection else {
       return try executeScript("BEGIN")
     }
     if faultInjector != nil, let fault = injectedFault(.begin) { throw fault }
     try postgres.beginLater(
-      lockSQL: Self.postgresHeadLock,
+      lockSQL: Self.postgresHeadLock, lockLate: lockLate,
       flushOutsideLock: postgresDurableCommits, retries: Limits.busyRetriesMax)
   }
 
@@ -87,12 +124,12 @@ extension Database {
   /// handler is not fair, so under heavy contention one writer can lose every round for longer
   /// than the timeout. Retries sleep a random few milliseconds so that waiting writers spread
   /// out; after ``Limits/busyRetriesMax`` the busy error reaches the caller.
-  private func beginImmediate() throws(DatabaseError) {
+  private func beginImmediate(lockLate: Bool) throws(DatabaseError) {
     var attempt = 0
     while true {
       do {
         if engine == .postgres {
-          try beginPostgresWrite()
+          try beginPostgresWrite(lockLate: lockLate)
         } else {
           try executeScript("BEGIN IMMEDIATE")
         }

@@ -83,6 +83,15 @@ package final class Database {
   /// Whether commits on PostgreSQL wait for the disk (``Durability/full``); such a write
   /// transaction waits after releasing the head lock (``PostgresConnection/beginLater(lockSQL:flushOutsideLock:retries:)``).
   var postgresDurableCommits = false
+  /// Inside a write transaction begun with `lockLate` whose last statement has not run yet
+  /// (``writeTransaction(lockLate:_:)``).
+  var writeLockDeferred = false
+  /// Single operations that began without the write lock and took it before their end (they
+  /// needed it, or their reads changed): what ``writeTransaction(lockLate:_:)`` cost in vain.
+  package var lockLateRetries = 0
+  /// Whether the write transaction's last statement committed it
+  /// (``Statement/runCommitting(_:)``).
+  var committedByStatement = false
 
   /// Where a fault can be injected: before a statement steps, before `BEGIN`, before `COMMIT`.
   enum FaultSite: Sendable, Equatable {
@@ -222,6 +231,9 @@ package final class Database {
       if sql.hasPrefix("BEGIN"), let fault = injectedFault(.begin) { throw fault }
     }
     if case .postgres(let postgres) = connection {
+      if writeLockDeferred, sql != "COMMIT", sql != "ROLLBACK" {
+        throw DatabaseError.needsWriteLock(sql)
+      }
       return try postgres.executeScript(translatedScript(sql))
     }
     var message: UnsafeMutablePointer<CChar>?
@@ -293,6 +305,14 @@ package final class Database {
   package var postgresRoundTrips: Int {
     guard case .postgres(let postgres) = connection else { return 0 }
     return postgres.roundTrips
+  }
+
+  /// True inside a transaction that has not failed.
+  var isInGoodTransaction: Bool {
+    switch connection {
+    case .sqlite(let handle): sqlite3_get_autocommit(handle) == 0
+    case .postgres(let postgres): postgres.isInGoodTransaction
+    }
   }
 
   /// True inside an open transaction.

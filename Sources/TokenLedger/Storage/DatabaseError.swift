@@ -12,12 +12,35 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
   /// PostgreSQL's SQLSTATE (`23505`, `40P01`…) when PostgreSQL reported the failure.
   public let sqlState: String?
 
+  /// Whether the failed transaction ran without the write lock and is to run again with it
+  /// (``needsWriteLock(_:)``).
+  let retriesWithWriteLock: Bool
+
   /// An error with SQLite's (extended) result code, and PostgreSQL's SQLSTATE if it has one.
   public init(resultCode: Int32, message: String, sql: String? = nil, sqlState: String? = nil) {
     self.resultCode = resultCode
     self.message = message
     self.sql = sql
     self.sqlState = sqlState
+    retriesWithWriteLock = false
+  }
+
+  private init(retryingWithWriteLock message: String, sql: String?) {
+    resultCode = 5
+    self.message = message
+    self.sql = sql
+    sqlState = "40001"
+    retriesWithWriteLock = true
+  }
+
+  /// A write transaction begun without the write lock (``Database/writeTransaction(lockLate:_:)``)
+  /// reached a statement that needs the lock, or found that what it read has changed: it is
+  /// rolled back and run again with the lock taken first. Busy (SQLite 5, SQLSTATE 40001) if
+  /// it ever reached a caller.
+  static func needsWriteLock(_ sql: String?, _ reason: String = "needs the write lock")
+    -> DatabaseError
+  {
+    DatabaseError(retryingWithWriteLock: reason, sql: sql)
   }
 
   /// The primary result code, without the extended bits.

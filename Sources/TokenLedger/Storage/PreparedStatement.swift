@@ -21,6 +21,22 @@ package final class PreparedStatement {
     try statement.executeLater(values)
   }
 
+  /// Marks the statement as a read that may run before the write lock is taken
+  /// (``Statement/runsBeforeWriteLock``).
+  func runsBeforeWriteLock() -> PreparedStatement {
+    statement.runsBeforeWriteLock = true
+    return self
+  }
+
+  /// Runs the statement as the transaction's last: on PostgreSQL, in a transaction begun with
+  /// `lockLate`, it travels with the write lock and the COMMIT (``Statement/runCommitting(_:)``).
+  /// Returns its first row, mapped.
+  func firstRowCommitting<T>(_ values: [SQLValue], _ transform: (Row) throws -> T) throws -> T? {
+    try statement.runCommitting(values)
+    defer { statement.finish() }
+    return try statement.step() ? transform(Row(statement: statement)) : nil
+  }
+
   /// The first row, mapped; `nil` when there is none.
   package func firstRow<T>(_ values: [SQLValue], _ transform: (Row) throws -> T) throws -> T? {
     statement.reset(binding: values)

@@ -11,6 +11,11 @@ final class Statement {
   private let backend: Backend
   let sql: String
   unowned let database: Database
+  /// Whether the statement may run in a write transaction that has not taken the write lock
+  /// yet (``Database/writeTransaction(lockLate:_:)``): a read whose answer the transaction's
+  /// last statement checks again under the lock. Any other statement there throws
+  /// ``DatabaseError/needsWriteLock(_:)``.
+  var runsBeforeWriteLock = false
 
   /// Prepares `sql`; on PostgreSQL a statement named `name` is prepared on the server (on its
   /// first run) for the connection's lifetime, and one without a name is sent with its values
@@ -42,7 +47,21 @@ final class Statement {
       preconditionFailure("only PostgreSQL defers statements")
     }
     if database.faultInjector != nil, let fault = database.injectedFault(.step(sql)) { throw fault }
+    if database.writeLockDeferred { throw DatabaseError.needsWriteLock(sql) }
     try statement.executeLater(values, originalSQL: sql)
+  }
+
+  /// Runs the statement as its transaction's last, with the write lock and the COMMIT in the
+  /// same round trip (``PostgresConnection/executeCommitting(name:sql:values:)``); its rows
+  /// are then read with ``step()``. Only on PostgreSQL, in a transaction begun with `lockLate`.
+  func runCommitting(_ values: [SQLValue]) throws(DatabaseError) {
+    guard case .postgres(let statement) = backend else {
+      preconditionFailure("only PostgreSQL takes the write lock with the last statement")
+    }
+    if database.faultInjector != nil, let fault = database.injectedFault(.commit) { throw fault }
+    database.writeLockDeferred = false
+    try statement.runCommitting(values, originalSQL: sql)
+    database.committedByStatement = true
   }
 
   /// A run with `values` to send ahead on PostgreSQL (see ``Database/readAhead(_:)``); nil on
@@ -106,6 +125,9 @@ final class Statement {
     switch backend {
     case .sqlite(let sqlite): handle = sqlite
     case .postgres(let statement):
+      if database.writeLockDeferred, !runsBeforeWriteLock {
+        throw DatabaseError.needsWriteLock(sql)
+      }
       let (hasRow, changes) = try statement.step(originalSQL: sql)
       if let changes { database.postgresChanges = changes }
       return hasRow

@@ -122,7 +122,7 @@ case "durable", "durable-random", "writer":
   let elapsed = Double(seconds() - start) / 1e9
   latencies.sort()
   print(
-    #"{"workload":"durable single commits","count":\#(count),"seconds":\#(elapsed),"perSecond":\#(Int(Double(count) / elapsed)),"p50Microseconds":\#(latencies[count / 2] / 1000),"p99Microseconds":\#(latencies[count * 99 / 100] / 1000),"peakMB":\#(peakMegabytes())}"#
+    #"{"workload":"durable single commits","count":\#(count),"seconds":\#(elapsed),"perSecond":\#(Int(Double(count) / elapsed)),"p50Microseconds":\#(latencies[count / 2] / 1000),"p99Microseconds":\#(latencies[count * 99 / 100] / 1000),"peakMB":\#(peakMegabytes()),"lockLateRetries":\#(ledger.postgresLockLateRetries)}"#
   )
 case "reward":
   try ledger.apply([

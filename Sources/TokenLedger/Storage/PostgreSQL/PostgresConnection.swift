@@ -122,7 +122,10 @@ final class PostgresConnection {
       transactionGeneration += 1
     }
     let flushes = flushesAtCommit
-    if sql == "COMMIT" || sql == "ROLLBACK" { flushesAtCommit = false }
+    if sql == "COMMIT" || sql == "ROLLBACK" {
+      flushesAtCommit = false
+      lateLock = nil
+    }
     if sql == "ROLLBACK", beginPending {
       // Nothing was sent: there is nothing to undo on the server, and nothing was read.
       deferred.removeAll()
@@ -197,7 +200,12 @@ final class PostgresConnection {
   /// PostgreSQL groups. Another connection may read the transaction's rows a moment before
   /// they are on disk; after a crash in that moment they are gone, with every later
   /// transaction (none of which returned either).
-  func beginLater(lockSQL: String, flushOutsideLock: Bool, retries: Int) throws(DatabaseError) {
+  ///
+  /// `lockLate`: the lock is not taken now but by the transaction's last statement
+  /// (``executeCommitting(name:sql:values:)``), which travels with the lock and the COMMIT.
+  func beginLater(lockSQL: String, lockLate: Bool = false, flushOutsideLock: Bool, retries: Int)
+    throws(DatabaseError)
+  {
     precondition(!isInTransaction && deferred.isEmpty, "a transaction is already open")
     // Prepared once: parsing and planning them each time cost the server more than the rest
     // of a transfer's statements.
@@ -205,6 +213,7 @@ final class PostgresConnection {
     let asynchronous = try fixed("SET LOCAL synchronous_commit TO off")
     var lock = try fixed(lockSQL)
     lock.isLock = true
+    lateLock = lockLate ? lock : nil
     if flushOutsideLock {
       let flush = try fixed(Self.flushStatement)
       commitStatements = [try fixed("COMMIT"), flush]
@@ -217,7 +226,76 @@ final class PostgresConnection {
     flushesAtCommit = flushOutsideLock
     deferred.append(begin)
     if flushOutsideLock { deferred.append(asynchronous) }
+    if !lockLate { deferred.append(lock) }
+  }
+
+  /// The lock a transaction begun with `lockLate` takes with its last statement.
+  private var lateLock: Deferred?
+
+  /// Takes the lock of a transaction begun with `lockLate` now, held back to travel with the
+  /// next statement, instead of with its last. Nothing read before it is answered from reads
+  /// sent ahead after it.
+  func takeLateLock() {
+    guard let lock = lateLock else {
+      preconditionFailure("takeLateLock in a transaction begun with lockLate")
+    }
+    lateLock = nil
+    readsAhead.removeAll()
     deferred.append(lock)
+  }
+
+  /// Runs the last statement of a transaction begun with `lockLate`
+  /// (``beginLater(lockSQL:lockLate:flushOutsideLock:retries:)``) in one round trip with the
+  /// write lock before it and the COMMIT (and flush) after it, and returns its result: the
+  /// lock is held only while the server runs the statement and commits, with no round trip
+  /// to this client inside it. The statement must itself check that what the transaction read
+  /// without the lock is still so (and write nothing when it is not). An error, the lock's
+  /// timeout included, leaves the transaction failed, for the caller to roll back.
+  func executeCommitting(name: String?, sql: String, values: [SQLValue]) throws(DatabaseError)
+    -> PostgresResult
+  {
+    guard let lock = lateLock, isInGoodTransaction else {
+      preconditionFailure("executeCommitting ends a transaction begun with lockLate")
+    }
+    lateLock = nil
+    readsAhead.removeAll()
+    let query = preparingIfNeeded(Deferred(name: name, sql: sql, values: values))
+    let ending = flushesAtCommit ? commitStatements : [try fixed("COMMIT")]
+    var pipeline = deferred + [lock, query] + ending
+    var attempt = 0
+    var results: [PostgresResult] = []
+    while true {
+      do {
+        results = try sendPipeline(pipeline)
+        break
+      } catch let failure {
+        deferred.removeAll()
+        preparesQueued.removeAll()
+        guard failure.lockTimedOut, attempt < lockRetries else {
+          // Whatever failed, the COMMIT did not run, unless the connection went after it was sent.
+          if PQtransactionStatus(handle) == PQTRANS_IDLE, PQstatus(handle) == CONNECTION_OK {
+            transactionGeneration += 1
+            flushesAtCommit = false
+          }
+          throw commitOutcomeUnknown(failure.error)
+        }
+        // Nothing after the lock ran. The statement checks again everything the transaction
+        // read, so it can run in a transaction of its own: the lock, it, and the COMMIT.
+        attempt += 1
+        rollBackAfterLockTimeout()
+        var begin = [try fixed("BEGIN")]
+        if flushesAtCommit { begin.append(try fixed("SET LOCAL synchronous_commit TO off")) }
+        pipeline = begin + [lock, query] + ending
+      }
+    }
+    deferred.removeAll()
+    preparesQueued.removeAll()
+    transactionGeneration += 1
+    if flushesAtCommit, let flushed = results.last {
+      lastFlushLocation = flushed.rowCount == 1 ? flushed.text(0, 0) : nil
+    }
+    flushesAtCommit = false
+    return results[results.count - ending.count - 1]
   }
 
   /// A failed COMMIT after which the connection is gone: the server may have committed
@@ -351,14 +429,19 @@ final class PostgresConnection {
       } catch let failure {
         guard begins, failure.lockTimedOut, attempt < lockRetries else { throw failure.error }
         attempt += 1
-        lockTimeoutsRetried += 1
-        // The transaction failed at its lock: nothing after it ran.
-        roundTrips += 1
-        PQclear(PQexec(handle, "ROLLBACK"))
-        var random = SystemRandomNumberGenerator()
-        usleep(UInt32(1_000 + random.next() % 20_000))
+        rollBackAfterLockTimeout()
       }
     }
+  }
+
+  /// Ends a transaction that failed at its lock (nothing after it ran) and waits a random few
+  /// milliseconds, so that writers waiting for the lock spread out before they try again.
+  private func rollBackAfterLockTimeout() {
+    lockTimeoutsRetried += 1
+    roundTrips += 1
+    PQclear(PQexec(handle, "ROLLBACK"))
+    var random = SystemRandomNumberGenerator()
+    usleep(UInt32(1_000 + random.next() % 20_000))
   }
 
   /// How a pipeline failed: its first error, and whether that was a lock statement's timeout.

@@ -104,6 +104,20 @@ final class PostgresStatement {
     return (row < current.rowCount, changes)
   }
 
+  /// Runs the statement with `values` as its transaction's last, with the write lock and the
+  /// COMMIT (``PostgresConnection/executeCommitting(name:sql:values:)``); ``step(originalSQL:)``
+  /// then reads its rows.
+  func runCommitting(_ values: [SQLValue], originalSQL: String) throws(DatabaseError) {
+    reset(binding: values)
+    do {
+      result = try connection.executeCommitting(name: name, sql: sql, values: values)
+    } catch {
+      throw DatabaseError(
+        resultCode: error.resultCode, message: error.message, sql: originalSQL,
+        sqlState: error.sqlState)
+    }
+  }
+
   /// This run as a read to send ahead (``PostgresConnection/readAhead(_:)``): only a named
   /// query, whose results a later run with equal values will take.
   func readAheadRequest(_ values: [SQLValue]) -> (name: String, sql: String, values: [SQLValue])? {

@@ -1,0 +1,239 @@
+/// Writing one operation's entry with the write lock held only by the server (PostgreSQL).
+///
+/// Every writer of a ledger appends to one hash chain, so a write transaction holds the
+/// ledger's write lock from the head it reads to its COMMIT. On PostgreSQL the client's work
+/// sits inside that hold: the server answers the reads, the client compiles and hashes the
+/// entry, the server takes the writes; with many writers the lock, not the server, is what
+/// they wait for. A single operation therefore first runs without the lock
+/// (``Database/writeTransaction(lockLate:_:)``): its reads are made and its postings compiled as
+/// usual, and its entry goes to the server as one statement that travels with the lock and the
+/// COMMIT and, under the lock, checks that what the operation read is still so, numbers the
+/// entry after the head it finds and chains its hash (SHA-256 over the same canonical bytes,
+/// ``HashChain/format2Prefix``, the previous hash, the sequence field, and the fields after it
+/// that the client sends). When a check fails it writes nothing, and the operation runs again
+/// with the lock taken first, as does any operation that would make another write (a new
+/// account, an effect, a clock, a second entry) or a read the statement cannot check: only
+/// reads marked ``Statement/runsBeforeWriteLock`` run without the lock.
+///
+/// What the statement checks is everything such an operation's outcome rests on: the id is
+/// still unused, every balance the transaction read (amount and last entry) and every asset's
+/// clock and pause flag are unchanged. The sequence number is the one thing the compilation
+/// sees that may differ, and it names only effects' records (unbonding entries), which this path
+/// does not write.
+extension Journal {
+  /// Whether an operation of `kind` is usually written without taking the write lock first:
+  /// one that moves balances and writes nothing else (a transfer, a burn). Others (a mint sums
+  /// the system accounts for the supply cap, an approval writes an allowance, staking writes
+  /// records) would only find that they need it; any operation still takes it when it must.
+  static func writesBeforeLock(_ kind: String) -> Bool {
+    kind == "transfer" || kind == "burn"
+  }
+
+  /// Writes the operation's entry, postings and balances with one statement that takes the
+  /// write lock and commits; returns the entry's sequence number. Throws
+  /// ``DatabaseError/needsWriteLock(_:_:)`` when the operation cannot be written this way, or
+  /// when what it read changed before the lock was taken (then nothing was written).
+  func appendTakingLock(
+    kind: String, idempotencyId: String?, asset: String?, payload: String?, clock: Clock,
+    compilation: Compilation
+  ) throws -> Int64 {
+    let tentative = try head()
+    guard recordsEntries, format(of: tentative.sequence + 1) == .two,
+      compilation.effects.isEmpty, cache.dirty.isEmpty
+    else { throw DatabaseError.needsWriteLock(nil, "\(kind): writes more than an entry") }
+    var rows: [(from: Int64, to: Int64, fromPrevious: Int64, toPrevious: Int64)] = []
+    for posting in compilation.postings {
+      precondition(!posting.amount.isZero, "zero postings are not written")
+      guard let fromId = try accountId(posting.from), let toId = try accountId(posting.to) else {
+        throw DatabaseError.needsWriteLock(nil, "\(kind): creates an account")
+      }
+      rows.append(
+        (
+          fromId, toId, try storedBalance(accountId: fromId, asset: posting.asset).lastEntry,
+          try storedBalance(accountId: toId, asset: posting.asset).lastEntry
+        ))
+    }
+    // Everything read, as read: nothing is written yet (`dirty` is empty).
+    let readBalances = cache.balances.sorted {
+      ($0.key.accountId, $0.key.asset) < ($1.key.accountId, $1.key.asset)
+    }
+    let readAssets = cache.assets.sorted { $0.key < $1.key }
+    for (posting, row) in zip(compilation.postings, rows) {
+      try addToBalance(
+        accountId: row.from, account: posting.from, asset: posting.asset,
+        SignedAmount(posting.amount).negated, entry: tentative.sequence + 1)
+      try addToBalance(
+        accountId: row.to, account: posting.to, asset: posting.asset,
+        SignedAmount(posting.amount), entry: tentative.sequence + 1)
+    }
+    let written = cache.dirty.sorted { ($0.accountId, $0.asset) < ($1.accountId, $1.asset) }
+    cache.dirty.removeAll(keepingCapacity: true)
+
+    let shape = LateLockShape(
+      checksId: idempotencyId != nil, balancesRead: readBalances.count,
+      assetsRead: readAssets.count, postings: rows.count, balancesWritten: written.count)
+    let statement = try lateLockStatement(shape)
+    var values: [SQLValue] = []
+    if let idempotencyId { values.append(database.storedId(idempotencyId)) }
+    for (key, balance) in readBalances {
+      values += [
+        .integer(key.accountId), .text(key.asset),
+        .text("\(balance.amount.description),\(balance.lastEntry)"),
+      ]
+    }
+    for (symbol, state) in readAssets {
+      values += [
+        .text(symbol), SQLValue(state.clock.height), SQLValue(state.clock.time),
+        .integer(state.paused ? 1 : 0),
+      ]
+    }
+    let fields = HashChain.EntryFields(
+      sequence: 0, idempotencyId: idempotencyId, kind: kind, asset: asset, payload: payload,
+      clock: clock)
+    values += [
+      idempotencyId.map(database.storedId) ?? .null, .text(kind), SQLValue(asset),
+      SQLValue(payload), SQLValue(clock.height), SQLValue(clock.time),
+      .blob(HashChain.format2Prefix),
+      .blob(HashChain.fieldsAfterSequence(of: fields, postings: compilation.postings)),
+    ]
+    for (index, (posting, row)) in zip(compilation.postings, rows).enumerated() {
+      values += [
+        .integer(Int64(index)), .text(posting.asset), .integer(row.from), .integer(row.to),
+        .text(posting.amount.description), .integer(row.fromPrevious), .integer(row.toPrevious),
+      ]
+    }
+    for key in written {
+      guard let balance = cache.balances[key] else {
+        preconditionFailure("a moved balance is cached")
+      }
+      values += [.integer(key.accountId), .text(key.asset), .text(balance.amount.description)]
+    }
+
+    guard
+      let (sequence, hash, previous) = try statement.firstRowCommitting(
+        values,
+        {
+          (
+            $0.integer(0), $0.withBlobBytes(1) { $0.map(Array.init) },
+            $0.withBlobBytes(2) { $0.map(Array.init) }
+          )
+        }),
+      let sequence, let hash, let previous, previous.count == 32
+    else {
+      throw DatabaseError.needsWriteLock(
+        nil, "\(kind): what it read changed before it took the write lock")
+    }
+    // Committed. The server numbered and chained the entry: the library's own hash of it must
+    // be the one stored, or the audit will report the entry.
+    let expected = HashChain.digest(
+      format: .two, previous: HashChain.hex(previous),
+      entry: HashChain.EntryFields(
+        sequence: sequence, idempotencyId: idempotencyId, kind: kind, asset: asset,
+        payload: payload, clock: clock),
+      postings: compilation.postings)
+    guard sequence > tentative.sequence, Array(expected) == hash else {
+      throw DatabaseError(
+        resultCode: 11,
+        message:
+          "PostgreSQL wrote entry \(sequence) with hash \(HashChain.hex(hash)) after "
+          + "\(HashChain.hex(previous)); the library computes \(HashChain.hex(expected)) "
+          + "(run `tokenledger audit`)")
+    }
+    cache.head = (sequence, HashChain.hex(hash))
+    return sequence
+  }
+
+  /// The statement of ``appendTakingLock(kind:idempotencyId:asset:payload:clock:compilation:)``
+  /// for an entry of this shape, prepared once per shape.
+  private func lateLockStatement(_ shape: LateLockShape) throws -> PreparedStatement {
+    if let prepared = lateLockStatements[shape] { return prepared }
+    let prepared = try database.prepare(shape.sql)
+    lateLockStatements[shape] = prepared
+    return prepared
+  }
+}
+
+/// What the statement that writes an entry under the lock checks and writes: its SQL depends
+/// only on these counts.
+struct LateLockShape: Hashable {
+  let checksId: Bool
+  let balancesRead: Int
+  let assetsRead: Int
+  let postings: Int
+  let balancesWritten: Int
+
+  /// The statement, PostgreSQL's only: data-modifying common table expressions (all run, in
+  /// one snapshot taken after the lock; the foreign keys are checked at its end). `head`
+  /// yields one row when every check holds and none otherwise, and everything else is
+  /// written from its row. Returns the entry's sequence, hash and previous hash.
+  var sql: String {
+    var checks: [String] = []
+    if checksId {
+      checks.append("NOT EXISTS (SELECT 1 FROM entries WHERE idempotency_id = CAST(? AS TEXT))")
+    }
+    for _ in 0..<balancesRead {
+      checks.append(
+        """
+        COALESCE((SELECT amount || ',' || CAST(last_entry AS TEXT) FROM balances \
+        WHERE account_id = CAST(? AS BIGINT) AND asset = CAST(? AS TEXT)), '0,0') = CAST(? AS TEXT)
+        """)
+    }
+    for _ in 0..<assetsRead {
+      checks.append(
+        """
+        EXISTS (SELECT 1 FROM assets WHERE symbol = CAST(? AS TEXT) \
+        AND clock_height IS NOT DISTINCT FROM CAST(? AS BIGINT) \
+        AND clock_time IS NOT DISTINCT FROM CAST(? AS BIGINT) AND paused = CAST(? AS INTEGER))
+        """)
+    }
+    var sql = """
+      WITH last AS (SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1),
+      head AS (
+        SELECT COALESCE((SELECT seq FROM last), 0) + 1 AS seq,
+          COALESCE((SELECT hash FROM last), decode(repeat('00', 32), 'hex')) AS previous
+        WHERE \(checks.isEmpty ? "TRUE" : checks.joined(separator: "\n    AND "))
+      ),
+      entry AS (
+        INSERT INTO entries (seq, idempotency_id, kind, asset, payload, height, time, hash)
+        SELECT seq, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT),
+          CAST(? AS BIGINT), CAST(? AS BIGINT),
+          sha256(CAST(? AS BYTEA) || previous
+            || convert_to(length(CAST(seq AS TEXT)) || ':' || CAST(seq AS TEXT), 'UTF8')
+            || CAST(? AS BYTEA))
+        FROM head
+        RETURNING seq, hash
+      )
+      """
+    if postings > 0 {
+      let row =
+        "(CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS BIGINT), "
+        + "CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS BIGINT))"
+      sql += """
+        ,
+        posted AS (
+          INSERT INTO postings (entry_seq, posting_index, asset, from_account, to_account, amount,
+            from_previous, to_previous)
+          SELECT entry.seq, p.i, p.a, p.f, p.t, p.m, p.fp, p.tp
+          FROM entry, (VALUES \(Array(repeating: row, count: postings).joined(separator: ", ")))
+            AS p (i, a, f, t, m, fp, tp)
+        )
+        """
+    }
+    if balancesWritten > 0 {
+      let row = "(CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT))"
+      sql += """
+        ,
+        balanced AS (
+          INSERT INTO balances (account_id, asset, amount, last_entry)
+          SELECT b.k, b.a, b.m, entry.seq
+          FROM entry, (VALUES \(Array(repeating: row, count: balancesWritten).joined(separator: ", ")))
+            AS b (k, a, m)
+          WHERE TRUE
+          ON CONFLICT (account_id, asset) DO UPDATE
+          SET amount = excluded.amount, last_entry = excluded.last_entry
+        )
+        """
+    }
+    return sql + "\nSELECT entry.seq, entry.hash, head.previous FROM entry, head"
+  }
+}
