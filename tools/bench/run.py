@@ -309,6 +309,10 @@ def postgres_rows(args, workdir, floor, library, row):
         seconds, peak, out = timed([library, "durable-random", str(d), ledger("bench_durable")])
         ld = json.loads(out)
         row("postgres: durable single commits", d, ld["seconds"], peak, fd["perSecond"], latency(ld))
+        f1 = run_json([pg_floor, "writers", "1", str(d), url])
+        f4 = run_json([pg_floor, "writers", "4", str(d), url])
+        row("pg floor: 4 writers, durable (x = to one)", 4 * d, f4["seconds"], float("nan"),
+            f1["perSecond"], "row locks, no chain: what the machine allows four writers")
         run_json([library, "setup", "0", ledger("bench_writers")])
         one = run_json([library, "writer", str(d), ledger("bench_writers"), "1"])
         row("postgres: one writer, durable", d, one["seconds"], float("nan"), extra=latency(one))
@@ -319,8 +323,9 @@ def postgres_rows(args, workdir, floor, library, row):
             if writer.wait() != 0:
                 sys.exit("a writer failed")
         wall = time.time() - started
+        retries = sum(json.loads(writer.stdout.read()).get("lockLateRetries", 0) for writer in writers)
         row("postgres: 4 writers, durable (x = to one)", 4 * d, wall, float("nan"), one["perSecond"],
-            "one ledger, one chain")
+            "one ledger, one chain; %d of %d took the lock before their entry" % (retries, 4 * d))
         sb = run_json([floor, "batch", "1000", str(n), os.path.join(workdir, "f.sqlite")])
         row("sqlite floor: batches of 1,000", n, sb["seconds"], float("nan"))
         seconds, peak, out = timed([library, "apply-random", str(n), os.path.join(workdir, "a.sqlite")])
