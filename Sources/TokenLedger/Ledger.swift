@@ -154,7 +154,14 @@ public final class Ledger: @unchecked Sendable {
     do {
       let result = try journal.database.writeTransaction(lockLate: lockLate) {
         journal.beginTransaction()
-        let result = try body(journal)
+        let result: T
+        do {
+          result = try body(journal)
+        } catch let error as LedgerError where journal.database.writeLockDeferred {
+          // The reads before the lock are statements of their own, each seeing its moment: a
+          // refusal is decided again under the lock, where they all see one.
+          throw DatabaseError.needsWriteLock(nil, "refused before the write lock: \(error.code)")
+        }
         try journal.flushBalances()
         return result
       }

@@ -117,11 +117,19 @@ extension Journal {
             $0.integer(0), $0.withBlobBytes(1) { $0.map(Array.init) },
             $0.withBlobBytes(2) { $0.map(Array.init) }
           )
-        }),
-      let sequence, let hash, let previous, previous.count == 32
+        })
     else {
+      // No row: a check failed and nothing was written.
       throw DatabaseError.needsWriteLock(
         nil, "\(kind): what it read changed before it took the write lock")
+    }
+    // A row: committed. Anything but a sequence and two hashes is corruption, never a retry
+    // (which would apply the operation twice).
+    guard let sequence, let hash, let previous, previous.count == 32 else {
+      throw DatabaseError(
+        resultCode: 11,
+        message: "PostgreSQL wrote an entry but returned no sequence and hashes for it"
+          + " (run `tokenledger audit`)")
     }
     // Committed. The server numbered and chained the entry: the library's own hash of it must
     // be the one stored, or the audit will report the entry.

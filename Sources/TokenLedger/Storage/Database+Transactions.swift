@@ -34,7 +34,13 @@ extension Database {
         // Nothing was written and nothing is held: take the lock now and run `body` again in
         // this transaction; what it read before is read again.
         takeDeferredWriteLock()
-        result = try body()
+        do {
+          result = try body()
+        } catch let error as DatabaseError where error.sqlState == "55P03" {
+          // Only a transaction that begins with the lock waits for it again (up to
+          // Limits.busyRetriesMax times): the caller runs this one again that way.
+          throw DatabaseError.needsWriteLock(error.sql, "the write lock timed out")
+        }
       }
       if !committedByStatement { try executeScript("COMMIT") }
       return result

@@ -105,6 +105,36 @@ struct LateLockTests {
     #expect(try ledger.audit().ok)
   }
 
+  @Test func aRefusalIsDecidedAgainUnderTheLock() throws {
+    let ledger = try Ledger.open(at: try PostgresServer.ledger("refusal"), create: true)
+    try ledger.apply(jsonLines: Self.setup)
+    // Its reads before the lock are separate statements; the refusal is made again under it.
+    #expect {
+      try ledger.apply(jsonLines: [Self.transfer("big", from: "alice", to: "bob", amount: 101)])
+    } throws: { ($0 as? LedgerError)?.code == .insufficientBalance }
+    #expect(try Self.lateRetries(ledger) == 1)
+    #expect(try ledger.summary().entries == 3)
+  }
+
+  @Test func aLockTimeoutAfterTakingTheLockInPlaceWaitsAsLockFirst() throws {
+    let url = try PostgresServer.ledger("upgradewait")
+    let ledger = try Ledger.open(at: url, create: true)
+    try ledger.apply(jsonLines: Self.setup)
+    try ledger.withConnection { try $0.executeScript("SET lock_timeout = 100") }
+    let held = PostgresConnectionTests.holdHeadLock(url, for: 700_000)
+    let started = ContinuousClock.now
+    // A new holder needs the lock in place; it times out there (100 ms), and the operation
+    // runs again lock-first, which waits through timeouts until the lock is free.
+    let results = try ledger.apply(jsonLines: [
+      Self.transfer("wait", from: "alice", to: "erin", amount: 3)
+    ])
+    #expect(held() == nil)
+    #expect(results == [.applied(sequence: 4)])
+    #expect(ContinuousClock.now - started > .milliseconds(300))
+    #expect(try Self.lateRetries(ledger) == 2)
+    #expect(try ledger.audit().ok)
+  }
+
   @Test(.shrinking(false)) func singleOperationsGiveTheSameAnswersAndJournalAsSQLite() async {
     await propertyCheck(count: 8, input: Gen.int(in: 0...1_000_000).array(of: 4...160)) {
       numbers in

@@ -209,7 +209,9 @@ final class PostgresConnection {
     precondition(!isInTransaction && deferred.isEmpty, "a transaction is already open")
     // Prepared once: parsing and planning them each time cost the server more than the rest
     // of a transfer's statements.
-    let begin = try fixed("BEGIN")
+    // READ COMMITTED whatever the server's default: each statement sees every transaction
+    // committed before it, and a lock-late transaction's last statement checks against those.
+    let begin = try fixed(Self.beginWrite)
     let asynchronous = try fixed("SET LOCAL synchronous_commit TO off")
     var lock = try fixed(lockSQL)
     lock.isLock = true
@@ -231,6 +233,9 @@ final class PostgresConnection {
 
   /// The lock a transaction begun with `lockLate` takes with its last statement.
   private var lateLock: Deferred?
+
+  /// How a write transaction begins.
+  static let beginWrite = "BEGIN ISOLATION LEVEL READ COMMITTED"
 
   /// Takes the lock of a transaction begun with `lockLate` now, held back to travel with the
   /// next statement, instead of with its last. Nothing read before it is answered from reads
@@ -259,6 +264,8 @@ final class PostgresConnection {
     }
     lateLock = nil
     readsAhead.removeAll()
+    // A BEGIN still held back travels in this pipeline; once it is sent, it is no longer pending.
+    beginPending = false
     let query = preparingIfNeeded(Deferred(name: name, sql: sql, values: values))
     let ending = flushesAtCommit ? commitStatements : [try fixed("COMMIT")]
     var pipeline = deferred + [lock, query] + ending
@@ -283,7 +290,7 @@ final class PostgresConnection {
         // read, so it can run in a transaction of its own: the lock, it, and the COMMIT.
         attempt += 1
         rollBackAfterLockTimeout()
-        var begin = [try fixed("BEGIN")]
+        var begin = [try fixed(Self.beginWrite)]
         if flushesAtCommit { begin.append(try fixed("SET LOCAL synchronous_commit TO off")) }
         pipeline = begin + [lock, query] + ending
       }
