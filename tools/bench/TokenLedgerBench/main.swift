@@ -8,6 +8,9 @@
 //   TokenLedgerBench writer N PATH SEED  N durable single commits with random ids into an
 //                                      existing ledger (PATH made by setup): one of several
 //                                      concurrent writers
+//   TokenLedgerBench writer-ack N PATH SEED  as writer, printing each operation's id once
+//                                      its apply has returned (crash tests: every id printed
+//                                      must be in the ledger after a restart)
 // PATH may be a postgresql:// URL (tools/bench/run.py --engine postgres).
 //   TokenLedgerBench reward D PATH     one reward split over D delegators
 //   TokenLedgerBench liabilities H PATH  a proof of liabilities over H holders, written to
@@ -51,11 +54,12 @@ guard arguments.count >= 4, let count = Int(arguments[2]) else {
 }
 let mode = arguments[1]
 let path = arguments[3]
-let randomIds = mode.hasSuffix("-random") || mode == "writer"
+let randomIds = mode.hasSuffix("-random") || mode.hasPrefix("writer")
 let accounts = 10_000
-let durability: Durability = mode.hasPrefix("durable") || mode == "writer" ? .full : .normal
+let durability: Durability =
+  mode.hasPrefix("durable") || mode.hasPrefix("writer") ? .full : .normal
 let ledger: Ledger
-if mode == "writer" {
+if mode.hasPrefix("writer") {
   ledger = try Ledger.open(at: path, durability: durability)
 } else {
   if path != ":memory:" { unlink(path) }
@@ -124,6 +128,21 @@ case "durable", "durable-random", "writer":
   print(
     #"{"workload":"durable single commits","count":\#(count),"seconds":\#(elapsed),"perSecond":\#(Int(Double(count) / elapsed)),"p50Microseconds":\#(latencies[count / 2] / 1000),"p99Microseconds":\#(latencies[count * 99 / 100] / 1000),"peakMB":\#(peakMegabytes()),"lockLateRetries":\#(ledger.postgresLockLateRetries)}"#
   )
+case "writer-ack":
+  for index in 0..<count {
+    let operation = transfer(index)
+    do {
+      try ledger.apply([operation])
+    } catch {
+      // The crash test kills the server: a writer stops at its first failure.
+      let message = Array("writer stopped: \(error)\n".utf8)
+      _ = message.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+      exit(1)
+    }
+    // write(2): the line is out before the next operation, whatever stdout buffers.
+    let line = Array("ack \(operation.id ?? "")\n".utf8)
+    _ = line.withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
+  }
 case "reward":
   try ledger.apply([
     Operation(
