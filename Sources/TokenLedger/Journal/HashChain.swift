@@ -45,18 +45,31 @@ public enum HashChain {
   )
     -> SHA256Digest
   {
+    guard format == .one else {
+      return format2Digest(
+        previous: bytes(hex: previous), sequence: entry.sequence,
+        fieldsAfterSequence: fieldsAfterSequence(of: entry, postings: postings))
+    }
     var canonical = CanonicalBytes(
       capacity: 256 + (entry.payload?.utf8.count ?? 0) + postings.count * 128)
-    switch format {
-    case .one:
-      canonical.field(domain)
-      canonical.field(previous)
-    case .two:
-      canonical.append(bytes: format2Prefix)
-      canonical.append(bytes: bytes(hex: previous))
-    }
+    canonical.field(domain)
+    canonical.field(previous)
     canonical.field(integer: entry.sequence)
     canonical.appendFields(of: entry, postings: postings)
+    return canonical.digest()
+  }
+
+  /// A format-2 entry's hash from its parts: the previous hash's 32 bytes, the sequence number,
+  /// and the canonical bytes after it (``fieldsAfterSequence(of:postings:)``).
+  static func format2Digest(previous: [UInt8], sequence: Int64, fieldsAfterSequence: [UInt8])
+    -> SHA256Digest
+  {
+    precondition(previous.count == 32, "a previous hash is 32 bytes")
+    var canonical = CanonicalBytes(capacity: 64 + fieldsAfterSequence.count)
+    canonical.append(bytes: format2Prefix)
+    canonical.append(bytes: previous)
+    canonical.field(integer: sequence)
+    canonical.append(bytes: fieldsAfterSequence)
     return canonical.digest()
   }
 

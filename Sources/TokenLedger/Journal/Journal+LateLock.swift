@@ -90,11 +90,12 @@ extension Journal {
     let fields = HashChain.EntryFields(
       sequence: 0, idempotencyId: idempotencyId, kind: kind, asset: asset, payload: payload,
       clock: clock)
+    let fieldsAfterSequence = HashChain.fieldsAfterSequence(
+      of: fields, postings: compilation.postings)
     values += [
       idempotencyId.map(database.storedId) ?? .null, .text(kind), SQLValue(asset),
       SQLValue(payload), SQLValue(clock.height), SQLValue(clock.time),
-      .blob(HashChain.format2Prefix),
-      .blob(HashChain.fieldsAfterSequence(of: fields, postings: compilation.postings)),
+      .blob(HashChain.format2Prefix), .blob(fieldsAfterSequence),
     ]
     for (index, (posting, row)) in zip(compilation.postings, rows).enumerated() {
       values += [
@@ -131,14 +132,11 @@ extension Journal {
         message: "PostgreSQL wrote an entry but returned no sequence and hashes for it"
           + " (run `tokenledger audit`)")
     }
-    // Committed. The server numbered and chained the entry: the library's own hash of it must
-    // be the one stored, or the audit will report the entry.
-    let expected = HashChain.digest(
-      format: .two, previous: HashChain.hex(previous),
-      entry: HashChain.EntryFields(
-        sequence: sequence, idempotencyId: idempotencyId, kind: kind, asset: asset,
-        payload: payload, clock: clock),
-      postings: compilation.postings)
+    // The server numbered and chained the entry: the library's hash of the same parts (the
+    // bytes it sent, after the previous hash and sequence the server chose) must be the one
+    // stored, or the audit will report the entry.
+    let expected = HashChain.format2Digest(
+      previous: previous, sequence: sequence, fieldsAfterSequence: fieldsAfterSequence)
     guard sequence > tentative.sequence, Array(expected) == hash else {
       throw DatabaseError(
         resultCode: 11,
