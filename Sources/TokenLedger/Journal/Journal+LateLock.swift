@@ -37,8 +37,8 @@ extension Journal {
     kind: String, idempotencyId: String?, asset: String?, payload: String?, clock: Clock,
     compilation: Compilation
   ) throws -> Int64 {
-    let tentative = try head()
-    guard recordsEntries, format(of: tentative.sequence + 1) == .two,
+    let tentative = try tentativeHead()
+    guard recordsEntries, format(of: tentative + 1) == .two,
       compilation.effects.isEmpty, cache.dirty.isEmpty
     else { throw DatabaseError.needsWriteLock(nil, "\(kind): writes more than an entry") }
     var rows: [(from: Int64, to: Int64, fromPrevious: Int64, toPrevious: Int64)] = []
@@ -61,10 +61,10 @@ extension Journal {
     for (posting, row) in zip(compilation.postings, rows) {
       try addToBalance(
         accountId: row.from, account: posting.from, asset: posting.asset,
-        SignedAmount(posting.amount).negated, entry: tentative.sequence + 1)
+        SignedAmount(posting.amount).negated, entry: tentative + 1)
       try addToBalance(
         accountId: row.to, account: posting.to, asset: posting.asset,
-        SignedAmount(posting.amount), entry: tentative.sequence + 1)
+        SignedAmount(posting.amount), entry: tentative + 1)
     }
     let written = cache.dirty.sorted { ($0.accountId, $0.asset) < ($1.accountId, $1.asset) }
     cache.dirty.removeAll(keepingCapacity: true)
@@ -137,7 +137,7 @@ extension Journal {
     // stored, or the audit will report the entry.
     let expected = HashChain.format2Digest(
       previous: previous, sequence: sequence, fieldsAfterSequence: fieldsAfterSequence)
-    guard sequence > tentative.sequence, Array(expected) == hash else {
+    guard sequence > tentative, Array(expected) == hash else {
       throw DatabaseError(
         resultCode: 11,
         message:

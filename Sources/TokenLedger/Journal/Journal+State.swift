@@ -224,5 +224,21 @@ extension Journal: LedgerState, OperationContext {
     return head
   }
 
-  func nextSequence() throws -> Int64 { try head().sequence + 1 }
+  /// The sequence number the next entry will get. In a transaction that has not taken the
+  /// write lock (``Database/writeLockDeferred``) only a guess (``tentativeHead()``): the server
+  /// numbers that entry, and a guess names nothing written (it names staking effects' records,
+  /// which need the lock).
+  func nextSequence() throws -> Int64 {
+    try (database.writeLockDeferred ? tentativeHead() : head().sequence) + 1
+  }
+
+  /// The head's sequence as far as a transaction without the write lock needs it: the head it
+  /// read, or else, without a round trip, the highest head this journal saw committed (the
+  /// head is never lower: entries are only appended) when the next entry is in format 2
+  /// either way; else the head, read.
+  func tentativeHead() throws -> Int64 {
+    if let cached = cache.head { return cached.sequence }
+    if format(of: committedHeadAtLeast + 1) == .two { return committedHeadAtLeast }
+    return try head().sequence
+  }
 }

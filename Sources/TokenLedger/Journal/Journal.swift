@@ -37,9 +37,14 @@ final class Journal {
     recordsEntries = false
   }
 
+  /// The highest head sequence this journal has seen committed, by any writer: the ledger's
+  /// head is at least this (``tentativeHead()``).
+  private(set) var committedHeadAtLeast: Int64 = 0
+
   /// Called once a write transaction has committed.
   func didCommit() {
     if !recordsEntries, let head = cache.head { committedHead = head }
+    if let head = cache.head { committedHeadAtLeast = max(committedHeadAtLeast, head.sequence) }
   }
 
   /// The first entry written in journal format 2 (1 for a ledger created in it); the entries

@@ -307,6 +307,12 @@ package final class Database {
     return postgres.roundTrips
   }
 
+  /// Statements sent to the PostgreSQL server so far (0 on SQLite).
+  package var postgresStatements: Int {
+    guard case .postgres(let postgres) = connection else { return 0 }
+    return postgres.statementsSent
+  }
+
   /// True inside a transaction that has not failed.
   var isInGoodTransaction: Bool {
     switch connection {

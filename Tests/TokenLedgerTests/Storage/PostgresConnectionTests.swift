@@ -29,10 +29,16 @@ struct PostgresConnectionTests {
       Self.transfer("t1"), Self.transfer("t2", from: "bob", to: "alice"),
       Self.transfer("t1"),  // seen: unchanged, still two
     ].enumerated() {
-      let before = try ledger.withConnection { $0.postgresRoundTrips }
+      let before = try ledger.withConnection { ($0.postgresRoundTrips, $0.postgresStatements) }
       _ = try ledger.apply(jsonLines: [line])
-      let after = try ledger.withConnection { $0.postgresRoundTrips }
-      #expect(after - before == 2, "operation \(index) took \(after - before) round trips")
+      let after = try ledger.withConnection { ($0.postgresRoundTrips, $0.postgresStatements) }
+      #expect(after.0 - before.0 == 2, "operation \(index) took \(after.0 - before.0) round trips")
+      // BEGIN, the id, the asset's clock, two balances; the lock (which also makes the
+      // commit asynchronous), the entry, COMMIT and the flush. The head is not read: the
+      // server numbers the entry.
+      if index < 2 {
+        #expect(after.1 - before.1 == 9, "operation \(index) sent \(after.1 - before.1) statements")
+      }
     }
     // A mint also sums the system accounts for the supply cap: one more, its cursor declared
     // with its first fetch and closed with the next statement.
@@ -232,6 +238,20 @@ struct PostgresConnectionTests {
       }
       #expect(after != nil && after != before, "\(line) answered without a flush")
     }
+    // The write transaction itself commits asynchronously (its lock statement says so), so
+    // that the lock is released before the disk is waited for; the session stays synchronous.
+    let settings = try ledger.withConnection { database -> [String?] in
+      let read = { () throws -> String? in
+        try database.firstRow("SELECT current_setting('synchronous_commit')") { $0.text(0) }
+          ?? nil
+      }
+      let inside = try database.writeTransaction { () throws -> String? in
+        try database.execute("UPDATE ledger_head SET id = 1")
+        return try read()
+      }
+      return [inside, try read()]
+    }
+    #expect(settings == ["off", "on"])
     // An asynchronous ledger (Durability.normal) does not wait.
     let fast = try Ledger.open(at: ledger.path, durability: .normal)
     _ = try fast.apply(jsonLines: [Self.transfer("n")])

@@ -53,6 +53,9 @@ final class PostgresConnection {
 
   /// Round trips to the server so far: a statement, a pipeline, a PREPARE (tests count them).
   private(set) var roundTrips = 0
+  /// Statements sent so far, each of a pipeline and a script as one: the server's work for a
+  /// commit, beside its round trips (tests count them).
+  private(set) var statementsSent = 0
   /// Pipelines sent again because their transaction's lock timed out.
   private(set) var lockTimeoutsRetried = 0
   /// The WAL location of the last durable commit's flush (``flushStatement``).
@@ -166,6 +169,7 @@ final class PostgresConnection {
       }
     }
     roundTrips += 1
+    statementsSent += 1
     let result = PostgresResult(PQexec(handle, sql), connection: self)
     try result.check(sql: sql)
   }
@@ -203,17 +207,24 @@ final class PostgresConnection {
   ///
   /// `lockLate`: the lock is not taken now but by the transaction's last statement
   /// (``executeCommitting(name:sql:values:)``), which travels with the lock and the COMMIT.
+  ///
+  /// `lockSQL` is a `SELECT` whose select list the connection may extend: with
+  /// `flushOutsideLock`, the lock statement also turns the transaction's synchronous commit
+  /// off (`SET LOCAL` as a function, one statement fewer a transaction). A transaction writes
+  /// only after its lock, so every one that writes commits asynchronously and is flushed; one
+  /// that never takes the lock writes nothing, and its COMMIT has nothing to wait for.
   func beginLater(lockSQL: String, lockLate: Bool = false, flushOutsideLock: Bool, retries: Int)
     throws(DatabaseError)
   {
     precondition(!isInTransaction && deferred.isEmpty, "a transaction is already open")
+    precondition(lockSQL.hasPrefix("SELECT "), "the lock is a SELECT")
     // Prepared once: parsing and planning them each time cost the server more than the rest
     // of a transfer's statements.
     // READ COMMITTED whatever the server's default: each statement sees every transaction
     // committed before it, and a lock-late transaction's last statement checks against those.
     let begin = try fixed(Self.beginWrite)
-    let asynchronous = try fixed("SET LOCAL synchronous_commit TO off")
-    var lock = try fixed(lockSQL)
+    var lock = try fixed(
+      flushOutsideLock ? lockSQL + ", set_config('synchronous_commit', 'off', true)" : lockSQL)
     lock.isLock = true
     lateLock = lockLate ? lock : nil
     if flushOutsideLock {
@@ -227,7 +238,6 @@ final class PostgresConnection {
     beginPending = true
     flushesAtCommit = flushOutsideLock
     deferred.append(begin)
-    if flushOutsideLock { deferred.append(asynchronous) }
     if !lockLate { deferred.append(lock) }
   }
 
@@ -290,9 +300,7 @@ final class PostgresConnection {
         // read, so it can run in a transaction of its own: the lock, it, and the COMMIT.
         attempt += 1
         rollBackAfterLockTimeout()
-        var begin = [try fixed(Self.beginWrite)]
-        if flushesAtCommit { begin.append(try fixed("SET LOCAL synchronous_commit TO off")) }
-        pipeline = begin + [lock, query] + ending
+        pipeline = [try fixed(Self.beginWrite), lock, query] + ending
       }
     }
     deferred.removeAll()
@@ -400,6 +408,7 @@ final class PostgresConnection {
     let query = preparingIfNeeded(Deferred(name: name, sql: sql, values: values))
     if !deferred.isEmpty || query.prepares { return try pipeline(deferred + [query]) }
     roundTrips += 1
+    statementsSent += 1
     let raw = Self.withParameters(values) { parameters, types in
       if let name {
         return PQexecPrepared(handle, name, Int32(values.count), parameters, nil, nil, 0)
@@ -446,6 +455,7 @@ final class PostgresConnection {
   private func rollBackAfterLockTimeout() {
     lockTimeoutsRetried += 1
     roundTrips += 1
+    statementsSent += 1
     PQclear(PQexec(handle, "ROLLBACK"))
     var random = SystemRandomNumberGenerator()
     usleep(UInt32(1_000 + random.next() % 20_000))
@@ -459,6 +469,7 @@ final class PostgresConnection {
 
   private func sendPipeline(_ queries: [Deferred]) throws(PipelineFailure) -> [PostgresResult] {
     roundTrips += 1
+    statementsSent += queries.count
     guard PQenterPipelineMode(handle) == 1 else {
       throw PipelineFailure(
         error: DatabaseError(
