@@ -335,6 +335,52 @@ struct PostgresConnectionLossTests {
     #expect(try Ledger.open(at: url).summary().entries == 3)
   }
 
+  /// The flush after a durable COMMIT fails while the connection stays (here: a role that may
+  /// not run it; elsewhere a cancel or a statement timeout): the operation is committed, and
+  /// the error says so instead of reporting a failure that a retry without an id would double.
+  @Test(
+    .enabled(
+      if: PostgresServer.isThrowaway,
+      "revokes a function's privilege for a moment: only on the tests' own server"))
+  func aFlushFailingAfterItsCommitIsNotReportedAsAFailure() throws {
+    let url = try PostgresServer.ledger("noflush")
+    let owner = try Ledger.open(at: url, create: true)
+    try owner.apply(jsonLines: PostgresConnectionTests.setup)
+    let admin = try Database(path: url, mode: .existing)
+    let role = "tl_noflush_\(UInt32.random(in: 0...UInt32.max))"
+    let schema = PostgresLocation(url)!.schema
+    try admin.executeScript(
+      """
+      CREATE ROLE \(role) LOGIN;
+      GRANT USAGE ON SCHEMA "\(schema)" TO \(role);
+      GRANT ALL ON ALL TABLES IN SCHEMA "\(schema)" TO \(role);
+      GRANT ALL ON ALL SEQUENCES IN SCHEMA "\(schema)" TO \(role);
+      REVOKE EXECUTE ON FUNCTION pg_logical_emit_message(boolean, text, text) FROM PUBLIC
+      """)
+    defer {
+      try? admin.executeScript(
+        """
+        GRANT EXECUTE ON FUNCTION pg_logical_emit_message(boolean, text, text) TO PUBLIC;
+        DROP OWNED BY \(role); DROP ROLE \(role)
+        """)
+    }
+    let ledger = try Ledger.open(at: Self.replacingUser(url, with: role))
+    do {
+      _ = try ledger.apply(jsonLines: [PostgresConnectionTests.transfer("committed")])
+      Issue.record("a durable commit returned without its flush")
+    } catch let error as DatabaseError {
+      #expect(error.message.contains("PostgreSQL committed"), "\(error.message)")
+      #expect(error.message.contains("permission denied"), "\(error.message)")
+    }
+    #expect(try owner.summary().entries == 4)
+    #expect(try owner.audit().ok)
+  }
+
+  static func replacingUser(_ url: String, with user: String) -> String {
+    guard let at = url.firstIndex(of: "@"), let slashes = url.range(of: "://") else { return url }
+    return String(url[..<slashes.upperBound]) + user + String(url[at...])
+  }
+
   @Test func aCommitFailingAtTheSyncPointFailsThePipeline() throws {
     let url = try PostgresServer.ledger("sync")
     _ = try Ledger.open(at: url, create: true)

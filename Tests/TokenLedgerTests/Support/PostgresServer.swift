@@ -18,6 +18,13 @@ enum PostgresServer {
 
   static var isAvailable: Bool { (try? url.get()) != nil }
 
+  /// Whether the server is the tests' own (started by `tools/pg-test.sh`, its user a
+  /// superuser), which a test may reconfigure for a moment, not one given by
+  /// `$TOKENLEDGER_TEST_POSTGRES`.
+  static var isThrowaway: Bool {
+    isAvailable && (ProcessInfo.processInfo.environment["TOKENLEDGER_TEST_POSTGRES"] ?? "").isEmpty
+  }
+
   /// Why the PostgreSQL tests skip, when they do.
   static var skipReason: Comment {
     if case .failure(let reason) = url { return Comment(rawValue: reason.description) }

@@ -313,9 +313,19 @@ final class PostgresConnection {
     return results[results.count - ending.count - 1]
   }
 
-  /// A failed COMMIT after which the connection is gone: the server may have committed
-  /// before it went, and nobody can tell from here.
+  /// A failed COMMIT that must not be taken for a failure: its flush failed (the COMMIT before
+  /// it ran: the transaction is committed, on disk or not yet), or the connection went after it
+  /// was sent (the server may have committed before it went, and nobody can tell from here).
   private func commitOutcomeUnknown(_ error: DatabaseError) -> DatabaseError {
+    if error.sql == Self.flushStatement {
+      return DatabaseError(
+        resultCode: error.resultCode,
+        message:
+          "PostgreSQL committed, but the flush after the commit failed, so it is not confirmed"
+          + " on disk: the operations are in the ledger unless the server crashes before it"
+          + " writes them (apply the same operations again: their ids make that safe):"
+          + " \(error.message)", sql: error.sql, sqlState: error.sqlState)
+    }
     guard PQstatus(handle) != CONNECTION_OK else { return error }
     return DatabaseError(
       resultCode: error.resultCode,
