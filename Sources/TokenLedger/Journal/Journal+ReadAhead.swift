@@ -18,10 +18,7 @@ extension Journal {
     if let id = operation.id, recordsEntries {
       reads.append((statements.selectEntryById, [database.storedId(id)]))
     }
-    // Without the write lock the head is a guess that needs no read (``tentativeHead()``).
-    if cache.head == nil, recordsEntries,
-      !database.writeLockDeferred || format(of: committedHeadAtLeast + 1) == .one
-    {
+    if cache.head == nil, recordsEntries, !guessesHead {
       reads.append((statements.selectHead, []))
     }
     if let asset = operation.assetSymbol {

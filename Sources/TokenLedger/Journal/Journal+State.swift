@@ -235,10 +235,16 @@ extension Journal: LedgerState, OperationContext {
   /// The head's sequence as far as a transaction without the write lock needs it: the head it
   /// read, or else, without a round trip, the highest head this journal saw committed (the
   /// head is never lower: entries are only appended) when the next entry is in format 2
-  /// either way; else the head, read.
+  /// either way (``guessesHead``); else the head, read.
   func tentativeHead() throws -> Int64 {
     if let cached = cache.head { return cached.sequence }
-    if format(of: committedHeadAtLeast + 1) == .two { return committedHeadAtLeast }
+    if guessesHead { return committedHeadAtLeast }
     return try head().sequence
+  }
+
+  /// Whether this transaction goes without reading the head (``tentativeHead()``): it has not
+  /// taken the write lock, and the next entry is in format 2 whatever the head is now.
+  var guessesHead: Bool {
+    database.writeLockDeferred && format(of: committedHeadAtLeast + 1) == .two
   }
 }
