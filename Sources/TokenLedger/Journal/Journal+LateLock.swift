@@ -66,12 +66,20 @@ extension Journal {
         accountId: row.to, account: posting.to, asset: posting.asset,
         SignedAmount(posting.amount), entry: tentative + 1)
     }
+    // A balance read with a last entry has a row (rows are never deleted), which the statement
+    // updates in place; any other may have none yet and is inserted or updated. An UPDATE takes
+    // no separate row lock, as INSERT … ON CONFLICT does (one WAL record fewer a balance).
+    let lastEntries = Dictionary(
+      uniqueKeysWithValues: readBalances.map { ($0.key, $0.value.lastEntry) })
     let written = cache.dirty.sorted { ($0.accountId, $0.asset) < ($1.accountId, $1.asset) }
+    let updated = written.filter { (lastEntries[$0] ?? 0) > 0 }
+    let upserted = written.filter { (lastEntries[$0] ?? 0) == 0 }
     cache.dirty.removeAll(keepingCapacity: true)
 
     let shape = LateLockShape(
       checksId: idempotencyId != nil, balancesRead: readBalances.count,
-      assetsRead: readAssets.count, postings: rows.count, balancesWritten: written.count)
+      assetsRead: readAssets.count, postings: rows.count, balancesUpdated: updated.count,
+      balancesUpserted: upserted.count)
     let statement = try lateLockStatement(shape)
     var values: [SQLValue] = []
     if let idempotencyId { values.append(database.storedId(idempotencyId)) }
@@ -103,7 +111,7 @@ extension Journal {
         .text(posting.amount.description), .integer(row.fromPrevious), .integer(row.toPrevious),
       ]
     }
-    for key in written {
+    for key in updated + upserted {
       guard let balance = cache.balances[key] else {
         preconditionFailure("a moved balance is cached")
       }
@@ -166,12 +174,17 @@ struct LateLockShape: Hashable {
   let balancesRead: Int
   let assetsRead: Int
   let postings: Int
-  let balancesWritten: Int
+  /// Balances whose row the statement updates: the check of their read proves it exists.
+  let balancesUpdated: Int
+  /// Balances that may have no row yet.
+  let balancesUpserted: Int
 
   /// The statement, PostgreSQL's only: data-modifying common table expressions (all run, in
   /// one snapshot taken after the lock; the foreign keys are checked at its end). `head`
   /// yields one row when every check holds and none otherwise, and everything else is
-  /// written from its row. Returns the entry's sequence, hash and previous hash.
+  /// written from its row. Returns the entry's sequence, hash and previous hash; when fewer
+  /// balance rows were updated than proven to exist (an invariant broken), the statement fails
+  /// and its transaction with it.
   var sql: String {
     var checks: [String] = []
     if checksId {
@@ -225,14 +238,26 @@ struct LateLockShape: Hashable {
         )
         """
     }
-    if balancesWritten > 0 {
-      let row = "(CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT))"
+    let row = "(CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT))"
+    if balancesUpdated > 0 {
       sql += """
         ,
-        balanced AS (
+        updated AS (
+          UPDATE balances SET amount = b.m, last_entry = entry.seq
+          FROM entry, (VALUES \(Array(repeating: row, count: balancesUpdated).joined(separator: ", ")))
+            AS b (k, a, m)
+          WHERE balances.account_id = b.k AND balances.asset = b.a
+          RETURNING 1
+        )
+        """
+    }
+    if balancesUpserted > 0 {
+      sql += """
+        ,
+        upserted AS (
           INSERT INTO balances (account_id, asset, amount, last_entry)
           SELECT b.k, b.a, b.m, entry.seq
-          FROM entry, (VALUES \(Array(repeating: row, count: balancesWritten).joined(separator: ", ")))
+          FROM entry, (VALUES \(Array(repeating: row, count: balancesUpserted).joined(separator: ", ")))
             AS b (k, a, m)
           WHERE TRUE
           ON CONFLICT (account_id, asset) DO UPDATE
@@ -240,6 +265,17 @@ struct LateLockShape: Hashable {
         )
         """
     }
-    return sql + "\nSELECT entry.seq, entry.hash, head.previous FROM entry, head"
+    guard balancesUpdated > 0 else {
+      return sql + "\nSELECT entry.seq, entry.hash, head.previous FROM entry, head"
+    }
+    // The count is a run-time value, so the failing cast cannot be folded at planning; CASE
+    // evaluates it only when the count is wrong.
+    return sql + """
+
+      SELECT CASE WHEN u.n = \(balancesUpdated) THEN entry.seq
+          ELSE CAST('tokenledger: balance rows updated: ' || CAST(u.n AS TEXT) AS BIGINT) END,
+        entry.hash, head.previous
+      FROM entry, head, (SELECT count(*) AS n FROM updated) AS u
+      """
   }
 }
