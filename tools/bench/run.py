@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -271,6 +272,30 @@ def print_table(rows, path):
         json.dump(rows, handle, indent=2)
 
 
+def postgres_cpu_seconds():
+    """CPU seconds used so far by the PostgreSQL server's processes on this machine, including
+    the backends that have exited (their postmaster's children's times)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % pid) as handle:
+                text = handle.read()
+        except OSError:
+            continue
+        name, fields = text[text.index("(") + 1:text.rindex(")")], text[text.rindex(")") + 2:].split()
+        if name == "postgres":
+            total += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+    return total / ticks
+
+
+def children_cpu_seconds():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def postgres_rows(args, workdir, floor, library, row):
     """The PostgreSQL engine in one run beside its floor (tools/bench/pg_floor.c: one INSERT and two
     read-check-UPDATEs per transfer through libpq) and the same workloads on SQLite and its floor:
@@ -324,24 +349,57 @@ def postgres_rows(args, workdir, floor, library, row):
             float("nan"), f1_rate, "row locks, no chain: what the machine allows four writers; rounds %s"
             % ", ".join("%.2f" % (4 * d / r[1] / r[0]) for r in floor_rounds))
         run_json([library, "setup", "0", ledger("bench_writers")])
-        ledger_rounds, retries = [], 0
-        for index in range(rounds):
-            one = run_json([library, "writer", str(d), ledger("bench_writers"), str(10 * index + 1)])
+        separate = ["bench_writer%d" % k for k in range(4)]
+        for name in separate:
+            run_json([library, "setup", "0", ledger(name)])
+
+        def four(names, seed):
+            """Four writer processes at once, on these ledgers: (seconds, lock-first retries,
+            server and client CPU microseconds an operation)."""
+            server, client = postgres_cpu_seconds(), children_cpu_seconds()
             started = time.time()
-            writers = [subprocess.Popen([library, "writer", str(d), ledger("bench_writers"),
-                                         str(10 * index + seed)], stdout=subprocess.PIPE, text=True)
-                       for seed in range(2, 6)]
+            writers = [subprocess.Popen([library, "writer", str(d), ledger(name), str(seed + k)],
+                                        stdout=subprocess.PIPE, text=True) for k, name in enumerate(names)]
             for writer in writers:
                 if writer.wait() != 0:
                     sys.exit("a writer failed")
-            ledger_rounds.append((one, time.time() - started))
-            retries += sum(json.loads(writer.stdout.read()).get("lockLateRetries", 0) for writer in writers)
+            elapsed = time.time() - started
+            time.sleep(0.3)  # the backends' exits reach the postmaster's children's times
+            cpu = ((postgres_cpu_seconds() - server) * 1e6 / (4 * d),
+                   (children_cpu_seconds() - client) * 1e6 / (4 * d))
+            return elapsed, sum(json.loads(w.stdout.read()).get("lockLateRetries", 0) for w in writers), cpu
+
+        # Each round: one writer; four on one ledger (one chain, one write lock); four on four
+        # separate ledgers of the same database (nothing shared but the server and the machine:
+        # the ceiling for four writers here, whatever one ledger's serialization costs).
+        ledger_rounds, separate_rounds, retries = [], [], 0
+        for index in range(rounds):
+            server, client = postgres_cpu_seconds(), children_cpu_seconds()
+            one = run_json([library, "writer", str(d), ledger("bench_writers"), str(10 * index + 1)])
+            time.sleep(0.3)
+            one_cpu = ((postgres_cpu_seconds() - server) * 1e6 / d, (children_cpu_seconds() - client) * 1e6 / d)
+            elapsed, retried, cpu = four(["bench_writers"] * 4, 10 * index + 2)
+            ledger_rounds.append((one, elapsed, one_cpu, cpu))
+            retries += retried
+            elapsed, retried, cpu = four(separate, 100 * index + 7)
+            separate_rounds.append((one, elapsed, one_cpu, cpu))
+            retries += retried
+        cpu_text = lambda cpus: "server %d, client %d" % (statistics.median(c[0] for c in cpus),
+                                                        statistics.median(c[1] for c in cpus))
         one = sorted((r[0] for r in ledger_rounds), key=lambda r: r["perSecond"])[rounds // 2]
-        row("postgres: one writer, durable", d, one["seconds"], float("nan"), extra=latency(one))
+        row("postgres: one writer, durable", d, one["seconds"], float("nan"),
+            extra=latency(one) + "; CPU us an op: " + cpu_text([r[2] for r in ledger_rounds]))
+        ratios = lambda rs: ", ".join("%.2f" % (4 * d / r[1] / r[0]["perSecond"]) for r in rs)
         row("postgres: 4 writers, durable (x = to one)", 4 * d, statistics.median(r[1] for r in ledger_rounds),
             float("nan"), one["perSecond"],
-            "one ledger, one chain; %d of %d took the lock before their entry; rounds %s"
-            % (retries, rounds * 4 * d, ", ".join("%.2f" % (4 * d / r[1] / r[0]["perSecond"]) for r in ledger_rounds)))
+            "one ledger, one chain; rounds %s; CPU us an op: %s"
+            % (ratios(ledger_rounds), cpu_text([r[3] for r in ledger_rounds])))
+        row("postgres: 4 writers, 4 ledgers (x = to one)", 4 * d,
+            statistics.median(r[1] for r in separate_rounds), float("nan"), one["perSecond"],
+            "nothing shared but the server: the machine's ceiling for four writers; rounds %s; "
+            "CPU us an op: %s; %d of %d took the lock before their entry (all four-writer runs)"
+            % (ratios(separate_rounds), cpu_text([r[3] for r in separate_rounds]), retries,
+               rounds * 8 * d))
         sb = run_json([floor, "batch", "1000", str(n), os.path.join(workdir, "f.sqlite")])
         row("sqlite floor: batches of 1,000", n, sb["seconds"], float("nan"))
         seconds, peak, out = timed([library, "apply-random", str(n), os.path.join(workdir, "a.sqlite")])
