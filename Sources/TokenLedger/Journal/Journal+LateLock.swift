@@ -118,8 +118,9 @@ extension Journal {
       values += [.integer(key.accountId), .text(key.asset), .text(balance.amount.description)]
     }
 
-    guard
-      let (sequence, hash, previous) = try statement.firstRowCommitting(
+    let returned: (Int64?, [UInt8]?, [UInt8]?)?
+    do {
+      returned = try statement.firstRowCommitting(
         values,
         {
           (
@@ -127,7 +128,18 @@ extension Journal {
             $0.withBlobBytes(2) { $0.map(Array.init) }
           )
         })
-    else {
+    } catch let error as DatabaseError
+      where error.message.contains(LateLockShape.balanceRowsMissing)
+    {
+      // The statement failed, so its transaction did: nothing was written.
+      throw DatabaseError(
+        resultCode: 11,
+        message:
+          "\(kind): PostgreSQL updated fewer balance rows than the read proved exist "
+          + "(\(error.message)); nothing was written (run `tokenledger audit`)",
+        sql: error.sql, sqlState: error.sqlState)
+    }
+    guard let (sequence, hash, previous) = returned else {
       // No row: a check failed and nothing was written.
       throw DatabaseError.needsWriteLock(
         nil, "\(kind): what it read changed before it took the write lock")
@@ -178,6 +190,10 @@ struct LateLockShape: Hashable {
   let balancesUpdated: Int
   /// Balances that may have no row yet.
   let balancesUpserted: Int
+
+  /// The text of the error that fails the statement when it updated fewer balance rows than
+  /// its checks proved exist.
+  static let balanceRowsMissing = "tokenledger: balance rows updated: "
 
   /// The statement, PostgreSQL's only: data-modifying common table expressions (all run, in
   /// one snapshot taken after the lock; the foreign keys are checked at its end). `head`
@@ -273,7 +289,7 @@ struct LateLockShape: Hashable {
     return sql + """
 
       SELECT CASE WHEN u.n = \(balancesUpdated) THEN entry.seq
-          ELSE CAST('tokenledger: balance rows updated: ' || CAST(u.n AS TEXT) AS BIGINT) END,
+          ELSE CAST('\(Self.balanceRowsMissing)' || CAST(u.n AS TEXT) AS BIGINT) END,
         entry.hash, head.previous
       FROM entry, head, (SELECT count(*) AS n FROM updated) AS u
       """

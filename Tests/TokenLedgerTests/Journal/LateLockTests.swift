@@ -51,6 +51,32 @@ struct LateLockTests {
     try ledger.withConnection { $0.lockLateRetries }
   }
 
+  /// The statement's own guard: should its UPDATE of the balances that its checks proved to
+  /// exist find fewer rows (an invariant broken; the library cannot get there), the statement
+  /// fails and its transaction writes nothing. Run on its own, with a key that has no row.
+  @Test func theStatementFailsWhenABalanceRowToUpdateIsMissing() throws {
+    let url = try PostgresServer.ledger("late_guard")
+    let ledger = try Ledger.open(at: url, create: true)
+    try ledger.apply(jsonLines: Self.setup)
+    let before = try ledger.summary()
+    let shape = LateLockShape(
+      checksId: false, balancesRead: 0, assetsRead: 0, postings: 0, balancesUpdated: 1,
+      balancesUpserted: 0)
+    let values: [SQLValue] = [
+      .null, .text("transfer"), .text("TOK"), .null, .null, .null,
+      .blob(HashChain.format2Prefix), .blob([]),
+      .integer(987_654), .text("TOK"), .text("1"),
+    ]
+    let database = try Database(path: url, mode: .existing)
+    #expect {
+      try database.execute(shape.sql, values)
+    } throws: { error in
+      (error as? DatabaseError)?.message.contains(LateLockShape.balanceRowsMissing + "0") == true
+    }
+    #expect(try ledger.summary() == before)
+    #expect(try ledger.audit().ok)
+  }
+
   @Test func aBalanceChangedBeforeTheLockIsReadAgain() throws {
     let (ledger, other) = try Self.racedLedger(
       "raced", meanwhile: Self.transfer("other", from: "alice", to: "carol", amount: 30))
