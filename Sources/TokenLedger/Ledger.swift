@@ -126,6 +126,10 @@ public final class Ledger: @unchecked Sendable {
       try Schema.migratePostgres(database, mayCreate: create)
       database.locksHead = true
     }
+    // Before any statement that could call a function of the ledger's schema.
+    try PostgresTrust.verify(
+      database, schema: Schema.postgresSchema(database),
+      displayPath: PostgresLocation.redacted(path))
     return Ledger(journal: try Journal(database: database), path: path, readOnly: readOnly)
   }
 
