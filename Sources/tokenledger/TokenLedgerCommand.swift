@@ -159,7 +159,8 @@ struct GlobalOptions: ParsableArguments {
   func migrateIfFormatOne() throws {
     guard try Ledger.needsFormatMigration(at: path) else { return }
     var meter: Progress.Meter?
-    let result = try Ledger.migrateToFormat2(at: path) { step in
+    // Nil when another process migrated it while this one waited: the ledger is ready.
+    let migrated = try Ledger.migrateToFormat2IfNeeded(at: path) { step in
       if meter == nil {
         meter = Progress.Meter(
           "migrate to journal format 2", total: Int(step.total), unit: "entries")
@@ -167,6 +168,7 @@ struct GlobalOptions: ParsableArguments {
       meter?.update(Int(step.copied))
     }
     meter?.finish()
+    guard let result = migrated else { return }
     Progress.note(
       "migrated \(path) to journal format 2: \(result.entries) format-1 entries kept with their"
         + " hashes, formatChange at entry \(result.formatChangeSequence); the format-1 file is"

@@ -52,25 +52,71 @@ extension Ledger {
   /// the postings) before it replaces the ledger; the format-1 file is kept, unchanged, at
   /// `<path>.format1`. Writers are locked out of the old file while it is copied. Memory stays
   /// bounded (SQLite copies in chunks of 50,000 entries); `progress` is called after each.
+  ///
+  /// The swap is crash-safe: the format-1 file is first given its second name (a hard link),
+  /// then the copy is renamed over the ledger's path, one atomic step, so the ledger is at its
+  /// path, old or new, whenever the process stops. A process that waited for the migration's
+  /// lock while another migrated the same file finds the ledger migrated and throws (use
+  /// ``migrateToFormat2IfNeeded(at:progress:)`` to open it instead).
   @discardableResult
   public static func migrateToFormat2(
     at path: String, progress: (FormatMigrationProgress) -> Void = { _ in }
   ) throws -> FormatMigration {
+    guard let migration = try migrateToFormat2(at: path, progress: progress, beforeSwap: {})
+    else {
+      throw FileError(
+        path: path,
+        reason: "is not a journal-format-1 ledger with entries (another process migrated it)")
+    }
+    return migration
+  }
+
+  /// Migrates the ledger at `path` to journal format 2 when it is a format-1 ledger with
+  /// entries; nil when there was nothing to migrate, or when another process migrated it while
+  /// this one waited for its lock (the ledger at `path` is then in format 2).
+  @discardableResult
+  public static func migrateToFormat2IfNeeded(
+    at path: String, progress: (FormatMigrationProgress) -> Void = { _ in }
+  ) throws -> FormatMigration? {
+    guard try needsFormatMigration(at: path) else { return nil }
+    return try migrateToFormat2(at: path, progress: progress, beforeSwap: {})
+  }
+
+  /// The migration; `beforeSwap` runs once the format-1 file has its second name and before
+  /// the copy replaces it (a test stops there, as a crash would). Nil when another process
+  /// migrated the file while this one waited for its lock.
+  static func migrateToFormat2(
+    at path: String, progress: (FormatMigrationProgress) -> Void,
+    beforeSwap: () throws -> Void
+  ) throws -> FormatMigration? {
     guard try needsFormatMigration(at: path) else {
       throw FileError(path: path, reason: "is not a journal-format-1 ledger with entries")
     }
     let keptPath = path + ".format1"
     let newPath = path + ".format2-migrating"
+    // A second name of the ledger's own file is what a swap stopped half-way leaves.
+    if LedgerFile.isSameFile(keptPath, path) { unlink(keptPath) }
     guard access(keptPath, F_OK) != 0 else {
       throw FileError(path: keptPath, reason: "exists: move it away before migrating \(path)")
     }
+    let lockedFile = LedgerFile.identity(path)
     // Older format-1 files first take format 1's own in-place migrations (schema 1–7).
     var old: Database? = try Database(path: path, mode: .existing)
     try Schema.configure(old!, durability: .full)
     try Schema.migrate(old!, through: Schema.format2Version - 1)
+    // The old file stands alone (its log emptied) before the lock, under which nothing writes
+    // to it; its connection, closed after the swap, must not remove the logs named after the
+    // ledger's path, which by then is the new file's.
+    _ = try old!.firstRow("PRAGMA wal_checkpoint(TRUNCATE)") { _ in 0 }
+    old!.keepWriteAheadLogOnClose()
     // Writers are locked out (BEGIN IMMEDIATE) until the copy has replaced the file.
     try old!.executeScript("BEGIN IMMEDIATE")
     defer { if let old { try? old.executeScript("ROLLBACK") } }
+    // Another process may have migrated the file while this one waited for the lock: the
+    // connection then holds the format-1 file under its kept name, and `path` is new.
+    guard lockedFile != nil, LedgerFile.identity(path) == lockedFile,
+      access(keptPath, F_OK) != 0
+    else { return nil }
     guard
       let last = try old!.firstRow(
         "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1", [],
@@ -107,25 +153,40 @@ extension Ledger {
             "the format-2 copy of \(path) does not audit clean (\(failed)); \(path) is unchanged")
       }
       summary = try migrated.summary()
+      // The copy stands alone in its file: nothing of it may stay in a log named after it.
+      try migrated.withConnection { database in
+        _ = try database.firstRow("PRAGMA wal_checkpoint(TRUNCATE)") { _ in 0 }
+      }
     }
+    LedgerFile.syncFile(newPath)
 
-    // The swap: the old file, checkpointed so that it stands alone, is kept beside.
-    try old!.executeScript("ROLLBACK")
-    _ = try old!.firstRow("PRAGMA wal_checkpoint(TRUNCATE)") { _ in 0 }
-    old = nil
+    // The swap, under the write lock. The old file gets its kept name as a second link; then
+    // the copy replaces the ledger's name in one rename. Stopped anywhere, the ledger is at its
+    // path: the format-1 file until the rename, the copy after it.
     var status = stat()
     if stat(path, &status) == 0 { chmod(newPath, status.st_mode & 0o7777) }
-    guard rename(path, keptPath) == 0 else {
-      throw FileError(path: path, reason: "could not be renamed to \(keptPath) (errno \(errno))")
+    guard link(path, keptPath) == 0 else {
+      throw FileError(path: path, reason: "could not be linked as \(keptPath) (errno \(errno))")
     }
+    LedgerFile.syncDirectory(of: path)
+    do { try beforeSwap() } catch {
+      unlink(keptPath)
+      throw error
+    }
+    // The old file's log, empty since the checkpoint, goes with it: a log left beside the new
+    // file would be read as the new file's.
     unlink(path + "-wal")
     unlink(path + "-shm")
     guard rename(newPath, path) == 0 else {
-      let reason =
-        "could not be renamed to \(path) (errno \(errno)); the format-1 file is at \(keptPath)"
+      let reason = "could not be renamed to \(path) (errno \(errno)); \(path) is unchanged"
+      unlink(keptPath)
       throw FileError(path: newPath, reason: reason)
     }
+    LedgerFile.syncDirectory(of: path)
     copied = true
+    // Releases the lock: a process that waited for it finds `path` migrated.
+    try? old!.executeScript("ROLLBACK")
+    old = nil
     progress(FormatMigrationProgress(copied: lastSequence, total: lastSequence, step: "done"))
     return FormatMigration(
       path: path, formatOnePath: keptPath, entries: lastSequence, formatOneHead: lastHash,

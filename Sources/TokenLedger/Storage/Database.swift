@@ -183,6 +183,16 @@ package final class Database {
     return "file:" + (path.hasPrefix("/") ? "" : "./") + encoded + "?immutable=1"
   }
 
+  /// Makes this SQLite connection leave its write-ahead log and its index files when it
+  /// closes, instead of removing them by name (the format migration, whose old connection
+  /// closes after another file has taken the ledger's path). Nothing on PostgreSQL.
+  func keepWriteAheadLogOnClose() {
+    guard case .sqlite(let handle) = connection else { return }
+    var persist: Int32 = 1
+    let code = sqlite3_file_control(handle, "main", SQLITE_FCNTL_PERSIST_WAL, &persist)
+    precondition(code == SQLITE_OK, "SQLITE_FCNTL_PERSIST_WAL on a file connection")
+  }
+
   /// Opens a ledger to read. A write-ahead-log ledger needs its `-shm` file, which SQLite
   /// cannot create in a directory this process may not write (a read-only mount, an
   /// auditor's copy): then, and only when there is no `-wal` file whose commits would be

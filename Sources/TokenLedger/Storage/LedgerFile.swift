@@ -86,4 +86,33 @@ enum LedgerFile {
           "\(path) is not a TokenLedger ledger (its tables are not a ledger's; left untouched)")
     }
   }
+
+  /// The device and inode of the file at `path`, nil when there is none.
+  static func identity(_ path: String) -> [UInt64]? {
+    var status = stat()
+    guard stat(path, &status) == 0 else { return nil }
+    return [UInt64(status.st_dev), UInt64(status.st_ino)]
+  }
+
+  /// Whether `first` and `second` are two names of one file.
+  static func isSameFile(_ first: String, _ second: String) -> Bool {
+    guard let identity = identity(first) else { return false }
+    return identity == self.identity(second)
+  }
+
+  /// Writes the file at `path` to disk (best effort: a failure leaves what the system does).
+  static func syncFile(_ path: String) {
+    let descriptor = open(path, O_RDONLY)
+    guard descriptor >= 0 else { return }
+    fsync(descriptor)
+    close(descriptor)
+  }
+
+  /// Writes the directory holding `path` to disk, so that a rename or link in it survives a
+  /// crash of the machine.
+  static func syncDirectory(of path: String) {
+    let slash = path.lastIndex(of: "/")
+    let directory = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+    syncFile(directory)
+  }
 }

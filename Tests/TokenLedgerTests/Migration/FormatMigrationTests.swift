@@ -105,6 +105,66 @@ import Testing
     #expect(try Ledger.needsFormatMigration(at: path))
   }
 
+  /// The swap never leaves the path without a ledger: stopped after the format-1 file got its
+  /// kept name and before the copy replaced it (where a crash would stop it), the format-1
+  /// ledger is at its path byte for byte, and a later migration, finding the second name left
+  /// by the stop, completes.
+  @Test func aSwapStoppedHalfWayLeavesTheLedgerAtItsPath() throws {
+    struct Stopped: Error {}
+    let (directory, path) = try Self.copyOfFixture()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let original = try Data(contentsOf: URL(fileURLWithPath: path))
+    var checkedAtTheStop = false
+    #expect(throws: Stopped.self) {
+      _ = try Ledger.migrateToFormat2(at: path, progress: { _ in }) {
+        // What a crash here leaves: both names of the format-1 file, and the finished copy.
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == original)
+        #expect(LedgerFile.isSameFile(path, path + ".format1"))
+        checkedAtTheStop = true
+        throw Stopped()
+      }
+    }
+    #expect(checkedAtTheStop)
+    #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == original)
+    #expect(try Ledger.needsFormatMigration(at: path))
+    // A crash leaves the second name behind (the stop above removed it): it is not in the way.
+    #expect(link(path, path + ".format1") == 0)
+    let migration = try Ledger.migrateToFormat2(at: path)
+    #expect(migration.entries == 46)
+    #expect(try Data(contentsOf: URL(fileURLWithPath: migration.formatOnePath)) == original)
+    #expect(try Ledger.open(at: path).audit().ok)
+  }
+
+  /// Two processes open one format-1 ledger at once: the one that waited for the first's lock
+  /// finds the ledger migrated and opens it, instead of migrating the new file again.
+  @Test func aMigrationThatWaitedForAnotherFindsTheLedgerMigrated() async throws {
+    let (directory, path) = try Self.copyOfFixture()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let auditing = DispatchSemaphore(value: 0)
+    let secondStarted = DispatchSemaphore(value: 0)
+    let first = Task.detached {
+      try Ledger.migrateToFormat2(at: path) { step in
+        guard step.step == "auditing" else { return }
+        auditing.signal()
+        // Holds the lock until the second migration is waiting for it.
+        secondStarted.wait()
+        Thread.sleep(forTimeInterval: 0.3)
+      }
+    }
+    auditing.wait()
+    let second = Task.detached { () throws -> FormatMigration? in
+      secondStarted.signal()
+      return try Ledger.migrateToFormat2IfNeeded(at: path)
+    }
+    let firstMigration = try await first.value
+    let secondMigration = try await second.value
+    #expect(secondMigration == nil)
+    #expect(firstMigration.entries == 46)
+    let ledger = try Ledger.open(at: path)
+    #expect(try ledger.summary().entries == 47)
+    #expect(try ledger.audit().ok)
+  }
+
   /// Random journals written as format 1 and migrated: every hash verifies again, the state is
   /// the same, and the replay rebuilds the head across the boundary.
   @Test(arguments: [11, 23, 37]) func randomFormatOneJournalsMigrate(seed: Int) throws {
