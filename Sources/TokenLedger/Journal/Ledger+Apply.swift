@@ -50,13 +50,13 @@ extension Ledger {
           do {
             results.append(ApplyResult(try applyOne(journal, index)))
           } catch let error as LedgerError {
-            throw error.located("operation \(index + 1)")
+            throw error.atOperation(index)
           }
         case .independent:
           do {
             results.append(ApplyResult(try journal.savepoint { try applyOne(journal, index) }))
           } catch let error as LedgerError {
-            results.append(.failed(error.located("operation \(index + 1)")))
+            results.append(.failed(error.atOperation(index)))
           }
         }
       }

@@ -34,11 +34,20 @@ public struct LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
   public let code: ErrorCode
   /// What was refused, naming the operation, account, asset and amounts.
   public let message: String
+  /// The refused operation's position in the batch passed to ``Ledger/apply(_:mode:)`` (or
+  /// its `jsonLines`), from 0; nil when the error is not an operation's of a batch. The message
+  /// counts from 1 ("operation 3" is index 2).
+  public let operationIndex: Int?
 
   /// An error with its code and message.
   public init(_ code: ErrorCode, _ message: String) {
+    self.init(code, message, operationIndex: nil)
+  }
+
+  private init(_ code: ErrorCode, _ message: String, operationIndex: Int?) {
     self.code = code
     self.message = message
+    self.operationIndex = operationIndex
   }
 
   /// `code: message`.
@@ -46,6 +55,11 @@ public struct LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
 
   /// The same error with a prefix naming where it happened (an operation index, a line).
   public func located(_ location: String) -> LedgerError {
-    LedgerError(code, "\(location): \(message)")
+    LedgerError(code, "\(location): \(message)", operationIndex: operationIndex)
+  }
+
+  /// The same error as the operation at `index` of a batch (from 0) refused it.
+  public func atOperation(_ index: Int) -> LedgerError {
+    LedgerError(code, "operation \(index + 1): \(message)", operationIndex: index)
   }
 }
