@@ -19,7 +19,7 @@ import TokenLedger
     #expect(audit.exitCode == 0, "\(audit.stdout)")
     let report = try CLI.json(audit.stdout)
     #expect(report["ok"] as? Bool == true)
-    #expect((report["checks"] as? [[String: Any]])?.count == 16)
+    #expect((report["checks"] as? [[String: Any]])?.count == 17)
     let replay = try CLI.run(["replay", "--db", db, "--format", "json"])
     #expect(replay.exitCode == 0)
     let replayed = try CLI.json(replay.stdout)

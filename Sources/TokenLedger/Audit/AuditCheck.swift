@@ -27,6 +27,7 @@ enum AuditRegistry {
     MaterializedBalancesCheck(),
     ConservationCheck(),
     NoNegativeHolderCheck(),
+    CanonicalAddressesCheck(),
     AssetsCheck(),
     ClockCheck(),
     IdempotencyCheck(),

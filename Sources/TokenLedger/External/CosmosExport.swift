@@ -77,7 +77,16 @@ struct CosmosExport {
     let bytes = try SubtensorSnapshot.read(path)
     let reader = CosmosJSON(root: try JSONParser.parseDocument(bytes, name: path), path: path)
     chainId = try reader.string(["chain_id"])
-    height = try reader.optionalString(["initial_height"]).flatMap { Int64($0) }.map { $0 - 1 }
+    // The export is of the block before the one its chain starts at.
+    height = try reader.optionalString(["initial_height"]).map { text throws(LedgerError) in
+      guard let initial = Int64(text), initial >= 1, initial - 1 <= Limits.heightMax else {
+        throw LedgerError(
+          .invalidOperation,
+          "\(path): initial_height '\(text.truncatedForMessage)' is not a height in"
+            + " 1...\(Limits.heightMax + 1)")
+      }
+      return initial - 1
+    }
     self.denom = denom
     let app = try reader.object(["app_state"])
     let staking = CosmosJSON(root: app["staking"] ?? .null, path: "app_state.staking")

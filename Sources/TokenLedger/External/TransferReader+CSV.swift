@@ -64,8 +64,11 @@ extension TransferReader {
         TransferRecord(
           id: "\(hash):\(ordinal)", from: try address(row[index[3]], location, "From"),
           to: try address(row[index[4]], location, "To"), amount: amount,
-          block: try EthHex.quantity(.string(row[index[1]]), location, "Blockno"),
-          time: try EthHex.quantity(.string(row[index[2]]), location, "UnixTimestamp")))
+          block: try EthHex.quantity(
+            .string(row[index[1]]), location, "Blockno", max: Limits.heightMax),
+          time: try EthHex.quantity(
+            .string(row[index[2]]), location, "UnixTimestamp",
+            max: UTCTime.secondsRange.upperBound)))
     }
   }
 
@@ -122,7 +125,8 @@ extension TransferReader {
       return TransferRecord(
         id: "\(hash):\(logIndex)", from: try address(fields[1], location, "from_address"),
         to: try address(fields[2], location, "to_address"), amount: Amount(baseUnits: value),
-        block: try EthHex.quantity(.string(fields[6]), location, "block_number"), time: nil)
+        block: try EthHex.quantity(
+          .string(fields[6]), location, "block_number", max: Limits.heightMax), time: nil)
     }
     if try Self.looksLikeJSON(path) {
       try forEachObject(problem: problem) { object, location in

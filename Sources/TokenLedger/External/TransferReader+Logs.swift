@@ -60,8 +60,11 @@ extension TransferReader {
     else {
       throw fail("'logIndex' is missing")
     }
-    let block = try EthHex.quantity(field("blockNumber", "block_number"), location, "blockNumber")
-    let time = try EthHex.quantity(field("timeStamp", "block_timestamp"), location, "timestamp")
+    let block = try EthHex.quantity(
+      field("blockNumber", "block_number"), location, "blockNumber", max: Limits.heightMax)
+    let time = try EthHex.quantity(
+      field("timeStamp", "block_timestamp"), location, "timestamp",
+      max: UTCTime.secondsRange.upperBound)
     return .transfer(
       TransferRecord(
         id: "\(hash.lowercased()):\(logIndex)", from: from, to: to,
@@ -114,8 +117,21 @@ enum EthHex {
   }
 
   /// A quantity given as a JSON number, a decimal string, or a 0x-hex string.
-  static func quantity(_ value: JSONValue?, _ location: String, _ name: String) throws(SourceError)
-    -> Int64?
+  /// A quantity above `max` is refused, naming it (a block above ``Limits/heightMax``).
+  static func quantity(
+    _ value: JSONValue?, _ location: String, _ name: String, max: Int64 = Int64.max
+  ) throws(SourceError) -> Int64? {
+    guard let parsed = try anyQuantity(value, location, name) else { return nil }
+    guard parsed <= max else {
+      throw SourceError(
+        location: location, code: .invalidOperation,
+        reason: "'\(name)' \(parsed) is above the largest the ledger takes (\(max))")
+    }
+    return parsed
+  }
+
+  private static func anyQuantity(_ value: JSONValue?, _ location: String, _ name: String)
+    throws(SourceError) -> Int64?
   {
     let text: String
     switch value {

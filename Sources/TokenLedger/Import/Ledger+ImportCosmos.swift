@@ -120,6 +120,11 @@ extension Ledger {
         .invalidOperation,
         "cosmos-export: \(path) does not say its height (SDK 0.39): give it (--height)")
     }
+    guard (0...Limits.heightMax).contains(exportHeight) else {
+      throw LedgerError(
+        .invalidOperation,
+        "cosmos-export: --height \(exportHeight) is not a height in 0...\(Limits.heightMax)")
+    }
     if let height, let fileHeight = export.height, height != fileHeight {
       throw LedgerError(
         .invalidOperation,

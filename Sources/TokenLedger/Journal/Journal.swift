@@ -124,10 +124,17 @@ final class Journal {
     }
   }
 
+  /// A typed operation (``Ledger/apply(_:mode:)``, the imports, replay) goes through the
+  /// decoder `apply` lines go through, as the object it stands for: one place validates and
+  /// normalises every operation whatever its way in (addresses in their scheme's canonical
+  /// form, heights within ``Limits/heightMax``, ids, names, shares), so that what is stored
+  /// is what `export` writes and `replay` and `apply` read back.
   func apply(_ operation: Operation) throws -> Outcome {
-    try readAhead(for: operation)
+    // An unknown asset has no decimals: the decoder reports it before any amount is read.
+    let decimals = (try? payloadDecimals(operation)) ?? 0
     return try apply(
-      operation, firstUse: try operation.id.flatMap { try entry(idempotencyId: $0) })
+      object: Dictionary(operation.jsonFields(decimals: decimals)) { first, _ in first },
+      allowExpectError: false)
   }
 
   /// Applies `operation`, whose id (if any) the caller has looked up: `firstUse` is the entry

@@ -53,7 +53,7 @@ extension Operation {
     if let id, let problem = UnicodeForm.problem(id) {
       throw LedgerError(.invalidOperation, "\(kind): 'id' \(problem)")
     }
-    let height = try fields.optionalInteger("height", in: 0...Int64.max / 2)
+    let height = try fields.optionalInteger("height", in: 0...Limits.heightMax)
     let time = try fields.optionalString("time").map { text throws(LedgerError) in
       guard let seconds = UTCTime.parse(text) else {
         throw LedgerError(

@@ -20,6 +20,11 @@ public enum Limits {
   public static let postingsPerEntryMax = 1_000_000
   /// The most operations one `apply --batch` commit may hold.
   public static let batchOperationsMax = 1_000_000
+  /// The highest block height an entry may carry, wherever it comes from (an operation's
+  /// `height`, an import's block numbers, a Cosmos export's height): 2^62 − 1, so that a
+  /// height plus any count of blocks the ledger adds (unbonding periods in blocks) stays an
+  /// `Int64`.
+  public static let heightMax: Int64 = Int64.max / 2
   /// How many characters of a user-supplied value an error message quotes.
   public static let messageQuotedCharactersMax = 80
   /// How long a writer waits for another writer's lock before SQLite reports it busy, in

@@ -3,6 +3,9 @@
 /// (Cosmos writes nanoseconds) are truncated to the second they fall in, so that an instant has
 /// one exact representation and the same block time always normalises to the same text.
 public enum UTCTime {
+  /// The instants an RFC 3339 text can name: 0000-01-01T00:00:00Z to 9999-12-31T23:59:59Z.
+  public static let secondsRange: ClosedRange<Int64> = -62_167_219_200...253_402_300_799
+
   /// The most fractional digits accepted (nanoseconds and then some).
   static let fractionDigitsMax = 18
 
