@@ -66,12 +66,19 @@ struct VerifyLiability: ParsableCommand {
     abstract: "Check one proof of liabilities against its published root; needs no ledger.",
     discussion: """
       Exit 0 when the proof's leaf, folded with its path, gives the root's hash and total \
-      (and every sum fits in 128 bits); 1 naming the first level that fails; 2 when a file \
-      is not a proof or a root.
+      (and every sum fits in 128 bits); 1 naming the first level that fails (`document` when \
+      a file is not a proof or a root); 2 for a usage error (--public-key with a bare hash); \
+      3 when a file cannot be read.
+
+      Against root.json the proof's asset, decimals, entry and total must be the root's, so \
+      the balance is shown in the asset's units. Against a bare root hash only the account, \
+      the balance in base units and the total in base units are bound (the hash commits to \
+      nothing else): the result says so, in base units, and the asset, decimals and entry \
+      are to be checked against the published root.json.
 
       Examples:
         tokenledger verify-liability proofs/3f...9a.json --root root.json
-        tokenledger verify-liability proof.json --root 5e1c...d0 
+        tokenledger verify-liability proof.json --root 5e1c...d0
         tokenledger verify-liability proof.json --root root.json --public-key 8a4f...
       """)
 
@@ -99,6 +106,7 @@ struct VerifyLiability: ParsableCommand {
             throw UsageError("--public-key needs --root to name a root.json, not a hash")
           }
           try proof.verify(rootHash: hash)
+          return passedByHash(proof, root: root.lowercased())
         } else {
           let published = try LiabilityRoot(json: try readFile(root))
           if let publicKey { try published.verifySignature(trustedPublicKey: publicKey) }
@@ -140,6 +148,27 @@ struct VerifyLiability: ParsableCommand {
       Output.line(
         "ok: \(Output.escaped(proof.account)) holds \(balance) \(proof.asset), included in a total of \(total) at entry \(proof.sequence)"
       )
+    }
+    return 0
+  }
+
+  /// A proof checked against a bare hash: what the hash binds, in base units, and nothing
+  /// it does not (a proof's asset, decimals and entry could be edited under the same hash).
+  private func passedByHash(_ proof: LiabilityProof, root: String) -> Int32 {
+    let balance = proof.balance.baseUnits.description
+    let total = proof.total.baseUnits.description
+    if format == .json {
+      Output.json(
+        .object([
+          "ok": .bool(true), "account": .string(proof.account),
+          "balanceBaseUnits": .string(balance), "totalBaseUnits": .string(total),
+          "root": .string(root), "bound": .string("hash"),
+        ]))
+    } else {
+      Output.line(
+        "ok: \(Output.escaped(proof.account)) holds \(balance) base units, included in root"
+          + " \(root) (a total of \(total) base units); the hash binds no asset, decimals or"
+          + " entry: check them against root.json")
     }
     return 0
   }

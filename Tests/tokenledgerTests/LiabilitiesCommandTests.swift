@@ -84,4 +84,137 @@ import Testing
     ])
     #expect(junk.exitCode == 1, "\(junk.stderr)")
   }
+
+  /// A signed publication of fet-basics: its directory, root document and one proof's path.
+  static func signedPublication() throws -> (directory: String, root: [String: Any], proof: String)
+  {
+    let directory = try CLI.temporaryDirectory()
+    let db = directory + "/l.sqlite"
+    #expect(
+      try CLI.run(["load", "--db", db, CLI.fixture("examples/fet-basics.json")]).exitCode == 0)
+    #expect(try CLI.run(["checkpoint", "--new-key", directory + "/key"]).exitCode == 0)
+    let published = try CLI.run([
+      "liabilities", "--db", db, "--asset", "FET", "--out", directory + "/pol", "--key",
+      directory + "/key", "--format", "json",
+    ])
+    #expect(published.exitCode == 0, "\(published.stderr)")
+    let proofs = try FileManager.default.contentsOfDirectory(atPath: directory + "/pol/proofs")
+    return (directory, try CLI.json(published.stdout), directory + "/pol/proofs/" + proofs[0])
+  }
+
+  static func python(_ arguments: String) throws -> Int32 {
+    try CLI.shell(
+      "python3 '\(CLI.repository)/tools/verify_liability.py' \(arguments) >/dev/null 2>&1")
+  }
+
+  static var pythonVerifiesSignatures: Bool {
+    (try? CLI.shell("python3 -c 'import cryptography' >/dev/null 2>&1")) == 0
+  }
+
+  static func write(_ object: [String: Any], _ path: String) throws {
+    try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: path))
+  }
+
+  /// Against a bare root hash, a proof whose asset, decimals and entry were edited (the hash
+  /// does not change) verifies only as what the hash binds: base units, no asset; both
+  /// verifiers say the same. Against root.json the edit is refused.
+  @Test func aBareHashBindsBaseUnitsOnlyAndSaysSo() throws {
+    let (directory, root, proofPath) = try Self.signedPublication()
+    let hash = root["root"] as! String
+    var proof = try CLI.json(String(contentsOfFile: proofPath, encoding: .utf8))
+    let original = try CLI.run(["verify-liability", proofPath, "--root", hash])
+    // The same base units, read with 0 decimals: "100 FET" becomes "10^20 TAO".
+    func baseUnits(_ text: String) -> String {
+      let parts = text.split(separator: ".").map(String.init)
+      let fraction = (parts.count > 1 ? parts[1] : "").padding(
+        toLength: 18, withPad: "0", startingAt: 0)
+      let digits = (parts[0] + fraction).drop { $0 == "0" }
+      return digits.isEmpty ? "0" : String(digits)
+    }
+    proof["decimals"] = 0
+    proof["asset"] = "TAO"
+    proof["sequence"] = 999_999
+    proof["balance"] = baseUnits(proof["balance"] as! String)
+    proof["total"] = baseUnits(proof["total"] as! String)
+    proof["path"] = (proof["path"] as! [[String: Any]]).map {
+      ["hash": $0["hash"]!, "sum": baseUnits($0["sum"] as! String)]
+    }
+    let edited = directory + "/edited.json"
+    try Self.write(proof, edited)
+    let byHash = try CLI.run(["verify-liability", edited, "--root", hash])
+    #expect(byHash.exitCode == 0, "\(byHash.stderr)")
+    #expect(byHash.stdout == original.stdout)
+    #expect(byHash.stdout.contains("base units") && !byHash.stdout.contains("TAO"))
+    #expect(byHash.stdout.contains("binds no asset, decimals or entry"))
+    let againstRoot = try CLI.run([
+      "verify-liability", edited, "--root", directory + "/pol/root.json",
+    ])
+    #expect(againstRoot.exitCode == 1)
+    #expect(againstRoot.stderr.contains("root:"), "\(againstRoot.stderr)")
+    let pythonByHash = try CLI.shell(
+      "python3 '\(CLI.repository)/tools/verify_liability.py' '\(edited)' \(hash)")
+    #expect(pythonByHash == 0)
+    _ = try CLI.shell(
+      "python3 '\(CLI.repository)/tools/verify_liability.py' '\(edited)' \(hash) > '\(directory)/python.txt'"
+    )
+    let printed = try String(contentsOfFile: directory + "/python.txt", encoding: .utf8)
+    #expect(printed == byHash.stdout)
+    #expect(try Self.python("'\(edited)' '\(directory)/pol/root.json'") == 1)
+  }
+
+  /// Every field of a signed root is signed: `holders` or `depth` edited under a valid
+  /// signature fails in both verifiers; a depth that is not the proof's path fails even
+  /// unsigned; the Python verifier checks the Ed25519 signature itself, and refuses duplicate
+  /// keys as the Swift one does.
+  @Test func theSignatureCoversEveryFieldAndBothVerifiersCheckIt() throws {
+    let (directory, root, proof) = try Self.signedPublication()
+    let rootPath = directory + "/pol/root.json"
+    let key = root["publicKey"] as! String
+    #expect(root["format"] as? String == "tokenledger-liabilities/2")
+    let signed = try CLI.run(["verify-liability", proof, "--root", rootPath, "--public-key", key])
+    #expect(signed.exitCode == 0, "\(signed.stderr)")
+    if Self.pythonVerifiesSignatures {
+      #expect(try Self.python("'\(proof)' '\(rootPath)' --public-key \(key)") == 0)
+    }
+    let document = try CLI.json(String(contentsOfFile: rootPath, encoding: .utf8))
+    for (field, value) in [
+      ("holders", 1_000_000 as Any), ("depth", (document["depth"] as! Int) + 5 as Any),
+    ] {
+      var edited = document
+      edited[field] = value
+      let path = directory + "/root-\(field).json"
+      try Self.write(edited, path)
+      let swift = try CLI.run(["verify-liability", proof, "--root", path, "--public-key", key])
+      #expect(swift.exitCode == 1, "\(field): \(swift.stdout)")
+      #expect(try Self.python("'\(proof)' '\(path)' --public-key \(key)") == 1, "\(field)")
+    }
+    // Depth against the path, without a key.
+    var deeper = document
+    deeper["depth"] = (document["depth"] as! Int) + 1
+    try Self.write(deeper, directory + "/root-deeper.json")
+    let unsigned = try CLI.run([
+      "verify-liability", proof, "--root", directory + "/root-deeper.json",
+    ])
+    #expect(unsigned.exitCode == 1)
+    #expect(unsigned.stderr.contains("depth"), "\(unsigned.stderr)")
+    #expect(try Self.python("'\(proof)' '\(directory)/root-deeper.json'") == 1)
+    // A garbage signature with the right key is never "ok" in Python.
+    var garbage = document
+    garbage["signature"] = String(repeating: "ab", count: 64)
+    try Self.write(garbage, directory + "/root-garbage.json")
+    #expect(
+      try Self.python("'\(proof)' '\(directory)/root-garbage.json' --public-key \(key)") == 1)
+    // Duplicate keys: the first balance shown, the second checked; both verifiers refuse.
+    let text = try String(contentsOfFile: proof, encoding: .utf8)
+    let duplicated = text.replacingOccurrences(
+      of: #""balance":"#, with: #""balance":"999999","balance":"#)
+    try duplicated.write(toFile: directory + "/dup.json", atomically: true, encoding: .utf8)
+    #expect(
+      try CLI.run(["verify-liability", directory + "/dup.json", "--root", rootPath]).exitCode == 1)
+    #expect(try Self.python("'\(directory)/dup.json' '\(rootPath)'") == 1)
+    // The help says what each exit code means, as the command does.
+    let help = try CLI.run(["verify-liability", "--help"])
+    #expect(
+      CLI.collapsed(help.stdout).contains("(`document` when a file is not a proof or a root)"))
+  }
 }

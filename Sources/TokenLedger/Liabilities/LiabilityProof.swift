@@ -105,6 +105,12 @@ public struct LiabilityProof: Sendable, Equatable {
       throw LiabilityVerificationError(
         level: "root", reason: "asset, decimals or sequence differ from the proof's")
     }
+    guard path.count == publication.depth else {
+      throw LiabilityVerificationError(
+        level: "root",
+        reason:
+          "the root says depth \(publication.depth), the proof's path has \(path.count) levels")
+    }
     try verify()
     guard root == publication.root else {
       throw LiabilityVerificationError(level: "top", reason: "hash differs from the root")

@@ -4,8 +4,15 @@ import Crypto
 /// the custodian owes in one asset at one sequence, tied to the journal's head hash there, and
 /// signed with the checkpoint key when one is given.
 public struct LiabilityRoot: Sendable, Equatable {
-  /// The document's `format` field.
-  public static let format = "tokenledger-liabilities/1"
+  /// The document's `format` field as this build writes it: version 2 signs every field.
+  public static let format = "tokenledger-liabilities/2"
+  /// The first version, still read and verified: its signature covers neither `decimals`,
+  /// `holders` nor `depth`.
+  public static let formatOne = "tokenledger-liabilities/1"
+
+  /// The document's format: ``format``, or ``formatOne`` for a root read from an older
+  /// publication.
+  public let documentFormat: String
 
   /// The asset owed.
   public let asset: String
@@ -24,31 +31,31 @@ public struct LiabilityRoot: Sendable, Equatable {
   /// The Merkle-sum tree's root hash.
   public let root: [UInt8]
   /// Ed25519 signature and public key, hex, when signed.
-  public let signature: String?
+  public private(set) var signature: String?
   /// The Ed25519 key that signed it, hex, if signed.
-  public let publicKey: String?
+  public private(set) var publicKey: String?
 
-  /// The signed bytes: `format ‖ asset ‖ sequence ‖ headHash ‖ total ‖ root` joined by `\n`
-  /// (no trailing newline), the sequence in decimal, the total in canonical token units, the
-  /// root in lowercase hex.
+  /// The signed bytes: every field of the document, `format ‖ asset ‖ decimals ‖ sequence ‖
+  /// headHash ‖ holders ‖ depth ‖ total ‖ root` joined by `\n` (no trailing newline), numbers
+  /// in decimal, the total in canonical token units, the root in lowercase hex. A version-1
+  /// root signed `format ‖ asset ‖ sequence ‖ headHash ‖ total ‖ root` only.
   public var signedMessage: [UInt8] {
-    Self.message(
-      asset: asset, sequence: sequence, headHash: headHash,
-      total: total.formatted(decimals: decimals), root: root)
-  }
-
-  static func message(
-    asset: String, sequence: Int64, headHash: String, total: String, root: [UInt8]
-  ) -> [UInt8] {
-    Array(
-      [Self.format, asset, String(sequence), headHash, total, HashChain.hex(root)]
-        .joined(separator: "\n").utf8)
+    let total = total.formatted(decimals: decimals)
+    let fields =
+      documentFormat == Self.formatOne
+      ? [documentFormat, asset, String(sequence), headHash, total, HashChain.hex(root)]
+      : [
+        documentFormat, asset, String(decimals), String(sequence), headHash, String(holders),
+        String(depth), total, HashChain.hex(root),
+      ]
+    return Array(fields.joined(separator: "\n").utf8)
   }
 
   init(
     asset: String, decimals: Int, sequence: Int64, headHash: String, tree: LiabilityTree,
     privateKey: String?
   ) throws {
+    documentFormat = Self.format
     self.asset = asset
     self.decimals = decimals
     self.sequence = sequence
@@ -62,14 +69,14 @@ public struct LiabilityRoot: Sendable, Equatable {
       publicKey = nil
       return
     }
+    signature = nil
+    publicKey = nil
     guard let bytes = Hex.decode(privateKey),
       let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: bytes)
     else {
       throw LedgerError(.invalidOperation, "liabilities: the private key is not 32 bytes of hex")
     }
-    let message = Self.message(
-      asset: asset, sequence: sequence, headHash: headHash,
-      total: tree.total.formatted(decimals: decimals), root: tree.rootHash)
+    let message = signedMessage
     signature = HashChain.hex(try key.signature(for: message))
     publicKey = HashChain.hex(key.publicKey.rawRepresentation)
   }
@@ -96,7 +103,7 @@ public struct LiabilityRoot: Sendable, Equatable {
   /// The JSON form `--format json` prints.
   public var jsonObject: JSONValue {
     var members: [String: JSONValue] = [
-      "format": .string(Self.format), "asset": .string(asset),
+      "format": .string(documentFormat), "asset": .string(asset),
       "decimals": .number(String(decimals)), "sequence": .number(String(sequence)),
       "headHash": .string(headHash), "holders": .number(String(holders)),
       "depth": .number(String(depth)), "total": .string(total.formatted(decimals: decimals)),
@@ -111,7 +118,8 @@ public struct LiabilityRoot: Sendable, Equatable {
 
   /// Reads a root document.
   public init(json bytes: [UInt8]) throws {
-    var document = try LiabilityDocument(bytes, format: Self.format)
+    var document = try LiabilityDocument(bytes, formats: [Self.format, Self.formatOne])
+    documentFormat = document.format
     asset = try document.string("asset")
     decimals = try document.decimals()
     sequence = try document.integer("sequence")
@@ -130,16 +138,25 @@ public struct LiabilityRoot: Sendable, Equatable {
 struct LiabilityDocument {
   private var members: [String: JSONValue]
   private let what: String
+  /// The document's format, one of those it was read as.
+  private(set) var format: String = ""
 
   init(_ bytes: [UInt8], format: String) throws {
-    guard case .object(let members) = try JSONParser.parseDocument(bytes, name: format) else {
-      throw LedgerError(.invalidOperation, "\(format): not a JSON object")
+    try self.init(bytes, formats: [format])
+  }
+
+  /// Reads a document of one of `formats` (the first is named in errors).
+  init(_ bytes: [UInt8], formats: [String]) throws {
+    let name = formats[0]
+    guard case .object(let members) = try JSONParser.parseDocument(bytes, name: name) else {
+      throw LedgerError(.invalidOperation, "\(name): not a JSON object")
     }
     self.members = members
-    what = format
-    guard case .string(format)? = take("format") else {
-      throw LedgerError(.invalidOperation, "not a \(format) document (its 'format' differs)")
+    what = name
+    guard case .string(let format)? = take("format"), formats.contains(format) else {
+      throw LedgerError(.invalidOperation, "not a \(name) document (its 'format' differs)")
     }
+    self.format = format
   }
 
   init(_ value: JSONValue, what: String) throws {
