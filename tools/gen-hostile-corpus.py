@@ -190,6 +190,8 @@ def csv_cases():
         "value-decimal": etl_header + f"{CONTRACT},{A},{B},1.5,{HASH},0,1\n",
         "value-negative": etl_header + f"{CONTRACT},{A},{B},-1,{HASH},0,1\n",
         "log-index-text": etl_header + f"{CONTRACT},{A},{B},1,{HASH},first,1\n",
+        # One past Limits.heightMax (2^62 - 1): once imported, then refused by replay.
+        "block-above-limit": etl_header + f"{CONTRACT},{A},{B},1,{HASH},0,{2 ** 62}\n",
         "missing-column": "token_address,from_address,to_address,value\n" + f"{CONTRACT},{A},{B},1\n",
         "jsonl-truncated": json.dumps({"token_address": CONTRACT, "from_address": A, "to_address": B, "value": "1",
                                        "transaction_hash": HASH, "log_index": 0, "block_number": 1})[:-10] + "\n",
@@ -224,6 +226,8 @@ def logs_cases():
         "log-index-missing": json.dumps([{k: v for k, v in log().items() if k != "logIndex"}]),
         "log-index-bad-hex": json.dumps([log(logIndex="0xqq")]),
         "block-bad": json.dumps([log(blockNumber="lots")]),
+        "block-above-limit": json.dumps([log(blockNumber=hex(2 ** 62))]),
+        "time-above-limit": json.dumps([log(timeStamp=hex(2 ** 63 - 1))]),
         "rpc-result-object": json.dumps({"jsonrpc": "2.0", "result": {"a": 1}}),
         "deep-nesting": "[" * 5000 + "]" * 5000,
         "trailing-comma": json.dumps([log()])[:-1] + ",]",

@@ -145,12 +145,16 @@ import Testing
 
   /// SDK ≥ 0.40 writes protobuf JSON: `@type` accounts, coins in `bank.balances`, statuses as
   /// names, durations with a unit, the height as `initial_height` − 1.
-  @Test func theProtobufLayoutOfLaterSDKsIsRead() throws {
-    let valoper = "fetchvaloper1qypf5ulfttynmt25wcvrh7zl7nwzgpg9kwsr4e"
-    let delegator = "fetch1qypf5ulfttynmt25wcvrh7zl7nwzgpg9n20qx7"
+  static let protobufValoper = "fetchvaloper1qypf5ulfttynmt25wcvrh7zl7nwzgpg9kwsr4e"
+  static let protobufDelegator = "fetch1qypf5ulfttynmt25wcvrh7zl7nwzgpg9n20qx7"
+
+  /// A small SDK ≥ 0.40 export (protobuf JSON) starting at `initialHeight`, written to a file.
+  static func protobufExport(initialHeight: String = "101") throws -> String {
+    let valoper = protobufValoper
+    let delegator = protobufDelegator
     let pool = "fetch1fl48vsnmsdzcv85q5d2q4z5ajdha8yu3xxqtmq"
     let export = """
-      {"chain_id":"fetchhub-4","initial_height":"101","app_state":{
+      {"chain_id":"fetchhub-4","initial_height":"\(initialHeight)","app_state":{
         "auth":{"accounts":[
           {"@type":"/cosmos.auth.v1beta1.BaseAccount","address":"\(delegator)"},
           {"@type":"/cosmos.auth.v1beta1.ModuleAccount","base_account":{"address":"\(pool)"},"name":"bonded_tokens_pool"}]},
@@ -171,6 +175,47 @@ import Testing
       """
     let path = NSTemporaryDirectory() + "tokenledger-\(UUID().uuidString).json"
     try export.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+  }
+
+  static let protobufAsset =
+    #"{"op":"defineAsset","symbol":"FET","decimals":18,"addressScheme":"bech32:fetch","denom":"afet","unbondingSeconds":1814400}"#
+
+  /// A height outside 0...Limits.heightMax never enters: `initial_height` that is not a
+  /// positive integer or is past the limit (−2^63 once crashed, −5 reached a CHECK constraint,
+  /// 2^63 − 1 was imported and then failed replay) and a `--height` past it are refused with
+  /// `invalidOperation` naming the field, by import and by reconcile, nothing written.
+  @Test(arguments: [
+    "-9223372036854775808", "-5", "0", "abc", "4611686018427387905", "9223372036854775807",
+  ])
+  func aHeightOutsideTheLimitIsRefused(initialHeight: String) throws {
+    let path = try Self.protobufExport(initialHeight: initialHeight)
+    let ledger = try makeLedger()
+    try ledger.apply(jsonLines: [Self.protobufAsset])
+    let error = #expect(throws: LedgerError.self) {
+      try ledger.importCosmosExport(path: path, asset: "FET")
+    }
+    #expect(error?.code == .invalidOperation)
+    #expect(error?.message.contains("initial_height") == true, "\(error?.message ?? "")")
+    #expect(try ledger.summary().entries == 1)
+    #expect(throws: LedgerError.self) {
+      try ledger.reconcile(kind: .cosmosExport, path: path, asset: "FET")
+    }
+  }
+
+  @Test func aGivenHeightPastTheLimitIsRefused() throws {
+    let (ledger, _) = (try makeLedger(), 0)
+    try ledger.apply(jsonLines: [Self.asset])
+    let error = #expect(throws: LedgerError.self) {
+      try ledger.importCosmosExport(path: Self.export, asset: "TESTFET", height: Int64.max)
+    }
+    #expect(error?.message.contains("--height") == true)
+    #expect(try ledger.summary().entries == 1)
+  }
+
+  @Test func theProtobufLayoutOfLaterSDKsIsRead() throws {
+    let delegator = Self.protobufDelegator
+    let path = try Self.protobufExport()
     let ledger = try makeLedger()
     try ledger.apply(jsonLines: [
       #"{"op":"defineAsset","symbol":"FET","decimals":18,"addressScheme":"bech32:fetch","denom":"afet","unbondingSeconds":1814400}"#
