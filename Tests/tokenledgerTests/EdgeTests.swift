@@ -437,4 +437,12 @@ import Testing
 
 extension String {
   fileprivate var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+
+  /// A malformed PostgreSQL URL is a usage error (exit 2) that never prints its password.
+  @Test func aMalformedPostgreSQLURLIsRefusedWithoutItsPassword() throws {
+    let result = try CLI.run(["info", "--db", "postgresql://user:secret@[::1/ledger"])
+    #expect(result.exitCode == 2, "\(result.stderr)")
+    #expect(!result.stderr.contains("secret") && !result.stdout.contains("secret"))
+    #expect(result.stderr.contains("libpq"), "\(result.stderr)")
+  }
 }

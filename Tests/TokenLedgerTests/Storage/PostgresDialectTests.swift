@@ -33,6 +33,26 @@ import Testing
     #expect(PostgresDialect.translate(sqlite) == postgres)
   }
 
+  /// A URL libpq cannot read is refused before any connection, and no password of it (nor a
+  /// piece libpq quotes back) appears in the reason: a bracket left open, a `%` not followed by
+  /// two hex digits, a `/` in the password, a `password=` parameter.
+  @Test(arguments: [
+    "postgresql://user:secret@[::1/ledger", "postgresql://user:secret@[::1/db?password=hunter2",
+    "postgresql://user:se%zzcret@localhost/db", "postgresql://user:se/cret@[::1/db",
+  ])
+  func aMalformedURLIsRefusedWithoutItsPassword(url: String) throws {
+    let problem = try #require(PostgresLocation(url)?.problem)
+    #expect(problem.hasPrefix("the URL is not one libpq reads"), "\(problem)")
+    for secret in ["secret", "hunter2", "zz", "se/", "\"se\""] {
+      #expect(!problem.contains(secret), "\(problem)")
+    }
+    let secrets = PostgresLocation.secrets(in: url)
+    #expect(!secrets.isEmpty)
+    let message = PostgresLocation.scrubbed(
+      "could not read \"\(url)\": " + secrets.joined(separator: ", "), conninfo: url)
+    for secret in secrets { #expect(!message.contains(secret), "\(message)") }
+  }
+
   @Test func ledgerNamesAndPasswords() throws {
     let base = "postgresql://app:pw@db/books"
     #expect(PostgresLocation(base + "?ledger=customer_7")?.schema == "customer_7")

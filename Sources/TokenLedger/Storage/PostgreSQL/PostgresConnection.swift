@@ -21,7 +21,8 @@ final class PostgresConnection {
       throw DatabaseError(resultCode: 14, message: "libpq could not allocate a connection")
     }
     guard PQstatus(handle) == CONNECTION_OK else {
-      let message = String(cString: PQerrorMessage(handle))
+      let message = PostgresLocation.scrubbed(
+        String(cString: PQerrorMessage(handle)), conninfo: conninfo)
       PQfinish(handle)
       throw DatabaseError(
         resultCode: 14,

@@ -1,3 +1,5 @@
+import CPostgres
+
 /// Where a ledger lives on PostgreSQL: a libpq URL, and the ledger's name in its `ledger`
 /// query parameter.
 ///
@@ -61,7 +63,82 @@ package struct PostgresLocation: Sendable, Equatable {
     if schema.hasPrefix("pg_") || schema == "public" || schema == "information_schema" {
       return "ledger name \"\(schema)\" is PostgreSQL's own schema"
     }
+    if let reason = Self.parseProblem(conninfo) {
+      return "the URL is not one libpq reads: \(reason)"
+    }
+    // libpq ends the authority at the first "/", so a password holding one is read as a
+    // host and a port, and a piece of it is echoed back as a bad port.
+    if let scheme = conninfo.firstRange(of: "://") {
+      let rest = conninfo[scheme.upperBound...]
+      let beforeQuery = rest[..<(rest.firstIndex(of: "?") ?? rest.endIndex)]
+      let authority = beforeQuery[..<(beforeQuery.firstIndex(of: "/") ?? beforeQuery.endIndex)]
+      if !authority.contains("@"), beforeQuery.contains("@") {
+        return "the URL is not one libpq reads: its user or password holds a \"/\""
+          + " (percent-encode it as %2F)"
+      }
+    }
     return nil
+  }
+
+  /// Why libpq cannot read `conninfo`, nil when it can. libpq quotes the token it could not
+  /// read, which may be (part of) a password: every quoted token is left out.
+  static func parseProblem(_ conninfo: String) -> String? {
+    var error: UnsafeMutablePointer<CChar>?
+    guard let options = PQconninfoParse(conninfo, &error) else {
+      let message = error.map { String(cString: $0) } ?? "unreadable"
+      if let error { PQfreemem(error) }
+      var reason = Substring(withoutQuotedTokens(message))
+      while reason.last?.isWhitespace == true { reason.removeLast() }
+      return String(reason)
+    }
+    PQconninfoFree(options)
+    return nil
+  }
+
+  /// `text` with every `"…"` replaced by `"***"`.
+  static func withoutQuotedTokens(_ text: String) -> String {
+    var output = ""
+    var inQuote = false
+    for character in text {
+      if character == "\"" {
+        output += inQuote ? "***\"" : "\""
+        inQuote.toggle()
+      } else if !inQuote {
+        output.append(character)
+      }
+    }
+    return output
+  }
+
+  /// The passwords `path` may carry, however malformed it is: the text between the first `:`
+  /// after the scheme's user and the last `@` before the query, and every `password=` value.
+  static func secrets(in path: String) -> [String] {
+    var found: [String] = []
+    if let scheme = path.firstRange(of: "://") {
+      let rest = path[scheme.upperBound...]
+      let beforeQuery = rest[..<(rest.firstIndex(of: "?") ?? rest.endIndex)]
+      if let at = beforeQuery.lastIndex(of: "@"), let colon = beforeQuery[..<at].firstIndex(of: ":")
+      {
+        let secret = String(beforeQuery[beforeQuery.index(after: colon)..<at])
+        if !secret.isEmpty { found.append(secret) }
+      }
+    }
+    for parameter in path.split(whereSeparator: { $0 == "?" || $0 == "&" || $0 == " " })
+    where parameter.hasPrefix("password=") {
+      let secret = String(parameter.dropFirst("password=".count))
+      if !secret.isEmpty { found.append(secret) }
+    }
+    return found
+  }
+
+  /// `message` (from libpq, about `conninfo`) with the URL redacted and every password of it
+  /// replaced by `***`, so that no cause of a failure shows one.
+  static func scrubbed(_ message: String, conninfo: String) -> String {
+    var text = message.replacing(conninfo, with: redacted(conninfo))
+    for secret in secrets(in: conninfo).sorted(by: { $0.count > $1.count }) {
+      text = text.replacing(secret, with: "***")
+    }
+    return text
   }
 
   /// Whether the ledger name is one the library accepts (see the type's documentation).
