@@ -121,11 +121,7 @@ enum Output {
   /// the zero-width joiners), and
   /// the backslash itself, so that an escape in a table is never ambiguous.
   private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-    scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028
-      || scalar.value == 0x2029 || scalar == "\\"
-      || (scalar.properties.generalCategory == .format
-        // The joiners are part of how emoji and several scripts are written, not a trick.
-        && scalar.value != 0x200C && scalar.value != 0x200D)
+    scalar == "\\" || VisibleText.isHidden(scalar)
   }
 
   /// Columns for people: text left-aligned; a column whose every cell is a number (amounts,

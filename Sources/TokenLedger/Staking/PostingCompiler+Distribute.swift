@@ -4,8 +4,8 @@ extension PostingCompiler {
   /// Splits `amount` over the recipients exactly as a reward is split (floor, then the units
   /// left one each to the largest remainders, ties by address); a recipient that is a
   /// registered validator gets its part as a `reward` (its take, then its delegators), paid
-  /// from the same source. From a system account the supply grows (as a mint or a reward
-  /// does); from a holder its available balance pays.
+  /// from the same source. From `@emission` the supply grows (as a mint or a reward does);
+  /// from another system account or a holder, what it holds pays.
   func distribute(
     asset: String, from: String, amount: Amount, shares: [Operation.Share]
   ) throws -> Compilation {
@@ -25,8 +25,18 @@ extension PostingCompiler {
         "distribute: the weights must sum to more than 0 and, over one power of ten, below 2^128")
     }
     let source = Account(holder: from)
-    if source.isSystem {
+    if from == "@emission" {
       try requireSupplyRoom(asset, amount, verb: "distribute")
+    } else if source.isSystem {
+      // Another system account (`@slashed`, `@external`, `@supply`) pays out only what it
+      // received: its balance, which is below zero for `@supply` (minus the supply).
+      let held = try state.balance(source, asset: asset).amount ?? .zero
+      guard held >= amount else {
+        throw LedgerError(
+          .insufficientBalance,
+          "distribute: \(from) has \(format(held)) \(asset), needs \(format(amount))"
+            + " (only @emission pays out new \(asset))")
+      }
     } else {
       try requireAvailable(from, asset, amount, verb: "distribute")
     }

@@ -124,7 +124,7 @@ import Testing
     let path = NSTemporaryDirectory() + "tokenledger-fuzz-\(UUID().uuidString)"
     let validLog = String(
       decoding: try Repository.read(
-        Repository.root + "/Tests/corpus/logs/015-sender-short-strict.json"), as: UTF8.self)
+        Repository.root + "/Tests/corpus/logs/016-sender-short-strict.json"), as: UTF8.self)
     await propertyCheck(
       count: Self.iterations, input: Gen.uint8().array(of: 0...64),
       Gen.element(of: [validLog] + Self.samples),

@@ -98,6 +98,32 @@ import Testing
       ) == .invalidAddress)
   }
 
+  /// Only `@emission` pays out new units: `@slashed` (or `@supply`, `@external`) pays out
+  /// what it received and no more, refused with `insufficientBalance` past it (it once paid
+  /// out any amount, growing the supply from nothing).
+  @Test func aSystemAccountButEmissionPaysOutOnlyWhatItHolds() throws {
+    let ledger = try ledger()
+    func distribute(_ from: String, _ amount: String) -> String {
+      #"{"op":"distribute","asset":"TAO","amount":"\#(amount)","from":"\#(from)","shares":[{"to":"a","weight":"1"}]}"#
+    }
+    #expect(errorCode(ledger, [distribute("@slashed", "1")]) == .insufficientBalance)
+    #expect(errorCode(ledger, [distribute("@supply", "1")]) == .insufficientBalance)
+    try ledger.apply(jsonLines: [
+      #"{"op":"registerValidator","asset":"TAO","validator":"val","operator":"o","commission":"0"}"#,
+      #"{"op":"mint","asset":"TAO","to":"d","amount":"100"}"#,
+      #"{"op":"delegate","asset":"TAO","delegator":"d","validator":"val","amount":"100"}"#,
+      #"{"op":"slash","asset":"TAO","validator":"val","fraction":"0.1"}"#,
+    ])
+    let supply = try ledger.totalSupply(asset: "TAO")
+    #expect(errorCode(ledger, [distribute("@slashed", "11")]) == .insufficientBalance)
+    try ledger.apply(jsonLines: [distribute("@slashed", "10")])
+    #expect(try available(ledger, "a") == "10")
+    #expect(errorCode(ledger, [distribute("@slashed", "1")]) == .insufficientBalance)
+    // The slashed 10 are back with holders; nothing was created.
+    #expect(try ledger.totalSupply(asset: "TAO") == Amount(baseUnits: supply.baseUnits + 10))
+    #expect(try ledger.audit().ok)
+  }
+
   /// For random amounts and weights the parts add up to the amount, each part is within one
   /// unit of its exact share, and the split does not depend on the order of the recipients.
   @Test func partsAlwaysAddUpToTheWhole() async {

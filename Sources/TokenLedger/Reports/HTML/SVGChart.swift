@@ -99,9 +99,10 @@ enum HTML {
       case "\"": result += "&quot;"
       case "'": result += "&#39;"
       default:
-        // Control characters would be invisible or break the layout: shown as escapes.
-        if character.value < 0x20 || (0x7F...0x9F).contains(character.value) {
-          result += "\\u{\(String(character.value, radix: 16, uppercase: true))}"
+        // Control and invisible format characters would hide, or reorder what an auditor
+        // reads (a right-to-left override): shown as escapes, as the tables show them.
+        if VisibleText.isHidden(character) {
+          result += VisibleText.escape(character)
         } else {
           result.unicodeScalars.append(character)
         }
