@@ -122,4 +122,23 @@ struct PostgresTrustTests {
       #expect(refusal.contains(words), "\(words): \(refusal)")
     }
   }
+
+  /// A role without USAGE on a ledger's schema is told so, naming the schema, not that
+  /// `ledger_meta` does not exist.
+  @Test(
+    .enabled(if: PostgresServer.isThrowaway, "creates a role: only on the tests' own server"))
+  func aRoleWithoutUsageIsToldPermissionDeniedForTheSchema() throws {
+    let (url, admin, schema) = try Self.plantedLedger("trust_usage")
+    let role = "tl_nousage_\(UInt32.random(in: 0...UInt32.max))"
+    try admin.executeScript("CREATE ROLE \(role) LOGIN")
+    defer { try? admin.executeScript("DROP OWNED BY \(role); DROP ROLE \(role)") }
+    let error = #expect(throws: DatabaseError.self) {
+      try Ledger.open(
+        at: url.replacingOccurrences(
+          of: "postgresql://tokenledger@", with: "postgresql://\(role)@"), readOnly: true)
+    }
+    #expect(
+      error?.message.contains("permission denied for schema \(schema)") == true,
+      "\(error?.message ?? "")")
+  }
 }

@@ -50,6 +50,21 @@ extension Schema {
         """, [.text(schema)]
       ) { $0.integer(0) ?? 0 } ?? 0
     guard hasMeta == 1 else { return (Int(tables), 0) }
+    // Without USAGE on the schema every table of it "does not exist": say what is missing.
+    let mayUse =
+      try database.firstRow(
+        "SELECT has_schema_privilege(CAST(? AS TEXT), 'USAGE')", [.text(schema)]
+      ) { $0.text(0) == "t" || $0.integer(0) == 1 } ?? false
+    guard mayUse else {
+      let role = try database.firstRow("SELECT current_user") { $0.text(0) } ?? nil
+      throw DatabaseError(
+        resultCode: 23,
+        message: "permission denied for schema \(schema): role "
+          + (role ?? "?")
+          + " may not use ledger \(schema) (its owner grants it with GRANT USAGE ON SCHEMA"
+          + " \"\(schema)\" TO the role)",
+        sqlState: "42501")
+    }
     let version =
       try database.firstRow("SELECT schema_version FROM ledger_meta WHERE id = 1") {
         $0.integer(0) ?? 0
