@@ -108,7 +108,7 @@ enum Output {
     var result = ""
     for scalar in cell.unicodeScalars {
       if Self.isControl(scalar) {
-        result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+        result += VisibleText.escape(scalar)
       } else {
         result.unicodeScalars.append(scalar)
       }

@@ -157,9 +157,9 @@ struct GlobalOptions: ParsableArguments {
   /// A journal-format-1 ledger is migrated to format 2 before a command uses it, with progress
   /// and a note on standard error (the format-1 file is kept at `<path>.format1`).
   func migrateIfFormatOne() throws {
-    guard try Ledger.needsFormatMigration(at: path) else { return }
     var meter: Progress.Meter?
-    // Nil when another process migrated it while this one waited: the ledger is ready.
+    // Nil when there was nothing to migrate, also when another process migrated it while this
+    // one waited: the ledger is ready.
     let migrated = try Ledger.migrateToFormat2IfNeeded(at: path) { step in
       if meter == nil {
         meter = Progress.Meter(

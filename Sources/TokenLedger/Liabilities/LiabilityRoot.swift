@@ -64,20 +64,13 @@ public struct LiabilityRoot: Sendable, Equatable {
     depth = tree.depth
     total = tree.total
     root = tree.rootHash
-    guard let privateKey else {
-      signature = nil
-      publicKey = nil
-      return
-    }
-    signature = nil
-    publicKey = nil
+    guard let privateKey else { return }
     guard let bytes = Hex.decode(privateKey),
       let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: bytes)
     else {
       throw LedgerError(.invalidOperation, "liabilities: the private key is not 32 bytes of hex")
     }
-    let message = signedMessage
-    signature = HashChain.hex(try key.signature(for: message))
+    signature = HashChain.hex(try key.signature(for: signedMessage))
     publicKey = HashChain.hex(key.publicKey.rawRepresentation)
   }
 

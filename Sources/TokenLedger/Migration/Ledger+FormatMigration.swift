@@ -63,11 +63,7 @@ extension Ledger {
     at path: String, progress: (FormatMigrationProgress) -> Void = { _ in }
   ) throws -> FormatMigration {
     guard let migration = try migrateToFormat2(at: path, progress: progress, beforeSwap: {})
-    else {
-      throw FileError(
-        path: path,
-        reason: "is not a journal-format-1 ledger with entries (another process migrated it)")
-    }
+    else { throw FileError(path: path, reason: "is not a journal-format-1 ledger with entries") }
     return migration
   }
 
@@ -78,20 +74,17 @@ extension Ledger {
   public static func migrateToFormat2IfNeeded(
     at path: String, progress: (FormatMigrationProgress) -> Void = { _ in }
   ) throws -> FormatMigration? {
-    guard try needsFormatMigration(at: path) else { return nil }
-    return try migrateToFormat2(at: path, progress: progress, beforeSwap: {})
+    try migrateToFormat2(at: path, progress: progress, beforeSwap: {})
   }
 
   /// The migration; `beforeSwap` runs once the format-1 file has its second name and before
-  /// the copy replaces it (a test stops there, as a crash would). Nil when another process
-  /// migrated the file while this one waited for its lock.
+  /// the copy replaces it (a test stops there, as a crash would). Nil when there is nothing to
+  /// migrate, also when another process migrated the file while this one waited for its lock.
   static func migrateToFormat2(
     at path: String, progress: (FormatMigrationProgress) -> Void,
     beforeSwap: () throws -> Void
   ) throws -> FormatMigration? {
-    guard try needsFormatMigration(at: path) else {
-      throw FileError(path: path, reason: "is not a journal-format-1 ledger with entries")
-    }
+    guard try needsFormatMigration(at: path) else { return nil }
     let keptPath = path + ".format1"
     let newPath = path + ".format2-migrating"
     // A second name of the ledger's own file is what a swap stopped half-way leaves.

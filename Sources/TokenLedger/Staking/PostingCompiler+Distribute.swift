@@ -25,7 +25,7 @@ extension PostingCompiler {
         "distribute: the weights must sum to more than 0 and, over one power of ten, below 2^128")
     }
     let source = Account(holder: from)
-    if from == "@emission" {
+    if source == .emission {
       try requireSupplyRoom(asset, amount, verb: "distribute")
     } else if source.isSystem {
       // Another system account (`@slashed`, `@external`, `@supply`) pays out only what it

@@ -68,9 +68,7 @@ package struct PostgresLocation: Sendable, Equatable {
     }
     // libpq ends the authority at the first "/", so a password holding one is read as a
     // host and a port, and a piece of it is echoed back as a bad port.
-    if let scheme = conninfo.firstRange(of: "://") {
-      let rest = conninfo[scheme.upperBound...]
-      let beforeQuery = rest[..<(rest.firstIndex(of: "?") ?? rest.endIndex)]
+    if let beforeQuery = Self.beforeQuery(conninfo) {
       let authority = beforeQuery[..<(beforeQuery.firstIndex(of: "/") ?? beforeQuery.endIndex)]
       if !authority.contains("@"), beforeQuery.contains("@") {
         return "the URL is not one libpq reads: its user or password holds a \"/\""
@@ -110,13 +108,18 @@ package struct PostgresLocation: Sendable, Equatable {
     return output
   }
 
+  /// What follows the scheme's `://` up to the query, nil without a scheme.
+  private static func beforeQuery(_ path: String) -> Substring? {
+    guard let scheme = path.firstRange(of: "://") else { return nil }
+    let rest = path[scheme.upperBound...]
+    return rest[..<(rest.firstIndex(of: "?") ?? rest.endIndex)]
+  }
+
   /// The passwords `path` may carry, however malformed it is: the text between the first `:`
   /// after the scheme's user and the last `@` before the query, and every `password=` value.
   static func secrets(in path: String) -> [String] {
     var found: [String] = []
-    if let scheme = path.firstRange(of: "://") {
-      let rest = path[scheme.upperBound...]
-      let beforeQuery = rest[..<(rest.firstIndex(of: "?") ?? rest.endIndex)]
+    if let beforeQuery = beforeQuery(path) {
       if let at = beforeQuery.lastIndex(of: "@"), let colon = beforeQuery[..<at].firstIndex(of: ":")
       {
         let secret = String(beforeQuery[beforeQuery.index(after: colon)..<at])

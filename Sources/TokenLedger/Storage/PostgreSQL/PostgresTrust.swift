@@ -182,7 +182,7 @@ enum PostgresTrust {
       functions.insert(
         Function(
           signature: row.text(0) ?? "", language: row.text(1) ?? "",
-          securityDefiner: row.text(2) == "t" || row.integer(2) == 1, settings: row.text(3) ?? "",
+          securityDefiner: row.integer(2) == 1, settings: row.text(3) ?? "",
           body: row.text(4) ?? ""))
     }
     let expectedBySignature = Dictionary(

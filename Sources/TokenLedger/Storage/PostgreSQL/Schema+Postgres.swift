@@ -54,7 +54,7 @@ extension Schema {
     let mayUse =
       try database.firstRow(
         "SELECT has_schema_privilege(CAST(? AS TEXT), 'USAGE')", [.text(schema)]
-      ) { $0.text(0) == "t" || $0.integer(0) == 1 } ?? false
+      ) { $0.integer(0) == 1 } ?? false
     guard mayUse else {
       let role = try database.firstRow("SELECT current_user") { $0.text(0) } ?? nil
       throw DatabaseError(
