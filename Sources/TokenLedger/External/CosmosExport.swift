@@ -56,7 +56,9 @@ struct CosmosExport {
   /// The staking module's bond denomination (its stakes are of this coin).
   let bondDenom: String?
   var accounts: [Account] = []
-  var supply: BigInt = 0
+  /// The supply the export states of `denom`; nil when it states none (a genesis file's
+  /// `supply: []`).
+  var supply: BigInt?
   var validators: [Validator] = []
   var delegations: [Delegation] = []
   var unbondings: [UnbondingEntry] = []
@@ -73,9 +75,13 @@ struct CosmosExport {
     delegator + "/" + validator
   }
 
-  init(path: String, denom: String) throws {
+  /// Every address is read in the canonical form of `scheme` (an upper-case bech32 address is
+  /// the same account as its lower-case spelling), so the checks for a record twice see one
+  /// account under two spellings, and ids and reconcile keys are the ledger's names.
+  init(path: String, denom: String, scheme: AddressScheme) throws {
     let bytes = try SubtensorSnapshot.read(path)
-    let reader = CosmosJSON(root: try JSONParser.parseDocument(bytes, name: path), path: path)
+    let reader = CosmosJSON(
+      root: try JSONParser.parseDocument(bytes, name: path), path: path, scheme: scheme)
     chainId = try reader.string(["chain_id"])
     // The export is of the block before the one its chain starts at.
     height = try reader.optionalString(["initial_height"]).map { text throws(LedgerError) in
@@ -89,7 +95,7 @@ struct CosmosExport {
     }
     self.denom = denom
     let app = try reader.object(["app_state"])
-    let staking = CosmosJSON(root: app["staking"] ?? .null, path: "app_state.staking")
+    let staking = reader.child(app["staking"], "app_state.staking")
     unbondingSeconds = try Self.seconds(staking.optionalString(["params", "unbonding_time"]))
     bondDenom = try staking.optionalString(["params", "bond_denom"])
     guard !chainId.isEmpty, chainId.utf8.count <= 64,
@@ -98,10 +104,10 @@ struct CosmosExport {
       throw LedgerError(
         .invalidOperation, "\(path): chain_id '\(chainId.truncatedForMessage)' is not a chain id")
     }
-    try readAccounts(app)
+    try readAccounts(app, reader)
     try readStaking(staking)
-    try readDistribution(
-      CosmosJSON(root: app["distribution"] ?? .null, path: "app_state.distribution"))
+    try readDistribution(reader.child(app["distribution"], "app_state.distribution"))
+    try readUnbondings(staking)
   }
 
   /// `1814400000000000` (nanoseconds, amino) or `1814400s` (protobuf duration).
@@ -115,16 +121,16 @@ struct CosmosExport {
     return nanoseconds / 1_000_000_000
   }
 
-  private mutating func readAccounts(_ app: [String: JSONValue]) throws {
-    let auth = CosmosJSON(root: app["auth"] ?? .null, path: "app_state.auth")
+  private mutating func readAccounts(_ app: [String: JSONValue], _ reader: CosmosJSON) throws {
+    let auth = reader.child(app["auth"], "app_state.auth")
     var modules: [String: String] = [:]
     var amino: [Account] = []
     for (index, item) in try auth.array(["accounts"]).enumerated() {
-      let entry = CosmosJSON(root: item, path: "app_state.auth.accounts[\(index)]")
+      let entry = auth.child(item, "app_state.auth.accounts[\(index)]")
       if let type = try entry.optionalString(["type"]) {
         // Amino: {type, value: {address, coins, name?}}.
-        let value = CosmosJSON(root: item["value"] ?? .null, path: entry.path + ".value")
-        guard let address = try value.optionalString(["address"]) else {
+        let value = entry.child(item["value"], entry.path + ".value")
+        guard let address = try value.optionalAddress(["address"]) else {
           throw LedgerError(
             .invalidOperation,
             "\(entry.path): account type \(type) has no address this reader knows")
@@ -133,38 +139,36 @@ struct CosmosExport {
           type.contains("ModuleAccount") ? try value.optionalString(["name"]) ?? "module" : nil
         amino.append(
           Account(
-            address: address, amount: try Self.coin(value.array(["coins"]), denom), moduleName: name
-          ))
+            address: address, amount: try value.coin(["coins"], denom), moduleName: name))
       } else {
         // Protobuf: {"@type", address | base_account.address, name?}; coins in bank.
         let type = try entry.string(["@type"])
         guard type.contains("ModuleAccount") else { continue }
         let address =
-          try entry.optionalString(["base_account", "address"]) ?? entry.string(["address"])
+          try entry.optionalAddress(["base_account", "address"]) ?? entry.address(["address"])
         modules[address] = try entry.optionalString(["name"]) ?? "module"
       }
     }
     if !amino.isEmpty {
       accounts = amino
-      supply = try Self.coin(
-        CosmosJSON(root: app["supply"] ?? .null, path: "app_state.supply").array(["supply"]), denom)
+      supply = try reader.child(app["supply"], "app_state.supply").statedCoin(["supply"], denom)
       return
     }
-    let bank = CosmosJSON(root: app["bank"] ?? .null, path: "app_state.bank")
+    let bank = reader.child(app["bank"], "app_state.bank")
     for (index, item) in try bank.array(["balances"]).enumerated() {
-      let entry = CosmosJSON(root: item, path: "app_state.bank.balances[\(index)]")
-      let address = try entry.string(["address"])
+      let entry = bank.child(item, "app_state.bank.balances[\(index)]")
+      let address = try entry.address(["address"])
       accounts.append(
         Account(
-          address: address, amount: try Self.coin(entry.array(["coins"]), denom),
+          address: address, amount: try entry.coin(["coins"], denom),
           moduleName: modules[address]))
     }
-    supply = try Self.coin(bank.array(["supply"]), denom)
+    supply = try bank.statedCoin(["supply"], denom)
   }
 
   private mutating func readStaking(_ staking: CosmosJSON) throws {
     for (index, item) in try staking.array(["validators"]).enumerated() {
-      let entry = CosmosJSON(root: item, path: "\(staking.path).validators[\(index)]")
+      let entry = staking.child(item, "\(staking.path).validators[\(index)]")
       let statusValue = item["status"]
       let status: Status =
         switch statusValue {
@@ -176,7 +180,7 @@ struct CosmosExport {
         }
       validators.append(
         Validator(
-          address: try entry.string(["operator_address"]), tokens: try entry.integer(["tokens"]),
+          address: try entry.address(["operator_address"]), tokens: try entry.integer(["tokens"]),
           delegatorShares: try entry.dec(["delegator_shares"]),
           rate: try entry.string(["commission", "commission_rates", "rate"]),
           maxRate: try entry.string(["commission", "commission_rates", "max_rate"]),
@@ -184,18 +188,29 @@ struct CosmosExport {
           status: status, jailed: item["jailed"] == .bool(true)))
     }
     for (index, item) in try staking.array(["delegations"]).enumerated() {
-      let entry = CosmosJSON(root: item, path: "\(staking.path).delegations[\(index)]")
+      let entry = staking.child(item, "\(staking.path).delegations[\(index)]")
       delegations.append(
         Delegation(
-          delegator: try entry.string(["delegator_address"]),
-          validator: try entry.string(["validator_address"]), shares: try entry.dec(["shares"])))
+          delegator: try entry.address(["delegator_address"]),
+          validator: try entry.address(["validator_address"]), shares: try entry.dec(["shares"])))
     }
+  }
+
+  /// The SDK keeps one unbonding record per (delegator, validator), its entries in a list: a
+  /// pair twice would give two entries one id, the second dropped.
+  private mutating func readUnbondings(_ staking: CosmosJSON) throws {
+    var pairs: [String: String] = [:]
     for (index, item) in try staking.array(["unbonding_delegations"]).enumerated() {
-      let entry = CosmosJSON(root: item, path: "\(staking.path).unbonding_delegations[\(index)]")
-      let delegator = try entry.string(["delegator_address"])
-      let validator = try entry.string(["validator_address"])
+      let entry = staking.child(item, "\(staking.path).unbonding_delegations[\(index)]")
+      let delegator = try entry.address(["delegator_address"])
+      let validator = try entry.address(["validator_address"])
+      if let first = pairs.updateValue(entry.path, forKey: Self.startingKey(delegator, validator)) {
+        throw LedgerError(
+          .invalidOperation,
+          "\(entry.path): the unbonding record of \(delegator) from \(validator) is also \(first)")
+      }
       for (position, unbonding) in try entry.array(["entries"]).enumerated() {
-        let part = CosmosJSON(root: unbonding, path: "\(entry.path).entries[\(position)]")
+        let part = entry.child(unbonding, "\(entry.path).entries[\(position)]")
         let text = try part.string(["completion_time"])
         guard let completion = UTCTime.parse(text) else {
           throw LedgerError(
@@ -212,92 +227,139 @@ struct CosmosExport {
 
   private mutating func readDistribution(_ distribution: CosmosJSON) throws {
     let path = distribution.path
+    // Each record is the chain's one value for its key: a key twice is refused, never the
+    // first or the last believed.
+    var seen: [String: String] = [:]
+    func once(_ key: String, _ what: String, _ place: String) throws {
+      if let first = seen.updateValue(place, forKey: what + "\u{0}" + key) {
+        throw LedgerError(.invalidOperation, "\(place): \(what) of \(key) is also \(first)")
+      }
+    }
     for (index, item) in try distribution.array(["validator_historical_rewards"]).enumerated() {
-      let entry = CosmosJSON(root: item, path: "\(path).validator_historical_rewards[\(index)]")
-      let ratio = try Self.decCoin(item["rewards"]?["cumulative_reward_ratio"], denom, entry.path)
-      historicalRatios[try entry.string(["validator_address"]), default: [:]][
-        try entry.int64(["period"])] = ratio
+      let entry = distribution.child(item, "\(path).validator_historical_rewards[\(index)]")
+      let validator = try entry.address(["validator_address"])
+      let period = try entry.int64(["period"])
+      try once("\(validator) period \(period)", "the historical rewards", entry.path)
+      historicalRatios[validator, default: [:]][period] = try entry.decCoin(
+        ["rewards", "cumulative_reward_ratio"], denom)
     }
     for (index, item) in try distribution.array(["validator_current_rewards"]).enumerated() {
-      let entry = CosmosJSON(root: item, path: "\(path).validator_current_rewards[\(index)]")
-      currentRewards[try entry.string(["validator_address"])] = (
-        try entry.int64(["rewards", "period"]),
-        try Self.decCoin(item["rewards"]?["rewards"], denom, entry.path)
+      let entry = distribution.child(item, "\(path).validator_current_rewards[\(index)]")
+      let validator = try entry.address(["validator_address"])
+      try once(validator, "the current rewards", entry.path)
+      currentRewards[validator] = (
+        try entry.int64(["rewards", "period"]), try entry.decCoin(["rewards", "rewards"], denom)
       )
     }
     for (index, item) in try distribution.array(["delegator_starting_infos"]).enumerated() {
-      let entry = CosmosJSON(root: item, path: "\(path).delegator_starting_infos[\(index)]")
+      let entry = distribution.child(item, "\(path).delegator_starting_infos[\(index)]")
       let height =
         try entry.optionalString(["starting_info", "creation_height"])
         ?? entry.string(["starting_info", "height"])
-      guard let start = Int64(height) else {
+      guard let start = Int64(height), start >= 0 else {
         throw LedgerError(
-          .invalidOperation, "\(entry.path): starting height '\(height)' is not a number")
+          .invalidOperation, "\(entry.path): starting height '\(height)' is not a height")
       }
-      startingInfos[
-        Self.startingKey(
-          try entry.string(["delegator_address"]), try entry.string(["validator_address"]))] = (
-          try entry.int64(["starting_info", "previous_period"]),
-          try entry.dec(["starting_info", "stake"]), start
-        )
+      let key = Self.startingKey(
+        try entry.address(["delegator_address"]), try entry.address(["validator_address"]))
+      try once(key, "the starting info", entry.path)
+      startingInfos[key] = (
+        try entry.int64(["starting_info", "previous_period"]),
+        try entry.dec(["starting_info", "stake"]), start
+      )
     }
     for (index, item) in try distribution.array(["validator_slash_events"]).enumerated() {
-      let entry = CosmosJSON(root: item, path: "\(path).validator_slash_events[\(index)]")
-      slashEvents[try entry.string(["validator_address"]), default: []].append(
+      let entry = distribution.child(item, "\(path).validator_slash_events[\(index)]")
+      let fraction = try entry.dec(["validator_slash_event", "fraction"])
+      guard fraction <= CosmosDec(integer: 1) else {
+        throw LedgerError(
+          .invalidOperation,
+          "\(entry.path).validator_slash_event.fraction \(fraction) is not a fraction in [0, 1]")
+      }
+      slashEvents[try entry.address(["validator_address"]), default: []].append(
         SlashEvent(
           height: try entry.int64(["height"]), period: try entry.int64(["period"]),
           validatorPeriod: try entry.int64(["validator_slash_event", "validator_period"]),
-          fraction: try entry.dec(["validator_slash_event", "fraction"])))
+          fraction: fraction))
     }
     for (index, item) in try distribution.array(["outstanding_rewards"]).enumerated() {
-      let entry = CosmosJSON(root: item, path: "\(path).outstanding_rewards[\(index)]")
-      outstandingRewards[try entry.string(["validator_address"])] = try Self.decCoin(
-        item["outstanding_rewards"], denom, entry.path)
+      let entry = distribution.child(item, "\(path).outstanding_rewards[\(index)]")
+      let validator = try entry.address(["validator_address"])
+      try once(validator, "the outstanding rewards", entry.path)
+      outstandingRewards[validator] = try entry.decCoin(["outstanding_rewards"], denom)
     }
     for (index, item) in try distribution.array(["validator_accumulated_commissions"]).enumerated()
     {
-      let entry = CosmosJSON(
-        root: item, path: "\(path).validator_accumulated_commissions[\(index)]")
+      let entry = distribution.child(
+        item, "\(path).validator_accumulated_commissions[\(index)]")
       // Amino: accumulated is the coins; protobuf: accumulated.commission.
-      let coins: JSONValue? =
-        if case .object(let object)? = item["accumulated"] { object["commission"] } else {
-          item["accumulated"]
+      let keys =
+        if case .object? = item["accumulated"] {
+          ["accumulated", "commission"]
+        } else {
+          ["accumulated"]
         }
-      accumulatedCommission[try entry.string(["validator_address"])] = try Self.decCoin(
-        coins, denom, entry.path)
+      let validator = try entry.address(["validator_address"])
+      try once(validator, "the accumulated commission", entry.path)
+      accumulatedCommission[validator] = try entry.decCoin(keys, denom)
     }
-    communityPool = try Self.decCoin(
-      distribution.root["fee_pool"]?["community_pool"], denom, path + ".fee_pool")
+    communityPool = try distribution.decCoin(["fee_pool", "community_pool"], denom)
   }
 
-  /// The amount of `denom` among `[{denom, amount}]` (0 when absent).
-  static func coin(_ coins: [JSONValue], _ denom: String) throws -> BigInt {
-    for coin in coins where coin["denom"]?.stringValue == denom {
-      guard let text = coin["amount"]?.stringValue, let value = BigInt(text), value >= 0 else {
-        throw LedgerError(.invalidAmount, "cosmos-export: a \(denom) coin amount is not an integer")
-      }
-      return value
+  /// The export's own invariants, as the SDK's crisis module states them, each failure named
+  /// with its two sides: the bonded pool holds the bonded validators' tokens; the not-bonded
+  /// pool holds the other validators' tokens and the unbonding entries; the supply it states
+  /// is the sum of every account's coins.
+  var invariantFailures: [(name: String, message: String)] {
+    var module: [String: BigInt] = [:]
+    for account in accounts {
+      if let name = account.moduleName { module[name, default: 0] += account.amount }
     }
-    return 0
-  }
-
-  /// The `DecCoin` of `denom` in `[{denom, amount}]`; `null` or absent is zero.
-  static func decCoin(_ coins: JSONValue?, _ denom: String, _ place: String) throws -> CosmosDec {
-    guard case .array(let items)? = coins else { return .zero }
-    for coin in items where coin["denom"]?.stringValue == denom {
-      guard let text = coin["amount"]?.stringValue, let value = CosmosDec(text) else {
-        throw LedgerError(.invalidAmount, "\(place): a \(denom) amount is not a decimal")
-      }
-      return value
+    let bonded = validators.filter { $0.status == .bonded }.reduce(BigInt(0)) { $0 + $1.tokens }
+    let notBonded = validators.filter { $0.status != .bonded }.reduce(BigInt(0)) {
+      $0 + $1.tokens
     }
-    return .zero
+    let unbonding = unbondings.reduce(BigInt(0)) { $0 + $1.balance }
+    var failures: [(String, String)] = []
+    let bondedPool = module["bonded_tokens_pool", default: 0]
+    if bondedPool != bonded {
+      failures.append(
+        (
+          "bondedPool",
+          "the bonded_tokens_pool holds \(bondedPool) \(denom), the bonded validators' tokens sum to \(bonded)"
+        ))
+    }
+    let notBondedPool = module["not_bonded_tokens_pool", default: 0]
+    if notBondedPool != notBonded + unbonding {
+      failures.append(
+        (
+          "notBondedPool",
+          "the not_bonded_tokens_pool holds \(notBondedPool) \(denom), the other validators' tokens and the unbonding entries sum to \(notBonded + unbonding)"
+        ))
+    }
+    let coins = accounts.reduce(BigInt(0)) { $0 + $1.amount }
+    if let supply, supply != coins {
+      failures.append(
+        (
+          "supply",
+          "the supply of \(denom) is \(supply), the accounts' coins sum to \(coins)"
+        ))
+    }
+    return failures
   }
 }
 
-/// Field access on an export's JSON with the path of each value in its errors.
+/// Field access on an export's JSON with the path of each value in its errors; addresses are
+/// read in the canonical form of the asset's scheme.
 struct CosmosJSON {
   let root: JSONValue
   let path: String
+  let scheme: AddressScheme
+
+  /// The value at `root` of this reader's object, read under `path` (`null` when absent).
+  func child(_ root: JSONValue?, _ path: String) -> CosmosJSON {
+    CosmosJSON(root: root ?? .null, path: path, scheme: scheme)
+  }
 
   private func value(_ keys: [String]) -> JSONValue? {
     var current: JSONValue? = root
@@ -305,8 +367,10 @@ struct CosmosJSON {
     return current
   }
 
+  private func place(_ keys: [String]) -> String { "\(path).\(keys.joined(separator: "."))" }
+
   private func fail(_ keys: [String], _ what: String) -> LedgerError {
-    LedgerError(.invalidOperation, "\(path).\(keys.joined(separator: ".")) \(what)")
+    LedgerError(.invalidOperation, "\(place(keys)) \(what)")
   }
 
   func object(_ keys: [String]) throws -> [String: JSONValue] {
@@ -336,6 +400,22 @@ struct CosmosJSON {
     return text
   }
 
+  /// An address in its canonical form; one the scheme refuses is `invalidAddress` naming
+  /// the field.
+  func optionalAddress(_ keys: [String]) throws -> String? {
+    guard let text = try optionalString(keys) else { return nil }
+    do {
+      return try scheme.normalize(text)
+    } catch {
+      throw LedgerError(.invalidAddress, "\(place(keys)): \(error.message)")
+    }
+  }
+
+  func address(_ keys: [String]) throws -> String {
+    guard let text = try optionalAddress(keys) else { throw fail(keys, "is missing") }
+    return text
+  }
+
   func integer(_ keys: [String]) throws -> BigInt {
     guard let value = BigInt(try string(keys)), value >= 0 else {
       throw fail(keys, "is not an integer")
@@ -354,8 +434,53 @@ struct CosmosJSON {
     return value
   }
 
+  /// A non-negative `sdk.Dec` (shares, stakes and fractions are never below zero: a negative
+  /// share would let another delegation hold more than its validator's tokens).
   func dec(_ keys: [String]) throws -> CosmosDec {
-    guard let value = CosmosDec(try string(keys)) else { throw fail(keys, "is not a decimal") }
+    let text = try string(keys)
+    guard let value = CosmosDec(text) else { throw fail(keys, "is not a decimal") }
+    guard value.scaled >= 0 else {
+      throw fail(keys, "'\(text.truncatedForMessage)' is negative")
+    }
     return value
+  }
+
+  /// The one `{denom, amount}` of `denom` in the coin list at `keys`, nil when it has none; a
+  /// denomination twice or an amount that is not a non-negative integer is refused.
+  func statedCoin(_ keys: [String], _ denom: String) throws -> BigInt? {
+    guard let text = try coinText(keys, denom) else { return nil }
+    guard let value = BigInt(text), value >= 0 else {
+      throw fail(keys, "holds \(denom) '\(text.truncatedForMessage)', not an integer")
+    }
+    return value
+  }
+
+  /// The amount of `denom` in the coin list at `keys` (0 when it has none).
+  func coin(_ keys: [String], _ denom: String) throws -> BigInt {
+    try statedCoin(keys, denom) ?? 0
+  }
+
+  /// The `DecCoin` of `denom` in the list at `keys`; `null`, absent or without it is zero.
+  func decCoin(_ keys: [String], _ denom: String) throws -> CosmosDec {
+    guard let text = try coinText(keys, denom) else { return .zero }
+    guard let value = CosmosDec(text) else {
+      throw fail(keys, "holds \(denom) '\(text.truncatedForMessage)', not a decimal")
+    }
+    guard value.scaled >= 0 else {
+      throw fail(keys, "holds \(denom) '\(text.truncatedForMessage)', a negative amount")
+    }
+    return value
+  }
+
+  private func coinText(_ keys: [String], _ denom: String) throws -> String? {
+    var found: String?
+    for coin in try array(keys) where coin["denom"]?.stringValue == denom {
+      guard found == nil else { throw fail(keys, "holds \(denom) twice") }
+      guard let text = coin["amount"]?.stringValue else {
+        throw fail(keys, "holds \(denom) without an amount")
+      }
+      found = text
+    }
+    return found
   }
 }

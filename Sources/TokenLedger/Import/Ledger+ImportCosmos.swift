@@ -102,7 +102,7 @@ extension Ledger {
       throw LedgerError(
         .invalidOperation, "cosmos-export: asset \(symbol)'s addresses are not bech32:<hrp>")
     }
-    let export = try CosmosExport(path: path, denom: denom)
+    let export = try CosmosExport(path: path, denom: denom, scheme: definition.addressScheme)
     if let bondDenom = export.bondDenom, bondDenom != denom {
       throw LedgerError(
         .invalidOperation,

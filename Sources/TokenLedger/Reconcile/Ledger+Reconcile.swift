@@ -31,11 +31,12 @@ extension Ledger {
       try journal.database.executeScript("DELETE FROM temp.reconcile_seen")
       // A file of another kind reads as rows that are all rejected: a clean empty match
       // would be false. Rows skipped as another asset's or contract's (or reorged, or
-      // duplicates) show the file is of this kind, with nothing of this asset.
+      // duplicates) show the file is of this kind, with nothing of this asset. A Cosmos
+      // export is read whole or refused: what it rejects are its failed invariants.
       let recognized: [SkipReason] = [
         .otherAsset, .otherContract, .nonFungibleTransfer, .removed, .duplicate,
       ]
-      if report.sourceRecords == 0 && report.rejectedCount > 0
+      if kind != .cosmosExport && report.sourceRecords == 0 && report.rejectedCount > 0
         && !recognized.contains(where: { report.skipped[$0, default: 0] > 0 })
       {
         throw LedgerError(

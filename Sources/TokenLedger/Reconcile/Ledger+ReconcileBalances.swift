@@ -93,6 +93,15 @@ extension Ledger {
       let (export, state, _) = try Self.cosmosState(
         path: path, definition: definition, height: height, requireConsistent: false)
       try Self.checkChain(journal, asset: definition.symbol, chainId: export.chainId)
+      // The export's own sums that fail are reported, not believed: an edited export shows
+      // its edit here as well as in the balances it changed.
+      for failure in export.invariantFailures {
+        local.add(
+          ReconcileItem(
+            key: "invariant \(failure.name)", ledger: nil, source: nil, difference: nil,
+            detail: failure.message),
+          to: \.rejected, count: \.rejectedCount)
+      }
       for record in state.records { try compare(record) }
     } else {
       try BalanceReader(path: path, asset: definition).read(skipped: &skipped, reject: reject) {

@@ -231,23 +231,185 @@ import Testing
   /// An export whose parts do not add up is refused (exit 2), never imported into books that
   /// do not either: found by an adversarial probe, each of these once imported with exit 0 or
   /// crashed.
-  @Test(arguments: [
-    "zero delegator shares", "a delegation twice", "inflated shares", "no F1 history",
-    "a missing F1 period", "a period in the future", "another bond denom", "malformed JSON",
-    "a chain id with a slash",
-  ])
+  /// The cases of malformed chain state (issues 27 and 33), each with the words its refusal
+  /// must say: a record twice, a negative amount, a sum of the export's own that fails.
+  static let malformed: [String: String] = [
+    "a coin twice": "holds atestfet twice",
+    "an unbonding pair twice": "unbonding record",
+    "a negative commission": "negative",
+    "a commission twice": "accumulated commission",
+    "a negative outstanding reward": "negative",
+    "an outstanding reward twice": "outstanding rewards",
+    "a starting info twice": "starting info",
+    "negative shares": "negative",
+    "a slash fraction past one": "fraction",
+    "a bonded pool edited": "bondedPool",
+    "a not-bonded pool edited": "notBondedPool",
+    "a supply edited": "supply",
+    "an account under two spellings": "appears twice",
+  ]
+
+  @Test(
+    arguments: [
+      "zero delegator shares", "a delegation twice", "inflated shares", "no F1 history",
+      "a missing F1 period", "a period in the future", "another bond denom", "malformed JSON",
+      "a chain id with a slash",
+    ] + malformed.keys.sorted())
   func anExportThatDoesNotAddUpIsRefused(edit: String) throws {
+    let path = try Self.edited(edit)
+    let ledger = try makeLedger()
+    try ledger.apply(jsonLines: [Self.asset])
+    let before = try ledger.summary()
+    let error = #expect(throws: LedgerError.self) {
+      try ledger.importCosmosExport(path: path, asset: "TESTFET", height: 953_700)
+    }
+    #expect(error?.code == .invalidOperation, "\(edit): \(String(describing: error))")
+    if let words = Self.malformed[edit] {
+      #expect(error?.message.contains(words) == true, "\(edit): \(error?.message ?? "")")
+    }
+    #expect(try ledger.summary() == before, "nothing imported")
+    if edit == "zero delegator shares" || edit == "malformed JSON" || edit == "no F1 history" {
+      // Reconcile cannot compute these either: refused, not a crash.
+      #expect(throws: LedgerError.self) {
+        try ledger.reconcile(
+          kind: .cosmosExport, path: path, asset: "TESTFET", at: .height(953_700))
+      }
+    }
+  }
+
+  /// A pool or a supply that does not add up is imported by nobody, and a reconcile against
+  /// such an export reports the failed sum with both sides as a rejected item.
+  @Test(arguments: ["a bonded pool edited", "a supply edited"])
+  func aReconcileReportsTheExportsFailedSums(edit: String) throws {
+    let (ledger, _) = try imported()
+    let report = try ledger.reconcile(
+      kind: .cosmosExport, path: try Self.edited(edit), asset: "TESTFET", at: .height(953_700))
+    #expect(!report.ok)
+    let name = Self.malformed[edit]!
+    let item = try #require(report.rejected.first { $0.key == "invariant " + name })
+    #expect(item.detail?.contains("1158236137753504760943754925") == true || name != "supply")
+    #expect(item.detail?.contains("120008081729941716033534617") == true || name != "bondedPool")
+  }
+
+  /// An address the export spells in upper case is the account its lower-case form names: its
+  /// coins and stakes are that holder's, and no holder exists that no command can name.
+  @Test func anUpperCaseAddressIsTheAccountItNames() throws {
+    let holder = "fetch18d7jpa5q6we96gluuc767cacxzgq92xq70qwkr"
+    let text = try String(contentsOfFile: Self.export, encoding: .utf8)
+    #expect(text.contains(holder))
+    let path = NSTemporaryDirectory() + "tokenledger-\(UUID().uuidString).json"
+    try text.replacingOccurrences(of: holder, with: holder.uppercased())
+      .write(toFile: path, atomically: true, encoding: .utf8)
+    let (original, summary) = try imported()
+    let ledger = try makeLedger()
+    try ledger.apply(jsonLines: [Self.asset])
+    let upper = try ledger.importCosmosExport(path: path, asset: "TESTFET", height: 953_700)
+    #expect(upper.written == summary.written)
+    #expect(
+      try ledger.balances(account: holder, asset: "TESTFET")
+        == original.balances(account: holder, asset: "TESTFET"))
+    #expect(
+      try ledger.balances(asset: "TESTFET").allSatisfy { $0.account == $0.account.lowercased() })
+    #expect(try ledger.audit().ok)
+    #expect(try ledger.replay().ok)
+    // And it reconciles with the lower-case books, key by key.
+    #expect(
+      try original.reconcile(
+        kind: .cosmosExport, path: path, asset: "TESTFET", at: .height(953_700)
+      ).ok)
+  }
+
+  /// The shipped export with one edit, written to a temporary file.
+  static func edited(_ edit: String) throws -> String {
     var root =
       try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Self.export)))
       as! [String: Any]
     var app = root["app_state"] as! [String: Any]
     var staking = app["staking"] as! [String: Any]
     var distribution = app["distribution"] as! [String: Any]
+    var auth = app["auth"] as! [String: Any]
+    var accounts = auth["accounts"] as! [[String: Any]]
+    var supply = app["supply"] as! [String: Any]
     var validators = staking["validators"] as! [[String: Any]]
     var delegations = staking["delegations"] as! [[String: Any]]
+    var unbondings = staking["unbonding_delegations"] as! [[String: Any]]
     var history = distribution["validator_historical_rewards"] as! [[String: Any]]
     var starting = distribution["delegator_starting_infos"] as! [[String: Any]]
+    var outstanding = distribution["outstanding_rewards"] as! [[String: Any]]
+    var commissions = distribution["validator_accumulated_commissions"] as! [[String: Any]]
+    var slashes = distribution["validator_slash_events"] as! [[String: Any]]
+    /// A base-unit amount's text moved by `delta` (exact: the amounts are below 2^127).
+    func plus(_ text: String, _ delta: Int128) -> String { String(Int128(text)! + delta) }
+    /// Adds `delta` base units to the coin of a module account.
+    func raiseModule(_ name: String, _ delta: Int128) {
+      let index = accounts.firstIndex {
+        ($0["value"] as? [String: Any])?["name"] as? String == name
+      }!
+      var value = accounts[index]["value"] as! [String: Any]
+      var coins = value["coins"] as! [[String: Any]]
+      coins[0]["amount"] = plus(coins[0]["amount"] as! String, delta)
+      value["coins"] = coins
+      accounts[index]["value"] = value
+    }
     switch edit {
+    case "a coin twice":
+      let index = accounts.firstIndex {
+        !((($0["value"] as? [String: Any])?["coins"] as? [Any]) ?? []).isEmpty
+      }!
+      var value = accounts[index]["value"] as! [String: Any]
+      var coins = value["coins"] as! [[String: Any]]
+      coins.append(["denom": "atestfet", "amount": "1"])
+      value["coins"] = coins
+      accounts[index]["value"] = value
+    case "an unbonding pair twice": unbondings.append(unbondings[0])
+    case "a negative commission", "a negative outstanding reward":
+      let negative = [["denom": "atestfet", "amount": "-1.000000000000000000"]]
+      if edit == "a negative commission" {
+        commissions[0]["accumulated"] = negative
+      } else {
+        outstanding[0]["outstanding_rewards"] = negative
+      }
+    case "a commission twice": commissions.append(commissions[0])
+    case "an outstanding reward twice": outstanding.append(outstanding[0])
+    case "a starting info twice": starting.append(starting[0])
+    case "negative shares":
+      // One delegation's shares negative, another's raised by as much: the validator's sum
+      // is unchanged (this once imported, the second delegation staked above its tokens).
+      let validator = "fetchvaloper1gqj3wjn7dds043npes6yndt9vymqs5zyz6qck6"
+      let onIt = delegations.indices.filter {
+        delegations[$0]["validator_address"] as? String == validator
+      }
+      let first = CosmosDec(delegations[onIt[0]]["shares"] as! String)!
+      let second = CosmosDec(delegations[onIt[1]]["shares"] as! String)!
+      let one = CosmosDec(integer: 1)
+      delegations[onIt[0]]["shares"] = (CosmosDec.zero - one).description
+      delegations[onIt[1]]["shares"] = (second + first + one).description
+    case "a slash fraction past one":
+      var event = slashes[0]
+      event["validator_slash_event"] = [
+        "fraction": "1.500000000000000000", "validator_period": "2",
+      ]
+      slashes[0] = event
+    case "a bonded pool edited": raiseModule("bonded_tokens_pool", 1)
+    case "a not-bonded pool edited":
+      // Moved from the not-bonded pool to the distribution account: the supply still adds up.
+      raiseModule("not_bonded_tokens_pool", -1)
+      raiseModule("distribution", 1)
+    case "a supply edited":
+      var coins = supply["supply"] as! [[String: Any]]
+      coins[0]["amount"] = plus(coins[0]["amount"] as! String, 1)
+      supply["supply"] = coins
+    case "an account under two spellings":
+      let index = accounts.firstIndex {
+        !((($0["value"] as? [String: Any])?["coins"] as? [Any]) ?? []).isEmpty
+          && $0["type"] as? String == "cosmos-sdk/Account"
+      }!
+      var copy = accounts[index]
+      var value = copy["value"] as! [String: Any]
+      value["address"] = (value["address"] as! String).uppercased()
+      value["coins"] = []
+      copy["value"] = value
+      accounts.append(copy)
     case "zero delegator shares": validators[0]["delegator_shares"] = "0.000000000000000000"
     case "a delegation twice": delegations.append(delegations[0])
     case "inflated shares":
@@ -269,10 +431,17 @@ import Testing
     case "a chain id with a slash": root["chain_id"] = "a/b"
     default: break
     }
+    auth["accounts"] = accounts
     staking["validators"] = validators
     staking["delegations"] = delegations
+    staking["unbonding_delegations"] = unbondings
     distribution["validator_historical_rewards"] = history
     distribution["delegator_starting_infos"] = starting
+    distribution["outstanding_rewards"] = outstanding
+    distribution["validator_accumulated_commissions"] = commissions
+    distribution["validator_slash_events"] = slashes
+    app["auth"] = auth
+    app["supply"] = supply
     app["staking"] = staking
     app["distribution"] = distribution
     root["app_state"] = app
@@ -280,21 +449,7 @@ import Testing
     var data = try JSONSerialization.data(withJSONObject: root)
     if edit == "malformed JSON" { data = data.prefix(data.count / 2) }
     try data.write(to: URL(fileURLWithPath: path))
-    let ledger = try makeLedger()
-    try ledger.apply(jsonLines: [Self.asset])
-    let before = try ledger.summary()
-    let error = #expect(throws: LedgerError.self) {
-      try ledger.importCosmosExport(path: path, asset: "TESTFET", height: 953_700)
-    }
-    #expect(error?.code == .invalidOperation, "\(edit): \(String(describing: error))")
-    #expect(try ledger.summary() == before, "nothing imported")
-    if edit == "zero delegator shares" || edit == "malformed JSON" || edit == "no F1 history" {
-      // Reconcile cannot compute these either: refused, not a crash.
-      #expect(throws: LedgerError.self) {
-        try ledger.reconcile(
-          kind: .cosmosExport, path: path, asset: "TESTFET", at: .height(953_700))
-      }
-    }
+    return path
   }
 
   @Test func anExportOfAnotherChainDoesNotReconcile() throws {
