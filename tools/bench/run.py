@@ -51,6 +51,8 @@ def main():
     parser.add_argument("--reward-delegators", type=int, default=100000)
     parser.add_argument("--liability-holders", type=int, default=100000,
                         help="holders of the proof-of-liabilities workload (0 to skip)")
+    parser.add_argument("--validators", type=int, nargs="*", default=[1000, 10000],
+                        help="validator counts of the audit/validators/report workload (none to skip)")
     parser.add_argument("--peers", action="store_true")
     parser.add_argument("--core", action="store_true",
                         help="only the rows whose cost per entry must stay flat (for 10,000,000): the floors, "
@@ -121,6 +123,15 @@ def main():
             "root in %.2f s" % result["buildSeconds"])
         shutil.rmtree(floor_dir)
         shutil.rmtree(db + ".pol")
+
+    # Per-validator work must stay flat: 10x the validators should cost about 10x, not 100x.
+    for count in args.validators:
+        seconds, peak, out = timed([library, "validators", str(count), os.path.join(workdir, "v.sqlite")])
+        result = json.loads(out)
+        for name, key in (("audit", "auditSeconds"), ("validators", "validatorsSeconds"),
+                          ("report", "reportSeconds")):
+            row("library: %s, %d validators" % (name, count), count, result[key], peak,
+                extra="validators per second")
 
     def core(size, floor_result):
         """Apply with random ids, then audit, replay and balance --at: the flatness rows."""

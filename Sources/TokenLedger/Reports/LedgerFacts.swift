@@ -80,25 +80,35 @@ extension Ledger {
   public func validators(asset: String) throws -> [ValidatorFacts] {
     _ = try requireAsset(asset)
     return try read { journal in
-      var names: [String] = []
+      // One pass over the buckets of the asset, grouped by validator: a query per validator
+      // scanned every account each time (4,000 validators: 48 times the cost of 500).
+      let totals = try journal.validatorBucketTotals(asset: asset)
+      var facts: [ValidatorFacts] = []
       try journal.database.forEachRow(
-        "SELECT validator FROM validators WHERE asset = ?", [.text(asset)]
-      ) { names.append($0.text(0)!) }
-      return try names.compactMap { name in
-        guard let record = try journal.validator(asset: asset, validator: name) else { return nil }
-        let stakes = try journal.buckets(asset: asset, validator: name, kind: .staked)
-        let pending = try journal.buckets(asset: asset, validator: name, kind: .rewards)
-        return ValidatorFacts(
-          record: record, stake: try journal.validatorStake(asset: asset, validator: name),
-          delegators: Set(stakes.map(\.account.holder)).count,
-          pendingRewards: try pending.reduce(Amount.zero) { sum, item in
-            guard let next = sum.adding(item.amount) else {
-              throw DatabaseError(
-                resultCode: 11, message: "pending rewards on \(name) pass the largest amount")
-            }
-            return next
+        """
+        SELECT validator, operator, commission, commission_changed_time, max_rate,
+          max_change_rate, stake
+        FROM validators WHERE asset = ?
+        """, [.text(asset)]
+      ) { row in
+        let name = row.text(0)!
+        guard let stake = Amount(baseUnitText: row.text(6) ?? "") else {
+          throw DatabaseError(resultCode: 11, message: "stake of \(name) is unreadable")
+        }
+        let record = ValidatorRecord(
+          asset: asset, validator: name, operatorAddress: row.text(1)!,
+          commission: try Rate(parsing: row.text(2)!), commissionChangedTime: row.integer(3),
+          maxRate: try row.text(4).map { text throws(LedgerError) in try Rate(parsing: text) },
+          maxChangeRate: try row.text(5).map { text throws(LedgerError) in
+            try Rate(parsing: text)
           })
-      }.sorted {
+        let total = totals[name]
+        facts.append(
+          ValidatorFacts(
+            record: record, stake: stake, delegators: total?.delegators ?? 0,
+            pendingRewards: total?.pendingRewards ?? .zero))
+      }
+      return facts.sorted {
         $0.stake != $1.stake
           ? $0.stake > $1.stake
           : $0.record.validator.utf8.lexicographicallyPrecedes($1.record.validator.utf8)
@@ -108,6 +118,32 @@ extension Ledger {
 }
 
 extension Journal {
+  /// Per validator of `asset`, in one grouped pass over its buckets: the holders with a
+  /// non-zero staked bucket on it, and the sum of its rewards buckets.
+  func validatorBucketTotals(asset: String) throws -> [String: (
+    delegators: Int, pendingRewards: Amount
+  )] {
+    try flushBalances()  // the query below reads the balances table
+    var totals: [String: (delegators: Int, pendingRewards: Amount)] = [:]
+    try database.forEachRow(
+      """
+      SELECT a.validator, count(DISTINCT CASE WHEN a.bucket = 'staked' THEN a.holder END),
+        amount_sum(CASE WHEN a.bucket = 'rewards' THEN b.amount ELSE '0' END)
+      FROM accounts a JOIN balances b ON b.account_id = a.id
+      WHERE b.asset = ? AND a.bucket IN ('staked', 'rewards') AND b.amount <> '0'
+      GROUP BY a.validator
+      """, [.text(asset)]
+    ) { row in
+      let name = row.text(0) ?? ""
+      guard let pending = Amount(baseUnitText: row.text(2) ?? "") else {
+        throw DatabaseError(
+          resultCode: 11, message: "pending rewards on \(name) pass the largest amount")
+      }
+      totals[name] = (Int(row.integer(1) ?? 0), pending)
+    }
+    return totals
+  }
+
   func assetFacts(_ definition: AssetDefinition) throws -> AssetFacts {
     let symbol = definition.symbol
     let state = try assetState(symbol)

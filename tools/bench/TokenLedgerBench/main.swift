@@ -15,6 +15,9 @@
 //   TokenLedgerBench reward D PATH     one reward split over D delegators
 //   TokenLedgerBench liabilities H PATH  a proof of liabilities over H holders, written to
 //                                        PATH.pol (root and H proof files)
+//   TokenLedgerBench validators V PATH  V validators with skewed delegations (5 per validator
+//                                      on average, a few with hundreds) and rewards: times the
+//                                      audit, Ledger.validators and the report over them
 import TokenLedger
 
 #if canImport(Glibc)
@@ -48,7 +51,7 @@ struct Random {
 let arguments = CommandLine.arguments
 guard arguments.count >= 4, let count = Int(arguments[2]) else {
   print(
-    "usage: TokenLedgerBench apply|durable|apply-random|durable-random|setup|writer|reward|liabilities N PATH [SEED]"
+    "usage: TokenLedgerBench apply|durable|apply-random|durable-random|setup|writer|reward|liabilities|validators N PATH [SEED]"
   )
   exit(2)
 }
@@ -201,6 +204,58 @@ case "liabilities":
   let elapsed = Double(seconds() - start) / 1e9
   print(
     #"{"workload":"liabilities","count":\#(count),"seconds":\#(elapsed),"buildSeconds":\#(Double(built - start) / 1e9),"perSecond":\#(Int(Double(count) / elapsed)),"peakMB":\#(peakMegabytes())}"#
+  )
+case "validators":
+  var operations: [Operation] = []
+  for index in 0..<count {
+    operations.append(
+      Operation(
+        action: .registerValidator(
+          asset: "TAO", validator: "hotkey\(index)", operator: "acct\(index % accounts)",
+          commission: try Rate(parsing: "0.18"))))
+  }
+  try ledger.apply(operations)
+  operations.removeAll()
+  // Skewed: a delegation's validator is the smaller of two uniform picks, squared in reach
+  // (validator 0 draws the most, as the largest validators of a chain do).
+  for _ in 0..<(5 * count) {
+    let first = Int(random.next() % UInt64(count))
+    let second = Int(random.next() % UInt64(count))
+    operations.append(
+      Operation(
+        action: .delegate(
+          asset: "TAO", delegator: "acct\(Int(random.next() % UInt64(accounts)))",
+          validator: "hotkey\(min(first, second))",
+          amount: Amount(baseUnits: 1 + UInt128(random.next() % 1_000_000_000)))))
+    if operations.count == 10_000 {
+      try ledger.apply(operations)
+      operations.removeAll(keepingCapacity: true)
+    }
+  }
+  for index in 0..<count {
+    operations.append(
+      Operation(
+        action: .reward(
+          asset: "TAO", validator: "hotkey\(index)", amount: Amount(baseUnits: 1_000_000))))
+    if operations.count == 10_000 {
+      try ledger.apply(operations)
+      operations.removeAll(keepingCapacity: true)
+    }
+  }
+  if !operations.isEmpty { try ledger.apply(operations) }
+  let start = seconds()
+  let audit = try ledger.audit()
+  let audited = seconds()
+  let facts = try ledger.validators(asset: "TAO")
+  let listed = seconds()
+  _ = try ledger.report(asset: "TAO")
+  let reported = seconds()
+  guard audit.ok, facts.count == count else {
+    print("validators workload: audit ok \(audit.ok), \(facts.count) of \(count) validators")
+    exit(1)
+  }
+  print(
+    #"{"workload":"validators","count":\#(count),"auditSeconds":\#(Double(audited - start) / 1e9),"validatorsSeconds":\#(Double(listed - audited) / 1e9),"reportSeconds":\#(Double(reported - listed) / 1e9),"peakMB":\#(peakMegabytes())}"#
   )
 default:
   print("unknown workload \(arguments[1])")
