@@ -52,7 +52,7 @@ extension PostingCompiler {
     }
   }
 
-  private func openHold(_ hold: String, verb: String) throws -> HoldRecord {
+  func openHold(_ hold: String, verb: String) throws -> HoldRecord {
     guard let record = try state.hold(hold) else {
       throw LedgerError(.unknownHold, "\(verb): unknown hold '\(hold.truncatedForMessage)'")
     }

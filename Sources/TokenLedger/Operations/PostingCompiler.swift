@@ -41,8 +41,13 @@ struct PostingCompiler<State: LedgerState> {
     default:
       break
     }
+    // Registering a validator moves nothing: a pause does not apply to it.
+    if case .registerValidator = operation.action { return try compileStaking(operation.action) }
     // The ERC-20 verbs check pause where OpenZeppelin's `_update` does, after their own
-    // address checks; every other verb checks it before anything else.
+    // address checks. Every other verb first resolves what it names (an unknown validator or
+    // a hold that is not open is wrong whether or not the asset is paused), then checks the
+    // pause before anything that reads amounts.
+    try requireNamed(operation.action, verb: operation.kind)
     try requireNotPaused(verb: operation.kind)
     switch operation.action {
     case .hold, .settle, .void:
@@ -51,6 +56,25 @@ struct PostingCompiler<State: LedgerState> {
       return try distribute(asset: asset, from: from, amount: amount, shares: shares)
     default:
       return try compileStaking(operation.action)
+    }
+  }
+
+  /// Throws `unknownValidator` for a validator the operation names that is not registered, and
+  /// `unknownHold` (or `holdExpired`) for a hold that is not open: the names come before the
+  /// pause (contract, "Precedence").
+  func requireNamed(_ action: Operation.Action, verb: String) throws {
+    switch action {
+    case .delegate(let asset, _, let validator, _), .undelegate(let asset, _, let validator, _),
+      .reward(let asset, let validator, _), .claim(let asset, _, let validator),
+      .slash(let asset, let validator, _):
+      _ = try requireValidator(asset, validator, verb: verb)
+    case .redelegate(let asset, _, let from, let to, _):
+      _ = try requireValidator(asset, from, verb: verb)
+      _ = try requireValidator(asset, to, verb: verb)
+    case .settle(let hold, _), .void(let hold):
+      _ = try openHold(hold, verb: verb)
+    default:
+      break
     }
   }
 

@@ -66,8 +66,8 @@ extension PostingCompiler {
       throw LedgerError(
         .invalidReceiver, "openingBalance: \(format(amount)) \(asset) to the zero address")
     }
-    try requireNotPaused(verb: "openingBalance")
     _ = try requireValidator(asset, position.validator, verb: "openingBalance")
+    try requireNotPaused(verb: "openingBalance")
     try requireSupplyRoom(asset, amount, verb: "openingBalance")
     var compilation = Compilation()
     switch position {
@@ -225,20 +225,23 @@ extension PostingCompiler {
   ) throws -> Compilation {
     let record = try requireValidator(asset, validator, verb: "undelegate")
     try requireStake(asset, delegator, validator, amount, verb: "undelegate")
+    // An asset that unbonds over a period needs the time of every undelegate, whatever its
+    // amount (the contract asks for it; an undelegate of 0 is no exception).
+    let now = clock.time
+    if definition.unbondingSeconds > 0 && now == nil {
+      throw LedgerError(
+        .invalidOperation,
+        "undelegate: \(asset) unbonds over \(definition.unbondingSeconds) s, so the operation needs a 'time'"
+      )
+    }
     var compilation = try withdrawRewards(asset, delegator, record)
     let staked = Account(holder: delegator, bucket: .staked(validator: validator))
     // Undelegating nothing opens no unbonding entry (it would hold nothing and use up one of
     // the pair's limited entries); only the pending rewards are withdrawn.
     guard !amount.isZero else { return compilation }
-    guard definition.unbondingSeconds > 0 else {
+    guard definition.unbondingSeconds > 0, let now else {
       compilation.move(asset, amount, from: staked, to: Account(holder: delegator))
       return compilation
-    }
-    guard let now = clock.time else {
-      throw LedgerError(
-        .invalidOperation,
-        "undelegate: \(asset) unbonds over \(definition.unbondingSeconds) s, so the operation needs a 'time'"
-      )
     }
     if let limit = definition.maxUnbondingEntries,
       try state.openUnbondingCount(asset: asset, delegator: delegator, validator: validator)
