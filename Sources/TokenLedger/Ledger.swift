@@ -75,8 +75,8 @@ public final class Ledger: @unchecked Sendable {
         resultCode: 26,
         message:
           "\(path) is a journal-format-1 ledger (schema \(version)): migrate it to format 2 first"
-          + " (Ledger.migrateToFormat2(at:); the tokenledger command does it when it opens the file"
-          + " to write)")
+          + " (Ledger.migrateToFormat2IfNeeded(at:); the tokenledger command does it when it opens"
+          + " the file, except audit, which audits it as it is: Ledger.auditFormatOne(at:))")
     }
     if readOnly {
       guard try Schema.version(of: database) == Schema.currentVersion else {

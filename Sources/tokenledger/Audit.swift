@@ -26,15 +26,27 @@ struct Audit: ParsableCommand {
 
   func run() throws {
     try runReporting(global.format, "audit") {
-      let ledger = try global.openExisting(readOnly: true)
+      // An audit reads: a journal-format-1 ledger is audited as it is (in a scratch copy),
+      // never migrated by it.
+      let formatOne = try global.isFormatOne()
+      let ledger = formatOne ? nil : try global.openExisting(readOnly: true, migrate: false)
       var finished = 0
       let meter = Progress.Meter(
         "audit", total: AuditReport.registeredChecks.count, unit: "checks")
-      let report = try ledger.audit(anchors: try signed.anchors(expectHead: expectHead)) { _ in
+      let anchors = try signed.anchors(expectHead: expectHead)
+      let step = { (_: String) in
         finished += 1
         meter.update(finished)
       }
+      let report =
+        try ledger?.audit(anchors: anchors, progress: step)
+        ?? Ledger.auditFormatOne(at: global.path, anchors: anchors, progress: step)
       meter.finish()
+      if formatOne {
+        Progress.note(
+          "\(global.path) is a journal-format-1 ledger: audited as it is, in a scratch copy;"
+            + " any other command that opens it migrates it to format 2")
+      }
       if global.format == .json {
         Output.json(report.jsonObject)
       } else {

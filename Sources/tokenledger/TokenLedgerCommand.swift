@@ -145,13 +145,26 @@ struct GlobalOptions: ParsableArguments {
   }
 
   /// Opens an existing ledger; a missing file is an I/O failure (exit 3).
-  func openExisting(readOnly: Bool = false) throws -> Ledger {
+  /// The ledger at `path`; a journal-format-1 ledger is migrated first unless `migrate` is
+  /// false (then opening it fails, saying so).
+  func openExisting(readOnly: Bool = false, migrate: Bool = true) throws -> Ledger {
+    try requireExists()
+    if migrate { try migrateIfFormatOne() }
+    return try Ledger.open(at: path, readOnly: readOnly)
+  }
+
+  /// Whether `path` is a journal-format-1 ledger file with entries (PostgreSQL ledgers never
+  /// are); refuses a path with no ledger.
+  func isFormatOne() throws -> Bool {
+    try requireExists()
+    return try !Ledger.isPostgreSQL(path) && Ledger.needsFormatMigration(at: path)
+  }
+
+  private func requireExists() throws {
     guard Ledger.isPostgreSQL(path) || access(path, F_OK) == 0 else {
       throw FileError(
         path: path, reason: "no such ledger (create one with `tokenledger init` or `load`)")
     }
-    try migrateIfFormatOne()
-    return try Ledger.open(at: path, readOnly: readOnly)
   }
 
   /// A journal-format-1 ledger is migrated to format 2 before a command uses it, with progress

@@ -30,4 +30,36 @@ import Testing
     #expect(quiet.exitCode == 0 && quiet.stderr.isEmpty, "\(quiet.stderr)")
     #expect(FileManager.default.fileExists(atPath: second + ".format1"))
   }
+
+  /// `audit` reads: on a tampered format-1 ledger it runs every check and names the edited
+  /// entry (exit 1; it once exited 3, "corrupt or not a TokenLedger file", with no check run,
+  /// because it migrated first and the copy did not audit clean), and leaves the file format 1.
+  @Test func auditReportsATamperedFormatOneLedgerWithoutMigratingIt() throws {
+    let directory = try CLI.temporaryDirectory()
+    let db = directory + "/books.sqlite"
+    try FileManager.default.copyItem(
+      atPath: CLI.fixture("format1/mixed-format1.sqlite"), toPath: db)
+    let clean = try CLI.run(["audit", "--db", db, "--format", "json"])
+    #expect(clean.exitCode == 0, "\(clean.stderr)")
+    #expect(clean.stdout.contains(#""entries":46"#) || clean.stdout.contains(#""entries": 46"#))
+    #expect(clean.stderr.contains("journal-format-1 ledger: audited as it is"))
+    #expect(!FileManager.default.fileExists(atPath: db + ".format1"))
+    let shell = Process()
+    shell.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+    guard FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3") else {
+      print("skipped the tampered half: no sqlite3 shell on this machine")
+      return
+    }
+    shell.arguments = [
+      db,
+      "UPDATE entries SET payload = replace(payload, '12.5', '125') WHERE idempotency_id = '0xabc:0'",
+    ]
+    try shell.run()
+    shell.waitUntilExit()
+    let tampered = try CLI.run(["audit", "--db", db])
+    #expect(tampered.exitCode == 1, "\(tampered.stderr)")
+    #expect(tampered.stdout.contains("entry 43 does not hash to its stored hash"))
+    #expect(tampered.stderr.contains("audit: hashChain failed"))
+    #expect(!FileManager.default.fileExists(atPath: db + ".format1"))
+  }
 }

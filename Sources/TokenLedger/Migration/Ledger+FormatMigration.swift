@@ -205,7 +205,7 @@ extension Ledger {
   }
 
   /// Copies a format-1 ledger's rows into a new format-2 file, entries and postings in chunks.
-  private static func copyFormatOne(
+  static func copyFormatOne(
     from path: String, to newPath: String, through lastSequence: Int64,
     progress: (FormatMigrationProgress) -> Void
   ) throws {

@@ -105,6 +105,42 @@ import Testing
     #expect(try Ledger.needsFormatMigration(at: path))
   }
 
+  /// A format-1 ledger is audited as it is, never migrated by the audit: clean, every check
+  /// passes on its 46 entries; with an entry edited, `hashChain` names that entry; either way
+  /// the file and its directory are byte for byte as they were (no `.format1`, no copy).
+  @Test func aFormatOneLedgerIsAuditedAsItIsWithoutBeingMigrated() throws {
+    let (directory, path) = try Self.copyOfFixture()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    // SQLite's reader files (-wal, -shm) may appear, as for any read of a WAL-mode file.
+    func files() throws -> [String] {
+      try FileManager.default.contentsOfDirectory(atPath: directory)
+        .filter { !$0.hasSuffix("-wal") && !$0.hasSuffix("-shm") }.sorted()
+    }
+    let listing = try files()
+    let original = try Data(contentsOf: URL(fileURLWithPath: path))
+    let clean = try Ledger.auditFormatOne(at: path)
+    #expect(clean.ok && clean.entries == 46, "\(clean.checks.filter { !$0.ok })")
+    #expect(clean.checks.count == AuditReport.registeredChecks.count)
+    #expect(try files() == listing)
+    #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == original)
+    do {
+      let database = try Database(path: path, mode: .existing)
+      try database.execute(
+        "UPDATE entries SET payload = replace(payload, '12.5', '125') WHERE idempotency_id = '0xabc:0'"
+      )
+      #expect(database.changes == 1)
+    }
+    let tampered = try Data(contentsOf: URL(fileURLWithPath: path))
+    let report = try Ledger.auditFormatOne(at: path)
+    #expect(!report.ok)
+    #expect(report.checks.filter { !$0.ok }.map(\.name) == ["hashChain"])
+    #expect(report.checks.first { $0.name == "hashChain" }?.violations.first?.sequence == 43)
+    #expect(report.headHash == clean.headHash, "the format-1 head, no formatChange")
+    #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == tampered)
+    #expect(try files() == listing)
+    #expect(try Ledger.needsFormatMigration(at: path))
+  }
+
   /// The swap never leaves the path without a ledger: stopped after the format-1 file got its
   /// kept name and before the copy replaced it (where a crash would stop it), the format-1
   /// ledger is at its path byte for byte, and a later migration, finding the second name left
