@@ -31,18 +31,12 @@ import TokenLedger
 
   @Test func anEditedBalanceIsFoundByAuditAndNamedByReplay() throws {
     let (_, db) = try loadedLedger()
-    let shell = Process()
-    shell.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-    guard FileManager.default.fileExists(atPath: shell.executableURL!.path) else {
-      print("skipped: no sqlite3 shell on this machine")
-      return
-    }
-    shell.arguments = [
-      db,
-      "UPDATE balances SET amount = '547600000000000000000' WHERE amount = '547500000000000000000';",
-    ]
-    try shell.run()
-    shell.waitUntilExit()
+    guard
+      try CLI.sqlite3(
+        db,
+        "UPDATE balances SET amount = '547600000000000000000' WHERE amount = '547500000000000000000';"
+      )
+    else { return }
     let audit = try CLI.run(["audit", "--db", db])
     #expect(audit.exitCode == 1)
     #expect(CLI.collapsed(audit.stdout).contains("materializedBalances FAIL 1"))

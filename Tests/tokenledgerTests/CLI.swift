@@ -80,6 +80,21 @@ enum CLI {
       ).exitCode == 0)
   }
 
+  /// Runs one statement through the sqlite3 shell, as a person editing the file would (false,
+  /// and a note, when the machine has no shell: the caller skips what needs it).
+  static func sqlite3(_ db: String, _ sql: String) throws -> Bool {
+    let shell = Process()
+    shell.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+    guard FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3") else {
+      print("skipped: no sqlite3 shell on this machine")
+      return false
+    }
+    shell.arguments = [db, sql]
+    try shell.run()
+    shell.waitUntilExit()
+    return shell.terminationStatus == 0
+  }
+
   static func temporaryDirectory() throws -> String {
     let path = NSTemporaryDirectory() + "tokenledger-cli-" + UUID().uuidString
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)

@@ -44,18 +44,12 @@ import Testing
     #expect(clean.stdout.contains(#""entries":46"#) || clean.stdout.contains(#""entries": 46"#))
     #expect(clean.stderr.contains("journal-format-1 ledger: audited as it is"))
     #expect(!FileManager.default.fileExists(atPath: db + ".format1"))
-    let shell = Process()
-    shell.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-    guard FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3") else {
-      print("skipped the tampered half: no sqlite3 shell on this machine")
-      return
-    }
-    shell.arguments = [
-      db,
-      "UPDATE entries SET payload = replace(payload, '12.5', '125') WHERE idempotency_id = '0xabc:0'",
-    ]
-    try shell.run()
-    shell.waitUntilExit()
+    guard
+      try CLI.sqlite3(
+        db,
+        "UPDATE entries SET payload = replace(payload, '12.5', '125') WHERE idempotency_id = '0xabc:0'"
+      )
+    else { return }
     let tampered = try CLI.run(["audit", "--db", db])
     #expect(tampered.exitCode == 1, "\(tampered.stderr)")
     #expect(tampered.stdout.contains("entry 43 does not hash to its stored hash"))

@@ -10,6 +10,15 @@ import Testing
 @Suite struct FormatMigrationTests {
   static let fixture = Repository.root + "/fixtures/format1/mixed-format1.sqlite"
 
+  /// Edits one entry's payload in place (12.5 becomes 125), as a tamperer would.
+  static func editEntry(_ path: String) throws {
+    let database = try Database(path: path, mode: .existing)
+    try database.execute(
+      "UPDATE entries SET payload = replace(payload, '12.5', '125') WHERE idempotency_id = '0xabc:0'"
+    )
+    #expect(database.changes == 1)
+  }
+
   static func copyOfFixture() throws -> (directory: String, path: String) {
     let directory = NSTemporaryDirectory() + "tokenledger-\(UUID().uuidString)"
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -89,13 +98,7 @@ import Testing
   @Test func aTamperedFormatOneLedgerIsNotMigrated() throws {
     let (directory, path) = try Self.copyOfFixture()
     defer { try? FileManager.default.removeItem(atPath: directory) }
-    do {
-      let database = try Database(path: path, mode: .existing)
-      try database.execute(
-        "UPDATE entries SET payload = replace(payload, '12.5', '125') WHERE idempotency_id = '0xabc:0'"
-      )
-      #expect(database.changes == 1)
-    }
+    try Self.editEntry(path)
     let tampered = try Data(contentsOf: URL(fileURLWithPath: path))
     let error = #expect(throws: DatabaseError.self) { try Ledger.migrateToFormat2(at: path) }
     #expect(error?.message.contains("hashChain") == true)
@@ -123,13 +126,7 @@ import Testing
     #expect(clean.checks.count == AuditReport.registeredChecks.count)
     #expect(try files() == listing)
     #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == original)
-    do {
-      let database = try Database(path: path, mode: .existing)
-      try database.execute(
-        "UPDATE entries SET payload = replace(payload, '12.5', '125') WHERE idempotency_id = '0xabc:0'"
-      )
-      #expect(database.changes == 1)
-    }
+    try Self.editEntry(path)
     let tampered = try Data(contentsOf: URL(fileURLWithPath: path))
     let report = try Ledger.auditFormatOne(at: path)
     #expect(!report.ok)
