@@ -62,7 +62,7 @@ struct Balance: ParsableCommand {
       }
       let point: PointInTime =
         if let at { .sequence(at) } else if let height { .height(height) } else if let time {
-          .time(UTCTime.parse(time)!)
+          .time(LedgerTime(unixSeconds: UTCTime.parse(time)!))
         } else { .now }
       let holder = try account.map { try ledger.canonicalAccount($0, asset: asset) }
       let rows = try ledger.balances(account: holder, asset: asset, at: point)

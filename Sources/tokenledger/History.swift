@@ -42,7 +42,7 @@ struct History: ParsableCommand {
     if !text.isEmpty, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }) {
       return Int64(text).map(PointInTime.height)
     }
-    return UTCTime.parseBound(text).map(PointInTime.time)
+    return LedgerTime(text).map(PointInTime.time)
   }
 
   func validate() throws {
@@ -64,8 +64,9 @@ struct History: ParsableCommand {
       let holder = try ledger.canonicalAccount(account, asset: asset)
       let (start, end) = (from.flatMap(Self.bound), to.flatMap(Self.bound))
       switch (start, end) {
-      case (.height(let first)?, .height(let last)?) where last <= first,
-        (.time(let first)?, .time(let last)?) where last <= first:
+      case (.height(let first)?, .height(let last)?) where last <= first:
+        throw UsageError("history: --to (\(to!)) must come after --from (\(from!))")
+      case (.time(let first)?, .time(let last)?) where last <= first:
         throw UsageError("history: --to (\(to!)) must come after --from (\(from!))")
       default: break
       }

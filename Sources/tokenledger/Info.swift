@@ -21,13 +21,7 @@ struct Info: ParsableCommand {
       let info = try global.openExisting(readOnly: true).info()
       switch global.format {
       case .json:
-        Output.json(
-          .object([
-            "path": .string(info.path), "schemaVersion": .number(String(info.schemaVersion)),
-            "entries": .number(String(info.entries)), "headHash": .string(info.headHash),
-            "stateDigest": .string(info.stateDigest), "checkpoint": .null,
-            "assets": .array(info.assets.map(AssetsCommand.json)),
-          ]))
+        Output.json(info.jsonObject)
       default:
         Output.table(
           ["fact", "value"],
@@ -74,33 +68,13 @@ struct AssetsCommand: ParsableCommand {
     ]
   }
 
-  static func json(_ facts: AssetFacts) -> JSONValue {
-    let definition = facts.definition
-    return .object([
-      "symbol": .string(definition.symbol), "decimals": .number(String(definition.decimals)),
-      "addressScheme": .string(definition.addressScheme.description),
-      "rewardPolicy": .string(definition.rewardPolicy.rawValue),
-      "contract": definition.contract.map(JSONValue.string) ?? .null,
-      "denom": definition.denom.map(JSONValue.string) ?? .null,
-      "paused": .bool(facts.paused),
-      "clock": .object([
-        "height": facts.clockHeight.map { .number(String($0)) } ?? .null,
-        "time": facts.clockTime.map { .string(UTCTime.format($0)) } ?? .null,
-      ]),
-      "supply": .string(definition.format(facts.supply)),
-      "holders": .number(String(facts.holders)),
-      "validators": .number(String(facts.validators)),
-      "entries": .number(String(facts.entries)),
-    ])
-  }
-
   static func table(_ assets: [AssetFacts]) { Output.table(header, assets.map(cells)) }
 
   func run() throws {
     try runReporting(global.format, "assets", formats: [.table, .json, .csv]) {
       let assets = try global.openExisting(readOnly: true).assets()
       switch global.format {
-      case .json: Output.json(.object(["assets": .array(assets.map(Self.json))]))
+      case .json: Output.json(.object(["assets": .array(assets.map(\.jsonObject))]))
       case .csv: Output.csv(Self.header, assets.map(Self.cells))
       case .table: Self.table(assets)
       }

@@ -83,8 +83,14 @@ enum Output {
       }
     Output.error("\(context) failed: \(message)")
     if format == .json {
-      let text = error is LedgerError ? (error as! LedgerError).message : message
-      jsonError(code: code, message: text, extra: extra)
+      if let ledgerError = error as? LedgerError {
+        // The library's form of the error: code, message and the operation's index.
+        var members: [String: JSONValue] = ["ok": .bool(false), "error": ledgerError.jsonObject]
+        members.merge(extra) { first, _ in first }
+        json(.object(members))
+      } else {
+        jsonError(code: code, message: message, extra: extra)
+      }
     }
     return ExitCodeError(code: exit)
   }

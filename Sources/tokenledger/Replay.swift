@@ -46,7 +46,7 @@ struct Replay: ParsableCommand {
       let ledger = try global.openExisting(readOnly: true)
       let point: PointInTime =
         if let until { .sequence(until) } else if let height { .height(height) } else if let time {
-          .time(UTCTime.parse(time)!)
+          .time(LedgerTime(unixSeconds: UTCTime.parse(time)!))
         } else { .now }
       let meter = Progress.Meter(
         "replay", total: Int(try ledger.summary().entries), unit: "operations")

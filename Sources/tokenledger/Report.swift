@@ -103,12 +103,12 @@ struct Report: ParsableCommand {
   }
 
   /// When a file was last written (Unix seconds): an audit document's time.
-  static func modificationTime(_ path: String) throws -> Int64 {
+  static func modificationTime(_ path: String) throws -> LedgerTime {
     var status = stat()
     guard stat(path, &status) == 0 else {
       throw FileError(path: path, reason: String(cString: strerror(errno)))
     }
-    return Int64(status.st_mtim.tv_sec)
+    return LedgerTime(unixSeconds: Int64(status.st_mtim.tv_sec))
   }
 
   /// An earlier report starts with the page's own first lines.

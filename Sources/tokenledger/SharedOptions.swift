@@ -50,9 +50,9 @@ struct PeriodOptions: ParsableArguments {
   }
 
   /// The bounds in Unix seconds; an empty range is a usage error naming the command.
-  func bounds(_ command: String) throws -> (from: Int64?, to: Int64?) {
-    let start = from.flatMap(UTCTime.parseBound)
-    let end = to.flatMap(UTCTime.parseBound)
+  func bounds(_ command: String) throws -> (from: LedgerTime?, to: LedgerTime?) {
+    let start = from.flatMap(LedgerTime.init)
+    let end = to.flatMap(LedgerTime.init)
     if let start, let end, end <= start {
       throw UsageError("\(command): --to (\(to!)) must come after --from (\(from!))")
     }

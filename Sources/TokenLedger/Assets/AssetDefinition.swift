@@ -137,3 +137,16 @@ extension AssetDefinition {
   /// Token-unit text of an amount of this asset.
   public func format(_ amount: Amount) -> String { amount.formatted(decimals: decimals) }
 }
+
+extension AssetDefinition: JSONForm {
+  /// The fields of its `defineAsset` operation (without `op`).
+  public var jsonObject: JSONValue { .object(jsonFields) }
+
+  /// Reads the fields as `defineAsset` does: the same checks, the same errors.
+  public init(jsonObject: JSONValue) throws {
+    let fields = try JSONFields(jsonObject, "AssetDefinition")
+    var reader = FieldReader(operation: "defineAsset", members: fields.members)
+    self = try AssetDefinition(reading: &reader)
+    try reader.finish()
+  }
+}

@@ -56,8 +56,8 @@ public final class AsyncLedger: Sendable {
 
   /// ``Ledger/rewardStatement(asset:holder:validator:from:to:by:)`` on the ledger's thread.
   public func rewardStatement(
-    asset: String, holder: String? = nil, validator: String? = nil, from: Int64? = nil,
-    to: Int64? = nil, by period: StatementPeriod = .month
+    asset: String, holder: String? = nil, validator: String? = nil, from: LedgerTime? = nil,
+    to: LedgerTime? = nil, by period: StatementPeriod = .month
   ) async throws -> RewardStatement {
     try await perform {
       try $0.rewardStatement(

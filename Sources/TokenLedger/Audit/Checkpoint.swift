@@ -146,3 +146,10 @@ extension Ledger {
     }
   }
 }
+
+extension Checkpoint: JSONForm {
+  /// Reads the JSON form back, checked as ``init(json:)`` checks a file.
+  public init(jsonObject: JSONValue) throws {
+    try self.init(json: Array(CanonicalJSON.encode(jsonObject).utf8))
+  }
+}

@@ -108,3 +108,20 @@ extension Ledger {
     }
   }
 }
+
+extension ImportSummary: JSONForm {
+  /// Reads the JSON form back; a field that is not one is `invalidOperation` naming it.
+  public init(jsonObject: JSONValue) throws {
+    let fields = try JSONFields(jsonObject, "ImportSummary")
+    imported = try fields.int("imported")
+    alreadyPresent = try fields.int("alreadyPresent")
+    openingBalances = try fields.int("openingBalances")
+    skipped = [:]
+    for (name, count) in try fields.counts("skipped") {
+      guard let reason = SkipReason(rawValue: name) else {
+        throw fields.fail("skipped." + name, "is not a skip reason")
+      }
+      skipped[reason] = count
+    }
+  }
+}

@@ -142,3 +142,22 @@ extension Ledger {
     return (export, state, exportHeight)
   }
 }
+
+extension CosmosImportSummary: JSONForm {
+  /// Reads the JSON form back; the facts come back sorted by name (an object keeps no order).
+  public init(jsonObject: JSONValue) throws {
+    let fields = try JSONFields(jsonObject, "CosmosImportSummary")
+    chainId = try fields.string("chainId")
+    height = try fields.integer("height")
+    validators = try fields.int("validators")
+    positions = try fields.int("positions")
+    written = try fields.int("written")
+    alreadyPresent = try fields.int("alreadyPresent")
+    facts = try fields.object("facts").sorted { $0.key < $1.key }.map { name, value in
+      guard case .string(let text) = value else {
+        throw fields.fail("facts." + name, "is not a string")
+      }
+      return (name, text)
+    }
+  }
+}

@@ -103,3 +103,15 @@ extension Ledger {
     }
   }
 }
+
+extension StateImportSummary: JSONForm {
+  /// Reads the JSON form back; a field that is not one is `invalidOperation` naming it.
+  public init(jsonObject: JSONValue) throws {
+    let fields = try JSONFields(jsonObject, "StateImportSummary")
+    validators = try fields.int("validators")
+    stakes = try fields.int("stakes")
+    balances = try fields.int("balances")
+    written = try fields.int("written")
+    alreadyPresent = try fields.int("alreadyPresent")
+  }
+}

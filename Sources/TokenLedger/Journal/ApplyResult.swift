@@ -23,3 +23,32 @@ public enum ApplyResult: Sendable, Equatable {
     }
   }
 }
+
+extension ApplyResult: JSONForm {
+  /// `{"result": "applied", "sequence"}`, `{"result": "unchanged", "sequence": n | null}` or
+  /// `{"result": "failed", "error": {"code", "message", "operationIndex"}}`.
+  public var jsonObject: JSONValue {
+    switch self {
+    case .applied(let sequence):
+      .object(["result": .string("applied"), "sequence": .number(String(sequence))])
+    case .unchanged(let sequence):
+      .object([
+        "result": .string("unchanged"), "sequence": sequence.map { .number(String($0)) } ?? .null,
+      ])
+    case .failed(let error): .object(["result": .string("failed"), "error": error.jsonObject])
+    }
+  }
+
+  /// Reads the JSON form back; a field that is not one is `invalidOperation` naming it.
+  public init(jsonObject: JSONValue) throws {
+    let fields = try JSONFields(jsonObject, "ApplyResult")
+    switch try fields.string("result") {
+    case "applied": self = .applied(sequence: try fields.integer("sequence"))
+    case "unchanged": self = .unchanged(sequence: try fields.optionalInteger("sequence"))
+    case "failed": self = .failed(try LedgerError(jsonObject: fields.value("error")))
+    case let other:
+      throw fields.fail(
+        "result", "'\(other.truncatedForMessage)' is not applied, unchanged or failed")
+    }
+  }
+}

@@ -246,3 +246,10 @@ public struct LiabilityProof: Sendable, Equatable {
     HashChain.hex(SHA256.hash(data: Array(account.utf8))) + ".json"
   }
 }
+
+extension LiabilityProof: JSONForm {
+  /// Reads the JSON form back, checked as ``init(json:)`` checks a file.
+  public init(jsonObject: JSONValue) throws {
+    try self.init(json: Array(CanonicalJSON.encode(jsonObject).utf8))
+  }
+}

@@ -215,3 +215,10 @@ struct LiabilityDocument {
     }
   }
 }
+
+extension LiabilityRoot: JSONForm {
+  /// Reads the JSON form back, checked as ``init(json:)`` checks a file.
+  public init(jsonObject: JSONValue) throws {
+    try self.init(json: Array(CanonicalJSON.encode(jsonObject).utf8))
+  }
+}

@@ -20,6 +20,11 @@ public struct Operation: Sendable, Equatable {
     self.action = action
   }
 
+  /// An operation at `time` (``LedgerTime``: from Unix seconds, a `Date` or RFC 3339 text).
+  public init(id: String? = nil, height: Int64? = nil, at time: LedgerTime?, action: Action) {
+    self.init(id: id, height: height, time: time?.unixSeconds, action: action)
+  }
+
   /// The verbs of `contract.md`.
   public enum Action: Sendable, Equatable {
     case defineAsset(AssetDefinition)

@@ -135,7 +135,7 @@ extension Ledger {
     case .now: ("? = 1", .integer(1))
     case .sequence(let sequence): ("e.seq <= ?", .integer(sequence))
     case .height(let height): ("(e.height IS NULL OR e.height <= ?)", .integer(height))
-    case .time(let time): ("(e.time IS NULL OR e.time <= ?)", .integer(time))
+    case .time(let time): ("(e.time IS NULL OR e.time <= ?)", .integer(time.unixSeconds))
     }
   }
 

@@ -62,7 +62,7 @@ public enum PointInTime: Sendable, Equatable, Codable {
   case now
   case sequence(Int64)
   case height(Int64)
-  case time(Int64)
+  case time(LedgerTime)
 }
 
 /// One entry of an account's history.

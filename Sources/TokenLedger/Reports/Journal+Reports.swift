@@ -11,7 +11,7 @@ extension Journal {
       case .now: nil
       case .sequence(let sequence): ("e.seq <= ?", .integer(sequence))
       case .height(let height): ("(e.height IS NULL OR e.height <= ?)", .integer(height))
-      case .time(let time): ("(e.time IS NULL OR e.time <= ?)", .integer(time))
+      case .time(let time): ("(e.time IS NULL OR e.time <= ?)", .integer(time.unixSeconds))
       }
     guard let filter else {
       try database.forEachRow(
@@ -220,7 +220,7 @@ extension Journal {
       switch bound {
       case .sequence(let first)?: sequence < first
       case .height(let first)?: (height ?? Int64.min) < first
-      case .time(let first)?: (time ?? Int64.min) < first
+      case .time(let first)?: (time ?? Int64.min) < first.unixSeconds
       case .now?, nil: false
       }
     }
@@ -229,7 +229,7 @@ extension Journal {
       switch to {
       case .sequence(let end)?: return sequence < end
       case .height(let end)?: return height.map { $0 < end } ?? false
-      case .time(let end)?: return time.map { $0 < end } ?? false
+      case .time(let end)?: return time.map { $0 < end.unixSeconds } ?? false
       case .now?, nil: return true
       }
     }

@@ -262,7 +262,9 @@ private struct StatementScan {
     default:
       for posting in entry.postings {
         let (from, to) = (sides[Int(posting.from)], sides[Int(posting.to)])
-        if from.bucket == "rewards", to.bucket == "available" {
+        if entry.kind == "openingBalance", to.bucket == "rewards" {
+          add(posting.amount, .opening, entry, side: posting.to)
+        } else if from.bucket == "rewards", to.bucket == "available" {
           add(posting.amount, .claimed, entry, side: posting.from)
         } else if to.holder == Account.slashed.holder {
           add(posting.amount, .slashed, entry, side: posting.from)

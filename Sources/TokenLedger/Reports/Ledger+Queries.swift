@@ -134,17 +134,32 @@ extension Ledger {
 
 extension Ledger {
   /// Rewards earned, claimed and slashed per period, holder and validator, for one asset.
-  /// `from` is inclusive and `to` exclusive (Unix seconds, UTC); with either, entries written
-  /// before the asset's clock had a time are left out. `holder` keeps one holder's rows (an
-  /// operator's commission is its own), `validator` one validator's.
+  /// `from` is inclusive and `to` exclusive; with either, entries written before the asset's
+  /// clock had a time are left out. `holder` keeps one holder's rows (an operator's commission
+  /// is its own), `validator` one validator's.
   public func rewardStatement(
-    asset: String, holder: String? = nil, validator: String? = nil, from: Int64? = nil,
-    to: Int64? = nil, by period: StatementPeriod = .month
+    asset: String, holder: String? = nil, validator: String? = nil, from: LedgerTime? = nil,
+    to: LedgerTime? = nil, by period: StatementPeriod = .month
   ) throws -> RewardStatement {
     _ = try requireAsset(asset)
     return try read {
       try $0.rewardStatement(
-        asset: asset, holder: holder, validator: validator, from: from, to: to, by: period)
+        asset: asset, holder: holder, validator: validator, from: from?.unixSeconds,
+        to: to?.unixSeconds, by: period)
     }
+  }
+
+  /// The statement of one calendar period (`.month(3, year: 2024)`), its rows labelled by
+  /// that period's granularity unless `by` says finer.
+  public func rewardStatement(
+    asset: String, holder: String? = nil, validator: String? = nil, in period: CalendarPeriod,
+    by granularity: StatementPeriod? = nil
+  ) throws -> RewardStatement {
+    guard let start = period.start else {
+      throw LedgerError(.invalidOperation, "rewardStatement: \(period) is not a calendar period")
+    }
+    return try rewardStatement(
+      asset: asset, holder: holder, validator: validator, from: start, to: period.end,
+      by: granularity ?? period.granularity)
   }
 }

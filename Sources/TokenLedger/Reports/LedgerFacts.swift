@@ -159,3 +159,68 @@ extension Journal {
       entries: try count("SELECT count(*) FROM entries WHERE asset = ?"))
   }
 }
+
+extension AssetFacts: JSONForm {
+  /// Its definition's fields (as `defineAsset` has them; `contract` and `denom` null when it
+  /// has none), `paused`, `clock` (height, RFC 3339 time), `supply` in token units, `holders`,
+  /// `validators`, `entries`.
+  public var jsonObject: JSONValue {
+    var members = definition.jsonFields
+    members["contract"] = definition.contract.map(JSONValue.string) ?? .null
+    members["denom"] = definition.denom.map(JSONValue.string) ?? .null
+    members["paused"] = .bool(paused)
+    members["clock"] = .object([
+      "height": clockHeight.map { .number(String($0)) } ?? .null,
+      "time": clockTime.map { .string(UTCTime.format($0)) } ?? .null,
+    ])
+    members["supply"] = .string(definition.format(supply))
+    members["holders"] = .number(String(holders))
+    members["validators"] = .number(String(validators))
+    members["entries"] = .number(String(entries))
+    return .object(members)
+  }
+
+  /// Reads the JSON form back; a field that is not one is `invalidOperation` naming it.
+  public init(jsonObject: JSONValue) throws {
+    let fields = try JSONFields(jsonObject, "AssetFacts")
+    let facts: Set = ["paused", "clock", "supply", "holders", "validators", "entries"]
+    let definition = try AssetDefinition(
+      jsonObject: .object(fields.members.filter { !facts.contains($0.key) && $0.value != .null }))
+    let clock = try JSONFields(.object(try fields.object("clock")), "AssetFacts.clock")
+    let time = try clock.optionalString("time").map { text throws(LedgerError) in
+      guard let seconds = UTCTime.parse(text) else {
+        throw clock.fail("time", "'\(text.truncatedForMessage)' is not RFC 3339 UTC")
+      }
+      return seconds
+    }
+    self.init(
+      definition: definition, paused: try fields.bool("paused"),
+      clockHeight: try clock.optionalInteger("height"), clockTime: time,
+      supply: try definition.amount(try fields.string("supply")),
+      holders: try fields.int("holders"), validators: try fields.int("validators"),
+      entries: try fields.integer("entries"))
+  }
+}
+
+extension LedgerInfo: JSONForm {
+  /// `path`, `schemaVersion`, `entries`, `headHash`, `stateDigest`, `checkpoint` (always null:
+  /// checkpoints are kept outside the ledger) and `assets` (``AssetFacts``).
+  public var jsonObject: JSONValue {
+    .object([
+      "path": .string(path), "schemaVersion": .number(String(schemaVersion)),
+      "entries": .number(String(entries)), "headHash": .string(headHash),
+      "stateDigest": .string(stateDigest), "checkpoint": .null,
+      "assets": .array(assets.map(\.jsonObject)),
+    ])
+  }
+
+  /// Reads the JSON form back; a field that is not one is `invalidOperation` naming it.
+  public init(jsonObject: JSONValue) throws {
+    let fields = try JSONFields(jsonObject, "LedgerInfo")
+    self.init(
+      path: try fields.string("path"), schemaVersion: try fields.int("schemaVersion"),
+      entries: try fields.integer("entries"), headHash: try fields.string("headHash"),
+      stateDigest: try fields.string("stateDigest"),
+      assets: try fields.array("assets").map { item throws in try AssetFacts(jsonObject: item) })
+  }
+}

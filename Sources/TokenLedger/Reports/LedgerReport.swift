@@ -14,9 +14,9 @@ public struct LedgerReport: Sendable, Equatable {
   /// The ledger's facts.
   public let info: LedgerInfo
   /// The statement range: `from` inclusive, `to` exclusive (Unix seconds), if given.
-  public let from: Int64?
+  public let from: LedgerTime?
   /// The statement range's exclusive end (Unix seconds), if given.
-  public let to: Int64?
+  public let to: LedgerTime?
   /// Each asset's part.
   public let assets: [AssetReport]
 }
@@ -80,7 +80,7 @@ extension LedgerReport {
 
 extension Ledger {
   /// The report's numbers for one asset or all, with the statement over `[from, to)`.
-  public func report(asset: String? = nil, from: Int64? = nil, to: Int64? = nil) throws
+  public func report(asset: String? = nil, from: LedgerTime? = nil, to: LedgerTime? = nil) throws
     -> LedgerReport
   {
     if let asset { _ = try requireAsset(asset) }
@@ -204,7 +204,7 @@ public struct AuditedReport: Sendable {
   /// The audit of the same head.
   public let audit: AuditReport
   /// When the audit started (Unix seconds, UTC) and how long it took.
-  public let auditedAt: Int64
+  public let auditedAt: LedgerTime
   /// How long the audit took.
   public let auditMilliseconds: Int64
 }
@@ -216,11 +216,11 @@ extension Ledger {
   /// that committed in between is `invalidOperation` ("run it again"), never a report whose
   /// numbers were not the ones audited.
   public func auditedReport(
-    asset: String? = nil, from: Int64? = nil, to: Int64? = nil,
+    asset: String? = nil, from: LedgerTime? = nil, to: LedgerTime? = nil,
     anchors: AuditAnchors = AuditAnchors()
   ) throws -> AuditedReport {
     if let asset { _ = try requireAsset(asset) }
-    let auditedAt = Int64(time(nil))
+    let auditedAt = LedgerTime(unixSeconds: Int64(time(nil)))
     let started = Self.monotonicMilliseconds()
     let numbers = BackgroundWork<LedgerReport>()
     if path != ":memory:" && !path.isEmpty {
@@ -248,8 +248,8 @@ extension Ledger {
   /// see ``AuditReport/init(json:)``), which must be of this ledger's head now: a report never
   /// vouches for numbers nobody audited. The audit's own check times are its duration.
   public func report(
-    audited audit: AuditReport, auditedAt: Int64, asset: String? = nil, from: Int64? = nil,
-    to: Int64? = nil
+    audited audit: AuditReport, auditedAt: LedgerTime, asset: String? = nil,
+    from: LedgerTime? = nil, to: LedgerTime? = nil
   ) throws -> AuditedReport {
     let report = try report(asset: asset, from: from, to: to)
     guard report.info.headHash == audit.headHash, report.info.entries == audit.entries else {

@@ -31,6 +31,9 @@ public enum StatementColumn: String, Sendable, CaseIterable {
   case claimed
   /// Cut from stake or unbonding by a `slash`.
   case slashed
+  /// Pending rewards the ledger opened with (an import of a chain's state: `openingBalance`
+  /// into a `rewards` bucket): owed to the holder, earned before the ledger's books began.
+  case opening
 
   /// The columns that are income: new tokens the holder earned.
   public static let earned: [StatementColumn] = [.commission, .credited, .compounded, .distributed]
@@ -67,6 +70,7 @@ public struct StatementAmounts: Sendable, Equatable {
     case .distributed: 3
     case .claimed: 4
     case .slashed: 5
+    case .opening: 6
     }
   }
 

@@ -44,7 +44,7 @@ public struct LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
     self.init(code, message, operationIndex: nil)
   }
 
-  private init(_ code: ErrorCode, _ message: String, operationIndex: Int?) {
+  fileprivate init(_ code: ErrorCode, _ message: String, operationIndex: Int?) {
     self.code = code
     self.message = message
     self.operationIndex = operationIndex
@@ -61,5 +61,28 @@ public struct LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
   /// The same error as the operation at `index` of a batch (from 0) refused it.
   public func atOperation(_ index: Int) -> LedgerError {
     LedgerError(code, "operation \(index + 1): \(message)", operationIndex: index)
+  }
+}
+
+extension LedgerError: JSONForm {
+  /// `{"code", "message", "operationIndex"?}`: the `error` member of the CLI's JSON failure.
+  public var jsonObject: JSONValue {
+    var members: [String: JSONValue] = [
+      "code": .string(code.rawValue), "message": .string(message),
+    ]
+    if let operationIndex { members["operationIndex"] = .number(String(operationIndex)) }
+    return .object(members)
+  }
+
+  /// Reads the JSON form back; a field that is not one is `invalidOperation` naming it.
+  public init(jsonObject: JSONValue) throws {
+    let fields = try JSONFields(jsonObject, "LedgerError")
+    let text = try fields.string("code")
+    guard let code = ErrorCode(rawValue: text) else {
+      throw fields.fail("code", "'\(text.truncatedForMessage)' is not an error code")
+    }
+    self.init(
+      code, try fields.string("message"),
+      operationIndex: try fields.optionalInteger("operationIndex").map { Int($0) })
   }
 }

@@ -65,6 +65,23 @@ import Testing
     #expect(again.written == 0 && again.alreadyPresent == summary.written)
   }
 
+  /// Pending rewards brought in by the import are the statement's "opening" column (owed,
+  /// earned before the books began), not "claimed" and not earned; the imported entries carry
+  /// the export's height (an export states no time of its own: its `genesis_time` is the
+  /// chain's start).
+  @Test func importedPendingRewardsAreTheOpeningColumn() throws {
+    let (ledger, summary) = try imported()
+    let statement = try ledger.rewardStatement(asset: "TESTFET")
+    let facts = Dictionary(uniqueKeysWithValues: summary.facts.map { ($0.name, $0.value) })
+    let opened = UInt128(facts["pendingRewards"]!)! + UInt128(facts["commission"]!)!
+    #expect(statement.totals[.opening] == SignedAmount(Amount(baseUnits: opened)))
+    #expect(statement.totals[.claimed] == .zero)
+    #expect(statement.totals.earned == .zero)
+    let holder = "fetch18d7jpa5q6we96gluuc767cacxzgq92xq70qwkr"
+    let history = try ledger.history(account: holder, asset: "TESTFET")
+    #expect(!history.isEmpty && history.allSatisfy { $0.height == 953_700 && $0.time == nil })
+  }
+
   @Test func theExportReconcilesWithItselfAndThreeEditsAreThreeDifferences() throws {
     let (ledger, _) = try imported()
     let clean = try ledger.reconcile(

@@ -195,7 +195,7 @@ import Testing
     #expect(try bob(.sequence(3)) == "10")
     #expect(try bob(.height(29)) == "10")
     #expect(try bob(.height(30)) == "15")
-    #expect(try bob(.time(UTCTime.parse("2024-01-02T12:00:00Z")!)) == "10")
+    #expect(try bob(.time(LedgerTime("2024-01-02T12:00:00Z")!)) == "10")
     #expect(try bob(.now) == "15")
     #expect(try ledger.balances(at: .sequence(4)) == ledger.balances())
   }

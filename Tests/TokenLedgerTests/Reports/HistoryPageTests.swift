@@ -67,7 +67,7 @@ import Testing
     let byHeight = try ledger.historyPage(account: "alice", from: .height(2), to: .height(3))
     #expect(byHeight.entries.map(\.sequence) == [3])
     let byTime = try ledger.historyPage(
-      account: "alice", from: .time(UTCTime.parseBound("2024-01-02")!))
+      account: "alice", from: .time(LedgerTime("2024-01-02")!))
     #expect(byTime.entries.map(\.sequence) == [3, 4])
   }
 }

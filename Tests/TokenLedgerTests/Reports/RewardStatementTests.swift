@@ -30,16 +30,16 @@ import Testing
       #expect(row.validator == Self.validator)
       return StatementColumn.allCases.map { row.amounts[$0].formatted(decimals: 18) }
     }
-    // commission, credited, compounded, distributed, claimed, slashed
-    #expect(row(Self.operatorAddress) == ["5", "0", "0", "0", "5", "0"])
+    // commission, credited, compounded, distributed, claimed, slashed, opening
+    #expect(row(Self.operatorAddress) == ["5", "0", "0", "0", "5", "0", "0"])
     #expect(
       row(Self.d1) == [
-        "0", "31.666666666666666667", "0", "0", "31.666666666666666667", "0.1",
+        "0", "31.666666666666666667", "0", "0", "31.666666666666666667", "0.1", "0",
       ])
-    #expect(row(Self.d2) == ["0", "47.5", "0", "0", "47.5", "0.15"])
+    #expect(row(Self.d2) == ["0", "47.5", "0", "0", "47.5", "0.15", "0"])
     #expect(
       row(Self.d3) == [
-        "0", "15.833333333333333333", "0", "0", "15.833333333333333333", "0.05",
+        "0", "15.833333333333333333", "0", "0", "15.833333333333333333", "0.05", "0",
       ])
     #expect(statement.rows.count == 4)
     #expect(statement.totals.earned.formatted(decimals: 18) == "100")
@@ -51,7 +51,7 @@ import Testing
     #expect(daily.addsUp == nil)
     // A range: [2024-01-03, 2024-01-24) holds the undelegation's withdrawal and the slash.
     let ranged = try ledger.rewardStatement(
-      asset: "FET", from: UTCTime.parseBound("2024-01-03"), to: UTCTime.parseBound("2024-01-24"),
+      asset: "FET", from: LedgerTime("2024-01-03"), to: LedgerTime("2024-01-24"),
       by: .year)
     #expect(ranged.totals.earned == .zero)
     #expect(ranged.totals[.claimed].formatted(decimals: 18) == "15.833333333333333333")
@@ -64,7 +64,7 @@ import Testing
   @Test func aRangeAfterTheRegistrationReadsTheRewardsInsideIt() throws {
     let ledger = try Self.stakingProvider()
     let later = try ledger.rewardStatement(
-      asset: "FET", from: UTCTime.parseBound("2024-01-02"), by: .month)
+      asset: "FET", from: LedgerTime("2024-01-02"), by: .month)
     #expect(later.totals[.commission].formatted(decimals: 18) == "5")
     #expect(later.totals.earned.formatted(decimals: 18) == "100")
     #expect(later.addsUp == true)
@@ -77,13 +77,21 @@ import Testing
       #"{"op":"distribute","asset":"TAO","from":"@emission","amount":"3","shares":[{"to":"v","weight":"2"},{"to":"m","weight":"1"}],"time":"2024-02-01T00:00:00Z"}"#,
     ])
     let february = try distributing.rewardStatement(
-      asset: "TAO", from: UTCTime.parseBound("2024-02"), by: .month)
+      asset: "TAO", from: LedgerTime("2024-02"), by: .month)
     #expect(february.totals[.commission].formatted(decimals: 9) == "0.2")
     #expect(february.totals[.compounded].formatted(decimals: 9) == "1.8")
     #expect(february.totals[.distributed].formatted(decimals: 9) == "1")
     #expect(february.addsUp == true)
+    // The same month named as a calendar period.
+    let named = try distributing.rewardStatement(asset: "TAO", in: .month(2, year: 2024))
+    #expect(named.totals == february.totals && named.rows == february.rows)
+    #expect(
+      throws: LedgerError.self,
+      performing: {
+        try distributing.rewardStatement(asset: "TAO", in: .day(30, month: 2, year: 2024))
+      })
     let january = try distributing.rewardStatement(
-      asset: "TAO", to: UTCTime.parseBound("2024-02"), by: .month)
+      asset: "TAO", to: LedgerTime("2024-02"), by: .month)
     #expect(january.totals.isZero)
   }
 

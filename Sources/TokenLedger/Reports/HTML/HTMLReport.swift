@@ -4,10 +4,10 @@
 /// when and how long), the checkpoint status, and per asset the charts and the tables with the
 /// same numbers, exact.
 public enum HTMLReport {
-  /// The page for `report`, with the audit run for it at `auditedAt` (Unix seconds) taking
+  /// The page for `report`, with the audit run for it at `auditedAt` taking
   /// `auditMilliseconds`; `auditSource` names the file of an audit run earlier.
   public static func render(
-    _ report: LedgerReport, audit: AuditReport, auditedAt: Int64, auditMilliseconds: Int64,
+    _ report: LedgerReport, audit: AuditReport, auditedAt: LedgerTime, auditMilliseconds: Int64,
     auditSource: String? = nil
   ) -> String {
     var page = Page()
@@ -21,7 +21,7 @@ public enum HTMLReport {
       <title>TokenLedger report · \(HTML.escape(info.path))</title>
       <style>\(style)</style></head><body>
       <header><h1>Ledger report</h1>
-      <p class="sub">\(HTML.escape(info.path)) · generated \(UTCTime.format(auditedAt)) · \
+      <p class="sub">\(HTML.escape(info.path)) · generated \(auditedAt.description) · \
       TokenLedger \(HTML.escape(TokenLedger.version)) · schema \(info.schemaVersion)\
       \(rangeText(report))</p></header>
       """)
@@ -37,8 +37,8 @@ public enum HTMLReport {
 
   private static func rangeText(_ report: LedgerReport) -> String {
     guard report.from != nil || report.to != nil else { return "" }
-    let from = report.from.map(UTCTime.format) ?? "the start"
-    let to = report.to.map(UTCTime.format) ?? "now"
+    let from = report.from?.description ?? "the start"
+    let to = report.to?.description ?? "now"
     return " · statements from \(from) to \(to) (exclusive)"
   }
 
@@ -79,7 +79,7 @@ private struct Page {
   mutating func add(_ html: String) { text += html }
 
   mutating func integrity(
-    _ info: LedgerInfo, audit: AuditReport, auditedAt: Int64, milliseconds: Int64,
+    _ info: LedgerInfo, audit: AuditReport, auditedAt: LedgerTime, milliseconds: Int64,
     source: String?
   ) {
     let failed = audit.checks.filter { !$0.ok }
@@ -100,7 +100,7 @@ private struct Page {
     add(
       """
       <section id="integrity"><h2>Integrity</h2><div class="card">
-      <p>\(verdict), \(source.map { "read from <code>\(HTML.escape($0))</code> (written \(UTCTime.format(auditedAt)); its head is this ledger's)" } ?? "run \(UTCTime.format(auditedAt))") in \(milliseconds) ms.</p>
+      <p>\(verdict), \(source.map { "read from <code>\(HTML.escape($0))</code> (written \(auditedAt.description); its head is this ledger's)" } ?? "run \(auditedAt.description)") in \(milliseconds) ms.</p>
       <table><tr><th>entries</th><td class="num">\(info.entries)</td></tr>
       <tr><th>head hash</th><td class="mono hash" id="head-hash">\(info.headHash)</td></tr>
       <tr><th>state digest</th><td class="mono hash" id="state-digest">\(info.stateDigest)</td></tr>
