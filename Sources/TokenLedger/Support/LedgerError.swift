@@ -1,7 +1,9 @@
 /// A stable, documented error code. The raw values are part of the public contract
 /// (`contract.md`): fixtures name them in `expectError` and scripts read them from JSON, so a
-/// raw value never changes once shipped. The order is the validation precedence: when an
-/// operation breaks several rules, the first failing rule in this order is reported.
+/// raw value never changes once shipped, nor does the order of the cases (a golden test pins
+/// both). The order is not the precedence between rules: that is each verb's, as the contract
+/// and `docs/decisions.md` state it (shape, then the asset, then the names an operation refers
+/// to, then the pause, then amounts against balances; the ERC-20 verbs in OpenZeppelin's order).
 public enum ErrorCode: String, Sendable, CaseIterable, Codable {
   case invalidOperation
   case duplicateId
