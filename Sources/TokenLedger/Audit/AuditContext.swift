@@ -23,17 +23,19 @@ final class AuditContext {
 
   /// Calls `body` with every entry of the given kinds in sequence order, its payload parsed.
   func forEachEntry(
-    kinds: [String],
-    _ body: (_ sequence: Int64, _ kind: String, _ payload: [String: JSONValue], _ time: Int64?)
+    kinds: [EntryKind],
+    _ body: (_ sequence: Int64, _ kind: EntryKind, _ payload: [String: JSONValue], _ time: Int64?)
       throws -> Void
   ) throws {
     let placeholders = kinds.map { _ in "?" }.joined(separator: ", ")
     try database.forEachRow(
       "SELECT seq, kind, payload, time FROM entries WHERE kind IN (\(placeholders)) AND kind <> 'transfer' ORDER BY seq",
-      kinds.map { .text($0) }
+      kinds.map { .text($0.rawValue) }
     ) { row in
-      guard let payload = try? JSONParser.parse(row.text(2) ?? "").objectValue else { return }
-      try body(row.integer(0)!, row.text(1)!, payload, row.integer(3))
+      guard let payload = try? JSONParser.parse(row.text(2) ?? "").objectValue,
+        let kind = EntryKind(rawValue: row.text(1) ?? "")
+      else { return }
+      try body(row.integer(0)!, kind, payload, row.integer(3))
     }
   }
 

@@ -10,7 +10,7 @@ extension Journal {
   /// ``appendTakingLock(kind:idempotencyId:asset:payload:clock:compilation:)``, and any other
   /// entry needs the lock first.
   func append(
-    kind: String, idempotencyId: String?, asset: String?, payload: String?, clock: Clock,
+    kind: EntryKind, idempotencyId: String?, asset: String?, payload: String?, clock: Clock,
     compilation: Compilation, endsOperation: Bool = false
   ) throws -> Int64 {
     precondition(compilation.postings.count <= Limits.postingsPerEntryMax, "entry too wide")
@@ -54,7 +54,8 @@ extension Journal {
       ? payload
       : try formatOnePayload(payload, id: idempotencyId, postings: compilation.postings)
     let fields = HashChain.EntryFields(
-      sequence: sequence, idempotencyId: idempotencyId, kind: kind, asset: asset, payload: hashed,
+      sequence: sequence, idempotencyId: idempotencyId, kind: kind.rawValue, asset: asset,
+      payload: hashed,
       clock: clock)
     let digest = HashChain.digest(
       format: format, previous: previousHash, entry: fields, postings: compilation.postings)
@@ -62,7 +63,7 @@ extension Journal {
     guard recordsEntries else { return sequence }
     try statements.insertEntry.executeDeferred(
       [
-        .integer(sequence), idempotencyId.map(database.storedId) ?? .null, .text(kind),
+        .integer(sequence), idempotencyId.map(database.storedId) ?? .null, .text(kind.rawValue),
         SQLValue(asset), SQLValue(hashed), SQLValue(clock.height), SQLValue(clock.time),
         .blob(Array(digest)),
       ])
@@ -83,7 +84,7 @@ extension Journal {
     let sequence = try nextSequence()
     precondition(sequence == format2From, "formatChange is the first format-2 entry")
     _ = try append(
-      kind: EntryKind.formatChange.rawValue, idempotencyId: nil, asset: nil,
+      kind: .formatChange, idempotencyId: nil, asset: nil,
       payload: Self.formatChangePayload, clock: Clock(), compilation: Compilation())
   }
 

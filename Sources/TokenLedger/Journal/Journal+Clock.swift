@@ -77,7 +77,7 @@ extension Journal {
         "validator": .string(record.validator), "entry": .string(record.entry),
       ])
       _ = try append(
-        kind: "release", idempotencyId: nil, asset: record.asset,
+        kind: .release, idempotencyId: nil, asset: record.asset,
         payload: CanonicalJSON.encode(payload), clock: clock, compilation: compilation)
     }
     var expired: [String] = []
@@ -92,7 +92,7 @@ extension Journal {
       let compilation = PostingCompiler<Journal>.release(record, status: .expired)
       let payload: JSONValue = .object(["op": .string("expire"), "hold": .string(hold)])
       _ = try append(
-        kind: "expire", idempotencyId: nil, asset: record.asset,
+        kind: .expire, idempotencyId: nil, asset: record.asset,
         payload: CanonicalJSON.encode(payload), clock: clock, compilation: compilation)
     }
   }

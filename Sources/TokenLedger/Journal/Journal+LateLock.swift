@@ -25,8 +25,8 @@ extension Journal {
   /// one that moves balances and writes nothing else (a transfer, a burn). Others (a mint sums
   /// the system accounts for the supply cap, an approval writes an allowance, staking writes
   /// records) would only find that they need it; any operation still takes it when it must.
-  static func writesBeforeLock(_ kind: String) -> Bool {
-    kind == "transfer" || kind == "burn"
+  static func writesBeforeLock(_ kind: EntryKind) -> Bool {
+    kind == .transfer || kind == .burn
   }
 
   /// Writes the operation's entry, postings and balances with one statement that takes the
@@ -34,7 +34,7 @@ extension Journal {
   /// ``DatabaseError/needsWriteLock(_:_:)`` when the operation cannot be written this way, or
   /// when what it read changed before the lock was taken (then nothing was written).
   func appendTakingLock(
-    kind: String, idempotencyId: String?, asset: String?, payload: String?, clock: Clock,
+    kind: EntryKind, idempotencyId: String?, asset: String?, payload: String?, clock: Clock,
     compilation: Compilation
   ) throws -> Int64 {
     let tentative = try tentativeHead()
@@ -96,12 +96,13 @@ extension Journal {
       ]
     }
     let fields = HashChain.EntryFields(
-      sequence: 0, idempotencyId: idempotencyId, kind: kind, asset: asset, payload: payload,
+      sequence: 0, idempotencyId: idempotencyId, kind: kind.rawValue, asset: asset,
+      payload: payload,
       clock: clock)
     let fieldsAfterSequence = HashChain.fieldsAfterSequence(
       of: fields, postings: compilation.postings)
     values += [
-      idempotencyId.map(database.storedId) ?? .null, .text(kind), SQLValue(asset),
+      idempotencyId.map(database.storedId) ?? .null, .text(kind.rawValue), SQLValue(asset),
       SQLValue(payload), SQLValue(clock.height), SQLValue(clock.time),
       .blob(HashChain.format2Prefix), .blob(fieldsAfterSequence),
     ]

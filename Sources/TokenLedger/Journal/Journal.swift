@@ -177,7 +177,7 @@ final class Journal {
     var endsOperation = true
     if case .defineAsset = operation.action { endsOperation = false }
     let written = try append(
-      kind: operation.kind, idempotencyId: operation.id, asset: definition.symbol,
+      kind: operation.kind.entryKind, idempotencyId: operation.id, asset: definition.symbol,
       payload: payload, clock: clock, compilation: compilation, endsOperation: endsOperation)
     if case .defineAsset = operation.action, clock != Clock() {
       try setClock(clock, of: definition.symbol)
@@ -225,7 +225,7 @@ final class Journal {
         of: definition, to: Operation(time: time, action: .tick(asset: definition.symbol)))
     }
     let written = try append(
-      kind: "tick", idempotencyId: operation.id, asset: nil,
+      kind: .tick, idempotencyId: operation.id, asset: nil,
       payload: operation.canonicalPayloadWithoutId(decimals: 0), clock: Clock(time: time),
       compilation: Compilation(), endsOperation: true)
     return .applied(sequence: written)

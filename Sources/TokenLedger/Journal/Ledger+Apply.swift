@@ -17,7 +17,8 @@ extension Ledger {
     -> [ApplyResult]
   {
     try applyBatch(
-      count: objects.count, mode: mode, kind: objects.first?["op"]?.stringValue
+      count: objects.count, mode: mode,
+      kind: objects.first?["op"]?.stringValue.flatMap(OperationKind.init(rawValue:))
     ) { journal, index in
       try journal.apply(object: objects[index], allowExpectError: false)
     }
@@ -36,11 +37,12 @@ extension Ledger {
   /// `kind`: the first operation's, when known. A single operation of a kind that can be
   /// written before the write lock is taken first runs without it (``write(lockLate:_:)``).
   func applyBatch(
-    count: Int, mode: BatchMode, kind: String? = nil,
+    count: Int, mode: BatchMode, kind: OperationKind? = nil,
     _ applyOne: (Journal, Int) throws -> Journal.Outcome
   ) throws -> [ApplyResult] {
     precondition(count <= Limits.batchOperationsMax, "batches are split by the caller")
-    let lockLate = count == 1 && mode == .atomic && kind.map(Journal.writesBeforeLock) == true
+    let lockLate =
+      count == 1 && mode == .atomic && kind.map { Journal.writesBeforeLock($0.entryKind) } == true
     return try write(lockLate: lockLate) { journal in
       var results: [ApplyResult] = []
       results.reserveCapacity(count)

@@ -15,15 +15,8 @@ extension OperationContext {
 }
 
 extension Operation {
-  /// The `op` names this build understands.
-  public static let kinds: Set<String> = [
-    "defineAsset", "mint", "openingBalance", "burn", "burnFrom", "transfer", "approve",
-    "transferFrom", "setPaused",
-    "tick",
-    "registerValidator", "delegate", "undelegate", "redelegate", "reward", "claim", "slash",
-    "distribute",
-    "hold", "settle", "void",
-  ]
+  /// The `op` names this build understands (``OperationKind``'s).
+  public static let kinds: Set<String> = Set(OperationKind.allCases.map(\.rawValue))
 
   /// Decodes and normalizes one operation object. Errors follow the contract's precedence:
   /// shape (`invalidOperation`), then asset (`unknownAsset`), amounts, addresses.
@@ -31,17 +24,17 @@ extension Operation {
   public static func decode(
     _ object: [String: JSONValue], context: some OperationContext, allowExpectError: Bool = false
   ) throws -> Operation {
-    guard case .string(let kind)? = object["op"] else {
+    guard case .string(let name)? = object["op"] else {
       throw LedgerError(.invalidOperation, "missing or non-string field 'op'")
     }
-    guard kinds.contains(kind) else {
-      throw LedgerError(.invalidOperation, "unknown op '\(kind.truncatedForMessage)'")
+    guard let kind = OperationKind(rawValue: name) else {
+      throw LedgerError(.invalidOperation, "unknown op '\(name.truncatedForMessage)'")
     }
     try checkShape(object, kind: kind, allowExpectError: allowExpectError)
-    if kind == "tick" && object["height"] == nil && object["time"] == nil {
+    if kind == .tick && object["height"] == nil && object["time"] == nil {
       throw LedgerError(.invalidOperation, "tick: missing field 'height' or 'time' (one at least)")
     }
-    var fields = FieldReader(operation: kind, members: object)
+    var fields = FieldReader(operation: kind.rawValue, members: object)
     _ = try fields.optionalString("op")
     if allowExpectError { _ = try fields.optionalString("expectError") }
     let id = try fields.optionalString("id")
@@ -150,39 +143,39 @@ private struct ActionDecoder<Context: OperationContext> {
     return text
   }
 
-  mutating func decode(_ kind: String) throws -> Operation.Action {
+  mutating func decode(_ kind: OperationKind) throws -> Operation.Action {
     switch kind {
-    case "defineAsset":
+    case .defineAsset:
       return .defineAsset(try AssetDefinition(reading: &fields))
-    case "tick":
+    case .tick:
       let symbol = try fields.optionalString("asset")
       if let symbol, try context.assetDefinition(symbol) == nil {
         throw LedgerError(.unknownAsset, "tick: unknown asset '\(symbol.truncatedForMessage)'")
       }
       return .tick(asset: symbol)
-    case "settle":
+    case .settle:
       let hold = try name("hold")
       guard let symbol = try context.holdAsset(hold),
         let asset = try context.assetDefinition(symbol)
       else { throw LedgerError(.unknownHold, "settle: unknown hold '\(hold.truncatedForMessage)'") }
       let amountText = try fields.amountText("amount", required: false)
       return .settle(hold: hold, amount: try amountText.map { try amountFromText(asset, $0) })
-    case "void":
+    case .void:
       return .void(hold: try name("hold"))
     default:
       return try decodeAssetAction(kind, asset: try asset())
     }
   }
 
-  private mutating func decodeAssetAction(_ kind: String, asset: AssetDefinition) throws
+  private mutating func decodeAssetAction(_ kind: OperationKind, asset: AssetDefinition) throws
     -> Operation.Action
   {
     let symbol = asset.symbol
     switch kind {
-    case "mint":
+    case .mint:
       let amount = try amount(asset)
       return .mint(asset: symbol, to: try address(asset, "to"), amount: amount)
-    case "openingBalance":
+    case .openingBalance:
       let amount = try amount(asset)
       let to = try address(asset, "to")
       guard let bucket = try fields.optionalString("bucket") else {
@@ -208,32 +201,32 @@ private struct ActionDecoder<Context: OperationContext> {
         )
       }
       return .openingPosition(asset: symbol, to: to, amount: amount, position: position)
-    case "burn":
+    case .burn:
       let amount = try amount(asset)
       return .burn(asset: symbol, from: try address(asset, "from"), amount: amount)
-    case "transfer":
+    case .transfer:
       let amount = try amount(asset)
       return .transfer(
         asset: symbol, from: try address(asset, "from"), to: try address(asset, "to"),
         amount: amount)
-    case "approve":
+    case .approve:
       let text = try fields.amountText("amount")!
       let allowance: AllowanceAmount =
         text == "unlimited" ? .unlimited : .limited(try amountFromText(asset, text))
       return .approve(
         asset: symbol, owner: try address(asset, "owner"), spender: try address(asset, "spender"),
         amount: allowance)
-    case "transferFrom":
+    case .transferFrom:
       let amount = try amount(asset)
       return .transferFrom(
         asset: symbol, spender: try address(asset, "spender"), from: try address(asset, "from"),
         to: try address(asset, "to"), amount: amount)
-    case "burnFrom":
+    case .burnFrom:
       let amount = try amount(asset)
       return .burnFrom(
         asset: symbol, spender: try address(asset, "spender"), from: try address(asset, "from"),
         amount: amount)
-    case "setPaused":
+    case .setPaused:
       return .setPaused(asset: symbol, paused: try fields.requiredBool("paused"))
     default:
       return try decodeStakingAction(kind, asset: asset)
@@ -248,12 +241,12 @@ private struct ActionDecoder<Context: OperationContext> {
     }
   }
 
-  private mutating func decodeStakingAction(_ kind: String, asset: AssetDefinition) throws
+  private mutating func decodeStakingAction(_ kind: OperationKind, asset: AssetDefinition) throws
     -> Operation.Action
   {
     let symbol = asset.symbol
     switch kind {
-    case "registerValidator":
+    case .registerValidator:
       let commission = try rate("commission")
       let maxRate = try fields.optionalRate("maxRate")
       let maxChangeRate = try fields.optionalRate("maxChangeRate")
@@ -261,26 +254,26 @@ private struct ActionDecoder<Context: OperationContext> {
         asset: symbol, validator: try address(asset, "validator"),
         operator: try address(asset, "operator"), commission: commission, maxRate: maxRate,
         maxChangeRate: maxChangeRate)
-    case "delegate", "undelegate":
+    case .delegate, .undelegate:
       let amount = try amount(asset)
       let delegator = try address(asset, "delegator")
       let validator = try address(asset, "validator")
-      return kind == "delegate"
+      return kind == .delegate
         ? .delegate(asset: symbol, delegator: delegator, validator: validator, amount: amount)
         : .undelegate(asset: symbol, delegator: delegator, validator: validator, amount: amount)
-    case "redelegate":
+    case .redelegate:
       let amount = try amount(asset)
       return .redelegate(
         asset: symbol, delegator: try address(asset, "delegator"), from: try address(asset, "from"),
         to: try address(asset, "to"), amount: amount)
-    case "reward":
+    case .reward:
       let amount = try amount(asset)
       return .reward(asset: symbol, validator: try address(asset, "validator"), amount: amount)
-    case "claim":
+    case .claim:
       return .claim(
         asset: symbol, delegator: try address(asset, "delegator"),
         validator: try address(asset, "validator"))
-    case "distribute":
+    case .distribute:
       let amount = try amount(asset)
       let from = try fields.requiredString("from")
       let source: String
@@ -297,10 +290,10 @@ private struct ActionDecoder<Context: OperationContext> {
       }
       return .distribute(
         asset: symbol, from: source, amount: amount, shares: try shares(asset))
-    case "slash":
+    case .slash:
       let fraction = try rate("fraction")
       return .slash(asset: symbol, validator: try address(asset, "validator"), fraction: fraction)
-    case "hold":
+    case .hold:
       let amount = try amount(asset)
       let expires = try fields.optionalString("expires").map { text throws(LedgerError) in
         guard let seconds = UTCTime.parse(text) else {
@@ -315,7 +308,7 @@ private struct ActionDecoder<Context: OperationContext> {
         asset: symbol, from: try address(asset, "from"), to: try address(asset, "to"),
         amount: amount, hold: try name("hold"), expires: expires)
     default:
-      preconditionFailure("op '\(kind)' is in Operation.kinds but has no decoder")
+      preconditionFailure("op '\(kind)' is decoded by decode(_:) or decodeAssetAction")
     }
   }
 }

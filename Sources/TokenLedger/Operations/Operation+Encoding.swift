@@ -10,7 +10,7 @@ extension Operation {
   /// not a dictionary, because this runs for every operation applied (hashing and merging
   /// dictionaries was 12 % of batch apply).
   func jsonFields(decimals: Int) -> [(String, JSONValue)] {
-    var fields: [(String, JSONValue)] = [("op", .string(kind))]
+    var fields: [(String, JSONValue)] = [("op", .string(kind.rawValue))]
     fields.reserveCapacity(8)
     if let id { fields.append(("id", .string(id))) }
     if let height { fields.append(("height", .number(String(height)))) }

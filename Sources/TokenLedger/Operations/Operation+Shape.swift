@@ -16,43 +16,47 @@ extension Operation {
   /// The fields whose `null` is `invalidAmount` rather than `invalidOperation`.
   static let amountFields: Set<String> = ["amount"]
 
+  /// ``shape(_:)`` of every `op`, built once (shapes are checked for every operation applied).
+  static let shapes = Dictionary(
+    uniqueKeysWithValues: OperationKind.allCases.map { ($0, shape($0)) })
+
   /// Required and optional fields of each `op`.
-  static let shapes: [String: (required: Set<String>, optional: Set<String>)] = [
-    "defineAsset": (
-      ["symbol", "decimals", "addressScheme"],
-      AssetDefinition.fieldNames.subtracting(["symbol", "decimals", "addressScheme"])
-    ),
-    "mint": (["asset", "to", "amount"], []),
-    "openingBalance": (["asset", "to", "amount"], ["bucket", "validator", "matures"]),
-    "burn": (["asset", "from", "amount"], []),
-    "burnFrom": (["asset", "spender", "from", "amount"], []),
-    "transfer": (["asset", "from", "to", "amount"], []),
-    "approve": (["asset", "owner", "spender", "amount"], []),
-    "transferFrom": (["asset", "spender", "from", "to", "amount"], []),
-    "setPaused": (["asset", "paused"], []),
-    "tick": ([], ["asset"]),
-    "registerValidator": (
-      ["asset", "validator", "operator", "commission"], ["maxRate", "maxChangeRate"]
-    ),
-    "delegate": (["asset", "delegator", "validator", "amount"], []),
-    "undelegate": (["asset", "delegator", "validator", "amount"], []),
-    "redelegate": (["asset", "delegator", "from", "to", "amount"], []),
-    "reward": (["asset", "validator", "amount"], []),
-    "claim": (["asset", "delegator", "validator"], []),
-    "slash": (["asset", "validator", "fraction"], []),
-    "distribute": (["asset", "amount", "from", "shares"], []),
-    "hold": (["asset", "from", "to", "amount", "hold"], ["expires"]),
-    "settle": (["hold"], ["amount"]),
-    "void": (["hold"], []),
-  ]
+  static func shape(_ kind: OperationKind) -> (required: Set<String>, optional: Set<String>) {
+    switch kind {
+    case .defineAsset:
+      (
+        ["symbol", "decimals", "addressScheme"],
+        AssetDefinition.fieldNames.subtracting(["symbol", "decimals", "addressScheme"])
+      )
+    case .mint: (["asset", "to", "amount"], [])
+    case .openingBalance: (["asset", "to", "amount"], ["bucket", "validator", "matures"])
+    case .burn: (["asset", "from", "amount"], [])
+    case .burnFrom: (["asset", "spender", "from", "amount"], [])
+    case .transfer: (["asset", "from", "to", "amount"], [])
+    case .approve: (["asset", "owner", "spender", "amount"], [])
+    case .transferFrom: (["asset", "spender", "from", "to", "amount"], [])
+    case .setPaused: (["asset", "paused"], [])
+    case .tick: ([], ["asset"])
+    case .registerValidator:
+      (["asset", "validator", "operator", "commission"], ["maxRate", "maxChangeRate"])
+    case .delegate: (["asset", "delegator", "validator", "amount"], [])
+    case .undelegate: (["asset", "delegator", "validator", "amount"], [])
+    case .redelegate: (["asset", "delegator", "from", "to", "amount"], [])
+    case .reward: (["asset", "validator", "amount"], [])
+    case .claim: (["asset", "delegator", "validator"], [])
+    case .slash: (["asset", "validator", "fraction"], [])
+    case .distribute: (["asset", "amount", "from", "shares"], [])
+    case .hold: (["asset", "from", "to", "amount", "hold"], ["expires"])
+    case .settle: (["hold"], ["amount"])
+    case .void: (["hold"], [])
+    }
+  }
 
   /// Throws the first shape fault of `object` (an operation named `kind`), in the order above.
   static func checkShape(
-    _ object: [String: JSONValue], kind: String, allowExpectError: Bool
+    _ object: [String: JSONValue], kind: OperationKind, allowExpectError: Bool
   ) throws(LedgerError) {
-    guard let shape = shapes[kind] else {
-      preconditionFailure("op '\(kind)' is in Operation.kinds but has no shape")
-    }
+    let shape = shapes[kind]!
     let unknown = object.keys.filter { key in
       !(commonFields.contains(key) || shape.required.contains(key)
         || shape.optional.contains(key) || (allowExpectError && key == "expectError"))
@@ -66,7 +70,7 @@ extension Operation {
       throw LedgerError(.invalidOperation, "\(kind): missing field '\(missing)'")
     }
     if let null = object.filter({ $0.value == .null }).keys.min() {
-      throw FieldReader.nullError(operation: kind, key: null)
+      throw FieldReader.nullError(operation: kind.rawValue, key: null)
     }
   }
 }

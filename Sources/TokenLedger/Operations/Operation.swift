@@ -105,29 +105,29 @@ public struct Operation: Sendable, Equatable {
   }
 
   /// The `op` name.
-  public var kind: String {
+  public var kind: OperationKind {
     switch action {
-    case .defineAsset: "defineAsset"
-    case .mint: "mint"
-    case .openingBalance, .openingPosition: "openingBalance"
-    case .burn: "burn"
-    case .transfer: "transfer"
-    case .approve: "approve"
-    case .transferFrom: "transferFrom"
-    case .burnFrom: "burnFrom"
-    case .setPaused: "setPaused"
-    case .tick: "tick"
-    case .registerValidator: "registerValidator"
-    case .delegate: "delegate"
-    case .undelegate: "undelegate"
-    case .redelegate: "redelegate"
-    case .reward: "reward"
-    case .claim: "claim"
-    case .slash: "slash"
-    case .distribute: "distribute"
-    case .hold: "hold"
-    case .settle: "settle"
-    case .void: "void"
+    case .defineAsset: .defineAsset
+    case .mint: .mint
+    case .openingBalance, .openingPosition: .openingBalance
+    case .burn: .burn
+    case .transfer: .transfer
+    case .approve: .approve
+    case .transferFrom: .transferFrom
+    case .burnFrom: .burnFrom
+    case .setPaused: .setPaused
+    case .tick: .tick
+    case .registerValidator: .registerValidator
+    case .delegate: .delegate
+    case .undelegate: .undelegate
+    case .redelegate: .redelegate
+    case .reward: .reward
+    case .claim: .claim
+    case .slash: .slash
+    case .distribute: .distribute
+    case .hold: .hold
+    case .settle: .settle
+    case .void: .void
     }
   }
 

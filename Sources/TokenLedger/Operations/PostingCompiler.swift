@@ -47,8 +47,8 @@ struct PostingCompiler<State: LedgerState> {
     // address checks. Every other verb first resolves what it names (an unknown validator or
     // a hold that is not open is wrong whether or not the asset is paused), then checks the
     // pause before anything that reads amounts.
-    try requireNamed(operation.action, verb: operation.kind)
-    try requireNotPaused(verb: operation.kind)
+    try requireNamed(operation.action, verb: operation.kind.rawValue)
+    try requireNotPaused(verb: operation.kind.rawValue)
     switch operation.action {
     case .hold, .settle, .void:
       return try compileHold(operation.action)

@@ -41,7 +41,7 @@ extension Journal {
         CASE WHEN p.posting_index IS NULL OR p.posting_index = 0 THEN e.payload END,
         p.amount, p.from_account, p.to_account
       FROM entries e LEFT JOIN postings p ON p.entry_seq = e.seq AND p.asset = e.asset
-      WHERE e.kind IN (\(StatementScan.kinds.map { "'\($0)'" }.joined(separator: ", ")))
+      WHERE e.kind IN (\(StatementScan.kinds.map { "'\($0.rawValue)'" }.joined(separator: ", ")))
         AND e.kind <> 'transfer' AND e.asset = ?
       ORDER BY e.seq, p.posting_index
       """, [.text(asset)]
@@ -81,16 +81,16 @@ extension Journal {
     return RewardStatement(
       asset: asset, decimals: definition.decimals, period: period, rows: rows, totals: totals,
       journalRewards: try journalSum(
-        asset: asset, kinds: ["reward", "distribute"], toBuckets: ["rewards", "staked"],
+        asset: asset, kinds: [.reward, .distribute], toBuckets: ["rewards", "staked"],
         from: from, to: to),
       journalSlashes: try journalSum(
-        asset: asset, kinds: ["slash"], toBuckets: nil, from: from, to: to),
+        asset: asset, kinds: [.slash], toBuckets: nil, from: from, to: to),
       isWhole: holder == nil && validator == nil)
   }
 
   /// Σ of the postings of entries of `kinds` in the time range (to the given bucket kinds).
   private func journalSum(
-    asset: String, kinds: [String], toBuckets: [String]?, from: Int64?, to: Int64?
+    asset: String, kinds: [EntryKind], toBuckets: [String]?, from: Int64?, to: Int64?
   ) throws -> SignedAmount {
     let list = { (items: [String]) in items.map { "'\($0)'" }.joined(separator: ", ") }
     let bucketFilter =
@@ -100,7 +100,7 @@ extension Journal {
     let text = try database.firstRow(
       """
       SELECT amount_sum(p.amount) FROM entries e JOIN postings p ON p.entry_seq = e.seq
-      WHERE e.kind IN (\(list(kinds))) AND e.kind <> 'transfer' AND p.asset = ? \(bucketFilter)
+      WHERE e.kind IN (\(list(kinds.map(\.rawValue)))) AND e.kind <> 'transfer' AND p.asset = ? \(bucketFilter)
         AND (CAST(? AS BIGINT) IS NULL OR e.time >= ?)
         AND (CAST(? AS BIGINT) IS NULL OR e.time < ?)
       """,
@@ -112,9 +112,9 @@ extension Journal {
 
 /// The walk behind a statement: the state the compiler saw, and the rows so far.
 private struct StatementScan {
-  static let kinds = [
-    "registerValidator", "reward", "distribute", "claim", "delegate", "undelegate", "redelegate",
-    "slash", "openingBalance",
+  static let kinds: [EntryKind] = [
+    .registerValidator, .reward, .distribute, .claim, .delegate, .undelegate, .redelegate, .slash,
+    .openingBalance,
   ]
 
   struct Side {
@@ -241,14 +241,14 @@ private struct StatementScan {
   }
 
   private mutating func book(_ entry: Entry) throws {
-    switch entry.kind {
-    case "registerValidator":
+    switch EntryKind(rawValue: entry.kind) {
+    case .registerValidator?:
       guard
         case .registerValidator(_, let validator, let operatorAddress, let commission, _, _) =
           try operation(entry)
       else { throw inconsistent(entry, "its payload is not a registerValidator") }
       validators[validator] = (commission, operatorAddress)
-    case "reward":
+    case .reward?:
       guard case .reward(_, let validator, let amount) = try operation(entry) else {
         throw inconsistent(entry, "its payload is not a reward")
       }
@@ -257,12 +257,12 @@ private struct StatementScan {
       guard postings.isEmpty else {
         throw inconsistent(entry, "it has more postings than its amount")
       }
-    case "distribute":
+    case .distribute?:
       try bookDistribute(entry)
     default:
       for posting in entry.postings {
         let (from, to) = (sides[Int(posting.from)], sides[Int(posting.to)])
-        if entry.kind == "openingBalance", to.bucket == "rewards" {
+        if entry.kind == EntryKind.openingBalance.rawValue, to.bucket == "rewards" {
           add(posting.amount, .opening, entry, side: posting.to)
         } else if from.bucket == "rewards", to.bucket == "available" {
           add(posting.amount, .claimed, entry, side: posting.from)

@@ -7,8 +7,8 @@ struct AssetsCheck: AuditCheck {
   func run(_ context: AuditContext, _ violations: inout ViolationList) throws {
     var defined: [String: (sequence: Int64, definition: String)] = [:]
     var paused: [String: Bool] = [:]
-    try context.forEachEntry(kinds: ["defineAsset", "setPaused"]) { sequence, kind, payload, _ in
-      if kind == "defineAsset" {
+    try context.forEachEntry(kinds: [.defineAsset, .setPaused]) { sequence, kind, payload, _ in
+      if kind == .defineAsset {
         var fields = payload
         for key in ["op", "id", "height", "time"] { fields[key] = nil }
         if let symbol = payload["symbol"]?.stringValue {

@@ -6,17 +6,17 @@ struct HoldsCheck: AuditCheck {
 
   func run(_ context: AuditContext, _ violations: inout ViolationList) throws {
     var expected: [String: String] = [:]
-    try context.forEachEntry(kinds: ["hold", "settle", "void", "expire"]) { _, kind, payload, _ in
+    try context.forEachEntry(kinds: [.hold, .settle, .void, .expire]) { _, kind, payload, _ in
       guard let hold = payload["hold"]?.stringValue else { return }
       switch kind {
-      case "hold":
+      case .hold:
         let asset = payload["asset"]?.stringValue ?? ""
         let amount = context.amount(payload, asset: asset).map(\.description) ?? "?"
         let expires = payload["expires"]?.stringValue.flatMap(UTCTime.parse).map(String.init) ?? "-"
         expected[hold] =
           "\(asset) \(payload["from"]?.stringValue ?? "") → \(payload["to"]?.stringValue ?? "") \(amount) expires \(expires) open"
       default:
-        let status = ["settle": "settled", "void": "voided", "expire": "expired"][kind]!
+        let status = kind == .settle ? "settled" : kind == .void ? "voided" : "expired"
         expected[hold] = expected[hold].map { $0.replacingSuffix("open", with: status) }
       }
     }

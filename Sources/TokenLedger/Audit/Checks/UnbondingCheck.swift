@@ -49,7 +49,7 @@ struct UnbondingCheck: AuditCheck {
         entry: row.text(3) ?? "")
       expected[key] = payload["matures"]?.stringValue.flatMap(UTCTime.parse) ?? -1
     }
-    try context.forEachEntry(kinds: ["release"]) { _, _, payload, _ in
+    try context.forEachEntry(kinds: [.release]) { _, _, payload, _ in
       let key = Key(
         asset: payload["asset"]?.stringValue ?? "",
         delegator: payload["delegator"]?.stringValue ?? "",

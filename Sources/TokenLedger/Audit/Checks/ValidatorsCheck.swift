@@ -15,7 +15,7 @@ struct ValidatorsCheck: AuditCheck {
 
   func run(_ context: AuditContext, _ violations: inout ViolationList) throws {
     var expected: [String: Expected] = [:]
-    try context.forEachEntry(kinds: ["registerValidator"]) { _, _, payload, time in
+    try context.forEachEntry(kinds: [.registerValidator]) { _, _, payload, time in
       let key =
         "\(payload["asset"]?.stringValue ?? "")\u{0}\(payload["validator"]?.stringValue ?? "")"
       let commission = payload["commission"]?.stringValue ?? ""
