@@ -124,7 +124,16 @@ final class Journal {
     }
   }
 
-  /// A typed operation (``Ledger/apply(_:mode:)``, the imports, replay) goes through the
+  /// An operation the decoder produced from a stored journal's object (replay: the stored
+  /// journal's assets are the replayed ones): validated and normalised there, so it is applied
+  /// as it is, its id checked first, without a second decode.
+  func apply(decoded operation: Operation) throws -> Outcome {
+    try readAhead(for: operation)
+    let first = try operation.id.flatMap { try entry(idempotencyId: $0) }
+    return try apply(operation, firstUse: first)
+  }
+
+  /// A typed operation (``Ledger/apply(_:mode:)``, the imports) goes through the
   /// decoder `apply` lines go through, as the object it stands for: one place validates and
   /// normalises every operation whatever its way in (addresses in their scheme's canonical
   /// form, heights within ``Limits/heightMax``, ids, names, shares), so that what is stored

@@ -11,6 +11,14 @@ extension Ledger {
     }
   }
 
+  /// Applies operations the decoder produced (replay), without decoding them again.
+  func apply(decoded operations: [Operation], mode: BatchMode) throws -> [ApplyResult] {
+    try applyBatch(count: operations.count, mode: mode, kind: operations.first?.kind) {
+      journal, index in
+      try journal.apply(decoded: operations[index])
+    }
+  }
+
   /// Applies JSON operation objects (the `apply` line format), as ``apply(_:mode:)``.
   @discardableResult
   public func apply(objects: [[String: JSONValue]], mode: BatchMode = .atomic) throws

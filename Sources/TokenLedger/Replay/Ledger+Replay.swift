@@ -209,9 +209,9 @@ extension Ledger {
           let operations = batch.map(\.operation)
           let results: [ApplyResult]
           do {
-            results = try target.apply(operations, mode: .atomic)
+            results = try target.apply(decoded: operations, mode: .atomic)
           } catch is LedgerError {
-            results = try target.apply(operations, mode: .independent)
+            results = try target.apply(decoded: operations, mode: .independent)
           }
           for (item, result) in zip(batch, results) {
             if case .failed(let error) = result {
