@@ -3,17 +3,21 @@ import TokenLedger
 
 struct Liabilities: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Publish a proof of liabilities: a Merkle-sum root and one proof per holder.",
+    abstract: "Publish a proof of liabilities: a Merkle-sum root and every holder's proof.",
     discussion: """
       Writes DIR/root.json (the total owed in the asset, tied to the journal's head hash at \
-      the sequence, signed with the checkpoint key given by --key) and \
-      DIR/proofs/<sha256 of the account>.json, one per holder with a non-zero total. Salts are \
-      fresh for every publication. Each customer checks its proof alone with \
+      the sequence, signed with the checkpoint key given by --key; public) and the bundle of \
+      proofs, the custodian's own: DIR/proofs.jsonl (one proof a line, in leaf order) and \
+      DIR/proofs.index (account hash to line). `tokenledger liability-proof --bundle DIR \
+      --account A` takes out one customer's proof to hand it over; --per-holder-files also \
+      writes DIR/proofs/<sha256 of the account>.json, one per holder. Salts are fresh for \
+      every publication. Each customer checks its proof alone with \
       `tokenledger verify-liability` or tools/verify_liability.py.
 
       Examples:
         tokenledger liabilities --asset FET --out pol-2026-12
         tokenledger liabilities --asset FET --at 1200 --out pol --key checkpoint.key
+        tokenledger liability-proof --bundle pol-2026-12 --account fetch1... > proof.json
       """)
 
   @OptionGroup var global: GlobalOptions
@@ -30,6 +34,9 @@ struct Liabilities: ParsableCommand {
   @Option(help: "A private key file (see `tokenledger checkpoint --new-key`) to sign the root.")
   var key: String?
 
+  @Flag(help: "Also write one proof file per holder in DIR/proofs/ (the former layout).")
+  var perHolderFiles = false
+
   func run() throws {
     try runReporting(global.format, "liabilities") {
       let ledger = try global.openExisting(readOnly: true)
@@ -37,9 +44,10 @@ struct Liabilities: ParsableCommand {
         String(decoding: try readFile($0), as: UTF8.self).filter { !$0.isWhitespace }
       }
       let publication = try ledger.liabilities(asset: asset, at: at, privateKey: privateKey)
-      try publication.write(to: out) { count in
-        Progress.note("liabilities: \(count) proofs written")
-      }
+      let meter = Progress.Meter(
+        "liabilities", total: publication.root.holders, unit: "proofs")
+      try publication.write(to: out, perHolderFiles: perHolderFiles) { meter.update($0) }
+      meter.finish()
       let root = publication.root
       if global.format == .json {
         Output.json(root.jsonObject)
@@ -53,8 +61,46 @@ struct Liabilities: ParsableCommand {
               root.jsonObject["root"]?.stringValue ?? "",
             ]
           ])
-        Output.line("written to \(out)/root.json and \(root.holders) proofs in \(out)/proofs")
+        Output.line(
+          "written to \(out)/root.json and \(root.holders) proofs in \(out)/proofs.jsonl"
+            + " (index \(out)/proofs.index)" + (perHolderFiles ? " and \(out)/proofs/" : ""))
       }
+      return 0
+    }
+  }
+}
+
+struct LiabilityProofCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "liability-proof",
+    abstract: "Take one customer's proof out of a publication's bundle; needs no ledger.",
+    discussion: """
+      Prints the proof of --account (its canonical form, as the ledger names it: EIP-55 for \
+      evm, lower-case bech32) from DIR/proofs.jsonl, found through DIR/proofs.index by binary \
+      search (memory stays small whatever the bundle's size). Exit 0 with the proof document \
+      on stdout; 1 when the bundle holds no proof for the account; 2 for a bundle whose index \
+      and proofs disagree; 3 when a file cannot be read.
+
+      Examples:
+        tokenledger liability-proof --bundle pol-2026-12 --account 0x5aAe...eAed > proof.json
+        tokenledger verify-liability proof.json --root pol-2026-12/root.json
+      """)
+
+  @Option(help: "The publication's directory (holding proofs.jsonl and proofs.index).")
+  var bundle: String
+
+  @Option(help: "The account, in its canonical form.")
+  var account: String
+
+  func run() throws {
+    try runReporting(.table, "liability-proof") {
+      guard let proof = try LiabilityBundle.proof(inBundle: bundle, account: account) else {
+        Output.error(
+          "liability-proof: no proof for \(account) in \(bundle) (it holds nothing at that entry, or is not in its canonical form)"
+        )
+        return 1
+      }
+      Output.line(proof.canonicalText)
       return 0
     }
   }

@@ -30,7 +30,8 @@ struct TokenLedgerCommand: ParsableCommand {
     subcommands: [
       Init.self, Load.self, Apply.self, Balance.self, History.self, Export.self, Audit.self,
       Replay.self, CheckpointCommand.self, Import.self, Reconcile.self, Liabilities.self,
-      VerifyLiability.self, Rewards.self, Info.self, AssetsCommand.self, Validators.self,
+      LiabilityProofCommand.self, VerifyLiability.self, Rewards.self, Info.self, AssetsCommand.self,
+      Validators.self,
       Report.self,
     ])
 

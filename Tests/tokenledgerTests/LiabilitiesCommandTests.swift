@@ -15,7 +15,7 @@ import Testing
     let out = directory + "/pol"
     let published = try CLI.run([
       "liabilities", "--db", db, "--asset", "FET", "--out", out, "--key", directory + "/key",
-      "--format", "json",
+      "--format", "json", "--per-holder-files",
     ])
     #expect(published.exitCode == 0, "\(published.stderr)")
     let root = try CLI.json(published.stdout)
@@ -26,6 +26,13 @@ import Testing
     let python = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")
     for name in proofs {
       let proof = out + "/proofs/" + name
+      // The bundle holds the same proof, taken out by its account.
+      let account = try CLI.json(String(contentsOfFile: proof, encoding: .utf8))["account"]
+      let extracted = try CLI.run([
+        "liability-proof", "--bundle", out, "--account", account as! String,
+      ])
+      #expect(extracted.exitCode == 0, "\(extracted.stderr)")
+      #expect(extracted.stdout == (try String(contentsOfFile: proof, encoding: .utf8)))
       let swift = try CLI.run(["verify-liability", proof, "--root", out + "/root.json"])
       #expect(swift.exitCode == 0, "\(swift.stderr)")
       #expect(swift.stdout.hasPrefix("ok: 0x"))
@@ -98,8 +105,18 @@ import Testing
       directory + "/key", "--format", "json",
     ])
     #expect(published.exitCode == 0, "\(published.stderr)")
-    let proofs = try FileManager.default.contentsOfDirectory(atPath: directory + "/pol/proofs")
-    return (directory, try CLI.json(published.stdout), directory + "/pol/proofs/" + proofs[0])
+    // The customer's copy: its line of the bundle, taken out by its account.
+    let first = try #require(
+      try String(contentsOfFile: directory + "/pol/proofs.jsonl", encoding: .utf8)
+        .split(separator: "\n").first)
+    let account = try CLI.json(String(first))["account"] as! String
+    let extracted = try CLI.run([
+      "liability-proof", "--bundle", directory + "/pol", "--account", account,
+    ])
+    #expect(extracted.exitCode == 0, "\(extracted.stderr)")
+    let proof = directory + "/proof.json"
+    try extracted.stdout.write(toFile: proof, atomically: true, encoding: .utf8)
+    return (directory, try CLI.json(published.stdout), proof)
   }
 
   static func python(_ arguments: String) throws -> Int32 {

@@ -44,10 +44,13 @@ public struct LiabilityPublication: Sendable {
     return names
   }
 
-  /// Writes `directory/root.json` and `directory/proofs/<sha256 of the account>.json`. The
-  /// proofs are streamed one by one; the root is written last, by rename, so a publication
-  /// cut short has no root. An existing publication is never overwritten.
-  public func write(to directory: String, progress: (Int) -> Void = { _ in }) throws {
+  /// Writes `directory/root.json`, the bundle (``LiabilityBundle``: `proofs.jsonl` and
+  /// `proofs.index`) and, with `perHolderFiles`, `directory/proofs/<sha256 of the account>.json`
+  /// as well. The root is written last, by rename, so a publication cut short has no root. An
+  /// existing publication is never overwritten.
+  public func write(
+    to directory: String, perHolderFiles: Bool = false, progress: (Int) -> Void = { _ in }
+  ) throws {
     let rootPath = directory + "/root.json"
     guard access(rootPath, F_OK) != 0 else {
       throw LedgerError(
@@ -60,12 +63,19 @@ public struct LiabilityPublication: Sendable {
         "liabilities: \(directory)/proofs already holds \(entries.count) files; publish into a new folder"
       )
     }
-    for folder in [directory, directory + "/proofs"] {
+    for name in [LiabilityBundle.proofsFile, LiabilityBundle.indexFile]
+    where access(directory + "/" + name, F_OK) == 0 {
+      throw LedgerError(
+        .invalidOperation,
+        "liabilities: \(directory)/\(name) exists; publish into a new folder")
+    }
+    for folder in [directory] + (perHolderFiles ? [directory + "/proofs"] : []) {
       guard mkdir(folder, 0o755) == 0 || errno == EEXIST else {
         throw FileError(path: folder, reason: String(cString: strerror(errno)))
       }
     }
-    try writeProofs(to: directory + "/proofs", progress: progress)
+    try writeBundle(to: directory, progress: progress)
+    if perHolderFiles { try writeProofs(to: directory + "/proofs", progress: progress) }
     try OutputFile.write(rootPath, CanonicalJSON.encode(root.jsonObject) + "\n", sync: true)
   }
 }
@@ -173,45 +183,25 @@ extension Ledger {
 enum OutputFile {
   /// Writes a new file directly (O_EXCL: an existing file is an error, never overwritten).
   static func writeNew(_ path: String, _ bytes: [UInt8]) throws {
-    let descriptor = open(path, O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0o644)
-    guard descriptor >= 0 else {
-      throw FileError(path: path, reason: String(cString: strerror(errno)))
-    }
-    defer { close(descriptor) }
-    var offset = 0
-    while offset < bytes.count {
-      let written = bytes.withUnsafeBytes {
-        Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset)
-      }
-      if written < 0 && errno == EINTR { continue }
-      guard written > 0 else {
-        throw FileError(path: path, reason: String(cString: strerror(errno)))
-      }
-      offset += written
-    }
+    let file = try WriteFile(path)
+    defer { file.close() }
+    try file.write(bytes)
   }
 
+  /// Writes `text` to a new temporary file beside `path` (synced when `sync`), then renames it
+  /// to `path`: the file appears whole or not at all.
   static func write(_ path: String, _ text: String, sync: Bool) throws {
     let temporary = path + ".tmp"
-    let descriptor = open(temporary, O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0o644)
-    guard descriptor >= 0 else {
-      throw FileError(path: temporary, reason: String(cString: strerror(errno)))
+    let file = try WriteFile(temporary)
+    defer { file.close() }
+    do {
+      try file.write(Array(text.utf8))
+      if sync { try file.sync() }
+    } catch {
+      unlink(temporary)
+      throw error
     }
-    var bytes = Array(text.utf8)
-    var offset = 0
-    defer { close(descriptor) }
-    while offset < bytes.count {
-      let written = bytes.withUnsafeMutableBytes {
-        Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset)
-      }
-      if written < 0 && errno == EINTR { continue }
-      guard written > 0 else {
-        unlink(temporary)
-        throw FileError(path: temporary, reason: String(cString: strerror(errno)))
-      }
-      offset += written
-    }
-    guard !sync || fsync(descriptor) == 0, rename(temporary, path) == 0 else {
+    guard rename(temporary, path) == 0 else {
       unlink(temporary)
       throw FileError(path: path, reason: String(cString: strerror(errno)))
     }

@@ -149,6 +149,13 @@ public struct LiabilityProof: Sendable, Equatable {
 
   /// The canonical JSON text of ``jsonObject`` written directly (keys in byte order), for
   /// publishing a million proofs without building a million dictionaries.
+  /// The proof document as the bundle and the per-holder files hold it: canonical JSON, one line.
+  public var canonicalText: String {
+    var bytes: [UInt8] = []
+    canonicalBytes(into: &bytes)
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
   func canonicalBytes(into output: inout [UInt8]) {
     func key(_ name: String, first: Bool = false) {
       if !first { output.append(UInt8(ascii: ",")) }

@@ -14,7 +14,7 @@
 // PATH may be a postgresql:// URL (tools/bench/run.py --engine postgres).
 //   TokenLedgerBench reward D PATH     one reward split over D delegators
 //   TokenLedgerBench liabilities H PATH  a proof of liabilities over H holders, written to
-//                                        PATH.pol (root and H proof files)
+//                                        PATH.pol (root and the bundle of H proofs)
 //   TokenLedgerBench validators V PATH  V validators with skewed delegations (5 per validator
 //                                      on average, a few with hundreds) and rewards: times the
 //                                      audit, Ledger.validators and the report over them
@@ -203,7 +203,7 @@ case "liabilities":
   try publication.write(to: directory)
   let elapsed = Double(seconds() - start) / 1e9
   print(
-    #"{"workload":"liabilities","count":\#(count),"seconds":\#(elapsed),"buildSeconds":\#(Double(built - start) / 1e9),"perSecond":\#(Int(Double(count) / elapsed)),"peakMB":\#(peakMegabytes())}"#
+    #"{"workload":"liabilities","count":\#(count),"seconds":\#(elapsed),"buildSeconds":\#(Double(built - start) / 1e9),"depth":\#(publication.root.depth),"perSecond":\#(Int(Double(count) / elapsed)),"peakMB":\#(peakMegabytes())}"#
   )
 case "validators":
   var operations: [Operation] = []

@@ -1,0 +1,249 @@
+import Crypto
+import Dispatch
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// A publication's proofs in two files instead of one file per holder (contract, "Proof
+/// bundles"): `proofs.jsonl`, every proof's canonical JSON a line in leaf (commitment) order,
+/// and `proofs.index`, a record of 40 bytes per holder — the SHA-256 of the canonical
+/// account's UTF-8 bytes, then the big-endian byte offset of its line — sorted by the hash, so
+/// that one customer's proof is found by binary search with bounded memory. Both are the
+/// custodian's: a name in them tells who is a customer; each customer is handed its own line.
+public enum LiabilityBundle {
+  /// The proofs, one a line.
+  public static let proofsFile = "proofs.jsonl"
+  /// The index: account hash → line offset.
+  public static let indexFile = "proofs.index"
+  static let recordSize = 40
+
+  /// The proof of `account` (its canonical form, as the ledger names it) in the bundle
+  /// written to `directory`; nil when the bundle holds none for it. A bundle whose index and
+  /// proofs disagree is an error naming the record.
+  public static func proof(inBundle directory: String, account: String) throws -> LiabilityProof? {
+    let index = try ReadFile(directory + "/" + indexFile)
+    defer { index.close() }
+    let size = try index.size()
+    guard size % recordSize == 0 else {
+      throw LedgerError(
+        .invalidOperation,
+        "liability-proof: \(index.path) is \(size) bytes, not a whole number of \(recordSize)-byte records"
+      )
+    }
+    let key = Array(SHA256.hash(data: Array(account.utf8)))
+    var low = 0
+    var high = size / recordSize
+    var found: UInt64?
+    while low < high {
+      let middle = (low + high) / 2
+      let record = try index.read(at: middle * recordSize, count: recordSize)
+      let hash = record[0..<32]
+      if hash.elementsEqual(key) {
+        found = record[32..<40].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        break
+      }
+      if hash.lexicographicallyPrecedes(key) { low = middle + 1 } else { high = middle }
+    }
+    guard let offset = found else { return nil }
+    let proofs = try ReadFile(directory + "/" + proofsFile)
+    defer { proofs.close() }
+    let line = try proofs.line(at: Int(offset))
+    let proof = try LiabilityProof(json: line)
+    guard proof.account.utf8.elementsEqual(account.utf8) else {
+      throw LedgerError(
+        .invalidOperation,
+        "liability-proof: the index points \(account.truncatedForMessage) at byte \(offset) of \(proofs.path), whose proof is of \(proof.account.truncatedForMessage)"
+      )
+    }
+    return proof
+  }
+}
+
+extension LiabilityPublication {
+  /// Writes `proofs.jsonl` and `proofs.index` into `directory` (new files, never over an
+  /// existing one). The proofs are built on every core in batches and written in leaf order,
+  /// 1 MiB or more a `write`; memory stays bounded by the batch, and the index's records.
+  func writeBundle(to directory: String, progress: (Int) -> Void) throws {
+    let proofsPath = directory + "/" + LiabilityBundle.proofsFile
+    let output = try WriteFile(proofsPath)
+    defer { output.close() }
+    let count = tree.holderCount
+    let workers = max(1, min(8, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    let chunk = 2048
+    var hashes = [UInt8](repeating: 0, count: 32 * count)
+    var offsets = [UInt64](repeating: 0, count: count)
+    var position: UInt64 = 0
+    var first = 0
+    while first < count {
+      let chunks = (0..<workers).map { first + $0 * chunk }.filter { $0 < count }
+      let built = Built(count: chunks.count)
+      DispatchQueue.concurrentPerform(iterations: chunks.count) { slot in
+        var bytes: [UInt8] = []
+        var lengths: [Int] = []
+        var accountHashes: [UInt8] = []
+        for index in chunks[slot]..<min(chunks[slot] + chunk, count) {
+          let proof = proof(index: index)
+          let start = bytes.count
+          proof.canonicalBytes(into: &bytes)
+          bytes.append(0x0A)
+          lengths.append(bytes.count - start)
+          accountHashes += SHA256.hash(data: Array(proof.account.utf8))
+        }
+        built.store(slot, (bytes, lengths, accountHashes))
+      }
+      for (slot, start) in chunks.enumerated() {
+        let (bytes, lengths, accountHashes) = built.take(slot)
+        for (offset, length) in lengths.enumerated() {
+          offsets[start + offset] = position
+          position += UInt64(length)
+        }
+        hashes.replaceSubrange(
+          (32 * start)..<(32 * start + accountHashes.count), with: accountHashes)
+        try output.write(bytes)
+      }
+      first = chunks.last! + chunk
+      progress(min(first, count))
+    }
+    try output.sync()
+    // The index: records sorted by the account's hash (the first 8 bytes, then the rest).
+    func prefix(_ leaf: Int) -> UInt64 {
+      hashes[(32 * leaf)..<(32 * leaf + 8)].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+    }
+    let order = (0..<count).map { (prefix($0), $0) }.sorted { left, right in
+      left.0 != right.0
+        ? left.0 < right.0
+        : hashes[(32 * left.1)..<(32 * left.1 + 32)].lexicographicallyPrecedes(
+          hashes[(32 * right.1)..<(32 * right.1 + 32)])
+    }.map(\.1)
+    let index = try WriteFile(directory + "/" + LiabilityBundle.indexFile)
+    defer { index.close() }
+    var records: [UInt8] = []
+    records.reserveCapacity(min(count, 1 << 16) * LiabilityBundle.recordSize)
+    for leaf in order {
+      records += hashes[(32 * leaf)..<(32 * leaf + 32)]
+      for shift in stride(from: 56, through: 0, by: -8) {
+        records.append(UInt8(truncatingIfNeeded: offsets[leaf] >> UInt64(shift)))
+      }
+      if records.count >= 1 << 20 {
+        try index.write(records)
+        records.removeAll(keepingCapacity: true)
+      }
+    }
+    try index.write(records)
+    try index.sync()
+  }
+}
+
+/// The chunks a batch's threads built, taken in order by the writer. `@unchecked Sendable` is
+/// sound: its one mutable field is read and written only while `lock` is held.
+private final class Built: @unchecked Sendable {
+  private let lock = Lock()
+  private var slots: [([UInt8], [Int], [UInt8])?]
+  init(count: Int) { slots = Array(repeating: nil, count: count) }
+  func store(_ slot: Int, _ value: ([UInt8], [Int], [UInt8])) {
+    lock.withLock { slots[slot] = value }
+  }
+  func take(_ slot: Int) -> ([UInt8], [Int], [UInt8]) {
+    lock.withLock {
+      defer { slots[slot] = nil }
+      return slots[slot]!
+    }
+  }
+}
+
+/// A new file written front to back (O_EXCL: never over an existing file).
+final class WriteFile {
+  let path: String
+  private var descriptor: Int32
+
+  init(_ path: String) throws {
+    self.path = path
+    descriptor = open(path, O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else {
+      throw FileError(path: path, reason: String(cString: strerror(errno)))
+    }
+  }
+
+  func write(_ bytes: [UInt8]) throws {
+    var offset = 0
+    while offset < bytes.count {
+      let written = bytes.withUnsafeBytes {
+        Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset)
+      }
+      if written < 0 && errno == EINTR { continue }
+      guard written > 0 else {
+        throw FileError(path: path, reason: String(cString: strerror(errno)))
+      }
+      offset += written
+    }
+  }
+
+  func sync() throws {
+    guard fsync(descriptor) == 0 else {
+      throw FileError(path: path, reason: String(cString: strerror(errno)))
+    }
+  }
+
+  func close() {
+    if descriptor >= 0 { _ = Glibc.close(descriptor) }
+    descriptor = -1
+  }
+}
+
+/// A file read at offsets (`pread`), never whole.
+final class ReadFile {
+  let path: String
+  private var descriptor: Int32
+
+  init(_ path: String) throws {
+    self.path = path
+    descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else {
+      throw FileError(path: path, reason: String(cString: strerror(errno)))
+    }
+  }
+
+  func size() throws -> Int {
+    var status = stat()
+    guard fstat(descriptor, &status) == 0 else {
+      throw FileError(path: path, reason: String(cString: strerror(errno)))
+    }
+    return Int(status.st_size)
+  }
+
+  /// Up to `count` bytes at `offset` (fewer at the end of the file).
+  func read(at offset: Int, count: Int) throws -> [UInt8] {
+    var bytes = [UInt8](repeating: 0, count: count)
+    var done = 0
+    while done < count {
+      let got = bytes.withUnsafeMutableBytes {
+        pread(descriptor, $0.baseAddress! + done, count - done, off_t(offset + done))
+      }
+      if got < 0 && errno == EINTR { continue }
+      guard got >= 0 else { throw FileError(path: path, reason: String(cString: strerror(errno))) }
+      if got == 0 { break }
+      done += got
+    }
+    return Array(bytes[0..<done])
+  }
+
+  /// The line that starts at `offset`, without its newline (at most the largest proof).
+  func line(at offset: Int) throws -> [UInt8] {
+    var line: [UInt8] = []
+    var position = offset
+    while line.count <= 1 << 20 {
+      let block = try read(at: position, count: 64 * 1024)
+      if let end = block.firstIndex(of: 0x0A) { return line + block[..<end] }
+      guard !block.isEmpty else { break }
+      line += block
+      position += block.count
+    }
+    throw FileError(path: path, reason: "no whole line at byte \(offset)")
+  }
+
+  func close() {
+    if descriptor >= 0 { _ = Glibc.close(descriptor) }
+    descriptor = -1
+  }
+}
