@@ -402,6 +402,24 @@ import Testing
     #expect(committed?["throughLine"] as? Int == 4)
   }
 
+  /// The JSON error of a refused line names the operation's index in the stream (from 0;
+  /// blank lines are not operations), as the library's batch errors do.
+  @Test func aRefusedLineNamesItsOperationIndexInJSON() throws {
+    let db = try Self.ledger()
+    let mint =
+      #"{"op":"mint","asset":"FET","to":"0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed","amount":"1"}"#
+    for (input, index) in [
+      ([mint, "", mint, mint.replacingOccurrences(of: "\"1\"", with: "\"-1\"")], 2),
+      ([mint, "{broken"], 1),
+    ] {
+      let result = try CLI.run(
+        ["apply", "--db", db, "--format", "json", "-"], stdin: input.joined(separator: "\n"))
+      #expect(result.exitCode == 2)
+      let error = try CLI.json(result.stdout)["error"] as? [String: Any]
+      #expect(error?["operationIndex"] as? Int == index, "\(result.stdout)")
+    }
+  }
+
   @Test func anOverlongLineIsNamedByItsOwnNumber() throws {
     let db = try Self.ledger()
     let long = String(repeating: "a", count: 8_388_700)

@@ -81,7 +81,11 @@ struct CosmosJSON {
       case .number(let text)?: text
       default: nil
       }
-    guard let text, let value = Int64(text) else { throw fail(keys, "is not an integer") }
+    // Periods, heights and counts: never below zero (a period of -2^63 once crashed the
+    // rewards computation).
+    guard let text, let value = Int64(text), value >= 0 else {
+      throw fail(keys, "is not a non-negative integer")
+    }
     return value
   }
 

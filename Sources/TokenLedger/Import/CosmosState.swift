@@ -38,12 +38,23 @@ struct CosmosState {
       guard let account = Bech32.withHumanReadablePart(validator.address, humanReadablePart) else {
         throw LedgerError(.invalidAddress, "cosmos-export: \(validator.address) is not bech32")
       }
+      // A rate the ledger refuses names the validator and the field it came from.
+      func rate(_ text: String, _ field: String) throws -> Rate {
+        do {
+          return try Rate(parsing: Self.trimmed(text))
+        } catch {
+          throw LedgerError(
+            error.code,
+            "cosmos-export: validator \(validator.address) commission_rates.\(field): \(error.message)"
+          )
+        }
+      }
       validators.append(
         ValidatorOpening(
           validator: validator.address, operatorAccount: account,
-          commission: try Rate(parsing: Self.trimmed(validator.rate)),
-          maxRate: try Rate(parsing: Self.trimmed(validator.maxRate)),
-          maxChangeRate: try Rate(parsing: Self.trimmed(validator.maxChangeRate))))
+          commission: try rate(validator.rate, "rate"),
+          maxRate: try rate(validator.maxRate, "max_rate"),
+          maxChangeRate: try rate(validator.maxChangeRate, "max_change_rate")))
     }
     var customers: BigInt = 0
     for account in export.accounts where account.moduleName == nil && account.amount > 0 {

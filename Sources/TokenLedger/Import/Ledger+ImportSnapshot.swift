@@ -75,11 +75,22 @@ extension Ledger {
   /// Applies a state import's operations in one transaction: (written, already present).
   func applyStateImport(_ operations: [Operation], asset: String) throws -> (Int, Int) {
     try write { journal in
-      try Self.requireFreshOrSame(journal, asset: asset, firstId: operations.first?.id)
+      let repeated = try Self.requireFreshOrSame(
+        journal, asset: asset, firstId: operations.first?.id)
       var counts = (written: 0, alreadyPresent: 0)
       for operation in operations {
         switch try journal.apply(operation) {
-        case .applied: counts.written += 1
+        case .applied:
+          // The same import again writes nothing: a position it does not have is another
+          // state's, and the books are open already (all or nothing: the transaction rolls
+          // back).
+          guard !repeated else {
+            throw LedgerError(
+              .invalidOperation,
+              "import: \(asset) was opened from another state: \(operation.id ?? operation.kind.rawValue) is not among its entries (reconcile against this file instead)"
+            )
+          }
+          counts.written += 1
         case .unchanged: counts.alreadyPresent += 1
         }
       }
@@ -87,10 +98,13 @@ extension Ledger {
     }
   }
 
-  /// A state import opens an asset's books: the asset has no entries yet, or this very import
-  /// was applied before (its first id is there, and the rest must then be equal).
-  static func requireFreshOrSame(_ journal: Journal, asset: String, firstId: String?) throws {
-    if let firstId, try journal.entry(idempotencyId: firstId) != nil { return }
+  /// A state import opens an asset's books: the asset has no entries yet (false), or this very
+  /// import was applied before (true: its first id is there, and every other operation must
+  /// then be there, equal).
+  static func requireFreshOrSame(_ journal: Journal, asset: String, firstId: String?) throws
+    -> Bool
+  {
+    if let firstId, try journal.entry(idempotencyId: firstId) != nil { return true }
     let used =
       try journal.database.firstRow(
         "SELECT 1 FROM entries WHERE asset = ? AND kind <> 'defineAsset' LIMIT 1", [.text(asset)]
@@ -101,6 +115,7 @@ extension Ledger {
         "import: \(asset) already has entries; a state snapshot opens an asset's books (reconcile against it instead)"
       )
     }
+    return false
   }
 }
 

@@ -58,14 +58,20 @@ extension Ledger {
         var current: (bytes: [UInt8], number: Int)? = first
         while let line = current {
           let location = "line \(line.number)"
-          let object = try OperationLine.parse(line.bytes).located(location)
+          // The operation's index in the stream (from 0; blank lines are not operations).
+          let index = summary.operations + count
+          let object: [String: JSONValue]
+          switch OperationLine.parse(line.bytes) {
+          case .success(let parsed): object = parsed
+          case .failure(let error): throw error.located(location, operationIndex: index)
+          }
           do {
             switch try journal.apply(object: object, allowExpectError: false) {
             case .applied: summary.applied += 1
             case .unchanged: summary.unchanged += 1
             }
           } catch let error as LedgerError {
-            throw error.located(location)
+            throw error.located(location, operationIndex: index)
           }
           lastId = object["id"]?.stringValue
           lastLine = line.number

@@ -73,13 +73,26 @@ extension LiabilityPublication {
     let chunk = 2048
     var hashes = [UInt8](repeating: 0, count: 32 * count)
     var offsets = [UInt64](repeating: 0, count: count)
+    // A writer thread writes each batch while the next one is built on every core.
+    let channel = BatchChannel<[UInt8]>(capacity: 2)
+    let writer = BackgroundWork<Void>()
+    writer.start {
+      do {
+        while let bytes = channel.receive() { try output.write(bytes) }
+      } catch {
+        channel.cancel()
+        throw error
+      }
+    }
     var position: UInt64 = 0
     var first = 0
-    while first < count {
+    var sent = true
+    while first < count && sent {
       let chunks = (0..<workers).map { first + $0 * chunk }.filter { $0 < count }
       let built = Built(count: chunks.count)
       DispatchQueue.concurrentPerform(iterations: chunks.count) { slot in
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(chunk * 2600)
         var lengths: [Int] = []
         var accountHashes: [UInt8] = []
         for index in chunks[slot]..<min(chunks[slot] + chunk, count) {
@@ -92,7 +105,7 @@ extension LiabilityPublication {
         }
         built.store(slot, (bytes, lengths, accountHashes))
       }
-      for (slot, start) in chunks.enumerated() {
+      for (slot, start) in chunks.enumerated() where sent {
         let (bytes, lengths, accountHashes) = built.take(slot)
         for (offset, length) in lengths.enumerated() {
           offsets[start + offset] = position
@@ -100,11 +113,13 @@ extension LiabilityPublication {
         }
         hashes.replaceSubrange(
           (32 * start)..<(32 * start + accountHashes.count), with: accountHashes)
-        try output.write(bytes)
+        sent = channel.send(bytes)
       }
       first = chunks.last! + chunk
       progress(min(first, count))
     }
+    channel.close()
+    try writer.wait()
     try output.sync()
     // The index: records sorted by the account's hash (the first 8 bytes, then the rest).
     func prefix(_ leaf: Int) -> UInt64 {
@@ -153,7 +168,10 @@ private final class Built: @unchecked Sendable {
 }
 
 /// A new file written front to back (O_EXCL: never over an existing file).
-final class WriteFile {
+///
+/// `@unchecked Sendable` is sound: one thread at a time uses it — the bundle's writer thread
+/// writes, and its owner syncs and closes it only after `wait()` has seen that thread finish.
+final class WriteFile: @unchecked Sendable {
   let path: String
   private var descriptor: Int32
 

@@ -156,6 +156,8 @@ public struct LiabilityProof: Sendable, Equatable {
     return String(decoding: bytes, as: UTF8.self)
   }
 
+  private static let hexDigits: StaticString = "0123456789abcdef"
+
   func canonicalBytes(into output: inout [UInt8]) {
     func key(_ name: String, first: Bool = false) {
       if !first { output.append(UInt8(ascii: ",")) }
@@ -165,7 +167,12 @@ public struct LiabilityProof: Sendable, Equatable {
     }
     func hexString(_ bytes: [UInt8]) {
       output.append(UInt8(ascii: "\""))
-      output += HashChain.hex(bytes).utf8
+      Self.hexDigits.withUTF8Buffer { digits in
+        for byte in bytes {
+          output.append(digits[Int(byte >> 4)])
+          output.append(digits[Int(byte & 0x0F)])
+        }
+      }
       output.append(UInt8(ascii: "\""))
     }
     output.append(UInt8(ascii: "{"))

@@ -20,7 +20,8 @@ extension Ledger {
     guard try needsFormatMigration(at: path) else {
       throw FileError(path: path, reason: "is not a journal-format-1 ledger with entries")
     }
-    let base = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
+    let base =
+      getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
     var template = Array((base + "/tokenledger-audit-XXXXXX").utf8CString)
     guard let made = mkdtemp(&template) else {
       throw FileError(path: base, reason: "no scratch directory for the audit (errno \(errno))")
@@ -48,7 +49,7 @@ extension Ledger {
       else { throw FileError(path: path, reason: "has no entries to audit") }
       lastSequence = last
     }
-    try copyFormatOne(from: snapshot, to: copy, through: lastSequence) { _ in }
+    try copyFormatOne(from: snapshot, to: copy, through: lastSequence, asFound: true) { _ in }
     return try Ledger.open(at: copy, readOnly: true).audit(anchors: anchors, progress: progress)
   }
 }

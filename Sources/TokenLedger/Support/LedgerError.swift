@@ -60,6 +60,11 @@ public struct LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
     LedgerError(code, "\(location): \(message)", operationIndex: operationIndex)
   }
 
+  /// The same error located (a line) as the operation at `index` of a stream (from 0).
+  public func located(_ location: String, operationIndex index: Int) -> LedgerError {
+    LedgerError(code, "\(location): \(message)", operationIndex: index)
+  }
+
   /// The same error as the operation at `index` of a batch (from 0) refused it.
   public func atOperation(_ index: Int) -> LedgerError {
     LedgerError(code, "operation \(index + 1): \(message)", operationIndex: index)

@@ -264,6 +264,8 @@ import Testing
     "a not-bonded pool edited": "notBondedPool",
     "a supply edited": "supply",
     "an account under two spellings": "appears twice",
+    "a period of -2^63": "non-negative",
+    "a rate past one": "commission_rates.rate",
   ]
 
   @Test(
@@ -280,7 +282,8 @@ import Testing
     let error = #expect(throws: LedgerError.self) {
       try ledger.importCosmosExport(path: path, asset: "TESTFET", height: 953_700)
     }
-    #expect(error?.code == .invalidOperation, "\(edit): \(String(describing: error))")
+    let code: ErrorCode = edit == "a rate past one" ? .invalidRate : .invalidOperation
+    #expect(error?.code == code, "\(edit): \(String(describing: error))")
     if let words = Self.malformed[edit] {
       #expect(error?.message.contains(words) == true, "\(edit): \(error?.message ?? "")")
     }
@@ -306,6 +309,46 @@ import Testing
     let item = try #require(report.rejected.first { $0.key == "invariant " + name })
     #expect(item.detail?.contains("1158236137753504760943754925") == true || name != "supply")
     #expect(item.detail?.contains("120008081729941716033534617") == true || name != "bondedPool")
+  }
+
+  /// The same import again writes nothing; an export with a position the first one did not
+  /// have is another state, refused whole (it once added the new account's opening balance to
+  /// books already open, exit 0).
+  @Test func anotherStateCannotBeImportedIntoOpenBooks() throws {
+    let (ledger, _) = try imported()
+    let before = try ledger.summary()
+    var root =
+      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Self.export)))
+      as! [String: Any]
+    var app = root["app_state"] as! [String: Any]
+    var auth = app["auth"] as! [String: Any]
+    var accounts = auth["accounts"] as! [[String: Any]]
+    accounts.append([
+      "type": "cosmos-sdk/Account",
+      "value": [
+        // Twenty bytes of 7: an account the export does not have.
+        "address": "fetch1qurswpc8qurswpc8qurswpc8qurswpc8qww7zk",
+        "coins": [["denom": "atestfet", "amount": "1000000000000000000000000"]],
+      ],
+    ])
+    auth["accounts"] = accounts
+    app["auth"] = auth
+    var supply = app["supply"] as! [String: Any]
+    var coins = supply["supply"] as! [[String: Any]]
+    coins[0]["amount"] = String(
+      Int128(coins[0]["amount"] as! String)! + 1_000_000_000_000_000_000_000_000)
+    supply["supply"] = coins
+    app["supply"] = supply
+    root["app_state"] = app
+    let path = NSTemporaryDirectory() + "tokenledger-\(UUID().uuidString).json"
+    try JSONSerialization.data(withJSONObject: root).write(to: URL(fileURLWithPath: path))
+    let error = #expect(throws: LedgerError.self) {
+      try ledger.importCosmosExport(path: path, asset: "TESTFET", height: 953_700)
+    }
+    #expect(
+      error?.message.contains("was opened from another state") == true,
+      "\(String(describing: error))")
+    #expect(try ledger.summary() == before)
   }
 
   /// An address the export spells in upper case is the account its lower-case form names: its
@@ -401,6 +444,19 @@ import Testing
       let one = CosmosDec(integer: 1)
       delegations[onIt[0]]["shares"] = (CosmosDec.zero - one).description
       delegations[onIt[1]]["shares"] = (second + first + one).description
+    case "a period of -2^63":
+      // Once crashed import and reconcile (arithmetic overflow computing period - 1).
+      var current = distribution["validator_current_rewards"] as! [[String: Any]]
+      var rewards = current[0]["rewards"] as! [String: Any]
+      rewards["period"] = "-9223372036854775808"
+      current[0]["rewards"] = rewards
+      distribution["validator_current_rewards"] = current
+    case "a rate past one":
+      var commission = validators[0]["commission"] as! [String: Any]
+      var rates = commission["commission_rates"] as! [String: Any]
+      rates["rate"] = "1.500000000000000000"
+      commission["commission_rates"] = rates
+      validators[0]["commission"] = commission
     case "a slash fraction past one":
       var event = slashes[0]
       event["validator_slash_event"] = [

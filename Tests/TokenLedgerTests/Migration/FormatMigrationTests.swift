@@ -138,6 +138,22 @@ import Testing
     #expect(try Ledger.needsFormatMigration(at: path))
   }
 
+  /// Rows a tamperer left inconsistent (a posting of a deleted entry) are copied as found and
+  /// named by the checks; the audit once stopped at the copy's FOREIGN KEY constraint (exit 3).
+  @Test func aDeletedEntryOfAFormatOneLedgerIsNamedNotACopyError() throws {
+    let (directory, path) = try Self.copyOfFixture()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    do {
+      let database = try Database(path: path, mode: .existing)
+      try database.execute("PRAGMA foreign_keys = OFF")
+      try database.execute("DELETE FROM entries WHERE seq = 20")
+      #expect(database.changes == 1)
+    }
+    let report = try Ledger.auditFormatOne(at: path)
+    let failed = Set(report.checks.filter { !$0.ok }.map(\.name))
+    #expect(failed.contains("sequence") && failed.contains("hashChain"), "\(failed)")
+  }
+
   /// The swap never leaves the path without a ledger: stopped after the format-1 file got its
   /// kept name and before the copy replaced it (where a crash would stop it), the format-1
   /// ledger is at its path byte for byte, and a later migration, finding the second name left
