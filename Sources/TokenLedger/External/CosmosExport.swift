@@ -308,8 +308,9 @@ struct CosmosExport {
 
   /// The export's own invariants, as the SDK's crisis module states them, each failure named
   /// with its two sides: the bonded pool holds the bonded validators' tokens; the not-bonded
-  /// pool holds the other validators' tokens and the unbonding entries; the supply it states
-  /// is the sum of every account's coins.
+  /// pool holds the other validators' tokens and the unbonding entries; the distribution
+  /// module holds the outstanding rewards and the community pool; the supply it states is the
+  /// sum of every account's coins.
   var invariantFailures: [(name: String, message: String)] {
     var module: [String: BigInt] = [:]
     for account in accounts {
@@ -335,6 +336,17 @@ struct CosmosExport {
         (
           "notBondedPool",
           "the not_bonded_tokens_pool holds \(notBondedPool) \(denom), the other validators' tokens and the unbonding entries sum to \(notBonded + unbonding)"
+        ))
+    }
+    // The distribution module holds every validator's outstanding rewards and the community
+    // pool, truncated to whole base units (x/distribution's module-account invariant).
+    let distributionAccount = module["distribution", default: 0]
+    let owed = (outstandingRewards.values.reduce(CosmosDec.zero, +) + communityPool).truncated
+    if distributionAccount != owed {
+      failures.append(
+        (
+          "distributionPool",
+          "the distribution module holds \(distributionAccount) \(denom), the outstanding rewards and the community pool sum to \(owed)"
         ))
     }
     let coins = accounts.reduce(BigInt(0)) { $0 + $1.amount }

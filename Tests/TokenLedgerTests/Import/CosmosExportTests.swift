@@ -262,6 +262,7 @@ import Testing
     "a slash fraction past one": "fraction",
     "a bonded pool edited": "bondedPool",
     "a not-bonded pool edited": "notBondedPool",
+    "the distribution pool paid out": "distributionPool",
     "a supply edited": "supply",
     "an account under two spellings": "appears twice",
     "a period of -2^63": "non-negative",
@@ -468,6 +469,20 @@ import Testing
       // Moved from the not-bonded pool to the distribution account: the supply still adds up.
       raiseModule("not_bonded_tokens_pool", -1)
       raiseModule("distribution", 1)
+    case "the distribution pool paid out":
+      // Moved from the distribution module to a customer: the supply still adds up.
+      raiseModule("distribution", -1_000_000)
+      let index = accounts.firstIndex {
+        (($0["value"] as? [String: Any])?["coins"] as? [[String: Any]] ?? []).contains {
+          $0["denom"] as? String == "atestfet"
+        } && $0["type"] as? String == "cosmos-sdk/Account"
+      }!
+      var value = accounts[index]["value"] as! [String: Any]
+      var coins = value["coins"] as! [[String: Any]]
+      let coin = coins.firstIndex { $0["denom"] as? String == "atestfet" }!
+      coins[coin]["amount"] = plus(coins[coin]["amount"] as! String, 1_000_000)
+      value["coins"] = coins
+      accounts[index]["value"] = value
     case "a supply edited":
       var coins = supply["supply"] as! [[String: Any]]
       coins[0]["amount"] = plus(coins[0]["amount"] as! String, 1)
