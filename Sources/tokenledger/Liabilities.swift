@@ -6,7 +6,8 @@ struct Liabilities: ParsableCommand {
     abstract: "Publish a proof of liabilities: a Merkle-sum root and every holder's proof.",
     discussion: """
       Writes DIR/root.json (the total owed in the asset, tied to the journal's head hash at \
-      the sequence, signed with the checkpoint key given by --key; public) and the bundle of \
+      the sequence, signed with the checkpoint key given by --key; public), DIR/verify.html \
+      (public: a page on which a customer checks its proof in a browser) and the bundle of \
       proofs, the custodian's own: DIR/proofs.jsonl (one proof a line, in leaf order) and \
       DIR/proofs.index (account hash to line). `tokenledger liability-proof --bundle DIR \
       --account A` takes out one customer's proof to hand it over; --per-holder-files also \
@@ -62,8 +63,9 @@ struct Liabilities: ParsableCommand {
             ]
           ])
         Output.line(
-          "written to \(out)/root.json and \(root.holders) proofs in \(out)/proofs.jsonl"
-            + " (index \(out)/proofs.index)" + (perHolderFiles ? " and \(out)/proofs/" : ""))
+          "written to \(out)/root.json and \(out)/verify.html (public), and \(root.holders) proofs"
+            + " in \(out)/proofs.jsonl (index \(out)/proofs.index)"
+            + (perHolderFiles ? " and \(out)/proofs/" : ""))
       }
       return 0
     }

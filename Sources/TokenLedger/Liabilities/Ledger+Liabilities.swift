@@ -44,7 +44,8 @@ public struct LiabilityPublication: Sendable {
     return names
   }
 
-  /// Writes `directory/root.json`, the bundle (``LiabilityBundle``: `proofs.jsonl` and
+  /// Writes `directory/root.json`, `directory/verify.html` (the page on which a customer checks
+  /// its proof in a browser), the bundle (``LiabilityBundle``: `proofs.jsonl` and
   /// `proofs.index`) and, with `perHolderFiles`, `directory/proofs/<sha256 of the account>.json`
   /// as well. The root is written last, by rename, so a publication cut short has no root. An
   /// existing publication is never overwritten.
@@ -63,7 +64,7 @@ public struct LiabilityPublication: Sendable {
         "liabilities: \(directory)/proofs already holds \(entries.count) files; publish into a new folder"
       )
     }
-    for name in [LiabilityBundle.proofsFile, LiabilityBundle.indexFile]
+    for name in [LiabilityBundle.proofsFile, LiabilityBundle.indexFile, "verify.html"]
     where access(directory + "/" + name, F_OK) == 0 {
       throw LedgerError(
         .invalidOperation,
@@ -75,6 +76,7 @@ public struct LiabilityPublication: Sendable {
       }
     }
     try writeBundle(to: directory, progress: progress)
+    try OutputFile.writeNew(directory + "/verify.html", Array(VerifyPage.html.utf8))
     if perHolderFiles { try writeProofs(to: directory + "/proofs", progress: progress) }
     try OutputFile.write(rootPath, CanonicalJSON.encode(root.jsonObject) + "\n", sync: true)
   }
