@@ -84,6 +84,7 @@ extension LiabilityPublication {
         throw error
       }
     }
+    let lines = ProofLineWriter(self)
     var position: UInt64 = 0
     var first = 0
     var sent = true
@@ -96,12 +97,10 @@ extension LiabilityPublication {
         var lengths: [Int] = []
         var accountHashes: [UInt8] = []
         for index in chunks[slot]..<min(chunks[slot] + chunk, count) {
-          let proof = proof(index: index)
           let start = bytes.count
-          proof.canonicalBytes(into: &bytes)
-          bytes.append(0x0A)
+          lines.write(index: index, into: &bytes)
           lengths.append(bytes.count - start)
-          accountHashes += SHA256.hash(data: Array(proof.account.utf8))
+          accountHashes += SHA256.hash(data: Array(tree.accounts[index].utf8))
         }
         built.store(slot, (bytes, lengths, accountHashes))
       }
@@ -263,5 +262,77 @@ final class ReadFile {
   func close() {
     if descriptor >= 0 { _ = Glibc.close(descriptor) }
     descriptor = -1
+  }
+}
+
+/// Writes a proof's canonical line straight from the tree, the bytes
+/// ``LiabilityProof/canonicalText`` gives (a test compares them): no proof value, no path
+/// array, no string per hash, for a million proofs a publication. The fields every proof of
+/// the publication shares are encoded once.
+struct ProofLineWriter {
+  let tree: LiabilityTree
+  let decimals: Int
+  private let afterAccount: [UInt8]
+  private let afterBalance: [UInt8]
+  private let afterPath: [UInt8]
+  private let end: [UInt8]
+
+  init(_ publication: LiabilityPublication) {
+    let root = publication.root
+    tree = publication.tree
+    decimals = root.decimals
+    func json(_ text: String) -> [UInt8] {
+      var bytes: [UInt8] = []
+      CanonicalJSON.writeString(text, to: &bytes)
+      return bytes
+    }
+    afterAccount = Array(",\"asset\":".utf8) + json(root.asset) + Array(",\"balance\":".utf8)
+    afterBalance =
+      Array(",\"decimals\":\(root.decimals),\"format\":".utf8) + json(LiabilityProof.format)
+      + Array(",\"index\":".utf8)
+    afterPath =
+      Array("],\"root\":\"\(HashChain.hex(tree.rootHash))\",\"salt\":\"".utf8)
+    end =
+      Array("\",\"sequence\":\(root.sequence),\"total\":".utf8)
+      + json(root.total.formatted(decimals: root.decimals)) + Array("}\n".utf8)
+  }
+
+  private static let digits: StaticString = "0123456789abcdef"
+
+  private static func hex(_ bytes: ArraySlice<UInt8>, into output: inout [UInt8]) {
+    digits.withUTF8Buffer { digits in
+      for byte in bytes {
+        output.append(digits[Int(byte >> 4)])
+        output.append(digits[Int(byte & 0x0F)])
+      }
+    }
+  }
+
+  private func amount(_ baseUnits: UInt128, into output: inout [UInt8]) {
+    output.append(UInt8(ascii: "\""))
+    output += Amount(baseUnits: baseUnits).formatted(decimals: decimals).utf8
+    output.append(UInt8(ascii: "\""))
+  }
+
+  /// Appends the line of the leaf at `index`, its newline included.
+  func write(index: Int, into output: inout [UInt8]) {
+    output += "{\"account\":".utf8
+    CanonicalJSON.writeString(tree.accounts[index], to: &output)
+    output += afterAccount
+    amount(tree.balances[index], into: &output)
+    output += afterBalance
+    output += String(index).utf8
+    output += ",\"path\":[".utf8
+    for level in 0..<tree.depth {
+      let sibling = (index >> level) ^ 1
+      output += (level == 0 ? "{\"hash\":\"" : ",{\"hash\":\"").utf8
+      Self.hex(tree.hashes[level][(32 * sibling)..<(32 * sibling + 32)], into: &output)
+      output += "\",\"sum\":".utf8
+      amount(tree.sums[level][sibling], into: &output)
+      output.append(UInt8(ascii: "}"))
+    }
+    output += afterPath
+    Self.hex(tree.salts[(32 * index)..<(32 * index + 32)], into: &output)
+    output += end
   }
 }

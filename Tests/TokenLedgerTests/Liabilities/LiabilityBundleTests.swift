@@ -38,6 +38,11 @@ import Testing
         #expect(proof == publication.proof(account: "h\(index)"))
         #expect(throws: Never.self) { try proof.verify(against: publication.root) }
       }
+      // The bundle's lines are the proofs' canonical documents, byte for byte, in leaf order.
+      let lines = try String(
+        contentsOfFile: directory + "/" + LiabilityBundle.proofsFile, encoding: .utf8
+      ).split(separator: "\n").map(String.init)
+      #expect(lines == (0..<holders).map { publication.proof(index: $0).canonicalText })
       #expect(try LiabilityBundle.proof(inBundle: directory, account: "nobody") == nil)
       #expect(try LiabilityBundle.proof(inBundle: directory, account: "H0") == nil)
       let index =
