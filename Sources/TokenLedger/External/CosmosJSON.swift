@@ -68,7 +68,7 @@ struct CosmosJSON {
   }
 
   func integer(_ keys: [String]) throws -> BigInt {
-    guard let value = BigInt(try string(keys)), value >= 0 else {
+    guard let value = Self.natural(try string(keys)) else {
       throw fail(keys, "is not an integer")
     }
     return value
@@ -104,7 +104,7 @@ struct CosmosJSON {
   /// denomination twice or an amount that is not a non-negative integer is refused.
   func statedCoin(_ keys: [String], _ denom: String) throws -> BigInt? {
     guard let text = try coinText(keys, denom) else { return nil }
-    guard let value = BigInt(text), value >= 0 else {
+    guard let value = Self.natural(text) else {
       throw fail(keys, "holds \(denom) '\(text.truncatedForMessage)', not an integer")
     }
     return value
@@ -137,5 +137,11 @@ struct CosmosJSON {
       found = text
     }
     return found
+  }
+
+  /// An `sdk.Int` that is never negative: ASCII digits only (no sign, no space, no `+`).
+  static func natural(_ text: String) -> BigInt? {
+    guard !text.isEmpty, text.utf8.allSatisfy(DecimalText.isDigit) else { return nil }
+    return BigInt(text)
   }
 }

@@ -267,6 +267,7 @@ import Testing
     "an account under two spellings": "appears twice",
     "a period of -2^63": "non-negative",
     "a rate past one": "commission_rates.rate",
+    "a coin with a plus sign": "not an integer",
   ]
 
   @Test(
@@ -413,6 +414,10 @@ import Testing
       accounts[index]["value"] = value
     }
     switch edit {
+    case "a coin with a plus sign":
+      var coins = supply["supply"] as! [[String: Any]]
+      coins[0]["amount"] = "+" + (coins[0]["amount"] as! String)
+      supply["supply"] = coins
     case "a coin twice":
       let index = accounts.firstIndex {
         !((($0["value"] as? [String: Any])?["coins"] as? [Any]) ?? []).isEmpty
