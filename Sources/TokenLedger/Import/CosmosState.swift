@@ -40,6 +40,13 @@ struct CosmosState {
       }
       // A rate the ledger refuses names the validator and the field it came from.
       func rate(_ text: String, _ field: String) throws -> Rate {
+        // An sdk.Dec: at most 18 fractional digits (the ledger's rates take 36).
+        guard CosmosDec(text) != nil else {
+          throw LedgerError(
+            .invalidRate,
+            "cosmos-export: validator \(validator.address) commission_rates.\(field) '\(text.truncatedForMessage)' is not an sdk.Dec"
+          )
+        }
         do {
           return try Rate(parsing: Self.trimmed(text))
         } catch {

@@ -161,13 +161,12 @@ extension Journal {
 }
 
 extension AssetFacts: JSONForm {
-  /// Its definition's fields (as `defineAsset` has them; `contract` and `denom` null when it
-  /// has none), `paused`, `clock` (height, RFC 3339 time), `supply` in token units, `holders`,
+  /// Its definition's fields (as `defineAsset` has them; every optional one it does not set is
+  /// null), `paused`, `clock` (height, RFC 3339 time), `supply` in token units, `holders`,
   /// `validators`, `entries`.
   public var jsonObject: JSONValue {
     var members = definition.jsonFields
-    members["contract"] = definition.contract.map(JSONValue.string) ?? .null
-    members["denom"] = definition.denom.map(JSONValue.string) ?? .null
+    for name in AssetDefinition.fieldNames where members[name] == nil { members[name] = .null }
     members["paused"] = .bool(paused)
     members["clock"] = .object([
       "height": clockHeight.map { .number(String($0)) } ?? .null,

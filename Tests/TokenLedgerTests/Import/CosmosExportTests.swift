@@ -268,6 +268,7 @@ import Testing
     "a period of -2^63": "non-negative",
     "a rate past one": "commission_rates.rate",
     "a coin with a plus sign": "not an integer",
+    "a rate of 19 digits": "not an sdk.Dec",
   ]
 
   @Test(
@@ -284,7 +285,8 @@ import Testing
     let error = #expect(throws: LedgerError.self) {
       try ledger.importCosmosExport(path: path, asset: "TESTFET", height: 953_700)
     }
-    let code: ErrorCode = edit == "a rate past one" ? .invalidRate : .invalidOperation
+    let code: ErrorCode =
+      edit == "a rate past one" || edit == "a rate of 19 digits" ? .invalidRate : .invalidOperation
     #expect(error?.code == code, "\(edit): \(String(describing: error))")
     if let words = Self.malformed[edit] {
       #expect(error?.message.contains(words) == true, "\(edit): \(error?.message ?? "")")
@@ -457,6 +459,12 @@ import Testing
       rewards["period"] = "-9223372036854775808"
       current[0]["rewards"] = rewards
       distribution["validator_current_rewards"] = current
+    case "a rate of 19 digits":
+      var commission = validators[0]["commission"] as! [String: Any]
+      var rates = commission["commission_rates"] as! [String: Any]
+      rates["max_rate"] = "0.2000000000000000001"
+      commission["commission_rates"] = rates
+      validators[0]["commission"] = commission
     case "a rate past one":
       var commission = validators[0]["commission"] as! [String: Any]
       var rates = commission["commission_rates"] as! [String: Any]

@@ -38,6 +38,10 @@ import Testing
     // Token units, named by the asset's decimals, exactly.
     #expect(facts.jsonObject["supply"] == .string("12.500000000000000001"))
     #expect(facts.jsonObject["clock"]?["time"] == .string("2024-01-01T00:00:00Z"))
+    // An optional field the definition does not set is null, as `contract` is, never absent.
+    #expect(
+      facts.jsonObject["contract"] == .null && facts.jsonObject["maxUnbondingEntries"] == .null)
+    #expect(facts.jsonObject["maxCommission"] == .string("0.2"))
   }
 
   @Test func proofsAndCheckpointsEncodeAsTheirDocuments() throws {
