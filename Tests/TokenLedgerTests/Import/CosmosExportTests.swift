@@ -402,6 +402,14 @@ import Testing
     var outstanding = distribution["outstanding_rewards"] as! [[String: Any]]
     var commissions = distribution["validator_accumulated_commissions"] as! [[String: Any]]
     var slashes = distribution["validator_slash_events"] as! [[String: Any]]
+    /// Sets one of the first validator's commission rates.
+    func setRate(_ field: String, _ value: String) {
+      var commission = validators[0]["commission"] as! [String: Any]
+      var rates = commission["commission_rates"] as! [String: Any]
+      rates[field] = value
+      commission["commission_rates"] = rates
+      validators[0]["commission"] = commission
+    }
     /// A base-unit amount's text moved by `delta` (exact: the amounts are below 2^127).
     func plus(_ text: String, _ delta: Int128) -> String { String(Int128(text)! + delta) }
     /// Adds `delta` base units to the coin of a module account.
@@ -459,18 +467,8 @@ import Testing
       rewards["period"] = "-9223372036854775808"
       current[0]["rewards"] = rewards
       distribution["validator_current_rewards"] = current
-    case "a rate of 19 digits":
-      var commission = validators[0]["commission"] as! [String: Any]
-      var rates = commission["commission_rates"] as! [String: Any]
-      rates["max_rate"] = "0.2000000000000000001"
-      commission["commission_rates"] = rates
-      validators[0]["commission"] = commission
-    case "a rate past one":
-      var commission = validators[0]["commission"] as! [String: Any]
-      var rates = commission["commission_rates"] as! [String: Any]
-      rates["rate"] = "1.500000000000000000"
-      commission["commission_rates"] = rates
-      validators[0]["commission"] = commission
+    case "a rate of 19 digits": setRate("max_rate", "0.2000000000000000001")
+    case "a rate past one": setRate("rate", "1.500000000000000000")
     case "a slash fraction past one":
       var event = slashes[0]
       event["validator_slash_event"] = [
