@@ -4,11 +4,19 @@ import Testing
 /// A journal-format-1 ledger given to any command is migrated first, with a note on standard
 /// error naming where the format-1 file was kept; the command then runs on format 2.
 @Suite struct MigrationCommandTests {
-  @Test func aFormatOneLedgerIsMigratedWhenACommandOpensIt() throws {
-    let directory = try CLI.temporaryDirectory()
-    let db = directory + "/books.sqlite"
+  /// A copy of the shipped format-1 ledger, as `name` in `directory`.
+  static func formatOneLedger(in directory: String, named name: String = "books.sqlite") throws
+    -> String
+  {
+    let db = directory + "/" + name
     try FileManager.default.copyItem(
       atPath: CLI.fixture("format1/mixed-format1.sqlite"), toPath: db)
+    return db
+  }
+
+  @Test func aFormatOneLedgerIsMigratedWhenACommandOpensIt() throws {
+    let directory = try CLI.temporaryDirectory()
+    let db = try Self.formatOneLedger(in: directory)
     let balance = try CLI.run(["balance", "--db", db, "--asset", "USDX"])
     #expect(balance.exitCode == 0, "\(balance.stderr)")
     #expect(balance.stderr.contains("migrated \(db) to journal format 2: 46 format-1 entries"))
@@ -23,9 +31,7 @@ import Testing
     #expect(!audit.stderr.contains("migrated"))
     #expect(audit.stdout.contains("entries 47"))
     // --quiet silences the note, not the migration.
-    let second = directory + "/second.sqlite"
-    try FileManager.default.copyItem(
-      atPath: CLI.fixture("format1/mixed-format1.sqlite"), toPath: second)
+    let second = try Self.formatOneLedger(in: directory, named: "second.sqlite")
     let quiet = try CLI.run(["info", "--db", second, "--quiet"])
     #expect(quiet.exitCode == 0 && quiet.stderr.isEmpty, "\(quiet.stderr)")
     #expect(FileManager.default.fileExists(atPath: second + ".format1"))
@@ -35,10 +41,7 @@ import Testing
   /// entry (exit 1; it once exited 3, "corrupt or not a TokenLedger file", with no check run,
   /// because it migrated first and the copy did not audit clean), and leaves the file format 1.
   @Test func auditReportsATamperedFormatOneLedgerWithoutMigratingIt() throws {
-    let directory = try CLI.temporaryDirectory()
-    let db = directory + "/books.sqlite"
-    try FileManager.default.copyItem(
-      atPath: CLI.fixture("format1/mixed-format1.sqlite"), toPath: db)
+    let db = try Self.formatOneLedger(in: try CLI.temporaryDirectory())
     let clean = try CLI.run(["audit", "--db", db, "--format", "json"])
     #expect(clean.exitCode == 0, "\(clean.stderr)")
     #expect(clean.stdout.contains(#""entries":46"#) || clean.stdout.contains(#""entries": 46"#))

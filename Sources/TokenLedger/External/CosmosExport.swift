@@ -312,51 +312,68 @@ struct CosmosExport {
   /// module holds the outstanding rewards and the community pool; the supply it states is the
   /// sum of every account's coins.
   var invariantFailures: [(name: String, message: String)] {
-    var module: [String: BigInt] = [:]
-    for account in accounts {
-      if let name = account.moduleName { module[name, default: 0] += account.amount }
-    }
-    let bonded = validators.filter { $0.status == .bonded }.reduce(BigInt(0)) { $0 + $1.tokens }
-    let notBonded = validators.filter { $0.status != .bonded }.reduce(BigInt(0)) {
-      $0 + $1.tokens
-    }
-    let unbonding = unbondings.reduce(BigInt(0)) { $0 + $1.balance }
-    var failures: [(String, String)] = []
-    let bondedPool = module["bonded_tokens_pool", default: 0]
-    if bondedPool != bonded {
+    let sums = self.sums
+    var failures: [(name: String, message: String)] = []
+    /// A pool that must hold exactly what its sources sum to.
+    func pool(_ name: String, _ account: String, _ expected: BigInt, _ sources: String) {
+      let held = sums.module(account)
+      guard held != expected else { return }
       failures.append(
         (
-          "bondedPool",
-          "the bonded_tokens_pool holds \(bondedPool) \(denom), the bonded validators' tokens sum to \(bonded)"
+          name,
+          "the \(account) module account holds \(held) \(denom), \(sources) sum to \(expected)"
         ))
     }
-    let notBondedPool = module["not_bonded_tokens_pool", default: 0]
-    if notBondedPool != notBonded + unbonding {
-      failures.append(
-        (
-          "notBondedPool",
-          "the not_bonded_tokens_pool holds \(notBondedPool) \(denom), the other validators' tokens and the unbonding entries sum to \(notBonded + unbonding)"
-        ))
-    }
+    pool("bondedPool", "bonded_tokens_pool", sums.bonded, "the bonded validators' tokens")
+    pool(
+      "notBondedPool", "not_bonded_tokens_pool", sums.notBonded + sums.unbonding,
+      "the other validators' tokens and the unbonding entries")
     // The distribution module holds every validator's outstanding rewards and the community
     // pool, truncated to whole base units (x/distribution's module-account invariant).
-    let distributionAccount = module["distribution", default: 0]
-    let owed = (outstandingRewards.values.reduce(CosmosDec.zero, +) + communityPool).truncated
-    if distributionAccount != owed {
+    pool(
+      "distributionPool", "distribution", (sums.outstanding + communityPool).truncated,
+      "the outstanding rewards and the community pool")
+    if let supply, supply != sums.coins {
       failures.append(
-        (
-          "distributionPool",
-          "the distribution module holds \(distributionAccount) \(denom), the outstanding rewards and the community pool sum to \(owed)"
-        ))
-    }
-    let coins = accounts.reduce(BigInt(0)) { $0 + $1.amount }
-    if let supply, supply != coins {
-      failures.append(
-        (
-          "supply",
-          "the supply of \(denom) is \(supply), the accounts' coins sum to \(coins)"
-        ))
+        ("supply", "the supply of \(denom) is \(supply), the accounts' coins sum to \(sums.coins)"))
     }
     return failures
+  }
+
+  /// The sums the export's invariants and the import's facts are made of, in one pass each.
+  struct Sums {
+    /// Each module account's coins, by module name.
+    let modules: [String: BigInt]
+    let bonded: BigInt
+    let notBonded: BigInt
+    let unbonding: BigInt
+    /// Every account's coins, modules included.
+    let coins: BigInt
+    /// Σ every validator's outstanding rewards.
+    let outstanding: CosmosDec
+
+    func module(_ name: String) -> BigInt { modules[name, default: 0] }
+  }
+
+  var sums: Sums {
+    var modules: [String: BigInt] = [:]
+    var coins: BigInt = 0
+    for account in accounts {
+      coins += account.amount
+      if let name = account.moduleName { modules[name, default: 0] += account.amount }
+    }
+    var bonded: BigInt = 0
+    var notBonded: BigInt = 0
+    for validator in validators {
+      if validator.status == .bonded {
+        bonded += validator.tokens
+      } else {
+        notBonded += validator.tokens
+      }
+    }
+    return Sums(
+      modules: modules, bonded: bonded, notBonded: notBonded,
+      unbonding: unbondings.reduce(BigInt(0)) { $0 + $1.balance }, coins: coins,
+      outstanding: outstandingRewards.values.reduce(CosmosDec.zero, +))
   }
 }

@@ -302,25 +302,17 @@ struct CosmosState {
     _ export: CosmosExport, customers: BigInt, delegated: BigInt, unbonding: BigInt,
     pending: BigInt, pendingExact: CosmosDec, commission: BigInt
   ) -> [(String, String)] {
-    var module: [String: BigInt] = [:]
-    for account in export.accounts {
-      if let name = account.moduleName { module[name, default: 0] += account.amount }
-    }
-    let bonded = export.validators.filter { $0.status == .bonded }.reduce(BigInt(0)) {
-      $0 + $1.tokens
-    }
-    let notBonded = export.validators.filter { $0.status != .bonded }.reduce(BigInt(0)) {
-      $0 + $1.tokens
-    }
-    let outstanding = export.outstandingRewards.values.reduce(CosmosDec.zero, +)
-    let distribution = module["distribution", default: 0]
+    let sums = export.sums
+    let module = sums.modules
+    let (bonded, notBonded, outstanding) = (sums.bonded, sums.notBonded, sums.outstanding)
+    let distribution = sums.module("distribution")
     let community = export.communityPool.truncated
     let ledger = customers + delegated + unbonding + pending + commission
     var facts: [(String, String)] = [
       ("customers", customers),
-      ("bondedPool", module["bonded_tokens_pool", default: 0]),
+      ("bondedPool", sums.module("bonded_tokens_pool")),
       ("bondedValidatorTokens", bonded),
-      ("notBondedPool", module["not_bonded_tokens_pool", default: 0]),
+      ("notBondedPool", sums.module("not_bonded_tokens_pool")),
       ("unbondingEntries", unbonding), ("notBondedValidatorTokens", notBonded),
       ("delegations", delegated),
       ("delegationDust", bonded + notBonded - delegated),

@@ -130,15 +130,11 @@ extension Ledger {
         .invalidOperation,
         "cosmos-export: --height \(height), but the export is of height \(fileHeight)")
     }
+    // Every address was read through the asset's scheme (``CosmosExport``), and an operator's
+    // account is its validator's key under the account prefix: none needs checking again.
     let state = try CosmosState(
       export, humanReadablePart: humanReadablePart, height: exportHeight,
       requireConsistent: requireConsistent)
-    // The chain wrote the addresses; the ledger still takes none it would refuse.
-    for validator in state.validators {
-      _ = try definition.addressScheme.normalize(validator.validator)
-      _ = try definition.addressScheme.normalize(validator.operatorAccount)
-    }
-    for position in state.positions { _ = try definition.addressScheme.normalize(position.holder) }
     return (export, state, exportHeight)
   }
 }

@@ -125,13 +125,22 @@ extension Journal: LedgerState, OperationContext {
       FROM validators WHERE asset = ? AND validator = ?
       """,
       [.text(asset), .text(validator)]
-    ) { row in
-      ValidatorRecord(
-        asset: asset, validator: validator, operatorAddress: row.text(0)!,
-        commission: try Rate(parsing: row.text(1)!), commissionChangedTime: row.integer(2),
-        maxRate: try row.text(3).map { text throws(LedgerError) in try Rate(parsing: text) },
-        maxChangeRate: try row.text(4).map { text throws(LedgerError) in try Rate(parsing: text) })
-    }
+    ) { row in try Self.validatorRecord(row, from: 0, asset: asset, validator: validator) }
+  }
+
+  /// A validator's record from the columns `operator, commission, commission_changed_time,
+  /// max_rate, max_change_rate` of `row`, starting at column `first`.
+  static func validatorRecord(_ row: Row, from first: Int, asset: String, validator: String)
+    throws -> ValidatorRecord
+  {
+    ValidatorRecord(
+      asset: asset, validator: validator, operatorAddress: row.text(first)!,
+      commission: try Rate(parsing: row.text(first + 1)!),
+      commissionChangedTime: row.integer(first + 2),
+      maxRate: try row.text(first + 3).map { text throws(LedgerError) in try Rate(parsing: text) },
+      maxChangeRate: try row.text(first + 4).map { text throws(LedgerError) in
+        try Rate(parsing: text)
+      })
   }
 
   func buckets(asset: String, validator: String, kind: Bucket.Kind) throws -> [(

@@ -44,11 +44,14 @@ struct PostingCompiler<State: LedgerState> {
     // Registering a validator moves nothing: a pause does not apply to it.
     if case .registerValidator = operation.action { return try compileStaking(operation.action) }
     // The ERC-20 verbs check pause where OpenZeppelin's `_update` does, after their own
-    // address checks. Every other verb first resolves what it names (an unknown validator or
-    // a hold that is not open is wrong whether or not the asset is paused), then checks the
-    // pause before anything that reads amounts.
-    try requireNamed(operation.action, verb: operation.kind.rawValue)
-    try requireNotPaused(verb: operation.kind.rawValue)
+    // address checks. Every other verb meets the pause before anything that reads amounts,
+    // but after what it names (an unknown validator or a hold that is not open is wrong
+    // whether or not the asset is paused): those names are looked up here only when the asset
+    // is paused; otherwise the verb looks them up itself, once.
+    if let symbol = asset?.symbol, try state.isPaused(symbol) {
+      try requireNamed(operation.action, verb: operation.kind.rawValue)
+      try requireNotPaused(verb: operation.kind.rawValue)
+    }
     switch operation.action {
     case .hold, .settle, .void:
       return try compileHold(operation.action)

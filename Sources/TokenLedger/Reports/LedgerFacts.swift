@@ -95,13 +95,7 @@ extension Ledger {
         guard let stake = Amount(baseUnitText: row.text(6) ?? "") else {
           throw DatabaseError(resultCode: 11, message: "stake of \(name) is unreadable")
         }
-        let record = ValidatorRecord(
-          asset: asset, validator: name, operatorAddress: row.text(1)!,
-          commission: try Rate(parsing: row.text(2)!), commissionChangedTime: row.integer(3),
-          maxRate: try row.text(4).map { text throws(LedgerError) in try Rate(parsing: text) },
-          maxChangeRate: try row.text(5).map { text throws(LedgerError) in
-            try Rate(parsing: text)
-          })
+        let record = try Journal.validatorRecord(row, from: 1, asset: asset, validator: name)
         let total = totals[name]
         facts.append(
           ValidatorFacts(

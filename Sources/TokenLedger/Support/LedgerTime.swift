@@ -32,7 +32,8 @@ public struct LedgerTime: Sendable, Hashable, Comparable, CustomStringConvertibl
     unixSeconds = seconds
   }
 
-  /// The same instant as a `Date`.
+  /// The same instant as a `Date`. `Date` counts in a `Double` of seconds: a time, never an
+  /// amount, and exact for every whole second RFC 3339 names (all below 2^53).
   public var date: Date { Date(timeIntervalSince1970: Double(unixSeconds)) }
 
   /// RFC 3339 in UTC.
