@@ -21,6 +21,16 @@ public struct Account: Sendable, Hashable, Codable, CustomStringConvertible {
   /// Opening balances of imported histories that do not start at the token's genesis.
   public static let external = Account(holder: "@external")
 
+  /// Fees a swap or a subnet's pool charged.
+  public static let fees = Account(holder: "@fees")
+  /// Where a conversion burns its source and mints its target.
+  public static let converted = Account(holder: "@converted")
+
+  /// The ledger's own system accounts, which no pool may be named after.
+  public static let reservedHolders: Set<String> = [
+    "@supply", "@emission", "@slashed", "@external", "@fees", "@converted",
+  ]
+
   /// The system accounts a `distribute` may pay from.
   public static let systemHolders: Set<String> = ["@supply", "@emission", "@slashed", "@external"]
 

@@ -13,25 +13,11 @@ public struct ShareWeight: Sendable, Hashable, CustomStringConvertible {
   /// Parses `(0|[1-9][0-9]*)(\.[0-9]+)?`; anything else, or a value whose digits pass
   /// 2^128 − 1, is `invalidOperation`.
   public init(parsing text: String) throws(LedgerError) {
-    let bytes = Array(text.utf8)
-    guard let split = DecimalText.split(bytes), split.fraction.count <= Self.scaleMax,
-      DecimalText.isCanonical(split.integer),
-      let value = DecimalText.parseDigits(split.integer + split.fraction)
-    else {
-      throw LedgerError(
-        .invalidOperation,
-        "weight '\(text.truncatedForMessage)' is not a non-negative decimal with at most \(Self.scaleMax) fractional digits"
-      )
-    }
-    // Canonical: no trailing fractional zeros, so "0.410" and "0.41" are one weight.
-    var numerator = value
-    var scale = split.fraction.count
-    while scale > 0 && numerator % 10 == 0 {
-      numerator /= 10
-      scale -= 1
-    }
-    self.numerator = numerator
-    self.scale = scale
+    // Canonical as every exact decimal: no trailing fractional zeros, so "0.410" and "0.41"
+    // are one weight.
+    let value = try ExactDecimal(parsing: text, what: "weight")
+    self.numerator = value.numerator
+    self.scale = value.scale
   }
 
   /// The weight's canonical decimal text.

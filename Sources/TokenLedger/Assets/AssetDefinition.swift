@@ -24,13 +24,17 @@ public struct AssetDefinition: Sendable, Equatable {
   public var maxCommissionChange: Rate?
   /// The least time between two commission changes (Cosmos: 86,400 s), if limited.
   public var commissionChangeSeconds: Int64?
+  /// For a subnet's alpha token (dynamic TAO): the subnet it belongs to. Nil for every other
+  /// asset.
+  public var subnet: Subnet?
 
   /// A definition; ``Ledger/apply(jsonLines:mode:)`` with a `defineAsset` line registers one.
   public init(
     symbol: String, decimals: Int, addressScheme: AddressScheme, contract: String? = nil,
     denom: String? = nil, unbondingSeconds: Int64 = 0, rewardPolicy: RewardPolicy = .claim,
     maxUnbondingEntries: Int? = nil, maxCommission: Rate? = nil,
-    maxCommissionChange: Rate? = nil, commissionChangeSeconds: Int64? = nil
+    maxCommissionChange: Rate? = nil, commissionChangeSeconds: Int64? = nil,
+    subnet: Subnet? = nil
   ) {
     self.symbol = symbol
     self.decimals = decimals
@@ -43,7 +47,30 @@ public struct AssetDefinition: Sendable, Equatable {
     self.maxCommission = maxCommission
     self.maxCommissionChange = maxCommissionChange
     self.commissionChangeSeconds = commissionChangeSeconds
+    self.subnet = subnet
   }
+}
+
+/// The subnet an alpha asset belongs to: the parent asset (`TAO`) and the subnet's netuid
+/// (1 or more; netuid 0, the root network, is the parent asset itself).
+public struct Subnet: Sendable, Hashable {
+  /// The parent asset's symbol.
+  public var of: String
+  /// The subnet's number on its chain.
+  public var netuid: Int
+
+  /// A subnet of `of`.
+  public init(of: String, netuid: Int) {
+    self.of = of
+    self.netuid = netuid
+  }
+
+  /// The highest netuid (subtensor's are 16-bit).
+  public static let netuidMax = 65_535
+  /// The decimals of every alpha token and of its parent (rao).
+  public static let decimals = 9
+  /// The subnet's pool: a system account in the parent asset and in the alpha.
+  public var pool: Account { Account(holder: "@subnet:\(netuid)") }
 }
 
 /// What a `reward` does with the delegators' shares.
@@ -59,6 +86,7 @@ extension AssetDefinition {
     "symbol", "decimals", "addressScheme", "contract", "denom", "unbondingSeconds",
     "rewardPolicy",
     "maxUnbondingEntries", "maxCommission", "maxCommissionChange", "commissionChangeSeconds",
+    "subnet",
   ]
 
   /// Reads a definition from the fields of a fixture asset or a `defineAsset` line.
@@ -103,7 +131,34 @@ extension AssetDefinition {
       maxCommission: try fields.optionalRate("maxCommission"),
       maxCommissionChange: try fields.optionalRate("maxCommissionChange"),
       commissionChangeSeconds: try fields.optionalInteger(
-        "commissionChangeSeconds", in: 0...Int64.max / 2))
+        "commissionChangeSeconds", in: 0...Int64.max / 2),
+      subnet: try Self.subnet(&fields))
+    try checkSubnetRules()
+  }
+
+  /// `subnet: {"of", "netuid"}`: netuid 1 or more; the alpha has 9 decimals, SS58 addresses
+  /// and compounding rewards (contract, "Subnets"). The parent is checked when it is defined.
+  private static func subnet(_ fields: inout FieldReader) throws(LedgerError) -> Subnet? {
+    guard let value = try fields.optionalObject("subnet") else { return nil }
+    var reader = FieldReader(operation: "defineAsset subnet", members: value)
+    let of = try reader.requiredString("of")
+    let netuid = try reader.requiredInteger("netuid", in: 1...Int64(Subnet.netuidMax))
+    try reader.finish()
+    return Subnet(of: of, netuid: Int(netuid))
+  }
+
+  /// Throws `invalidOperation` unless an alpha asset has what the contract gives it (its
+  /// parent is checked against the ledger by the posting compiler).
+  func checkSubnetRules() throws(LedgerError) {
+    guard let subnet else { return }
+    guard decimals == Subnet.decimals, case .ss58 = addressScheme, rewardPolicy == .compound,
+      subnet.of != symbol
+    else {
+      throw LedgerError(
+        .invalidOperation,
+        "defineAsset \(symbol): a subnet's alpha has 9 decimals, addressScheme ss58, rewardPolicy compound and a parent other than itself"
+      )
+    }
   }
 
   /// The canonical JSON fields of this definition.
@@ -125,6 +180,11 @@ extension AssetDefinition {
     }
     if let commissionChangeSeconds {
       fields["commissionChangeSeconds"] = .number(String(commissionChangeSeconds))
+    }
+    if let subnet {
+      fields["subnet"] = .object([
+        "of": .string(subnet.of), "netuid": .number(String(subnet.netuid)),
+      ])
     }
     return fields
   }

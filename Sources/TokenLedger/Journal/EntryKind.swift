@@ -5,6 +5,7 @@ public enum EntryKind: String, Sendable, Codable, CaseIterable {
   case defineAsset, mint, openingBalance, burn, transfer, approve, transferFrom, burnFrom
   case setPaused, tick, registerValidator, delegate, undelegate, redelegate, reward, claim
   case slash, distribute, hold, settle, void
+  case swap, convert, stakeIntoSubnet, unstakeFromSubnet, moveStake, transferStake, price
   /// Matured unbonding returned to available, written when the clock passes its time.
   case release
   /// An expired hold returned to its payer, written when the clock passes its expiry.

@@ -34,6 +34,10 @@ extension Journal: LedgerState, OperationContext {
     }
   }
 
+  func subnetAssets(netuid: Int) throws -> [AssetDefinition] {
+    try allAssets().filter { $0.subnet?.netuid == netuid }
+  }
+
   func normalize(_ address: String, scheme: AddressScheme) throws(LedgerError) -> String {
     if case .any = scheme { return try scheme.normalize(address) }  // no cheaper than a lookup
     let key = AddressKey(scheme: scheme, text: address)

@@ -141,8 +141,11 @@ final class Journal {
   func apply(_ operation: Operation) throws -> Outcome {
     // An unknown asset has no decimals: the decoder reports it before any amount is read.
     let decimals = (try? payloadDecimals(operation)) ?? 0
+    let others = (try? namedDecimals(operation)) ?? [:]
     return try apply(
-      object: Dictionary(operation.jsonFields(decimals: decimals)) { first, _ in first },
+      object: Dictionary(operation.jsonFields(decimals: decimals, others: others)) { first, _ in
+        first
+      },
       allowExpectError: false)
   }
 
@@ -153,7 +156,8 @@ final class Journal {
   ) throws -> Outcome {
     if let id = operation.id, let first = firstUse {
       let decimals = try payloadDecimals(operation)
-      guard operation.canonicalPayload(decimals: decimals) == first.payload else {
+      let others = try namedDecimals(operation)
+      guard operation.canonicalPayload(decimals: decimals, others: others) == first.payload else {
         throw LedgerError(
           .duplicateId,
           "\(operation.kind): id '\(id.truncatedForMessage)' was used by entry \(first.sequence) for a different operation"
@@ -173,15 +177,23 @@ final class Journal {
     if case .tick(nil) = operation.action {
       return try applyTickOfEveryAsset(operation)
     }
-    let definition = try operationAsset(operation)
+    let named = try namedAssets(operation)
+    let definition = try named?.first ?? operationAsset(operation)
+    if case .price = operation.action, operation.height == nil, operation.time == nil {
+      throw LedgerError(.invalidOperation, "price: a price needs its 'height' or 'time'")
+    }
     let clock = try advanceClock(of: definition, to: operation)
+    // Every other asset the operation moves is dated by it too (contract, "Cross-asset").
+    for other in named?.dropFirst() ?? [] { _ = try advanceClock(of: other, to: operation) }
     let sequence = try nextSequence()
     let compiler = PostingCompiler(state: self, asset: definition, clock: clock, sequence: sequence)
     let compilation = try compiler.compile(operation)
     // A transfer its posting states in full stores no payload (format 2; see StoredPayload).
     let payload =
       StoredPayload.isStatedByPosting(operation, compilation.postings)
-      ? nil : operation.canonicalPayloadWithoutId(decimals: definition.decimals)
+      ? nil
+      : operation.canonicalPayloadWithoutId(
+        decimals: definition.decimals, others: Self.decimals(of: named))
     // A definition may still set its asset's clock after its entry.
     var endsOperation = true
     if case .defineAsset = operation.action { endsOperation = false }
@@ -218,8 +230,39 @@ final class Journal {
   func payloadDecimals(_ operation: Operation) throws -> Int {
     switch operation.action {
     case .tick(nil): 0
-    default: try operationAsset(operation).decimals
+    default: try namedAssets(operation)?.first?.decimals ?? operationAsset(operation).decimals
     }
+  }
+
+  /// The decimals of every asset an operation names (``Operation/namedAssets``); empty for
+  /// one that names a single asset directly.
+  func namedDecimals(_ operation: Operation) throws -> [String: Int] {
+    Self.decimals(of: try namedAssets(operation))
+  }
+
+  static func decimals(of assets: [AssetDefinition]?) -> [String: Int] {
+    guard let assets else { return [:] }
+    return Dictionary(assets.map { ($0.symbol, $0.decimals) }) { first, _ in first }
+  }
+
+  /// The assets an operation names, the dating one first; nil for one named directly.
+  func namedAssets(_ operation: Operation) throws -> [AssetDefinition]? {
+    try operation.namedAssets(
+      definition: { try self.assetDefinition($0) },
+      subnet: { try self.subnetAsset(netuid: $0, verb: operation.kind.rawValue) })
+  }
+
+  /// The one alpha asset of subnet `netuid`.
+  func subnetAsset(netuid: Int, verb: String) throws -> AssetDefinition {
+    let assets = try subnetAssets(netuid: netuid)
+    guard let first = assets.first else {
+      throw LedgerError(.unknownAsset, "\(verb): no alpha asset is defined for subnet \(netuid)")
+    }
+    guard assets.count == 1 else {
+      throw LedgerError(
+        .invalidOperation, "\(verb): subnet \(netuid) has several alpha assets")
+    }
+    return first
   }
 
   /// A tick without an asset advances every asset's time (heights of different chains cannot

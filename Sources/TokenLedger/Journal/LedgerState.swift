@@ -13,6 +13,12 @@ protocol LedgerState {
   func hold(_ hold: String) throws -> HoldRecord?
   /// Sum of all holder buckets of the asset.
   func totalSupply(_ asset: String) throws -> Amount
+  /// An asset's definition, nil when it is not defined.
+  func assetDefinition(_ symbol: String) throws -> AssetDefinition?
+  /// The alpha assets defined for subnet `netuid`.
+  func subnetAssets(netuid: Int) throws -> [AssetDefinition]
+  /// The one alpha asset of subnet `netuid` (`unknownAsset` or `invalidOperation` otherwise).
+  func subnetAsset(netuid: Int, verb: String) throws -> AssetDefinition
 }
 
 /// An asset's clock after an operation: the latest height and time seen.

@@ -125,6 +125,23 @@ struct FieldReader {
     return items
   }
 
+  /// An object field, or nil when absent.
+  mutating func optionalObject(_ key: String) throws(LedgerError) -> [String: JSONValue]? {
+    guard let value = try take(key) else { return nil }
+    guard case .object(let members) = value else {
+      throw LedgerError(.invalidOperation, "\(operation): '\(key)' must be an object")
+    }
+    return members
+  }
+
+  /// An object field that must be present.
+  mutating func requiredObject(_ key: String) throws(LedgerError) -> [String: JSONValue] {
+    guard let members = try optionalObject(key) else {
+      throw LedgerError(.invalidOperation, "\(operation): missing field '\(key)'")
+    }
+    return members
+  }
+
   /// Rejects any field that was not read.
   func finish() throws(LedgerError) {
     let extra = members.keys.filter { !used.contains($0) }.sorted()

@@ -5,9 +5,14 @@ public protocol OperationContext {
   func holdAsset(_ hold: String) throws -> String?
   /// `scheme.normalize(address)`; a context may remember results (the function is pure).
   func normalize(_ address: String, scheme: AddressScheme) throws(LedgerError) -> String
+  /// The alpha assets defined for subnet `netuid` (one, in a well-kept ledger).
+  func subnetAssets(netuid: Int) throws -> [AssetDefinition]
 }
 
 extension OperationContext {
+  /// The default: none (a context that knows no subnets).
+  public func subnetAssets(netuid: Int) throws -> [AssetDefinition] { [] }
+
   /// The default: `scheme.normalize(address)`.
   public func normalize(_ address: String, scheme: AddressScheme) throws(LedgerError) -> String {
     try scheme.normalize(address)
@@ -65,11 +70,11 @@ extension Operation {
 
 /// Decodes the verb-specific fields, resolving the asset first so that amounts and addresses
 /// are normalized with its decimals and scheme.
-private struct ActionDecoder<Context: OperationContext> {
+struct ActionDecoder<Context: OperationContext> {
   var fields: FieldReader
   let context: Context
 
-  private mutating func asset() throws -> AssetDefinition {
+  mutating func asset() throws -> AssetDefinition {
     let symbol = try fields.requiredString("asset")
     guard let definition = try context.assetDefinition(symbol) else {
       throw LedgerError(
@@ -78,11 +83,11 @@ private struct ActionDecoder<Context: OperationContext> {
     return definition
   }
 
-  private mutating func amount(_ asset: AssetDefinition) throws -> Amount {
+  mutating func amount(_ asset: AssetDefinition) throws -> Amount {
     try amountFromText(asset, try fields.amountText("amount")!)
   }
 
-  private mutating func address(_ asset: AssetDefinition, _ key: String) throws -> String {
+  mutating func address(_ asset: AssetDefinition, _ key: String) throws -> String {
     let text = try fields.requiredString(key)
     do {
       return try context.normalize(text, scheme: asset.addressScheme)
@@ -126,11 +131,11 @@ private struct ActionDecoder<Context: OperationContext> {
     return shares
   }
 
-  private mutating func rate(_ key: String) throws -> Rate {
+  mutating func rate(_ key: String) throws -> Rate {
     try fields.requiredRate(key)
   }
 
-  private mutating func name(_ key: String) throws -> String {
+  mutating func name(_ key: String) throws -> String {
     let text = try fields.requiredString(key)
     guard !text.isEmpty, !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {
       throw LedgerError(
@@ -162,6 +167,10 @@ private struct ActionDecoder<Context: OperationContext> {
       return .settle(hold: hold, amount: try amountText.map { try amountFromText(asset, $0) })
     case .void:
       return .void(hold: try name("hold"))
+    case .swap, .convert, .price:
+      return try decodeCrossAsset(kind)
+    case .stakeIntoSubnet, .unstakeFromSubnet, .moveStake, .transferStake:
+      return try decodeSubnet(kind)
     default:
       return try decodeAssetAction(kind, asset: try asset())
     }
@@ -233,7 +242,7 @@ private struct ActionDecoder<Context: OperationContext> {
     }
   }
 
-  private func amountFromText(_ asset: AssetDefinition, _ text: String) throws -> Amount {
+  func amountFromText(_ asset: AssetDefinition, _ text: String) throws -> Amount {
     do {
       return try asset.amount(text)
     } catch {

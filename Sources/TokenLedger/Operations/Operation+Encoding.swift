@@ -6,10 +6,18 @@ extension Operation {
     .object(Dictionary(jsonFields(decimals: decimals)) { first, _ in first })
   }
 
+  /// The canonical JSON object of an operation that names several assets (`swap`,
+  /// `convert`): `decimals` gives each named asset's decimals (``namedAssets``).
+  public func jsonObject(decimals: [String: Int]) -> JSONValue {
+    let primary = assetSymbol.flatMap { decimals[$0] } ?? Subnet.decimals
+    return .object(
+      Dictionary(jsonFields(decimals: primary, others: decimals)) { first, _ in first })
+  }
+
   /// The members of ``jsonObject(decimals:)``, each key once, in no particular order: a list,
   /// not a dictionary, because this runs for every operation applied (hashing and merging
   /// dictionaries was 12 % of batch apply).
-  func jsonFields(decimals: Int) -> [(String, JSONValue)] {
+  func jsonFields(decimals: Int, others: [String: Int] = [:]) -> [(String, JSONValue)] {
     var fields: [(String, JSONValue)] = [("op", .string(kind.rawValue))]
     fields.reserveCapacity(8)
     if let id { fields.append(("id", .string(id))) }
@@ -57,6 +65,9 @@ extension Operation {
       fields += [("asset", .string(asset)), ("paused", .bool(paused))]
     case .tick(let asset):
       if let asset { fields.append(("asset", .string(asset))) }
+    case .swap, .convert, .price, .stakeIntoSubnet, .unstakeFromSubnet, .moveStake,
+      .transferStake:
+      fields += crossAssetFields(decimals: others)
     default:
       fields += stakingFields(amount: amount)
     }
@@ -133,8 +144,14 @@ extension Operation {
     CanonicalJSON.encode(members: jsonFields(decimals: decimals))
   }
 
+  /// The canonical JSON text of an operation whose named assets have `others` decimals.
+  func canonicalPayload(decimals: Int, others: [String: Int]) -> String {
+    CanonicalJSON.encode(members: jsonFields(decimals: decimals, others: others))
+  }
+
   /// The canonical JSON without the id: what a format-2 journal stores as the payload.
-  func canonicalPayloadWithoutId(decimals: Int) -> String {
-    CanonicalJSON.encode(members: jsonFields(decimals: decimals).filter { $0.0 != "id" })
+  func canonicalPayloadWithoutId(decimals: Int, others: [String: Int] = [:]) -> String {
+    CanonicalJSON.encode(
+      members: jsonFields(decimals: decimals, others: others).filter { $0.0 != "id" })
   }
 }

@@ -14,7 +14,7 @@ extension Operation {
   static let commonFields: Set<String> = ["op", "id", "height", "time"]
 
   /// The fields whose `null` is `invalidAmount` rather than `invalidOperation`.
-  static let amountFields: Set<String> = ["amount"]
+  static let amountFields: Set<String> = ["amount", "tao", "alpha", "fee", "received"]
 
   /// ``shape(_:)`` of every `op`, built once (shapes are checked for every operation applied).
   static let shapes = Dictionary(
@@ -49,6 +49,13 @@ extension Operation {
     case .hold: (["asset", "from", "to", "amount", "hold"], ["expires"])
     case .settle: (["hold"], ["amount"])
     case .void: (["hold"], [])
+    case .swap: (["pool", "trader", "give", "get"], ["fee"])
+    case .convert: (["holder", "from", "to", "rate"], [])
+    case .stakeIntoSubnet: (["coldkey", "hotkey", "netuid", "tao", "alpha"], ["fee"])
+    case .unstakeFromSubnet: (["coldkey", "hotkey", "netuid", "alpha", "tao"], ["fee"])
+    case .moveStake: (["coldkey", "from", "to", "alpha", "received"], ["tao", "fee"])
+    case .transferStake: (["from", "to", "hotkey", "netuid", "alpha"], [])
+    case .price: (["asset", "in", "price"], [])
     }
   }
 

@@ -65,6 +65,59 @@ public struct Operation: Sendable, Equatable {
       asset: String, from: String, to: String, amount: Amount, hold: String, expires: Int64?)
     case settle(hold: String, amount: Amount?)
     case void(hold: String)
+    /// A trader gives one asset to a pool (a system account) and gets another from it, with an
+    /// optional fee to `@fees`: one entry, each asset balanced on its own.
+    case swap(pool: String, trader: String, give: AssetAmount, get: AssetAmount, fee: AssetAmount?)
+    /// A holder's amount of one asset becomes another at a fixed rate (target units per source
+    /// unit): burned from the first supply, minted into the second, rounded down.
+    case convert(holder: String, from: AssetAmount, to: String, rate: ExactDecimal)
+    /// TAO swapped into a subnet's alpha, staked on a hotkey (the chain's `StakeAdded`):
+    /// `tao` spent in all, `fee` of it charged, `alpha` received.
+    case stakeIntoSubnet(
+      coldkey: String, hotkey: String, netuid: Int, tao: Amount, alpha: Amount, fee: Amount)
+    /// Alpha unstaked from a hotkey and swapped back (`StakeRemoved`): `alpha` given, `tao`
+    /// received, `fee` charged besides.
+    case unstakeFromSubnet(
+      coldkey: String, hotkey: String, netuid: Int, alpha: Amount, tao: Amount, fee: Amount)
+    /// Alpha stake moved to another hotkey or subnet (`StakeMoved`): across subnets an unstake
+    /// and a stake through `tao` (of which `fee` is charged); `received` is the alpha on the
+    /// target.
+    case moveStake(
+      coldkey: String, from: StakePosition, to: StakePosition, alpha: Amount, tao: Amount?,
+      received: Amount, fee: Amount)
+    /// Alpha stake given to another coldkey on the same hotkey and subnet (`StakeTransferred`).
+    case transferStake(from: String, to: String, hotkey: String, netuid: Int, alpha: Amount)
+    /// A price of `asset` in another asset or an ISO 4217 currency, at the operation's height
+    /// or time: a fact in the journal, no postings.
+    case price(asset: String, in: String, price: ExactDecimal)
+  }
+
+  /// An amount of a named asset: a side of a swap or a conversion.
+  public struct AssetAmount: Sendable, Equatable {
+    /// The asset's symbol.
+    public let asset: String
+    /// How much, in its base units.
+    public let amount: Amount
+
+    /// An amount of `asset`.
+    public init(asset: String, amount: Amount) {
+      self.asset = asset
+      self.amount = amount
+    }
+  }
+
+  /// Where alpha stake sits: a hotkey on a subnet.
+  public struct StakePosition: Sendable, Equatable {
+    /// The validator's hotkey.
+    public let hotkey: String
+    /// The subnet.
+    public let netuid: Int
+
+    /// A position.
+    public init(hotkey: String, netuid: Int) {
+      self.hotkey = hotkey
+      self.netuid = netuid
+    }
   }
 
   /// Where an opening position sits.
@@ -128,6 +181,13 @@ public struct Operation: Sendable, Equatable {
     case .hold: .hold
     case .settle: .settle
     case .void: .void
+    case .swap: .swap
+    case .convert: .convert
+    case .stakeIntoSubnet: .stakeIntoSubnet
+    case .unstakeFromSubnet: .unstakeFromSubnet
+    case .moveStake: .moveStake
+    case .transferStake: .transferStake
+    case .price: .price
     }
   }
 
@@ -145,10 +205,14 @@ public struct Operation: Sendable, Equatable {
       .delegate(let asset, _, _, _), .undelegate(let asset, _, _, _),
       .redelegate(let asset, _, _, _, _), .reward(let asset, _, _), .claim(let asset, _, _),
       .slash(let asset, _, _), .hold(let asset, _, _, _, _, _),
-      .distribute(let asset, _, _, _):
+      .distribute(let asset, _, _, _), .price(let asset, _, _):
       asset
+    case .swap(_, _, let give, _, _): give.asset
+    case .convert(_, let from, _, _): from.asset
     case .tick(let asset): asset
     case .settle, .void: nil
+    // A subnet's alpha is found by its netuid (``Journal/subnetAsset(netuid:verb:)``).
+    case .stakeIntoSubnet, .unstakeFromSubnet, .moveStake, .transferStake: nil
     }
   }
 }

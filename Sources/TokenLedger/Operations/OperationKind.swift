@@ -5,6 +5,7 @@ public enum OperationKind: String, Sendable, Codable, CaseIterable {
   case defineAsset, mint, openingBalance, burn, transfer, approve, transferFrom, burnFrom
   case setPaused, tick, registerValidator, delegate, undelegate, redelegate, reward, claim
   case slash, distribute, hold, settle, void
+  case swap, convert, stakeIntoSubnet, unstakeFromSubnet, moveStake, transferStake, price
 
   /// The journal's kind of an entry this operation writes (the same name:
   /// `OperationKindTests` proves every operation has one).

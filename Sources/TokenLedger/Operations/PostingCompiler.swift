@@ -14,7 +14,11 @@ struct PostingCompiler<State: LedgerState> {
   func compile(_ operation: Operation) throws -> Compilation {
     switch operation.action {
     case .defineAsset(let definition):
+      try checkSubnetParent(definition)
       return Compilation(effects: [.defineAsset(definition)])
+    case .price:
+      // A fact, not a movement: a paused asset still has a price.
+      return Compilation()
     case .tick:
       return Compilation()
     case .setPaused(let asset, let paused):
@@ -55,6 +59,10 @@ struct PostingCompiler<State: LedgerState> {
     switch operation.action {
     case .hold, .settle, .void:
       return try compileHold(operation.action)
+    case .swap, .convert:
+      return try compileCrossAsset(operation.action)
+    case .stakeIntoSubnet, .unstakeFromSubnet, .moveStake, .transferStake:
+      return try compileSubnet(operation.action)
     case .distribute(let asset, let from, let amount, let shares):
       return try distribute(asset: asset, from: from, amount: amount, shares: shares)
     default:
@@ -76,6 +84,13 @@ struct PostingCompiler<State: LedgerState> {
       _ = try requireValidator(asset, to, verb: verb)
     case .settle(let hold, _), .void(let hold):
       _ = try openHold(hold, verb: verb)
+    case .stakeIntoSubnet(_, let hotkey, let netuid, _, _, _),
+      .unstakeFromSubnet(_, let hotkey, let netuid, _, _, _),
+      .transferStake(_, _, let hotkey, let netuid, _):
+      _ = try requireValidator(try alpha(netuid, verb: verb).symbol, hotkey, verb: verb)
+    case .moveStake(_, let from, let to, _, _, _, _):
+      _ = try requireValidator(try alpha(from.netuid, verb: verb).symbol, from.hotkey, verb: verb)
+      _ = try requireValidator(try alpha(to.netuid, verb: verb).symbol, to.hotkey, verb: verb)
     default:
       break
     }
@@ -83,8 +98,39 @@ struct PostingCompiler<State: LedgerState> {
 
   /// Throws `assetPaused` when the operation's asset is paused (ERC20Pausable).
   func requireNotPaused(verb: String) throws {
-    if let symbol = asset?.symbol, try state.isPaused(symbol) {
+    if let symbol = asset?.symbol { try requireNotPaused(symbol, verb: verb) }
+  }
+
+  /// Throws `assetPaused` when `symbol` is paused: each asset a cross-asset entry moves obeys
+  /// its own pause.
+  func requireNotPaused(_ symbol: String, verb: String) throws {
+    if try state.isPaused(symbol) {
       throw LedgerError(.assetPaused, "\(verb): asset \(symbol) is paused")
+    }
+  }
+
+  /// A subnet's alpha asset.
+  func alpha(_ netuid: Int, verb: String) throws -> AssetDefinition {
+    try state.subnetAsset(netuid: netuid, verb: verb)
+  }
+
+  /// An alpha asset's parent must be defined, be no subnet itself, count in rao (9 decimals)
+  /// and write addresses as the alpha does.
+  func checkSubnetParent(_ definition: AssetDefinition) throws {
+    guard let subnet = definition.subnet else { return }
+    guard let parent = try state.assetDefinition(subnet.of) else {
+      throw LedgerError(
+        .unknownAsset,
+        "defineAsset \(definition.symbol): subnet parent '\(subnet.of.truncatedForMessage)' is not defined"
+      )
+    }
+    guard parent.subnet == nil, parent.decimals == Subnet.decimals,
+      parent.addressScheme == definition.addressScheme
+    else {
+      throw LedgerError(
+        .invalidOperation,
+        "defineAsset \(definition.symbol): parent \(parent.symbol) must be no subnet, have 9 decimals and the alpha's address scheme"
+      )
     }
   }
 
@@ -94,6 +140,13 @@ struct PostingCompiler<State: LedgerState> {
   }
 
   func format(_ amount: Amount) -> String { definition.format(amount) }
+
+  /// Token-unit text of an amount of `asset` (the operation's, or another it names).
+  func format(_ amount: Amount, _ asset: String) -> String {
+    if asset == self.asset?.symbol { return format(amount) }
+    return (try? state.assetDefinition(asset))?.format(amount)
+      ?? "\(amount.baseUnits) base units of"
+  }
 
   /// The available balance of a holder, which is never negative.
   func available(_ holder: String, _ asset: String) throws -> Amount {
@@ -118,10 +171,11 @@ struct PostingCompiler<State: LedgerState> {
       preconditionFailure("\(holder) holds more than 2^128 - 1 base units of \(asset)")
     }
     guard funds >= amount else {
-      let rewards = plus.isZero ? "" : " (and \(format(plus)) in rewards withdrawn first)"
+      let rewards =
+        plus.isZero ? "" : " (and \(format(plus, asset)) in rewards withdrawn first)"
       throw LedgerError(
         .insufficientBalance,
-        "\(verb): \(holder) has \(format(balance)) \(asset) available\(rewards), needs \(format(amount))"
+        "\(verb): \(holder) has \(format(balance, asset)) \(asset) available\(rewards), needs \(format(amount, asset))"
       )
     }
   }
@@ -131,7 +185,8 @@ struct PostingCompiler<State: LedgerState> {
     guard try state.totalSupply(asset).adding(amount) != nil else {
       throw LedgerError(
         .amountOverflow,
-        "\(verb): \(format(amount)) \(asset) would take the total supply past 2^128 - 1 base units")
+        "\(verb): \(format(amount, asset)) \(asset) would take the total supply past 2^128 - 1 base units"
+      )
     }
   }
 }

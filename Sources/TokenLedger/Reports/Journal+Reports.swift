@@ -240,7 +240,9 @@ extension Journal {
       let counterparty: Int64
       var balance = SignedAmount.zero
     }
-    var changes: [Int64: (asset: String, items: [Item])] = [:]
+    // By entry, then asset: an entry that moves several assets is one history row per asset,
+    // so that no row adds amounts of two assets.
+    var changes: [Int64: [String: [Item]]] = [:]
     // Whether some bucket has entries in range beyond the ones kept: the page is not the end.
     var more = false
     for start in starts {
@@ -314,11 +316,13 @@ extension Journal {
         more = true
       }
       for (sequence, items) in visited {
-        changes[sequence, default: (start.asset, [])].items += items
+        changes[sequence, default: [:]][start.asset, default: []] += items
       }
     }
     var counterparties: Set<Int64> = []
-    for change in changes.values { counterparties.formUnion(change.items.map(\.counterparty)) }
+    for byAsset in changes.values {
+      for items in byAsset.values { counterparties.formUnion(items.map(\.counterparty)) }
+    }
     var accounts: [Int64: Account] = [:]
     for id in counterparties {
       accounts[id] =
@@ -333,12 +337,13 @@ extension Journal {
     let decimals = try allAssets().reduce(into: [String: Int]()) { $0[$1.symbol] = $1.decimals }
     let sequences = changes.keys.sorted()
     let page = limit.map { Array(sequences.prefix($0)) } ?? sequences
-    let entries = try page.map { sequence in
-      let item = changes[sequence]!
+    let entries = try page.flatMap { sequence in
+      let byAsset = changes[sequence]!
       guard
         let entry = try database.firstRow(
-          "SELECT kind, \(StoredId.textSQL("idempotency_id")), height, time FROM entries WHERE seq = ?",
-          [.integer(sequence)], { ($0.text(0)!, $0.text(1), $0.integer(2), $0.integer(3)) })
+          "SELECT kind, \(StoredId.textSQL("idempotency_id")), height, time, asset FROM entries WHERE seq = ?",
+          [.integer(sequence)],
+          { ($0.text(0)!, $0.text(1), $0.integer(2), $0.integer(3), $0.text(4)) })
       else {
         throw DatabaseError(resultCode: 11, message: "postings of missing entry \(sequence)")
       }
@@ -346,19 +351,25 @@ extension Journal {
         throw DatabaseError(
           resultCode: 11, message: "entry \(sequence) has an unknown kind '\(entry.0.prefix(40))'")
       }
-      return HistoryEntry(
-        sequence: sequence, kind: kind, idempotencyId: entry.1, asset: item.asset,
-        height: entry.2, time: entry.3,
-        changes: try item.items.sorted { $0.order < $1.order }.map { change in
-          guard let counterparty = accounts[change.counterparty] else {
-            throw DatabaseError(
-              resultCode: 11, message: "entry \(sequence) names a missing account")
-          }
-          return HistoryChange(
-            bucket: change.bucket, amount: change.amount, counterparty: counterparty,
-            balance: change.balance)
-        },
-        decimals: decimals[item.asset] ?? 0)
+      // The entry's own asset first, then the others it moved by symbol.
+      let assets = byAsset.keys.sorted {
+        ($0 == entry.4 ? 0 : 1, $0) < ($1 == entry.4 ? 0 : 1, $1)
+      }
+      return try assets.map { asset in
+        HistoryEntry(
+          sequence: sequence, kind: kind, idempotencyId: entry.1, asset: asset,
+          height: entry.2, time: entry.3,
+          changes: try byAsset[asset]!.sorted { $0.order < $1.order }.map { change in
+            guard let counterparty = accounts[change.counterparty] else {
+              throw DatabaseError(
+                resultCode: 11, message: "entry \(sequence) names a missing account")
+            }
+            return HistoryChange(
+              bucket: change.bucket, amount: change.amount, counterparty: counterparty,
+              balance: change.balance)
+          },
+          decimals: decimals[asset] ?? 0)
+      }
     }
     return HistoryPage(
       entries: entries, next: page.count < sequences.count || more ? page.last : nil)

@@ -111,8 +111,10 @@ extension Ledger {
   }
 
   /// A page of an account's history, oldest first: the entries after `after` (a sequence),
-  /// within `[from, to)` (a sequence, block height or time), at most `limit`. Each change
-  /// names its counterparty and the bucket's balance after it. Pass the page's `next` as
+  /// within `[from, to)` (a sequence, block height or time), at most `limit` entries. An entry
+  /// that moved several of the account's assets is one ``HistoryEntry`` per asset (its own
+  /// asset first), counted once and never split between pages. Each change names its
+  /// counterparty and the bucket's balance after it. Pass the page's `next` as
   /// `after` for the following page; pages are stable while the ledger grows.
   public func historyPage(
     account: String, asset: String? = nil, after: Int64? = nil, limit: Int? = nil,

@@ -114,7 +114,7 @@ extension PostingCompiler {
     guard staked >= amount else {
       throw LedgerError(
         .insufficientStake,
-        "\(verb): \(delegator) has \(format(staked)) \(asset) staked on \(validator), needs \(format(amount))"
+        "\(verb): \(delegator) has \(format(staked, asset)) \(asset) staked on \(validator), needs \(format(amount, asset))"
       )
     }
   }

@@ -99,6 +99,10 @@ struct PostgresTamperTests {
     #expect(tampers.count > 80)
     var unnoticed: [String] = []
     var appliedPerTable: [String: Int] = [:]
+    let head = try #require(
+      try Database(path: Self.base, mode: .readOnly).firstRow("SELECT max(seq) FROM entries", []) {
+        $0.integer(0)
+      } ?? nil)
     for tamper in tampers {
       let url = try Self.copy()
       // Foreign keys off, as an attacker with the owner's rights may: PostgreSQL's replica
@@ -109,7 +113,14 @@ struct PostgresTamperTests {
       else { continue }
       appliedPerTable[tamper.table, default: 0] += 1
       let failing = Set(try Ledger.open(at: url).audit().checks.filter { !$0.ok }.map(\.name))
-      if failing.isDisjoint(with: TamperTests.owners[tamper.table]!) {
+      // Deleting the head entry cuts the tail: the chain that is left verifies, and only the
+      // state the entry left behind gives it away (without an anchor; see
+      // TamperTests.aCutAndRecomputedTailIsCaughtOnlyByAnAnchor), whichever check owns it.
+      let cutsTheTail =
+        tamper.table == "entries" && tamper.sql.hasPrefix("DELETE")
+        && tamper.values == [.integer(head)]
+      if cutsTheTail ? failing.isEmpty : failing.isDisjoint(with: TamperTests.owners[tamper.table]!)
+      {
         unnoticed.append("\(tamper) → failing: \(failing.sorted())")
       }
     }

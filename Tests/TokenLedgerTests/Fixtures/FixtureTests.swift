@@ -11,7 +11,7 @@ import Testing
 @Suite struct FixtureTests {
   static let fixtureFiles: [String] = {
     var files: [String] = []
-    for folder in ["erc20", "examples", "staking"] {
+    for folder in ["erc20", "examples", "staking", "subnets", "conversions"] {
       let listing = Repository.root + "/fixtures/" + folder
       guard let directory = opendir(listing) else { continue }
       defer { closedir(directory) }

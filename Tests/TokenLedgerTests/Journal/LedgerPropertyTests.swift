@@ -9,13 +9,33 @@ enum RandomOperations {
   static let holders = ["alice", "bob", "carol", "dave"]
   static let validators = ["val1", "val2"]
 
-  static let setup = [
-    #"{"op":"defineAsset","symbol":"FET","decimals":18,"addressScheme":"any","unbondingSeconds":100,"rewardPolicy":"claim"}"#,
-    #"{"op":"defineAsset","symbol":"TAO","decimals":9,"addressScheme":"any","unbondingSeconds":0,"rewardPolicy":"compound"}"#,
-    #"{"op":"registerValidator","asset":"FET","validator":"val1","operator":"alice","commission":"0.05","time":"2024-01-01T00:00:00Z"}"#,
-    #"{"op":"registerValidator","asset":"FET","validator":"val2","operator":"bob","commission":"0.1"}"#,
-    #"{"op":"registerValidator","asset":"TAO","validator":"val1","operator":"carol","commission":"0.18"}"#,
-    #"{"op":"registerValidator","asset":"TAO","validator":"val2","operator":"dave","commission":"0"}"#,
+  static let setup =
+    [
+      #"{"op":"defineAsset","symbol":"FET","decimals":18,"addressScheme":"any","unbondingSeconds":100,"rewardPolicy":"claim"}"#,
+      #"{"op":"defineAsset","symbol":"TAO","decimals":9,"addressScheme":"any","unbondingSeconds":0,"rewardPolicy":"compound"}"#,
+      #"{"op":"registerValidator","asset":"FET","validator":"val1","operator":"alice","commission":"0.05","time":"2024-01-01T00:00:00Z"}"#,
+      #"{"op":"registerValidator","asset":"FET","validator":"val2","operator":"bob","commission":"0.1"}"#,
+      #"{"op":"registerValidator","asset":"TAO","validator":"val1","operator":"carol","commission":"0.18"}"#,
+      #"{"op":"registerValidator","asset":"TAO","validator":"val2","operator":"dave","commission":"0"}"#,
+      // Dynamic TAO: ROOT is a TAO of SS58 keys, SN1 and SN2 its subnets' alpha.
+      #"{"op":"defineAsset","symbol":"ROOT","decimals":9,"addressScheme":"ss58","rewardPolicy":"compound"}"#,
+      #"{"op":"defineAsset","symbol":"SN1","decimals":9,"addressScheme":"ss58","rewardPolicy":"compound","subnet":{"of":"ROOT","netuid":1}}"#,
+      #"{"op":"defineAsset","symbol":"SN2","decimals":9,"addressScheme":"ss58","rewardPolicy":"compound","subnet":{"of":"ROOT","netuid":2}}"#,
+    ]
+    + ["SN1", "SN2"].flatMap { alpha in
+      hotkeys.map {
+        #"{"op":"registerValidator","asset":"\#(alpha)","validator":"\#($0)","operator":"\#(coldkeys[0])","commission":"0.18"}"#
+      }
+    }
+
+  static let coldkeys = [
+    "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY",
+    "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty",
+    "5DAAnrj7VHTznn2AWBemMuyBwZWs6FNFjdyVXUeYum3PTXFy",
+  ]
+  static let hotkeys = [
+    "5HGjWAeFDfFCWPsjFQdVV2Msvz2XtMktvgocEZcCj68kUMaw",
+    "5FLSigC9HGRKVhB9FiEo4Y3koPsNmBmLJbpXg2mp1hXcS59Y",
   ]
 
   /// One JSON line from four random numbers: the verb, two indexes and an amount.
@@ -28,7 +48,7 @@ enum RandomOperations {
     let w = validators[(values[2] + 1) % validators.count]
     let amount = "\(values[3] % 1000).\(values[3] % 7)"
     let id = #""id":"op-\#(index)","#
-    switch values[0] % 16 {
+    switch values[0] % 22 {
     case 0, 1: return #"{"op":"mint",\#(id)"asset":"\#(asset)","to":"\#(a)","amount":"\#(amount)"}"#
     case 2: return #"{"op":"burn",\#(id)"asset":"\#(asset)","from":"\#(a)","amount":"\#(amount)"}"#
     case 3:
@@ -63,9 +83,47 @@ enum RandomOperations {
       return values[3] % 2 == 0
         ? #"{"op":"settle",\#(id)"hold":"h\#(values[2] % 5)","amount":"\#(values[3] % 50)"}"#
         : #"{"op":"void",\#(id)"hold":"h\#(values[2] % 5)"}"#
-    default:
+    case 15:
       return
         #"{"op":"tick",\#(id)"asset":"\#(asset)","time":"2024-01-01T00:0\#(values[3] % 10):\#(10 + values[2] % 50)Z"}"#
+    default:
+      return crossAssetLine(values, id: id, amount: amount)
+    }
+  }
+
+  /// The operations that move several assets in one entry (subnet stakes, swaps, conversions).
+  static func crossAssetLine(_ values: [Int], id: String, amount: String) -> String {
+    let coldkey = coldkeys[values[1] % coldkeys.count]
+    let other = coldkeys[(values[1] + 1) % coldkeys.count]
+    let hotkey = hotkeys[values[2] % hotkeys.count]
+    let netuid = 1 + values[2] % 2
+    let second = "\(values[2] % 300).\(values[2] % 9)"
+    let fee = "0.00\(values[3] % 5)"
+    switch values[0] % 22 {
+    case 16:
+      return #"{"op":"mint",\#(id)"asset":"ROOT","to":"\#(coldkey)","amount":"\#(amount)"}"#
+    case 17:
+      return
+        #"{"op":"stakeIntoSubnet",\#(id)"coldkey":"\#(coldkey)","hotkey":"\#(hotkey)","netuid":\#(netuid),"tao":"\#(amount)","alpha":"\#(second)","fee":"\#(fee)"}"#
+    case 18:
+      return
+        #"{"op":"unstakeFromSubnet",\#(id)"coldkey":"\#(coldkey)","hotkey":"\#(hotkey)","netuid":\#(netuid),"alpha":"\#(second)","tao":"\#(amount)","fee":"\#(fee)"}"#
+    case 19:
+      let target = values[3] % 2 == 0 ? netuid : 3 - netuid
+      let crossing = target != netuid ? #","tao":"\#(amount)","fee":"\#(fee)""# : ""
+      let received = target != netuid ? "\(values[3] % 200).1" : second
+      let toKey = target != netuid ? hotkey : hotkeys[(values[2] + 1) % hotkeys.count]
+      return
+        #"{"op":"moveStake",\#(id)"coldkey":"\#(coldkey)","from":{"hotkey":"\#(hotkey)","netuid":\#(netuid)},"to":{"hotkey":"\#(toKey)","netuid":\#(target)},"alpha":"\#(second)","received":"\#(received)"\#(crossing)}"#
+    case 20:
+      return
+        #"{"op":"transferStake",\#(id)"from":"\#(coldkey)","to":"\#(other)","hotkey":"\#(hotkey)","netuid":\#(netuid),"alpha":"\#(second)"}"#
+    default:
+      let a = holders[values[1] % holders.count]
+      let (give, get) = values[2] % 2 == 0 ? ("FET", "TAO") : ("TAO", "FET")
+      return values[3] % 3 == 0
+        ? #"{"op":"convert",\#(id)"holder":"\#(a)","from":{"asset":"\#(give)","amount":"\#(amount)"},"to":{"asset":"\#(get)"},"rate":"0.4\#(values[2] % 1000)"}"#
+        : #"{"op":"swap",\#(id)"pool":"@pool:\#(values[2] % 3)","trader":"\#(a)","give":{"asset":"\#(give)","amount":"\#(amount)"},"get":{"asset":"\#(get)","amount":"\#(second)"},"fee":{"asset":"\#(give)","amount":"\#(fee)"}}"#
     }
   }
 
@@ -106,16 +164,20 @@ func holders(_ ledger: Ledger) throws -> [String] {
 /// ``scannedHistory(_:holder:)``.
 func walkedHistory(_ ledger: Ledger, holder: String) throws -> [String] {
   try ledger.history(account: holder).map { entry in
-    "\(entry.sequence) \(entry.asset) "
-      + entry.changes.map { "\($0.bucket)=\($0.amount)" }.sorted().joined(separator: " ")
-  }
+    (
+      entry.sequence,
+      "\(entry.sequence) \(entry.asset) "
+        + entry.changes.map { "\($0.bucket)=\($0.amount)" }.sorted().joined(separator: " ")
+    )
+  }.sorted { $0 < $1 }.map(\.1)
 }
 
 /// A holder's history by a full scan of the postings: each entry's changes, one per posting
 /// side that names one of the holder's accounts.
 func scannedHistory(_ ledger: Ledger, holder: String) throws -> [String] {
   try ledger.read { journal in
-    var changes: [Int64: (asset: String, items: [String])] = [:]
+    // By entry and asset: a cross-asset entry is a row per asset in the history.
+    var changes: [String: (sequence: Int64, items: [String])] = [:]
     try journal.database.forEachRow(
       """
       SELECT p.entry_seq, p.asset, p.amount, f.holder, f.bucket, f.validator, f.detail,
@@ -128,13 +190,12 @@ func scannedHistory(_ ledger: Ledger, holder: String) throws -> [String] {
         let bucket = Bucket(
           kind: row.text(offset + 1)!, validator: row.text(offset + 2)!,
           detail: row.text(offset + 3)!)!
-        changes[row.integer(0)!, default: (row.text(1)!, [])].items.append(
+        changes["\(row.integer(0)!) \(row.text(1)!)", default: (row.integer(0)!, [])].items.append(
           "\(bucket)=\(sign ? amount.negated : amount)")
       }
     }
-    return changes.keys.sorted().map { sequence in
-      "\(sequence) \(changes[sequence]!.asset) "
-        + changes[sequence]!.items.sorted().joined(separator: " ")
+    return changes.keys.sorted { (changes[$0]!.sequence, $0) < (changes[$1]!.sequence, $1) }.map {
+      "\($0) " + changes[$0]!.items.sorted().joined(separator: " ")
     }
   }
 }

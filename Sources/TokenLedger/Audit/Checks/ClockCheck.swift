@@ -1,17 +1,28 @@
 /// Each asset's clock never goes backwards from one of its entries to the next, and the clock
 /// stored with the asset is where its entries left it (a tick of every asset moves every
-/// asset defined before it). One pass over the journal.
+/// asset defined before it; an entry that names several assets dates each of the others with
+/// its operation's own height and time). One pass over the journal.
 struct ClockCheck: AuditCheck {
   let name = "clockMonotonic"
+
+  /// The kinds whose payload is read: those whose operation may name several assets.
+  static let severalAssetKinds: [EntryKind] = [
+    .swap, .convert, .stakeIntoSubnet, .unstakeFromSubnet, .moveStake,
+  ]
 
   func run(_ context: AuditContext, _ violations: inout ViolationList) throws {
     var last: [String: Clock] = [:]
     var lastTimeOfAll: Int64?
-    try context.database.forEachRow("SELECT seq, asset, height, time FROM entries ORDER BY seq") {
-      row in
+    let kinds = Self.severalAssetKinds.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+    try context.database.forEachRow(
+      "SELECT seq, asset, height, time, CASE WHEN kind IN (\(kinds)) THEN payload END FROM entries ORDER BY seq"
+    ) { row in
       let sequence = row.integer(0)!
       let height = row.integer(2)
       let time = row.integer(3)
+      if let payload = row.text(4) {
+        try dateOthers(payload, sequence: sequence, context, &last, &violations)
+      }
       guard let asset = row.text(1) else {
         // A tick of every asset: its time may not precede any asset's clock.
         if let time, let latest = last.values.compactMap(\.time).max(), time < latest {
@@ -53,6 +64,36 @@ struct ClockCheck: AuditCheck {
           "asset \(symbol): clock differs from its latest entries", asset: symbol,
           expected: describe(expected.height, expected.time),
           actual: describe(row.integer(1), row.integer(2))))
+    }
+  }
+
+  /// Moves the clocks of the assets an entry names besides its own, with the operation's own
+  /// height and time (as the journal does), reporting any that goes back. A payload that does
+  /// not decode is the replay check's to report.
+  private func dateOthers(
+    _ payload: String, sequence: Int64, _ context: AuditContext, _ last: inout [String: Clock],
+    _ violations: inout ViolationList
+  ) throws {
+    guard let object = try? JSONParser.parse(payload).objectValue,
+      let operation = try? Operation.decode(object, context: context.journal),
+      let named = try? context.journal.namedAssets(operation)
+    else { return }
+    for asset in named.dropFirst().map(\.symbol) {
+      let previous = last[asset] ?? Clock()
+      if let height = operation.height, let known = previous.height, height < known {
+        violations.append(
+          Violation(
+            "entry \(sequence) moves the \(asset) height back", sequence: sequence, asset: asset,
+            expected: ">= \(known)", actual: String(height)))
+      }
+      if let time = operation.time, let known = previous.time, time < known {
+        violations.append(
+          Violation(
+            "entry \(sequence) moves the \(asset) time back", sequence: sequence, asset: asset,
+            expected: ">= \(known)", actual: String(time)))
+      }
+      last[asset] = Clock(
+        height: operation.height ?? previous.height, time: operation.time ?? previous.time)
     }
   }
 }
