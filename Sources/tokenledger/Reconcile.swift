@@ -6,13 +6,15 @@ struct Reconcile: ParsableCommand {
     abstract: "Compare the ledger with an external source; writes nothing.",
     discussion: """
       Kinds: etherscan-csv, eth-logs, etl-transfers, balances-csv, cosmos-export, \
-      subtensor-snapshot. Transfer sources match on the id; balance sources on address, asset, \
+      subtensor-snapshot, subtensor-stakes (the SDK's stake list; --asset names the subnet's \
+      alpha, or TAO for netuid 0). Transfer sources match on the id; balance sources on address, asset, \
       bucket and validator; every non-zero ledger amount must be covered. Exit 0 when they \
       agree, 1 on any difference, 2 when the file is not of the kind named.
 
       Examples:
         tokenledger reconcile --kind balances-csv balances.csv --asset FET
         tokenledger reconcile --kind cosmos-export export.json --asset TESTFET --format json
+        tokenledger reconcile --kind subtensor-stakes stakes.json --asset SN1 --height 5000500
       """)
 
   @OptionGroup var global: GlobalOptions

@@ -38,13 +38,15 @@ public enum SourceKind: String, Sendable, CaseIterable {
   case etlTransfers = "etl-transfers"
   case balancesCSV = "balances-csv"
   case subtensorSnapshot = "subtensor-snapshot"
+  /// The Bittensor SDK's stake list of dynamic TAO (reconcile only).
+  case subtensorStakes = "subtensor-stakes"
   case cosmosExport = "cosmos-export"
 
   /// Whether the source lists transfers (matched on ids) rather than balances.
   public var isTransferSource: Bool {
     switch self {
     case .etherscanCSV, .ethLogs, .etlTransfers: true
-    case .balancesCSV, .subtensorSnapshot, .cosmosExport: false
+    case .balancesCSV, .subtensorSnapshot, .subtensorStakes, .cosmosExport: false
     }
   }
 
@@ -60,6 +62,7 @@ public enum SkipReason: String, Sendable, CaseIterable, Comparable {
   case removed = "removed by a reorg"
   case duplicate = "duplicate of an earlier row"
   case otherAsset = "another asset's row"
+  case otherSubnet = "another subnet's stake"
 
   /// Ordered by name, for stable reports.
   public static func < (lhs: SkipReason, rhs: SkipReason) -> Bool { lhs.rawValue < rhs.rawValue }

@@ -17,8 +17,9 @@ struct TransferReader {
     case .etherscanCSV: try readEtherscan(skipped: &skipped, problem: problem, body)
     case .ethLogs: try readLogs(skipped: &skipped, problem: problem, body)
     case .etlTransfers: try readETL(skipped: &skipped, problem: problem, body)
-    case .balancesCSV, .subtensorSnapshot, .cosmosExport:
-      throw LedgerError(.invalidOperation, "balances-csv holds balances, not transfers")
+    case .balancesCSV, .subtensorSnapshot, .subtensorStakes, .cosmosExport:
+      throw LedgerError(
+        .invalidOperation, "\(kind.rawValue) holds balances, not transfers: reconcile it")
     }
   }
 

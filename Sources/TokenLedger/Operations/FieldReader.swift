@@ -125,6 +125,20 @@ struct FieldReader {
     return items
   }
 
+  /// A field of any JSON type that must be present.
+  mutating func requiredValue(_ key: String) throws(LedgerError) -> JSONValue {
+    guard let value = try take(key) else {
+      throw LedgerError(.invalidOperation, "\(operation): missing field '\(key)'")
+    }
+    return value
+  }
+
+  /// An array field, or nil when absent.
+  mutating func optionalArray(_ key: String) throws(LedgerError) -> [JSONValue]? {
+    guard try take(key) != nil else { return nil }
+    return try requiredArray(key)
+  }
+
   /// An object field, or nil when absent.
   mutating func optionalObject(_ key: String) throws(LedgerError) -> [String: JSONValue]? {
     guard let value = try take(key) else { return nil }

@@ -88,6 +88,14 @@ extension Ledger {
       for record in try SubtensorSnapshot(path: path, asset: definition).records {
         try compare(record)
       }
+    } else if kind == .subtensorStakes {
+      // The stakes of this asset's subnet (netuid 0: TAO itself); the ledger side is its
+      // staked buckets only, so that every (coldkey, hotkey, netuid) is covered both ways.
+      try database.executeScript("DELETE FROM temp.reconcile_state WHERE bucket <> 'staked'")
+      let stakes = try SubtensorStakes(path: path, asset: definition)
+      let (records, others) = stakes.records(netuid: definition.subnet?.netuid ?? 0)
+      if others > 0 { skipped[.otherSubnet] = others }
+      for record in records { try compare(record) }
     } else if kind == .cosmosExport {
       let height: Int64? = if case .height(let height) = point { height } else { nil }
       let (export, state, _) = try Self.cosmosState(
