@@ -6,11 +6,10 @@ import Testing
 /// `reconcile --kind subtensor-stakes`: the SDK's stake list against a subnet's alpha stakes,
 /// every (coldkey, hotkey, netuid) covered both ways; other subnets' stakes are skipped.
 @Suite struct SubtensorStakesTests {
-  static let c1 = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"
-  static let c2 = "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty"
-  static let h = "5HGjWAeFDfFCWPsjFQdVV2Msvz2XtMktvgocEZcCj68kUMaw"
-  static let h2 = "5FLSigC9HGRKVhB9FiEo4Y3koPsNmBmLJbpXg2mp1hXcS59Y"
-  static let owner = "5DAAnrj7VHTznn2AWBemMuyBwZWs6FNFjdyVXUeYum3PTXFy"
+  static let (c1, c2, h, owner) = (
+    SubnetTests.coldkey, SubnetTests.other, SubnetTests.hotkey, SubnetTests.owner
+  )
+  static let h2 = RandomOperations.hotkeys[1]
 
   func ledger() throws -> Ledger {
     let ledger = try makeLedger()
