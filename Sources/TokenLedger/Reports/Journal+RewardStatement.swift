@@ -40,11 +40,12 @@ extension Journal {
       SELECT e.seq, e.kind, e.time,
         CASE WHEN p.posting_index IS NULL OR p.posting_index = 0 THEN e.payload END,
         p.amount, p.from_account, p.to_account
-      FROM entries e LEFT JOIN postings p ON p.entry_seq = e.seq AND p.asset = e.asset
+      FROM entries e LEFT JOIN postings p ON p.entry_seq = e.seq AND p.asset = ?
       WHERE e.kind IN (\(StatementScan.kinds.map { "'\($0.rawValue)'" }.joined(separator: ", ")))
-        AND e.kind <> 'transfer' AND e.asset = ?
+        AND e.kind <> 'transfer'
+        AND (e.asset = ? OR (e.kind IN (\(StatementScan.stakeKinds)) AND p.asset IS NOT NULL))
       ORDER BY e.seq, p.posting_index
-      """, [.text(asset)]
+      """, [.text(asset), .text(asset)]
     ) { row in
       let sequence = row.integer(0)!
       if entry?.sequence != sequence {
@@ -114,8 +115,15 @@ extension Journal {
 private struct StatementScan {
   static let kinds: [EntryKind] = [
     .registerValidator, .reward, .distribute, .claim, .delegate, .undelegate, .redelegate, .slash,
-    .openingBalance,
+    .openingBalance, .stakeIntoSubnet, .unstakeFromSubnet, .moveStake, .transferStake,
   ]
+
+  /// The dynamic-TAO kinds that change alpha stakes: an entry of another subnet's alpha (a
+  /// move across subnets) can change this asset's stakes, so they are read by posting.
+  static let stakeKinds = [
+    EntryKind.stakeIntoSubnet, .unstakeFromSubnet, .moveStake, .transferStake,
+  ]
+  .map { "'\($0.rawValue)'" }.joined(separator: ", ")
 
   struct Side {
     let holder: String

@@ -192,4 +192,26 @@ import Testing
     let replay = try ledger.replay()
     #expect(replay.ok, "\(replay.failures)")
   }
+
+  /// The statement of an alpha asset follows stakes made by subnet operations, including a
+  /// move from another subnet (an entry dated by the other alpha): an emission after it is
+  /// split by the stakes the compiler saw, and the statement adds up to the journal's rewards.
+  @Test func aStatementOfAlphaSeesStakesMadeBySubnetOperations() throws {
+    let ledger = try makeLedger()
+    try ledger.apply(jsonLines: Self.setup + [Self.stake])
+    try ledger.apply(jsonLines: [
+      #"{"op":"moveStake","coldkey":"\#(Self.coldkey)","from":{"hotkey":"\#(Self.hotkey)","netuid":7},"to":{"hotkey":"\#(Self.hotkey)","netuid":8},"alpha":"10","tao":"3","received":"4","height":5}"#,
+      #"{"op":"reward","asset":"SN8","validator":"\#(Self.hotkey)","amount":"1","height":6}"#,
+      #"{"op":"reward","asset":"SN7","validator":"\#(Self.hotkey)","amount":"1","height":6}"#,
+    ])
+    for asset in ["SN7", "SN8"] {
+      let statement = try ledger.rewardStatement(asset: asset)
+      #expect(statement.addsUp == true, "\(asset)")
+      let earned = Dictionary(
+        statement.rows.map { ($0.holder, $0.amounts.earned.formatted(decimals: 9)) }
+      ) { $0 + "+" + $1 }
+      // Take 0.18 to the owner; the coldkey's stake is the only one: 0.82 compounds.
+      #expect(earned == [Self.owner: "0.18", Self.coldkey: "0.82"], "\(asset)")
+    }
+  }
 }
