@@ -234,7 +234,7 @@ final class Journal {
     }
   }
 
-  /// The decimals of every asset an operation names (``Operation/namedAssets``); empty for
+  /// The decimals of every asset an operation names (`Operation.namedAssets`); empty for
   /// one that names a single asset directly.
   func namedDecimals(_ operation: Operation) throws -> [String: Int] {
     Self.decimals(of: try namedAssets(operation))

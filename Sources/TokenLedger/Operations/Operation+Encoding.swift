@@ -7,14 +7,14 @@ extension Operation {
   }
 
   /// The canonical JSON object of an operation that names several assets (`swap`,
-  /// `convert`): `decimals` gives each named asset's decimals (``namedAssets``).
+  /// `convert`): `decimals` gives each named asset's decimals (`namedAssets`).
   public func jsonObject(decimals: [String: Int]) -> JSONValue {
     let primary = assetSymbol.flatMap { decimals[$0] } ?? Subnet.decimals
     return .object(
       Dictionary(jsonFields(decimals: primary, others: decimals)) { first, _ in first })
   }
 
-  /// The members of ``jsonObject(decimals:)``, each key once, in no particular order: a list,
+  /// The members of ``jsonObject(decimals:)-(Int)``, each key once, in no particular order: a list,
   /// not a dictionary, because this runs for every operation applied (hashing and merging
   /// dictionaries was 12 % of batch apply).
   func jsonFields(decimals: Int, others: [String: Int] = [:]) -> [(String, JSONValue)] {
@@ -139,7 +139,7 @@ extension Operation {
     }
   }
 
-  /// The canonical JSON text of ``jsonObject(decimals:)``.
+  /// The canonical JSON text of ``jsonObject(decimals:)-(Int)``.
   public func canonicalPayload(decimals: Int) -> String {
     CanonicalJSON.encode(members: jsonFields(decimals: decimals))
   }
