@@ -36,6 +36,13 @@ struct Balance: ParsableCommand {
   @Option(help: "The state at time T (YYYY-MM-DDTHH:MM:SSZ).")
   var time: String?
 
+  @Option(
+    name: .customLong("value-in"),
+    help:
+      "Value each total in this asset or ISO 4217 currency (USD) at the last price at that point."
+  )
+  var valueIn: String?
+
   func validate() throws {
     if [at != nil, height != nil, time != nil].filter({ $0 }).count > 1 {
       throw ValidationError("give at most one of --at, --height, --time")
@@ -66,24 +73,29 @@ struct Balance: ParsableCommand {
         } else { .now }
       let holder = try account.map { try ledger.canonicalAccount($0, asset: asset) }
       let rows = try ledger.balances(account: holder, asset: asset, at: point)
-      let header = [
-        "account", "asset", "available", "staked", "unbonding", "rewards", "held", "total",
-      ]
-      let cells = rows.map { row in
+      let values = try valueIn.map { try ledger.valuations(of: rows, in: $0, at: point) }
+      let header =
+        [
+          "account", "asset", "available", "staked", "unbonding", "rewards", "held", "total",
+        ] + (valueIn.map { ["value \($0)"] } ?? [])
+      let cells = rows.enumerated().map { index, row in
         [row.account, row.asset]
           + [Bucket.Kind.available, .staked, .unbonding, .rewards, .held].map { row.formatted($0) }
-          + [row.formatted(nil)]
+          + [row.formatted(nil)] + (values.map { [$0[index].text] } ?? [])
       }
       switch global.format {
       case .json:
+        // JSON keys are camelCase: the value is `value`, its unit `valueIn`.
+        let keys = header.map { $0.hasPrefix("value ") ? "value" : $0 }
         Output.json(
-          .object([
-            "balances": .array(
-              cells.map { row in
-                .object(
-                  Dictionary(uniqueKeysWithValues: zip(header, row.map { JSONValue.string($0) })))
-              })
-          ]))
+          .object(
+            [
+              "balances": .array(
+                cells.map { row in
+                  .object(
+                    Dictionary(uniqueKeysWithValues: zip(keys, row.map { JSONValue.string($0) })))
+                })
+            ].merging(valueIn.map { ["valueIn": .string($0)] } ?? [:]) { first, _ in first }))
       case .csv: Output.csv(header, cells)
       case .table: Output.table(header, cells)
       }

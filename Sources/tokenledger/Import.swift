@@ -10,13 +10,15 @@ struct Import: ParsableCommand {
       Kinds: etherscan-csv, eth-logs, etl-transfers (transfers of the asset's contract), \
       cosmos-export (a Cosmos SDK state export: balances, delegations, unbonding, rewards) and \
       subtensor-snapshot (Bittensor balances and stakes); state kinds need a ledger with no \
-      entries of that asset. All or nothing: a bad row, named by its line or element, and \
+      entries of that asset. prices-csv (a time,price file) writes price facts of --asset in \
+      --in (an asset or an ISO 4217 code), one per time. All or nothing: a bad row, named by its line or element, and \
       nothing is imported; rows already present are counted, not applied twice.
 
       Examples:
         tokenledger import --kind eth-logs logs.jsonl --asset FET
         tokenledger import --kind cosmos-export export.json --asset TESTFET
         tokenledger import --kind subtensor-snapshot snapshot.json --asset TAO
+        tokenledger import --kind prices-csv fet-usd.csv --asset FET --in USD
       """)
 
   @OptionGroup var global: GlobalOptions
@@ -39,9 +41,15 @@ struct Import: ParsableCommand {
   @Option(help: "cosmos-export: the export's block height, when the file does not say (SDK 0.39).")
   var height: Int64?
 
+  @Option(name: .customLong("in"), help: "prices-csv: the unit the prices are in (USD, TAO, ...).")
+  var unit: String?
+
   func validate() throws {
-    if kind == .balancesCSV {
-      throw ValidationError("balances-csv can be reconciled, not imported")
+    if kind == .balancesCSV || kind == .subtensorStakes {
+      throw ValidationError("\(kind.rawValue) can be reconciled, not imported")
+    }
+    if (kind == .pricesCSV) != (unit != nil) {
+      throw ValidationError("--in goes with prices-csv, and prices-csv needs --in")
     }
   }
 
@@ -49,6 +57,21 @@ struct Import: ParsableCommand {
     try runReporting(global.format, "import") {
       let ledger = try global.openExisting()
       let symbol = try resolveAsset(ledger, asset)
+      if kind == .pricesCSV, let unit {
+        let summary = try ledger.importPrices(path: file, asset: symbol, in: unit)
+        Output.committedNote = "the import was committed; only this report was lost"
+        if global.format == .json {
+          Output.json(
+            .object([
+              "imported": .number(String(summary.imported)),
+              "alreadyPresent": .number(String(summary.alreadyPresent)),
+            ]))
+        } else {
+          Output.line(
+            "prices imported \(summary.imported), already present \(summary.alreadyPresent)")
+        }
+        return 0
+      }
       if kind == .cosmosExport {
         let summary = try ledger.importCosmosExport(path: file, asset: symbol, height: height)
         Output.committedNote = "the import was committed; only this report was lost"

@@ -39,6 +39,13 @@ struct Report: ParsableCommand {
   )
   var audit: String?
 
+  @Option(
+    name: .customLong("value-in"),
+    help:
+      "Value holdings and rewards in this asset or ISO 4217 currency (USD) from the price facts."
+  )
+  var valueIn: String?
+
   @OptionGroup var signed: CheckpointOptions
 
   func validate() throws {
@@ -62,11 +69,13 @@ struct Report: ParsableCommand {
         )
         audited = try ledger.report(
           audited: try AuditReport(json: try readFile(audit)),
-          auditedAt: try Self.modificationTime(audit), asset: asset, from: start, to: end)
+          auditedAt: try Self.modificationTime(audit), asset: asset, from: start, to: end,
+          valueIn: valueIn)
       } else {
         Progress.note(
           "report: auditing \(Ledger.displayPath(for: global.path)) and reading its numbers")
-        audited = try ledger.auditedReport(asset: asset, from: start, to: end, anchors: anchors)
+        audited = try ledger.auditedReport(
+          asset: asset, from: start, to: end, anchors: anchors, valueIn: valueIn)
       }
       let (report, findings) = (audited.report, audited.audit)
       Progress.note(

@@ -36,6 +36,13 @@ struct Rewards: ParsableCommand {
   @Option(help: "The period: day, month or year.")
   var by: StatementPeriod = .month
 
+  @Option(
+    name: .customLong("value-in"),
+    help:
+      "Value each reward in this asset or ISO 4217 currency (USD) at the last price at or before its own time."
+  )
+  var valueIn: String?
+
   func validate() throws {
     if delegator != nil && validator != nil {
       throw ValidationError("give --delegator or --validator, not both")
@@ -54,7 +61,7 @@ struct Rewards: ParsableCommand {
       let (start, end) = try period.bounds("rewards")
       let statement = try ledger.rewardStatement(
         asset: definition.symbol, holder: holder, validator: validatorName, from: start, to: end,
-        by: by)
+        by: by, valueIn: valueIn)
       StatementOutput(statement: statement, format: global.format).print()
       return statement.addsUp == false ? 1 : 0
     }
@@ -72,26 +79,44 @@ struct StatementOutput {
 
   func amount(_ value: SignedAmount) -> String { value.formatted(decimals: statement.decimals) }
 
+  /// The value columns of a valued statement: the value in the unit, and what had no price.
+  func valueCells(_ value: StatementValue?) -> [String] {
+    guard let value else { return [] }
+    return [
+      value.value.formatted(decimals: value.decimals),
+      value.unpriced.formatted(decimals: statement.decimals),
+    ]
+  }
+
   func print() {
-    let header = ["period", "holder", "validator"] + Self.columns.map(\.rawValue) + ["earned"]
+    let unit = statement.totalValue?.unit
+    let header =
+      ["period", "holder", "validator"] + Self.columns.map(\.rawValue) + ["earned"]
+      + (unit.map { ["value \($0)", "unpriced"] } ?? [])
     let rows = statement.rows.map { row in
       [row.period, row.holder, row.validator] + Self.columns.map { amount(row.amounts[$0]) }
-        + [amount(row.amounts.earned)]
+        + [amount(row.amounts.earned)] + valueCells(row.value)
     }
+    // JSON keys are camelCase: the value is `value`, its unit `valueIn`.
+    let keys = header.map { $0.hasPrefix("value ") ? "value" : $0 }
     switch format {
     case .json:
       Output.json(
         .object([
           "asset": .string(statement.asset), "by": .string(statement.period.rawValue),
+          "valueIn": unit.map(JSONValue.string) ?? .null,
           "rows": .array(
             rows.map { row in
-              .object(Dictionary(uniqueKeysWithValues: zip(header, row.map(JSONValue.string))))
+              .object(Dictionary(uniqueKeysWithValues: zip(keys, row.map(JSONValue.string))))
             }),
           "totals": .object(
             Dictionary(
               uniqueKeysWithValues: Self.columns.map {
                 ($0.rawValue, JSONValue.string(amount(statement.totals[$0])))
-              } + [("earned", .string(amount(statement.totals.earned)))])),
+              } + [("earned", .string(amount(statement.totals.earned)))]
+                + valueCells(statement.totalValue).enumerated().map {
+                  (keys[keys.count - 2 + $0.offset], JSONValue.string($0.element))
+                })),
           "journal": .object([
             "rewards": .string(amount(statement.journalRewards)),
             "slashes": .string(amount(statement.journalSlashes)),
@@ -103,8 +128,13 @@ struct StatementOutput {
     case .table:
       let total =
         ["total", "", ""] + Self.columns.map { amount(statement.totals[$0]) }
-        + [amount(statement.totals.earned)]
+        + [amount(statement.totals.earned)] + valueCells(statement.totalValue)
       Output.table(header, rows + [total])
+      if let value = statement.totalValue, value.unpricedCount > 0 {
+        Output.line(
+          "unpriced: \(value.unpricedCount) rewards (\(value.unpriced.formatted(decimals: statement.decimals)) \(statement.asset)) have no \(value.unit) price at or before their time"
+        )
+      }
       if let addsUp = statement.addsUp {
         Output.line(
           ColorMode.verdict(addsUp ? "adds up" : "DOES NOT ADD UP", good: addsUp)

@@ -77,8 +77,17 @@ public struct ExactDecimal: Sendable, Hashable, CustomStringConvertible {
   /// `amount × self` in a currency of `targetDecimals` decimals, rounded half to even: the
   /// value of `amount` (of an asset of `sourceDecimals`) at this price. Nil past 2^128 − 1.
   public func value(_ amount: Amount, sourceDecimals: Int, targetDecimals: Int) -> Amount? {
-    let exponent = targetDecimals - scale - sourceDecimals
-    var product = BigUInt(amount.baseUnits) * BigUInt(numerator)
+    Self.value(
+      amount, sourceDecimals: sourceDecimals, prices: [self], targetDecimals: targetDecimals)
+  }
+
+  /// `amount × prices[0] × prices[1] × …` (a chain of prices, multiplied exactly) in base units
+  /// of `targetDecimals`, rounded once, half to even. Nil past 2^128 − 1.
+  public static func value(
+    _ amount: Amount, sourceDecimals: Int, prices: [ExactDecimal], targetDecimals: Int
+  ) -> Amount? {
+    let exponent = targetDecimals - sourceDecimals - prices.reduce(0) { $0 + $1.scale }
+    var product = prices.reduce(BigUInt(amount.baseUnits)) { $0 * BigUInt($1.numerator) }
     if exponent >= 0 {
       product *= BigUInt(10).power(exponent)
       return UInt128(exactly: product).map(Amount.init(baseUnits:))

@@ -40,13 +40,15 @@ public enum SourceKind: String, Sendable, CaseIterable {
   case subtensorSnapshot = "subtensor-snapshot"
   /// The Bittensor SDK's stake list of dynamic TAO (reconcile only).
   case subtensorStakes = "subtensor-stakes"
+  /// A file of dated prices, `time,price` (import only: `price` operations).
+  case pricesCSV = "prices-csv"
   case cosmosExport = "cosmos-export"
 
   /// Whether the source lists transfers (matched on ids) rather than balances.
   public var isTransferSource: Bool {
     switch self {
     case .etherscanCSV, .ethLogs, .etlTransfers: true
-    case .balancesCSV, .subtensorSnapshot, .subtensorStakes, .cosmosExport: false
+    case .balancesCSV, .subtensorSnapshot, .subtensorStakes, .cosmosExport, .pricesCSV: false
     }
   }
 

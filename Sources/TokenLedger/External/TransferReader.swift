@@ -17,7 +17,7 @@ struct TransferReader {
     case .etherscanCSV: try readEtherscan(skipped: &skipped, problem: problem, body)
     case .ethLogs: try readLogs(skipped: &skipped, problem: problem, body)
     case .etlTransfers: try readETL(skipped: &skipped, problem: problem, body)
-    case .balancesCSV, .subtensorSnapshot, .subtensorStakes, .cosmosExport:
+    case .balancesCSV, .subtensorSnapshot, .subtensorStakes, .cosmosExport, .pricesCSV:
       throw LedgerError(
         .invalidOperation, "\(kind.rawValue) holds balances, not transfers: reconcile it")
     }

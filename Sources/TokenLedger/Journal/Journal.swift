@@ -182,7 +182,13 @@ final class Journal {
     if case .price = operation.action, operation.height == nil, operation.time == nil {
       throw LedgerError(.invalidOperation, "price: a price needs its 'height' or 'time'")
     }
-    let clock = try advanceClock(of: definition, to: operation)
+    // A price is a fact about its own height and time, which may be long past (a price file
+    // imported later): it neither checks nor moves the asset's clock.
+    let isPrice: Bool = if case .price = operation.action { true } else { false }
+    let clock =
+      isPrice
+      ? Clock(height: operation.height, time: operation.time)
+      : try advanceClock(of: definition, to: operation)
     // Every other asset the operation moves is dated by it too (contract, "Cross-asset").
     for other in named?.dropFirst() ?? [] { _ = try advanceClock(of: other, to: operation) }
     let sequence = try nextSequence()

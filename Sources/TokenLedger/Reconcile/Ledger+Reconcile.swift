@@ -11,6 +11,9 @@ extension Ledger {
     kind: SourceKind, path: String, asset symbol: String, tolerance: Amount = .zero,
     at point: PointInTime = .now
   ) throws -> ReconcileReport {
+    guard kind != .pricesCSV else {
+      throw LedgerError(.invalidOperation, "reconcile: a price file is imported, not reconciled")
+    }
     guard let definition = try asset(symbol) else {
       throw LedgerError(.unknownAsset, "reconcile: unknown asset '\(symbol.truncatedForMessage)'")
     }

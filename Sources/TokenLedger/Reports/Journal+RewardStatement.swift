@@ -12,7 +12,7 @@
 extension Journal {
   func rewardStatement(
     asset: String, holder: String?, validator: String?, from: Int64?, to: Int64?,
-    by period: StatementPeriod
+    by period: StatementPeriod, valueIn unit: String? = nil
   ) throws -> RewardStatement {
     try flushBalances()
     guard let definition = try assetDefinition(asset) else {
@@ -20,6 +20,18 @@ extension Journal {
     }
     var scan = StatementScan(
       definition: definition, period: period, range: (from, to), context: self)
+    if let unit {
+      try Ledger.requireUnit(unit, self)
+      let book = try priceBook()
+      let decimals = try unitDecimals(unit)
+      scan.valuer = StatementScan.Valuer(unit: unit, decimals: decimals) { amount, time in
+        // An undated reward has no price at or before it.
+        guard let time else { return nil }
+        return book.value(
+          amount, of: asset, decimals: definition.decimals, in: unit, unitDecimals: decimals,
+          at: .time(LedgerTime(unixSeconds: time)))
+      }
+    }
     var entry: StatementScan.Entry?
     // Accounts by id, read once each (a posting names two of a few thousand), then named by a
     // dense index.
@@ -79,6 +91,8 @@ extension Journal {
     }
     var totals = StatementAmounts()
     for row in rows { totals.add(row.amounts) }
+    var totalValue = scan.valuer.map { StatementValue(unit: $0.unit, decimals: $0.decimals) }
+    for row in rows { if let value = row.value { totalValue?.add(value) } }
     return RewardStatement(
       asset: asset, decimals: definition.decimals, period: period, rows: rows, totals: totals,
       journalRewards: try journalSum(
@@ -86,7 +100,7 @@ extension Journal {
         from: from, to: to),
       journalSlashes: try journalSum(
         asset: asset, kinds: [.slash], toBuckets: nil, from: from, to: to),
-      isWhole: holder == nil && validator == nil)
+      isWhole: holder == nil && validator == nil, totalValue: totalValue)
   }
 
   /// Σ of the postings of entries of `kinds` in the time range (to the given bucket kinds).
@@ -168,6 +182,16 @@ private struct StatementScan {
   /// Base units staked on each validator (only zero or not matters).
   var stakes: [String: UInt128] = [:]
   var rows: [Key: StatementAmounts] = [:]
+  /// The unit earned amounts are valued in, and how (nil: the statement is not valued).
+  var valuer: Valuer?
+  var values: [Key: StatementValue] = [:]
+
+  /// Values an amount of the statement's asset at a time, in one unit.
+  struct Valuer {
+    let unit: String
+    let decimals: Int
+    let value: (Amount, Int64?) -> Amount?
+  }
   /// Whether the entry being read falls in the statement's range.
   private var booking = true
   /// Accounts, periods and (holder, validator) pairs seen, each once.
@@ -200,7 +224,8 @@ private struct StatementScan {
         ? nil
         : RewardStatementRow(
           period: periods[Int(key.period)], holder: pairs[Int(key.pair)].holder,
-          validator: pairs[Int(key.pair)].validator, amounts: amounts)
+          validator: pairs[Int(key.pair)].validator, amounts: amounts,
+          value: valuer.map { values[key] ?? StatementValue(unit: $0.unit, decimals: $0.decimals) })
     }.sorted {
       // Undated entries came before the asset's clock had a time: they come first.
       ($0.period != "undated" ? 1 : 0, $0.period, $0.holder, $0.validator)
@@ -331,7 +356,7 @@ private struct StatementScan {
         else { throw inconsistent(entry, "its payment to \(share.to) is not the next posting") }
         if booking {
           let key = Key(period: entry.period, pair: pair(holder: share.to, validator: ""))
-          rows[key, default: StatementAmounts()].add(part, to: .distributed)
+          credit(key, part, .distributed, entry)
         }
       }
     }
@@ -353,8 +378,19 @@ private struct StatementScan {
     _ amount: Amount, _ column: StatementColumn, _ entry: Entry, side: Int32
   ) {
     guard booking else { return }
-    let key = Key(period: entry.period, pair: sidePairs[Int(side)])
+    credit(Key(period: entry.period, pair: sidePairs[Int(side)]), amount, column, entry)
+  }
+
+  /// Books `amount` to a row's column and, when the statement is valued, an earned amount's
+  /// value at the entry's own time (each reward at the last price at or before it).
+  private mutating func credit(
+    _ key: Key, _ amount: Amount, _ column: StatementColumn, _ entry: Entry
+  ) {
     rows[key, default: StatementAmounts()].add(amount, to: column)
+    guard let valuer, StatementColumn.earned.contains(column) else { return }
+    var value = values[key] ?? StatementValue(unit: valuer.unit, decimals: valuer.decimals)
+    value.add(amount, valued: valuer.value(amount, entry.time))
+    values[key] = value
   }
 
   private func inconsistent(_ entry: Entry, _ reason: String) -> DatabaseError {

@@ -138,16 +138,18 @@ extension Ledger {
   /// Rewards earned, claimed and slashed per period, holder and validator, for one asset.
   /// `from` is inclusive and `to` exclusive; with either, entries written before the asset's
   /// clock had a time are left out. `holder` keeps one holder's rows (an operator's commission
-  /// is its own), `validator` one validator's.
+  /// is its own), `validator` one validator's. With `valueIn` (an asset or an ISO 4217 code)
+  /// each row's earned rewards are also valued, each reward at the last `price` at or before
+  /// its own time (``StatementValue``); what has no price is counted as unpriced.
   public func rewardStatement(
     asset: String, holder: String? = nil, validator: String? = nil, from: LedgerTime? = nil,
-    to: LedgerTime? = nil, by period: StatementPeriod = .month
+    to: LedgerTime? = nil, by period: StatementPeriod = .month, valueIn unit: String? = nil
   ) throws -> RewardStatement {
     _ = try requireAsset(asset)
     return try read {
       try $0.rewardStatement(
         asset: asset, holder: holder, validator: validator, from: from?.unixSeconds,
-        to: to?.unixSeconds, by: period)
+        to: to?.unixSeconds, by: period, valueIn: unit)
     }
   }
 
@@ -155,13 +157,13 @@ extension Ledger {
   /// that period's granularity unless `by` says finer.
   public func rewardStatement(
     asset: String, holder: String? = nil, validator: String? = nil, in period: CalendarPeriod,
-    by granularity: StatementPeriod? = nil
+    by granularity: StatementPeriod? = nil, valueIn unit: String? = nil
   ) throws -> RewardStatement {
     guard let start = period.start else {
       throw LedgerError(.invalidOperation, "rewardStatement: \(period) is not a calendar period")
     }
     return try rewardStatement(
       asset: asset, holder: holder, validator: validator, from: start, to: period.end,
-      by: granularity ?? period.granularity)
+      by: granularity ?? period.granularity, valueIn: unit)
   }
 }

@@ -64,12 +64,16 @@ public struct AssetReport: Sendable, Equatable {
   public let topHolders: [SeriesPoint]
   /// Holds not yet settled, voided or expired, soonest expiry first.
   public let openHolds: [OpenHold]
+  /// The holdings valued in the report's unit, when one was asked: the total supply first,
+  /// then each bucket of ``buckets``, at the last price now.
+  public internal(set) var holdingsValue: [Valuation]? = nil
 
   /// Equal when every number is.
   public static func == (lhs: AssetReport, rhs: AssetReport) -> Bool {
     lhs.facts == rhs.facts && lhs.supply == rhs.supply && lhs.buckets == rhs.buckets
       && lhs.statement == rhs.statement && lhs.topHolders == rhs.topHolders
       && lhs.openHolds == rhs.openHolds && lhs.validators == rhs.validators
+      && lhs.holdingsValue == rhs.holdingsValue
   }
 }
 
@@ -79,22 +83,38 @@ extension LedgerReport {
 }
 
 extension Ledger {
-  /// The report's numbers for one asset or all, with the statement over `[from, to)`.
-  public func report(asset: String? = nil, from: LedgerTime? = nil, to: LedgerTime? = nil) throws
-    -> LedgerReport
-  {
+  /// The report's numbers for one asset or all, with the statement over `[from, to)`; with
+  /// `valueIn` (an asset or an ISO 4217 code) holdings and rewards are valued in it too.
+  public func report(
+    asset: String? = nil, from: LedgerTime? = nil, to: LedgerTime? = nil,
+    valueIn unit: String? = nil
+  ) throws -> LedgerReport {
     if let asset { _ = try requireAsset(asset) }
     let info = try info()
     let symbols = info.assets.map(\.definition.symbol).filter { asset == nil || $0 == asset }
     let validators = try symbols.map { try self.validators(asset: $0) }
     let statements = try symbols.map {
-      try rewardStatement(asset: $0, from: from, to: to, by: .month)
+      try rewardStatement(asset: $0, from: from, to: to, by: .month, valueIn: unit)
     }
-    let assets = try read { journal in
+    var assets = try read { journal in
       try symbols.indices.map { index in
         let facts = info.assets.first { $0.definition.symbol == symbols[index] }!
         return try journal.assetReport(
           facts: facts, validators: validators[index], statement: statements[index])
+      }
+    }
+    if let unit {
+      for index in assets.indices {
+        let part = assets[index]
+        let symbol = part.facts.definition.symbol
+        let decimals = part.facts.definition.decimals
+        // The supply and each bucket's sum, valued as balances are.
+        let rows = ([part.facts.supply] + part.buckets.map(\.value)).map { value in
+          var row = BalanceRow(account: "", asset: symbol, decimals: decimals)
+          row.available = SignedAmount(value)
+          return row
+        }
+        assets[index].holdingsValue = try valuations(of: rows, in: unit)
       }
     }
     return LedgerReport(info: info, from: from, to: to, assets: assets)
@@ -217,7 +237,7 @@ extension Ledger {
   /// numbers were not the ones audited.
   public func auditedReport(
     asset: String? = nil, from: LedgerTime? = nil, to: LedgerTime? = nil,
-    anchors: AuditAnchors = AuditAnchors()
+    anchors: AuditAnchors = AuditAnchors(), valueIn unit: String? = nil
   ) throws -> AuditedReport {
     if let asset { _ = try requireAsset(asset) }
     let auditedAt = LedgerTime(unixSeconds: Int64(time(nil)))
@@ -225,9 +245,9 @@ extension Ledger {
     let numbers = BackgroundWork<LedgerReport>()
     if path != ":memory:" && !path.isEmpty {
       let other = try Ledger.open(at: path, readOnly: true)
-      numbers.start { try other.report(asset: asset, from: from, to: to) }
+      numbers.start { try other.report(asset: asset, from: from, to: to, valueIn: unit) }
     } else {
-      numbers.start { try self.report(asset: asset, from: from, to: to) }
+      numbers.start { try self.report(asset: asset, from: from, to: to, valueIn: unit) }
     }
     let audit = try audit(anchors: anchors)
     let milliseconds = Self.monotonicMilliseconds() - started
@@ -249,9 +269,9 @@ extension Ledger {
   /// vouches for numbers nobody audited. The audit's own check times are its duration.
   public func report(
     audited audit: AuditReport, auditedAt: LedgerTime, asset: String? = nil,
-    from: LedgerTime? = nil, to: LedgerTime? = nil
+    from: LedgerTime? = nil, to: LedgerTime? = nil, valueIn unit: String? = nil
   ) throws -> AuditedReport {
-    let report = try report(asset: asset, from: from, to: to)
+    let report = try report(asset: asset, from: from, to: to, valueIn: unit)
     guard report.info.headHash == audit.headHash, report.info.entries == audit.entries else {
       throw LedgerError(
         .invalidOperation,

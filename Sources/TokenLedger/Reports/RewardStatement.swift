@@ -100,7 +100,55 @@ public struct RewardStatementRow: Sendable, Equatable, Codable {
   public let holder: String
   /// The validator (empty for a distribute's direct payment).
   public let validator: String
+  /// The row's sums per column.
   public internal(set) var amounts: StatementAmounts
+  /// What the row earned, valued reward by reward (``Ledger/rewardStatement(asset:holder:validator:from:to:by:valueIn:)``
+  /// with a unit); nil when the statement is not valued.
+  public internal(set) var value: StatementValue? = nil
+}
+
+/// Earned amounts valued in a unit, each reward at the last price of its asset in the unit at
+/// or before its own time, rounded half to even to the unit's decimals, then summed. What has
+/// no price is summed apart, in the asset's base units: never valued as 0.
+public struct StatementValue: Sendable, Equatable, Codable {
+  /// The unit (an asset or an ISO 4217 code).
+  public let unit: String
+  /// The unit's decimals (2 for a currency).
+  public let decimals: Int
+  /// The sum of the priced rewards' values, in base units of the unit.
+  public private(set) var value: Amount = .zero
+  /// The sum of the rewards with no price, in base units of the statement's asset.
+  public private(set) var unpriced: Amount = .zero
+  /// How many rewards had no price.
+  public private(set) var unpricedCount = 0
+
+  init(unit: String, decimals: Int) {
+    self.unit = unit
+    self.decimals = decimals
+  }
+
+  /// Adds an amount and its value (nil: unpriced).
+  mutating func add(_ amount: Amount, valued: Amount?) {
+    if let valued {
+      guard let sum = value.adding(valued) else {
+        preconditionFailure("a statement's value passes 2^128 - 1 base units of \(unit)")
+      }
+      value = sum
+    } else {
+      guard let sum = unpriced.adding(amount) else {
+        preconditionFailure("a statement's unpriced rewards pass 2^128 - 1 base units")
+      }
+      unpriced = sum
+      unpricedCount += 1
+    }
+  }
+
+  /// Adds another row's sums.
+  mutating func add(_ other: StatementValue) {
+    value = value.adding(other.value) ?? value
+    unpriced = unpriced.adding(other.unpriced) ?? unpriced
+    unpricedCount += other.unpricedCount
+  }
 }
 
 /// Rewards per period, holder and validator, with the journal's own sums beside them.
@@ -123,6 +171,8 @@ public struct RewardStatement: Sendable, Equatable, Codable {
   public let journalSlashes: SignedAmount
   /// Whether the statement covers every holder and validator (no filter was given).
   public let isWhole: Bool
+  /// The sum of the rows' values, when the statement is valued.
+  public var totalValue: StatementValue? = nil
 
   /// Whether the statement's rewards and slashes are the journal's, to the base unit. Only a
   /// whole statement can be compared.

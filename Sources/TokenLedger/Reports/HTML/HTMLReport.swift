@@ -119,6 +119,22 @@ private struct Page {
     add("</table></section>\n")
   }
 
+  /// The row of the supply's value in the report's unit, with the prices it used; empty when
+  /// the report is not valued.
+  func valueRow(_ report: AssetReport, _ symbol: String) -> String {
+    guard let supply = report.holdingsValue?.first else { return "" }
+    let unit = HTML.escape(supply.unit)
+    guard let value = supply.value else {
+      return
+        "<tr><th>value in \(unit)</th><td class=\"num bad\">unpriced: no price of \(symbol) in \(unit)</td></tr>"
+    }
+    let prices = supply.route.map { quote in
+      "\(HTML.escape(quote.price.description))\(quote.time.map { " at " + UTCTime.format($0) } ?? "")"
+    }.joined(separator: " × ")
+    return
+      "<tr><th>value in \(unit)</th><td class=\"num\" id=\"value-\(symbol)\">\(HTML.exact(value, decimals: supply.decimals)) <small>(\(prices))</small></td></tr>"
+  }
+
   mutating func asset(_ report: AssetReport) {
     let facts = report.facts
     let definition = facts.definition
@@ -129,6 +145,7 @@ private struct Page {
       """
       <section id="asset-\(symbol)"><h2>\(symbol)</h2><div class="card"><table>
       <tr><th>total supply</th><td class="num" id="supply-\(symbol)">\(amount(facts.supply))</td></tr>
+      \(valueRow(report, symbol))
       <tr><th>holders</th><td class="num">\(facts.holders)</td></tr>
       <tr><th>validators</th><td class="num">\(facts.validators)</td></tr>
       <tr><th>entries</th><td class="num">\(facts.entries)</td></tr>
