@@ -6,6 +6,8 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .library(name: "TokenLedger", targets: ["TokenLedger"]),
+    // The PostgreSQL engine, linking libpq: a SQLite-only user builds without it.
+    .library(name: "TokenLedgerPostgres", targets: ["TokenLedgerPostgres"]),
     .executable(name: "tokenledger", targets: ["tokenledger"]),
   ],
   dependencies: [
@@ -36,34 +38,39 @@ let package = Package(
       name: "TokenLedger",
       dependencies: [
         "CSQLite",
-        "CPostgres",
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "BigInt", package: "BigInt"),
       ]
+    ),
+    .target(
+      name: "TokenLedgerPostgres",
+      dependencies: ["TokenLedger", "CPostgres"]
     ),
     .executableTarget(
       name: "tokenledger",
       dependencies: [
         "TokenLedger",
+        "TokenLedgerPostgres",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     // Library-level workloads for tools/bench (maintainer tool, not a product).
     .executableTarget(
       name: "TokenLedgerBench",
-      dependencies: ["TokenLedger"],
+      dependencies: ["TokenLedger", "TokenLedgerPostgres"],
       path: "tools/bench/TokenLedgerBench"
     ),
     .testTarget(
       name: "TokenLedgerTests",
       dependencies: [
         "TokenLedger",
+        "TokenLedgerPostgres",
         .product(name: "PropertyBased", package: "swift-property-based"),
       ]
     ),
     .testTarget(
       name: "tokenledgerTests",
-      dependencies: ["TokenLedger", "tokenledger"]
+      dependencies: ["TokenLedger", "TokenLedgerPostgres", "tokenledger"]
     ),
   ],
   swiftLanguageModes: [.v6]

@@ -108,9 +108,12 @@ public final class Ledger: @unchecked Sendable {
     _ path: String, create: Bool, durability: Durability, readOnly: Bool
   ) throws -> Ledger {
     let database = try Database(path: path, mode: readOnly ? .readOnly : .existing)
+    guard let engine = database.serverEngine else {
+      preconditionFailure("a PostgreSQL connection has its engine")
+    }
     try Schema.configure(database, durability: durability)
     if readOnly {
-      let state = try Schema.postgresState(of: database)
+      let state = try engine.schemaState(database)
       if state.version == 0 && state.tables == 0 {
         throw FileError(
           path: PostgresLocation.redacted(path),
@@ -123,13 +126,11 @@ public final class Ledger: @unchecked Sendable {
             + " version \(Schema.currentVersion)")
       }
     } else {
-      try Schema.migratePostgres(database, mayCreate: create)
+      try engine.migrate(database, mayCreate: create)
       database.locksHead = true
     }
     // Before any statement that could call a function of the ledger's schema.
-    try PostgresTrust.verify(
-      database, schema: Schema.postgresSchema(database),
-      displayPath: PostgresLocation.redacted(path))
+    try engine.verifyTrust(database, displayPath: PostgresLocation.redacted(path))
     return Ledger(journal: try Journal(database: database), path: path, readOnly: readOnly)
   }
 

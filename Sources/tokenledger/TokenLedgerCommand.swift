@@ -1,5 +1,6 @@
 import ArgumentParser
 import TokenLedger
+import TokenLedgerPostgres
 
 #if canImport(Glibc)
   import Glibc
@@ -41,6 +42,8 @@ struct TokenLedgerCommand: ParsableCommand {
     // A closed pipe is reported by write() as EPIPE, which Output turns into a quiet exit 3,
     // rather than a signal that kills the process mid-write.
     signal(SIGPIPE, SIG_IGN)
+    // The command line opens PostgreSQL ledgers too (`--db postgresql://…`).
+    PostgreSQLEngine.install()
     do {
       var command = try parseAsRoot()
       try command.run()

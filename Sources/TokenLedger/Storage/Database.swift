@@ -6,11 +6,11 @@ import CSQLite
 
 /// A connection to one ledger's storage: an SQLite file, or a PostgreSQL schema
 /// (``PostgresLocation``). With ``Statement``, the only code that calls `sqlite3_*`; it hands
-/// PostgreSQL's work to ``PostgresConnection``. Not thread-safe by itself; ``Ledger``
-/// serialises access to it.
+/// a server engine's work to its ``ServerConnection`` (PostgreSQL's is in the
+/// `TokenLedgerPostgres` module). Not thread-safe by itself; ``Ledger`` serialises access to it.
 ///
 /// Statements are prepared once and cached by their SQL text. Values are always bound. The
-/// SQL is SQLite's; on PostgreSQL, ``PostgresDialect`` translates each statement once.
+/// SQL is SQLite's; a server engine runs it in its own.
 package final class Database {
   /// How a connection opens its file.
   package enum OpenMode: Sendable {
@@ -34,10 +34,12 @@ package final class Database {
 
   enum Connection {
     case sqlite(OpaquePointer)
-    case postgres(PostgresConnection)
+    case postgres(any ServerConnection)
   }
 
   let connection: Connection
+  /// The server engine behind a PostgreSQL connection; nil on SQLite.
+  package let serverEngine: (any ServerEngine)?
   /// The file's path, or the PostgreSQL URL the connection was opened with.
   package let path: String
   let mode: OpenMode
@@ -81,7 +83,7 @@ package final class Database {
   /// tables exist).
   var locksHead = false
   /// Whether commits on PostgreSQL wait for the disk (``Durability/full``); such a write
-  /// transaction waits after releasing the head lock (``PostgresConnection/beginLater(lockSQL:flushOutsideLock:retries:)``).
+  /// transaction waits after releasing the head lock (``ServerConnection/beginLater(lockSQL:lockLate:flushOutsideLock:retries:)``).
   var postgresDurableCommits = false
   /// Inside a write transaction begun with `lockLate` whose last statement has not run yet
   /// (``writeTransaction(lockLate:_:)``).
@@ -115,15 +117,16 @@ package final class Database {
     self.path = path
     self.mode = mode
     if let location = PostgresLocation(path) {
+      let engine = try Self.serverEngine(for: path)
       if let problem = location.problem {
         throw DatabaseError(
           resultCode: 14, message: "\(PostgresLocation.redacted(path)): \(problem)")
       }
-      let postgres = try PostgresConnection(conninfo: location.conninfo)
-      connection = .postgres(postgres)
-      try Self.configurePostgres(postgres, location: location, mode: mode)
+      connection = .postgres(try engine.connect(location, mode: mode))
+      serverEngine = engine
       return
     }
+    serverEngine = nil
     var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
     switch mode {
     case .create: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
@@ -146,23 +149,6 @@ package final class Database {
     sqlite3_busy_timeout(handle, Int32(Limits.busyTimeoutMilliseconds))
     sqlite3_extended_result_codes(handle, 1)
     SQLFunctions.register(on: handle)
-  }
-
-  /// The session settings of a PostgreSQL connection: the ledger's schema first on the search
-  /// path (`pg_temp` for temporary tables), UTC, the lock timeout SQLite's busy timeout is. A
-  /// read-only connection is not a read-only session (reconcile's temporary tables are writes
-  /// to PostgreSQL): ``Ledger`` refuses writes through a ledger opened read-only, and the
-  /// audit's own connections are made query-only (``makeQueryOnly()``).
-  private static func configurePostgres(
-    _ connection: PostgresConnection, location: PostgresLocation, mode: OpenMode
-  ) throws(DatabaseError) {
-    let settings = [
-      "SET search_path TO \"\(location.schema)\", pg_temp",
-      "SET TIME ZONE 'UTC'",
-      "SET lock_timeout = \(Limits.busyTimeoutMilliseconds)",
-      "SET client_min_messages = warning",
-    ]
-    try connection.executeScript(settings.joined(separator: "; "))
   }
 
   deinit {
@@ -244,7 +230,7 @@ package final class Database {
       if writeLockDeferred, sql != "COMMIT", sql != "ROLLBACK" {
         throw DatabaseError.needsWriteLock(sql)
       }
-      return try postgres.executeScript(translatedScript(sql))
+      return try postgres.runScript(sql)
     }
     var message: UnsafeMutablePointer<CChar>?
     let code = sqlite3_exec(handle, sql, nil, nil, &message)
@@ -253,18 +239,6 @@ package final class Database {
       sqlite3_free(message)
       throw DatabaseError(resultCode: code, message: text, sql: sql)
     }
-  }
-
-  /// Scripts as PostgreSQL runs them, by their SQLite text: most are constants run once per
-  /// transaction (COMMIT, SAVEPOINT…), and translating costs more than the rest of the call.
-  private var translatedScripts: [String: String] = [:]
-
-  private func translatedScript(_ sql: String) -> String {
-    if let translated = translatedScripts[sql] { return translated }
-    let translated = PostgresDialect.translate(sql)
-    if translatedScripts.count >= 256 { translatedScripts.removeAll(keepingCapacity: true) }
-    translatedScripts[sql] = translated
-    return translated
   }
 
   /// Runs one statement with bound values, discarding any rows.

@@ -1,9 +1,14 @@
 /// The database layout: the forward-only migrations of `schema/`, applied in order inside one
 /// transaction and recorded in `PRAGMA user_version`.
 package enum Schema {
-  struct Migration: Sendable {
-    let name: String
-    let sql: String
+  package struct Migration: Sendable {
+    package let name: String
+    package let sql: String
+
+    package init(name: String, sql: String) {
+      self.name = name
+      self.sql = sql
+    }
   }
 
   /// The schema version this build writes and understands.
@@ -15,12 +20,12 @@ package enum Schema {
 
   /// Names and SQL of the embedded migrations, for the test that compares them with `schema/`.
   package static var embeddedMigrations: [(name: String, sql: String)] {
-    (migrations + postgresMigrations).map { ($0.name, $0.sql) }
+    migrations.map { ($0.name, $0.sql) } + (Database.installedServerEngine?.migrations ?? [])
   }
 
   /// The version recorded in the file.
   static func version(of database: Database) throws -> Int {
-    if database.engine == .postgres { return try postgresState(of: database).version }
+    if let engine = database.serverEngine { return try engine.schemaState(database).version }
     let stored = try database.firstRow("PRAGMA user_version") { $0.integer(0) }
     return Int((stored ?? nil) ?? 0)
   }
@@ -28,8 +33,8 @@ package enum Schema {
   /// Brings the file up to ``currentVersion``. A file written by a newer build is refused
   /// rather than misread.
   static func migrate(_ database: Database, through last: Int? = nil) throws {
-    if database.engine == .postgres {
-      return try migratePostgres(database, mayCreate: false)
+    if let engine = database.serverEngine {
+      return try engine.migrate(database, mayCreate: false)
     }
     let target = last ?? migrations.count
     // Most opens find the file current: check without taking the write lock, so that readers
@@ -72,12 +77,9 @@ package enum Schema {
   /// (`NORMAL` only when the caller opts in for a bulk load; a crash may then lose the last
   /// commits but never corrupts the file).
   static func configure(_ database: Database, durability: Durability) throws {
-    if database.engine == .postgres {
-      // PostgreSQL always checks foreign keys and CHECKs, and its WAL is always on; an
-      // asynchronous commit may lose the last commits in a crash, never corrupt.
+    if let engine = database.serverEngine {
       database.postgresDurableCommits = durability == .full
-      return try database.executeScript(
-        "SET synchronous_commit = \(durability == .full ? "on" : "off")")
+      return try engine.configure(database, durability: durability)
     }
     try database.executeScript("PRAGMA foreign_keys = ON")
     // Cheap extra checks of each b-tree cell as it is read, so that more damage is reported

@@ -1,11 +1,11 @@
 import CSQLite
 
-/// A prepared statement: SQLite's, or a PostgreSQL statement with its latest result. Owns its
+/// A prepared statement: SQLite's, or a server engine's with its latest result. Owns its
 /// handle and finalizes it. Only `Storage/` sees it.
 final class Statement {
   private enum Backend {
     case sqlite(OpaquePointer)
-    case postgres(PostgresStatement)
+    case postgres(any ServerStatement)
   }
 
   private let backend: Backend
@@ -25,8 +25,7 @@ final class Statement {
     self.database = database
     switch database.connection {
     case .postgres(let connection):
-      let translated = PostgresDialect.translate(sql)
-      backend = .postgres(PostgresStatement(connection: connection, name: name, sql: translated))
+      backend = .postgres(connection.statement(name: name, sql: sql))
     case .sqlite(let connectionHandle):
       var handle: OpaquePointer?
       let code = sqlite3_prepare_v3(
@@ -52,7 +51,7 @@ final class Statement {
   }
 
   /// Runs the statement as its transaction's last, with the write lock and the COMMIT in the
-  /// same round trip (``PostgresConnection/executeCommitting(name:sql:values:)``); its rows
+  /// same round trip (the server connection's `executeCommitting`); its rows
   /// are then read with ``step()``. Only on PostgreSQL, in a transaction begun with `lockLate`.
   func runCommitting(_ values: [SQLValue]) throws(DatabaseError) {
     guard case .postgres(let statement) = backend else {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import TokenLedger
+@testable import TokenLedgerPostgres
 
 /// The tamper test on PostgreSQL: the same ledger as ``TamperTests`` (its journal applied to a
 /// ledger on PostgreSQL), every single-row edit, deletion and insertion of every table that

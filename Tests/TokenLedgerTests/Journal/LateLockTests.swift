@@ -2,6 +2,7 @@ import PropertyBased
 import Testing
 
 @testable import TokenLedger
+@testable import TokenLedgerPostgres
 
 /// A single transfer or burn on PostgreSQL runs without the write lock and takes it with its
 /// COMMIT (`Journal+LateLock.swift`): the server numbers and chains the entry after checking

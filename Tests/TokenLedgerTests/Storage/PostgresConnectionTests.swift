@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import TokenLedger
+@testable import TokenLedgerPostgres
 
 /// How the PostgreSQL connection spends round trips: a durable transfer takes two (BEGIN and
 /// the operation's reads in one; the head lock, its entry, COMMIT and the flush in the other),
@@ -178,7 +179,7 @@ struct PostgresConnectionTests {
     #expect(Date().timeIntervalSince(started) > 0.3)
     #expect(held() == nil)
     let retried = try ledger.withConnection { database -> Int in
-      guard case .postgres(let connection) = database.connection else { return 0 }
+      guard let connection = database.postgresConnection else { return 0 }
       return connection.lockTimeoutsRetried
     }
     #expect(retried >= 1)
@@ -189,7 +190,7 @@ struct PostgresConnectionTests {
     defer { #expect(heldAgain() == nil) }
     let database = try Database(path: url, mode: .existing)
     try database.executeScript("SET lock_timeout = 50")
-    guard case .postgres(let connection) = database.connection else { return }
+    guard let connection = database.postgresConnection else { return }
     try connection.beginLater(
       lockSQL: Database.postgresHeadLock, flushOutsideLock: false, retries: 0)
     do {
@@ -210,7 +211,7 @@ struct PostgresConnectionTests {
     for index in 0..<20 {
       _ = try ledger.apply(jsonLines: [Self.transfer("d\(index)")])
       let flushed = try ledger.withConnection { database -> Bool? in
-        guard case .postgres(let connection) = database.connection,
+        guard let connection = database.postgresConnection,
           let location = connection.lastFlushLocation
         else { return nil }
         return try database.firstRow(
@@ -228,12 +229,12 @@ struct PostgresConnectionTests {
         #""amount":"1""#, with: #""amount":"99999""#),
     ] {
       let before = try ledger.withConnection { database -> String? in
-        guard case .postgres(let connection) = database.connection else { return nil }
+        guard let connection = database.postgresConnection else { return nil }
         return connection.lastFlushLocation
       }
       _ = try? ledger.apply(jsonLines: [line])
       let after = try ledger.withConnection { database -> String? in
-        guard case .postgres(let connection) = database.connection else { return nil }
+        guard let connection = database.postgresConnection else { return nil }
         return connection.lastFlushLocation
       }
       #expect(after != nil && after != before, "\(line) answered without a flush")
@@ -256,7 +257,7 @@ struct PostgresConnectionTests {
     let fast = try Ledger.open(at: ledger.path, durability: .normal)
     _ = try fast.apply(jsonLines: [Self.transfer("n")])
     let location = try fast.withConnection { database -> String? in
-      guard case .postgres(let connection) = database.connection else { return nil }
+      guard let connection = database.postgresConnection else { return nil }
       return connection.lastFlushLocation
     }
     #expect(location == nil)
@@ -270,7 +271,7 @@ struct PostgresLayoutTests {
     let ledger = try Ledger.open(at: try PostgresServer.ledger("layout"), create: true)
     let (actual, stored, major) = try ledger.withConnection { database in
       (
-        try PostgresLayout.fingerprint(database, schema: Schema.postgresSchema(database)),
+        try PostgresLayout.fingerprint(database, schema: PostgresSchema.schema(database)),
         try database.firstRow("SELECT layout FROM ledger_meta") { $0.text(0) } ?? nil,
         try PostgresLayout.majorVersion(database)
       )
@@ -390,7 +391,7 @@ struct PostgresConnectionLossTests {
       CREATE TABLE probe (k bigint, CONSTRAINT probe_k UNIQUE (k) DEFERRABLE INITIALLY DEFERRED);
       INSERT INTO probe VALUES (1)
       """)
-    guard case .postgres(let connection) = database.connection else { return }
+    guard let connection = database.postgresConnection else { return }
     // Outside a transaction block the statement runs in the pipeline's implicit transaction,
     // whose deferred check fails only as it commits, at the sync point.
     #expect(throws: DatabaseError.self) {

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import TokenLedger
+@testable import TokenLedgerPostgres
 
 /// The SQLite-to-PostgreSQL translation of the library's statements, and the URL's ledger
 /// name and redaction (no server needed).

@@ -3,6 +3,7 @@ import PropertyBased
 import Testing
 
 @testable import TokenLedger
+@testable import TokenLedgerPostgres
 
 /// The PostgreSQL engine against the SQLite one: the same operations give the same journal
 /// (head hash) and state (digest) on both, every audit check runs clean on PostgreSQL and

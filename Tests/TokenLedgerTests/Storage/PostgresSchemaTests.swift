@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import TokenLedger
+@testable import TokenLedgerPostgres
 
 /// The amount columns' checks accept exactly the same texts on both engines (SQLite's GLOBs and
 /// lengths, PostgreSQL's regular expressions and lengths), at every length around their bounds.

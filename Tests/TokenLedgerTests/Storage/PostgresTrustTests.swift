@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import TokenLedger
+@testable import TokenLedgerPostgres
 
 /// A PostgreSQL ledger whose schema holds code the library did not install (a function
 /// replaced, an overload or a trigger planted, an object owned by another role, a role that may

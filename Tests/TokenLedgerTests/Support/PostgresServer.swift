@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import TokenLedger
+@testable import TokenLedgerPostgres
 
 /// The PostgreSQL server the engine's tests run against: `$TOKENLEDGER_TEST_POSTGRES` when set
 /// (a URL without `ledger`), else a throwaway one that `tools/pg-test.sh` starts on first use
@@ -60,8 +61,18 @@ enum PostgresServer {
 
   /// A new ledger's URL on the server, named `prefix` and a random suffix.
   static func ledger(_ prefix: String) throws -> String {
+    // The engine lives in TokenLedgerPostgres; installing it twice is harmless.
+    PostgreSQLEngine.install()
     let base = try url.get()
     let name = "\(prefix)_\(String(UInt64.random(in: 0...UInt64.max), radix: 36))"
     return base + (base.contains("?") ? "&" : "?") + "ledger=" + name
+  }
+}
+
+extension Database {
+  /// The libpq connection behind a PostgreSQL ledger (nil on SQLite).
+  var postgresConnection: PostgresConnection? {
+    guard case .postgres(let connection) = connection else { return nil }
+    return connection as? PostgresConnection
   }
 }

@@ -19,6 +19,7 @@
 //                                      on average, a few with hundreds) and rewards: times the
 //                                      audit, Ledger.validators and the report over them
 import TokenLedger
+import TokenLedgerPostgres
 
 #if canImport(Glibc)
   import Glibc
@@ -48,6 +49,7 @@ struct Random {
   }
 }
 
+PostgreSQLEngine.install()
 let arguments = CommandLine.arguments
 guard arguments.count >= 4, let count = Int(arguments[2]) else {
   print(

@@ -1,4 +1,5 @@
 import CPostgres
+import TokenLedger
 
 /// A statement's result: rows in text format, or a command's status. Owns its `PGresult`.
 final class PostgresResult {

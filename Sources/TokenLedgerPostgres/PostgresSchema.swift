@@ -1,12 +1,14 @@
+import TokenLedger
+
 /// The layout on PostgreSQL: `schema/postgresql/`, applied in the ledger's own schema and
 /// recorded in its `ledger_meta` table. The first PostgreSQL migration lays out what SQLite
 /// reaches at version 8 (journal format 2), so versions mean the same on both engines: the
 /// k-th PostgreSQL migration brings a ledger to version 7 + k.
-extension Schema {
-  static let postgresBaseVersion = 7
+enum PostgresSchema {
+  static let baseVersion = 7
 
   /// The ledger's schema name on a PostgreSQL connection.
-  static func postgresSchema(_ database: Database) -> String {
+  static func schema(_ database: Database) -> String {
     guard let location = PostgresLocation(database.path) else {
       preconditionFailure("not a PostgreSQL connection")
     }
@@ -14,8 +16,8 @@ extension Schema {
   }
 
   /// How many objects the ledger's schema holds, and its version (0 without `ledger_meta`).
-  static func postgresState(of database: Database) throws -> (tables: Int, version: Int) {
-    let schema = postgresSchema(database)
+  static func state(of database: Database) throws -> (tables: Int, version: Int) {
+    let schema = schema(database)
     // Every object of the schema: relations of any kind (tables, views, sequences…) and
     // functions, so that a schema holding anything but a ledger is never taken over.
     let tables =
@@ -75,10 +77,10 @@ extension Schema {
   /// Creates the ledger's schema and tables when `mayCreate` and it has none, or brings an
   /// older one up to date, in one transaction under an advisory lock on the ledger's name (two
   /// processes creating the same ledger at once: one creates it, the other finds it made).
-  static func migratePostgres(_ database: Database, mayCreate: Bool) throws {
-    let schema = postgresSchema(database)
-    let target = postgresBaseVersion + postgresMigrations.count
-    if try postgresState(of: database).version == target { return }
+  static func migrate(_ database: Database, mayCreate: Bool) throws {
+    let schema = schema(database)
+    let target = PostgresSchema.baseVersion + PostgresSchema.migrations.count
+    if try state(of: database).version == target { return }
     // The audit's structural check uses amcheck; creating it takes a superuser, so a ledger
     // created by another role goes without until one does (the audit says so).
     try? database.executeScript("CREATE EXTENSION IF NOT EXISTS amcheck SCHEMA public")
@@ -86,7 +88,7 @@ extension Schema {
     do {
       try database.execute(
         "SELECT pg_advisory_xact_lock(hashtext(CAST(? AS TEXT)))", [.text("tokenledger:" + schema)])
-      let state = try postgresState(of: database)
+      let state = try state(of: database)
       if state.version == 0 {
         guard state.tables == 0 else {
           throw DatabaseError(
@@ -107,8 +109,8 @@ extension Schema {
           message: "ledger \(schema) has schema version \(state.version), newer than this"
             + " build's \(target)")
       }
-      let done = max(0, state.version - postgresBaseVersion)
-      for migration in postgresMigrations.dropFirst(done) {
+      let done = max(0, state.version - PostgresSchema.baseVersion)
+      for migration in PostgresSchema.migrations.dropFirst(done) {
         try database.executeScript(migration.sql)
       }
       try database.executeScript("COMMIT")
@@ -129,7 +131,7 @@ extension Schema {
 enum PostgresLayout {
   /// The body of `ledger_layout(text)` in `schema/postgresql/`, its parameter `?1`.
   static let query: String = {
-    let sql = Schema.postgresMigrations.map(\.sql).joined(separator: "\n")
+    let sql = PostgresSchema.migrations.map(\.sql).joined(separator: "\n")
     let opening = "CREATE FUNCTION ledger_layout(text) RETURNS text LANGUAGE sql STABLE AS $$"
     guard let start = sql.range(of: opening),
       let end = sql.range(of: "$$;", range: start.upperBound..<sql.endIndex)

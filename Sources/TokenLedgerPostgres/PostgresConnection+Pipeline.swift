@@ -1,4 +1,5 @@
 import CPostgres
+import TokenLedger
 
 #if canImport(Glibc)
   import Glibc

@@ -1,3 +1,5 @@
+import TokenLedger
+
 /// What a command checks of a PostgreSQL ledger before it runs any statement that could call
 /// code stored in the ledger's schema.
 ///
@@ -36,7 +38,7 @@ enum PostgresTrust {
   /// `CREATE FUNCTION name(types) … LANGUAGE lang … AS $$body$$`.
   static let expectedFunctions: Set<Function> = {
     var functions: Set<Function> = []
-    let sql = Schema.postgresMigrations.map(\.sql).joined(separator: "\n")
+    let sql = PostgresSchema.migrations.map(\.sql).joined(separator: "\n")
     var rest = Substring(sql)
     while let start = rest.range(of: "CREATE FUNCTION ") {
       let afterName = rest[start.upperBound...]

@@ -1,4 +1,5 @@
 import CPostgres
+import TokenLedger
 
 #if canImport(Glibc)
   import Glibc
@@ -35,6 +36,9 @@ final class PostgresConnection {
   }
 
   deinit { PQfinish(handle) }
+
+  /// Scripts of the library's SQL as PostgreSQL runs them, by their text (``runScript(_:)``).
+  var translatedScripts: [String: String] = [:]
 
   /// True inside a transaction block (also an aborted one), or once one is begun and not yet
   /// sent (``beginLater(lockSQL:flushOutsideLock:retries:)``).

@@ -1,3 +1,5 @@
+import TokenLedger
+
 /// The library's SQL, written once for SQLite, as PostgreSQL runs it: every difference between
 /// the two dialects that a statement can meet is here (the layout's are in
 /// `schema/postgresql/`, the functions SQLite has and PostgreSQL lacks are defined there).

@@ -1,5 +1,3 @@
-import CPostgres
-
 /// Where a ledger lives on PostgreSQL: a libpq URL, and the ledger's name in its `ledger`
 /// query parameter.
 ///
@@ -63,7 +61,7 @@ package struct PostgresLocation: Sendable, Equatable {
     if schema.hasPrefix("pg_") || schema == "public" || schema == "information_schema" {
       return "ledger name \"\(schema)\" is PostgreSQL's own schema"
     }
-    if let reason = Self.parseProblem(conninfo) {
+    if let reason = Database.installedServerEngine?.conninfoProblem(conninfo) {
       return "the URL is not one libpq reads: \(reason)"
     }
     // libpq ends the authority at the first "/", so a password holding one is read as a
@@ -78,23 +76,8 @@ package struct PostgresLocation: Sendable, Equatable {
     return nil
   }
 
-  /// Why libpq cannot read `conninfo`, nil when it can. libpq quotes the token it could not
-  /// read, which may be (part of) a password: every quoted token is left out.
-  static func parseProblem(_ conninfo: String) -> String? {
-    var error: UnsafeMutablePointer<CChar>?
-    guard let options = PQconninfoParse(conninfo, &error) else {
-      let message = error.map { String(cString: $0) } ?? "unreadable"
-      if let error { PQfreemem(error) }
-      var reason = Substring(withoutQuotedTokens(message))
-      while reason.last?.isWhitespace == true { reason.removeLast() }
-      return String(reason)
-    }
-    PQconninfoFree(options)
-    return nil
-  }
-
   /// `text` with every `"…"` replaced by `"***"`.
-  static func withoutQuotedTokens(_ text: String) -> String {
+  package static func withoutQuotedTokens(_ text: String) -> String {
     var output = ""
     var inQuote = false
     for character in text {
@@ -117,7 +100,7 @@ package struct PostgresLocation: Sendable, Equatable {
 
   /// The passwords `path` may carry, however malformed it is: the text between the first `:`
   /// after the scheme's user and the last `@` before the query, and every `password=` value.
-  static func secrets(in path: String) -> [String] {
+  package static func secrets(in path: String) -> [String] {
     var found: [String] = []
     if let beforeQuery = beforeQuery(path) {
       if let at = beforeQuery.lastIndex(of: "@"), let colon = beforeQuery[..<at].firstIndex(of: ":")
@@ -136,7 +119,7 @@ package struct PostgresLocation: Sendable, Equatable {
 
   /// `message` (from libpq, about `conninfo`) with the URL redacted and every password of it
   /// replaced by `***`, so that no cause of a failure shows one.
-  static func scrubbed(_ message: String, conninfo: String) -> String {
+  package static func scrubbed(_ message: String, conninfo: String) -> String {
     var text = message.replacing(conninfo, with: redacted(conninfo))
     for secret in secrets(in: conninfo).sorted(by: { $0.count > $1.count }) {
       text = text.replacing(secret, with: "***")

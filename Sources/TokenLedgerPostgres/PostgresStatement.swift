@@ -1,3 +1,5 @@
+import TokenLedger
+
 /// A statement on PostgreSQL: its translated SQL (prepared on the server when it has a name),
 /// the values of its next run, and the rows of its latest run, read one at a time through
 /// ``Statement`` as SQLite's are.
