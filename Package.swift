@@ -65,6 +65,7 @@ let package = Package(
       dependencies: [
         "TokenLedger",
         "TokenLedgerPostgres",
+        .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "PropertyBased", package: "swift-property-based"),
       ]
     ),

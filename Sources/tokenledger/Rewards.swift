@@ -82,10 +82,7 @@ struct StatementOutput {
   /// The value columns of a valued statement: the value in the unit, and what had no price.
   func valueCells(_ value: StatementValue?) -> [String] {
     guard let value else { return [] }
-    return [
-      value.value.formatted(decimals: value.decimals),
-      value.unpriced.formatted(decimals: statement.decimals),
-    ]
+    return [value.text, value.unpriced.formatted(decimals: statement.decimals)]
   }
 
   func print() {

@@ -25,7 +25,7 @@ public struct ExactDecimal: Sendable, Hashable, CustomStringConvertible {
     else {
       throw LedgerError(
         code,
-        "\(what) '\(text.truncatedForMessage)' is not a non-negative decimal with at most \(Self.scaleMax) fractional digits"
+        "\(what) '\(text.truncatedForMessage)' is not a non-negative decimal with at most \(Self.scaleMax) fractional digits whose digits, the point left out, stay within 2^128 - 1"
       )
     }
     var numerator = value

@@ -54,7 +54,7 @@ public final class AsyncLedger: Sendable {
   /// ``Ledger/audit(progress:)`` on the ledger's thread.
   public func audit() async throws -> AuditReport { try await perform { try $0.audit() } }
 
-  /// ``Ledger/rewardStatement(asset:holder:validator:from:to:by:)`` on the ledger's thread.
+  /// ``Ledger/rewardStatement(asset:holder:validator:from:to:by:valueIn:)`` on the ledger's thread.
   public func rewardStatement(
     asset: String, holder: String? = nil, validator: String? = nil, from: LedgerTime? = nil,
     to: LedgerTime? = nil, by period: StatementPeriod = .month

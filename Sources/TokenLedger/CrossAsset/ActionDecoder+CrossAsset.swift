@@ -8,7 +8,9 @@ extension ActionDecoder {
       let pool = try poolAccount()
       let give = try assetAmount("give")
       let get = try assetAmount("get")
+      // A fee of 0 is no fee: the same swap with or without it is one operation.
       let fee = try fields.optionalObject("fee").map { try assetAmount(members: $0, "fee") }
+        .flatMap { $0.value.amount.isZero ? nil : $0 }
       guard give.definition.symbol != get.definition.symbol else {
         throw LedgerError(
           .invalidOperation, "swap: 'give' and 'get' are both \(give.definition.symbol)")
@@ -69,7 +71,8 @@ extension ActionDecoder {
         "swap: pool '\(pool.truncatedForMessage)' is not a system account name ('@' and printable characters)"
       )
     }
-    guard !Account.reservedHolders.contains(pool), !pool.hasPrefix("@subnet:") else {
+    let folded = pool.lowercased()
+    guard !Account.reservedHolders.contains(folded), !folded.hasPrefix("@subnet:") else {
       throw LedgerError(
         .invalidAddress, "swap: \(pool) is the ledger's own account, not a pool")
     }

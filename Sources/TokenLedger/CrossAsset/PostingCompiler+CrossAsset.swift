@@ -20,6 +20,9 @@ extension PostingCompiler {
     fee: Operation.AssetAmount?
   ) throws -> Compilation {
     let verb = "swap"
+    guard trader != EVMAddress.zero else {
+      throw LedgerError(.invalidSender, "swap: the zero address is never a trader")
+    }
     for symbol in [give.asset, get.asset] + (fee.map { [$0.asset] } ?? []) {
       try requireNotPaused(symbol, verb: verb)
     }
@@ -48,6 +51,9 @@ extension PostingCompiler {
     holder: String, from: Operation.AssetAmount, to: String, rate: ExactDecimal
   ) throws -> (compilation: Compilation, amount: Amount, remainder: String) {
     let verb = "convert"
+    guard holder != EVMAddress.zero else {
+      throw LedgerError(.invalidSender, "convert: the zero address holds nothing to convert")
+    }
     try requireNotPaused(from.asset, verb: verb)
     try requireNotPaused(to, verb: verb)
     guard let source = try state.assetDefinition(from.asset),

@@ -59,6 +59,9 @@ struct SubtensorStakes {
       let taoIn = try Self.rao(pool.requiredValue("taoIn"), "\(place).taoIn")
       let alphaIn = try Self.rao(pool.requiredValue("alphaIn"), "\(place).alphaIn")
       try pool.finish()
+      guard !pools.contains(where: { $0.netuid == Int(netuid) }) else {
+        throw LedgerError(.invalidOperation, "\(place): subnet \(netuid) is listed twice")
+      }
       pools.append(Pool(netuid: Int(netuid), taoIn: taoIn, alphaIn: alphaIn))
     }
   }

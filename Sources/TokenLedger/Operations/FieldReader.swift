@@ -23,7 +23,8 @@ struct FieldReader {
   /// The error for a field given as JSON `null`.
   static func nullError(operation: String, key: String) -> LedgerError {
     LedgerError(
-      Operation.amountFields.contains(key) ? .invalidAmount : .invalidOperation,
+      Operation.amountFields.contains(key) && !(key == "fee" && operation.hasPrefix("swap"))
+        ? .invalidAmount : .invalidOperation,
       "\(operation): '\(key.truncatedForMessage)' is null (leave a field out, never null)")
   }
 
@@ -33,7 +34,9 @@ struct FieldReader {
       throw LedgerError(
         .invalidOperation, "\(operation): '\(key)' must be a string, not \(value.typeName)")
     }
-    guard text.utf8.count <= Limits.nameBytesMax || key == "amount" else {
+    // Amounts, rates and prices are refused by their own parsers, with their own codes.
+    guard text.utf8.count <= Limits.nameBytesMax || ["amount", "rate", "price"].contains(key)
+    else {
       throw LedgerError(
         .invalidOperation, "\(operation): '\(key)' is longer than \(Limits.nameBytesMax) bytes")
     }

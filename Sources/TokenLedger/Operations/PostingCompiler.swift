@@ -124,6 +124,15 @@ struct PostingCompiler<State: LedgerState> {
         "defineAsset \(definition.symbol): subnet parent '\(subnet.of.truncatedForMessage)' is not defined"
       )
     }
+    // One alpha per netuid: an entry names its subnet by netuid, so a second alpha would
+    // make every entry of the subnet ambiguous to the audit and to replay.
+    let existing = try state.subnetAssets(netuid: subnet.netuid)
+    if let other = existing.first(where: { $0.symbol != definition.symbol }) {
+      throw LedgerError(
+        .invalidOperation,
+        "defineAsset \(definition.symbol): subnet \(subnet.netuid) already has its alpha, \(other.symbol)"
+      )
+    }
     guard parent.subnet == nil, parent.decimals == Subnet.decimals,
       parent.addressScheme == definition.addressScheme
     else {

@@ -121,6 +121,14 @@ public struct StatementValue: Sendable, Equatable, Codable {
   public private(set) var unpriced: Amount = .zero
   /// How many rewards had no price.
   public private(set) var unpricedCount = 0
+  /// How many rewards were valued.
+  public private(set) var pricedCount = 0
+
+  /// The value as text, or `"unpriced"` when no reward of it had a price (never `"0"` for
+  /// what was not valued).
+  public var text: String {
+    pricedCount == 0 && unpricedCount > 0 ? "unpriced" : value.formatted(decimals: decimals)
+  }
 
   init(unit: String, decimals: Int) {
     self.unit = unit
@@ -134,6 +142,7 @@ public struct StatementValue: Sendable, Equatable, Codable {
         preconditionFailure("a statement's value passes 2^128 - 1 base units of \(unit)")
       }
       value = sum
+      pricedCount += 1
     } else {
       guard let sum = unpriced.adding(amount) else {
         preconditionFailure("a statement's unpriced rewards pass 2^128 - 1 base units")
@@ -148,6 +157,7 @@ public struct StatementValue: Sendable, Equatable, Codable {
     value = value.adding(other.value) ?? value
     unpriced = unpriced.adding(other.unpriced) ?? unpriced
     unpricedCount += other.unpricedCount
+    pricedCount += other.pricedCount
   }
 }
 

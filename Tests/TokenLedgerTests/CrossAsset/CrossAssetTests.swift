@@ -244,4 +244,54 @@ import Testing
         == .invalidAmount)
     #expect(try ledger.audit().ok)
   }
+
+  /// Probe findings: a fee of 0 is no fee; the zero address never trades or converts; a pool
+  /// may not be a case variant of the ledger's own accounts; a null swap fee is not an amount;
+  /// a long rate is refused by the rate parser.
+  @Test func edgesOfTheCrossAssetOperations() throws {
+    let ledger = try makeLedger()
+    try ledger.apply(jsonLines: Self.assets)
+    let withZeroFee =
+      #"{"op":"swap","id":"z","pool":"@p","trader":"bob","give":{"asset":"FET","amount":"1"},"get":{"asset":"AGIX","amount":"2"},"fee":{"asset":"FET","amount":"0"}}"#
+    guard case .applied(let sequence)? = try ledger.apply(jsonLines: [withZeroFee]).first else {
+      Issue.record("the swap was not applied")
+      return
+    }
+    let without = withZeroFee.replacingOccurrences(
+      of: #","fee":{"asset":"FET","amount":"0"}"#, with: "")
+    #expect(try ledger.apply(jsonLines: [without]) == [.unchanged(sequence: sequence)])
+    let evm = try makeLedger()
+    try evm.apply(jsonLines: [
+      #"{"op":"defineAsset","symbol":"FET","decimals":18,"addressScheme":"evm"}"#,
+      #"{"op":"defineAsset","symbol":"AGIX","decimals":8,"addressScheme":"evm"}"#,
+    ])
+    let zero = "0x0000000000000000000000000000000000000000"
+    #expect(
+      errorCode(
+        evm,
+        [
+          #"{"op":"swap","pool":"@p","trader":"\#(zero)","give":{"asset":"FET","amount":"1"},"get":{"asset":"AGIX","amount":"1"}}"#
+        ]
+      ) == .invalidSender)
+    #expect(
+      errorCode(
+        evm,
+        [
+          #"{"op":"convert","holder":"\#(zero)","from":{"asset":"AGIX","amount":"1"},"to":{"asset":"FET"},"rate":"0.43335"}"#
+        ]
+      ) == .invalidSender)
+    func swap(_ pool: String, _ fee: String) -> String {
+      #"{"op":"swap","pool":"\#(pool)","trader":"bob","give":{"asset":"FET","amount":"1"},"get":{"asset":"AGIX","amount":"1"}\#(fee)}"#
+    }
+    #expect(errorCode(ledger, [swap("@Supply", "")]) == .invalidAddress)
+    #expect(errorCode(ledger, [swap("@SUBNET:1", "")]) == .invalidAddress)
+    #expect(errorCode(ledger, [swap("@p", #","fee":null"#)]) == .invalidOperation)
+    #expect(
+      errorCode(
+        ledger,
+        [
+          #"{"op":"convert","holder":"bob","from":{"asset":"FET","amount":"1"},"to":{"asset":"AGIX"},"rate":"\#(String(repeating: "1", count: 300))"}"#
+        ]
+      ) == .invalidRate)
+  }
 }

@@ -83,6 +83,11 @@ import Testing
     #expect(value.unpriced.formatted(decimals: 9) == "1")
     #expect(value.unpricedCount == 1)
     #expect(statement.rows.first { $0.holder == "nom" }?.value?.value == value.value)
+    // A row none of whose rewards had a price says so, never "0" (probe finding).
+    let early = try ledger.rewardStatement(
+      asset: "TAO", to: LedgerTime("2025-01-03")!, valueIn: "USD")
+    #expect(early.totalValue?.text == "unpriced")
+    #expect(statement.totalValue?.text == "450.02")
   }
 
   @Test func aPriceFileIsImportedOncePerTime() throws {

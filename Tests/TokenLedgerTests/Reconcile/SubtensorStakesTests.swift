@@ -82,6 +82,10 @@ import Testing
         #"{"block":1,"stakes":[],"subnets":[{"netuid":1,"taoIn":-1,"alphaIn":1}]}"#,
         "subnets[0].taoIn"
       ),
+      (
+        #"{"block":1,"stakes":[],"subnets":[{"netuid":1,"taoIn":1,"alphaIn":1},{"netuid":1,"taoIn":2,"alphaIn":1}]}"#,
+        "subnets[1]: subnet 1 is listed twice"
+      ),
     ]
     for (text, place) in cases {
       let path = NSTemporaryDirectory() + "tokenledger-stakes-\(UUID().uuidString).json"
@@ -93,5 +97,58 @@ import Testing
         #expect(error.message.contains(place), "\(error.message)")
       }
     }
+  }
+}
+
+/// The Bittensor SDK's recorded mainnet metagraph of subnet 1 at block 6,852,690
+/// (opentensor/bittensor `tests/helpers/integration_websocket_data.py`, MIT; derived by
+/// `tools/derive-dtao-stakes.py`): 40 hotkeys' alpha totals, each with its owner coldkey as the
+/// chain pairs them, and the pool's reserves. Booked as opening positions, the stake list
+/// reconciles key by key; one rao more on one position is named.
+@Suite struct RecordedSubnetStakesTests {
+  static let path = Repository.root + "/fixtures/real/subtensor-stakes-netuid1-block6852690.json"
+
+  @Test func theRecordedStakeListReconcilesWithTheLedgerBuiltFromIt() throws {
+    let ledger = try makeLedger()
+    try ledger.apply(jsonLines: [
+      #"{"op":"defineAsset","symbol":"TAO","decimals":9,"addressScheme":"ss58","rewardPolicy":"compound"}"#,
+      #"{"op":"defineAsset","symbol":"SN1","decimals":9,"addressScheme":"ss58","rewardPolicy":"compound","subnet":{"of":"TAO","netuid":1}}"#,
+    ])
+    let document = try JSONParser.parse(try Repository.read(Self.path))
+    guard case .array(let stakes)? = document.objectValue?["stakes"] else {
+      Issue.record("the sample has no stakes")
+      return
+    }
+    #expect(stakes.count == 40)
+    var lines: [String] = []
+    var registered: Set<String> = []
+    for stake in stakes {
+      guard case .string(let coldkey)? = stake.objectValue?["coldkey"],
+        case .string(let hotkey)? = stake.objectValue?["hotkey"],
+        case .number(let rao)? = stake.objectValue?["stake"]
+      else { continue }
+      if registered.insert(hotkey).inserted {
+        lines.append(
+          #"{"op":"registerValidator","asset":"SN1","validator":"\#(hotkey)","operator":"\#(coldkey)","commission":"0.18"}"#
+        )
+      }
+      let amount = Amount(baseUnits: UInt128(rao)!).formatted(decimals: 9)
+      lines.append(
+        #"{"op":"openingBalance","asset":"SN1","to":"\#(coldkey)","amount":"\#(amount)","bucket":"staked","validator":"\#(hotkey)"}"#
+      )
+    }
+    try ledger.apply(jsonLines: lines)
+    let report = try ledger.reconcile(kind: .subtensorStakes, path: Self.path, asset: "SN1")
+    #expect(report.matched == 40)
+    #expect(report.mismatchedCount + report.missingInLedgerCount + report.missingInSourceCount == 0)
+    // One rao more on the first position is the one difference.
+    guard case .string(let coldkey)? = stakes[0].objectValue?["coldkey"],
+      case .string(let hotkey)? = stakes[0].objectValue?["hotkey"]
+    else { return }
+    try ledger.apply(jsonLines: [
+      #"{"op":"openingBalance","asset":"SN1","to":"\#(coldkey)","amount":"0.000000001","bucket":"staked","validator":"\#(hotkey)"}"#
+    ])
+    let after = try ledger.reconcile(kind: .subtensorStakes, path: Self.path, asset: "SN1")
+    #expect(after.mismatched.map(\.difference) == ["-0.000000001"])
   }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TokenLedgerPostgres
 
 @testable import TokenLedger
 
@@ -7,7 +8,9 @@ import Testing
 /// in order, and records the version.
 @Suite struct SchemaTests {
   @Test func embeddedMigrationsEqualTheSchemaFiles() throws {
+    PostgreSQLEngine.install()  // its migrations are embedded in its module
     let embedded = Schema.embeddedMigrations
+    #expect(embedded.contains { $0.name.hasPrefix("postgresql/") })
     #expect(embedded.count >= 2)
     for migration in embedded {
       let file = String(
