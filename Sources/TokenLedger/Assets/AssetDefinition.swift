@@ -69,6 +69,23 @@ public struct Subnet: Sendable, Hashable {
   public static let netuidMax = 65_535
   /// The decimals of every alpha token and of its parent (rao).
   public static let decimals = 9
+  /// The one alpha among `assets` (those defined for `netuid`): `unknownAsset` when there is
+  /// none, `invalidOperation` when there are several.
+  static func only(_ assets: [AssetDefinition], netuid: Int, verb: String) throws(LedgerError)
+    -> AssetDefinition
+  {
+    guard let first = assets.first else {
+      throw LedgerError(.unknownAsset, "\(verb): no alpha asset is defined for subnet \(netuid)")
+    }
+    guard assets.count == 1 else {
+      throw LedgerError(
+        .invalidOperation,
+        "\(verb): subnet \(netuid) has several alpha assets (\(assets.map(\.symbol).sorted().joined(separator: ", ")))"
+      )
+    }
+    return first
+  }
+
   /// The subnet's pool: a system account in the parent asset and in the alpha.
   public var pool: Account { Account(holder: "@subnet:\(netuid)") }
 }

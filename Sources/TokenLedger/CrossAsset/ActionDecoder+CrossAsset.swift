@@ -42,7 +42,7 @@ extension ActionDecoder {
       let asset = try asset()
       let unit = try fields.requiredString("in")
       if try context.assetDefinition(unit) == nil {
-        guard unit.utf8.count == 3, unit.utf8.allSatisfy({ (65...90).contains($0) }) else {
+        guard PriceBook.isCurrencyCode(unit) else {
           throw LedgerError(
             .unknownAsset,
             "price: 'in' \(unit.truncatedForMessage) is neither a defined asset nor an ISO 4217 code"

@@ -260,15 +260,7 @@ final class Journal {
 
   /// The one alpha asset of subnet `netuid`.
   func subnetAsset(netuid: Int, verb: String) throws -> AssetDefinition {
-    let assets = try subnetAssets(netuid: netuid)
-    guard let first = assets.first else {
-      throw LedgerError(.unknownAsset, "\(verb): no alpha asset is defined for subnet \(netuid)")
-    }
-    guard assets.count == 1 else {
-      throw LedgerError(
-        .invalidOperation, "\(verb): subnet \(netuid) has several alpha assets")
-    }
-    return first
+    try Subnet.only(try subnetAssets(netuid: netuid), netuid: netuid, verb: verb)
   }
 
   /// A tick without an asset advances every asset's time (heights of different chains cannot

@@ -79,7 +79,7 @@ extension Ledger {
 
   static func requireUnit(_ unit: String, _ journal: Journal) throws {
     if try journal.assetDefinition(unit) != nil { return }
-    guard unit.utf8.count == 3, unit.utf8.allSatisfy({ (65...90).contains($0) }) else {
+    guard PriceBook.isCurrencyCode(unit) else {
       throw LedgerError(
         .unknownAsset,
         "value in '\(unit.truncatedForMessage)': neither a defined asset nor an ISO 4217 code")

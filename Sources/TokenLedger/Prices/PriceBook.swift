@@ -92,4 +92,9 @@ public struct PriceBook: Sendable {
 
   /// The decimals of a currency unit: 2 for an ISO 4217 code (contract, "Values").
   public static let currencyDecimals = 2
+
+  /// Whether `unit` is written as an ISO 4217 code: three capital letters.
+  public static func isCurrencyCode(_ unit: String) -> Bool {
+    unit.utf8.count == 3 && unit.utf8.allSatisfy { (65...90).contains($0) }
+  }
 }

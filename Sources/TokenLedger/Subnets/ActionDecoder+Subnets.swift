@@ -99,17 +99,8 @@ extension ActionDecoder {
       throw LedgerError(
         .unknownAsset, "\(verb): netuid 0 is the root network, staked in TAO itself (delegate)")
     }
-    let assets = try context.subnetAssets(netuid: Int(netuid))
-    guard let first = assets.first else {
-      throw LedgerError(.unknownAsset, "\(verb): no alpha asset is defined for subnet \(netuid)")
-    }
-    guard assets.count == 1 else {
-      throw LedgerError(
-        .invalidOperation,
-        "\(verb): subnet \(netuid) has several alpha assets (\(assets.map(\.symbol).sorted().joined(separator: ", ")))"
-      )
-    }
-    return first
+    return try Subnet.only(
+      try context.subnetAssets(netuid: Int(netuid)), netuid: Int(netuid), verb: verb)
   }
 
   /// An amount in rao under `key` (9 decimals, alpha and TAO alike); nil when absent and not
