@@ -42,6 +42,7 @@ import Testing
     "postgresql://user:se%zzcret@localhost/db", "postgresql://user:se/cret@[::1/db",
   ])
   func aMalformedURLIsRefusedWithoutItsPassword(url: String) throws {
+    PostgreSQLEngine.install()  // libpq reads the URL: the engine module's part of the check
     let problem = try #require(PostgresLocation(url)?.problem)
     #expect(problem.hasPrefix("the URL is not one libpq reads"), "\(problem)")
     for secret in ["secret", "hunter2", "zz", "se/", "\"se\""] {

@@ -11,7 +11,11 @@ import Testing
 /// would.
 enum PostgresServer {
   /// The server's URL, or why there is none (the tests that need it are then skipped with it).
-  static let url: Result<String, Unavailable> = start()
+  static let url: Result<String, Unavailable> = {
+    // Every test that reaches the server opens ledgers through the engine module.
+    PostgreSQLEngine.install()
+    return start()
+  }()
 
   struct Unavailable: Error, CustomStringConvertible {
     let description: String
