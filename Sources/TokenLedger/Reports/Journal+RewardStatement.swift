@@ -20,18 +20,7 @@ extension Journal {
     }
     var scan = StatementScan(
       definition: definition, period: period, range: (from, to), context: self)
-    if let unit {
-      try Ledger.requireUnit(unit, self)
-      let book = try priceBook()
-      let decimals = try unitDecimals(unit)
-      scan.valuer = StatementScan.Valuer(unit: unit, decimals: decimals) { amount, time in
-        // An undated reward has no price at or before it.
-        guard let time else { return nil }
-        return book.value(
-          amount, of: asset, decimals: definition.decimals, in: unit, unitDecimals: decimals,
-          at: .time(LedgerTime(unixSeconds: time)))
-      }
-    }
+    scan.valuer = try unit.map { try rewardValuer(asset: definition, in: $0) }
     var entry: StatementScan.Entry?
     // Accounts by id, read once each (a posting names two of a few thousand), then named by a
     // dense index.
@@ -183,15 +172,8 @@ private struct StatementScan {
   var stakes: [String: UInt128] = [:]
   var rows: [Key: StatementAmounts] = [:]
   /// The unit earned amounts are valued in, and how (nil: the statement is not valued).
-  var valuer: Valuer?
+  var valuer: RewardValuer?
   var values: [Key: StatementValue] = [:]
-
-  /// Values an amount of the statement's asset at a time, in one unit.
-  struct Valuer {
-    let unit: String
-    let decimals: Int
-    let value: (Amount, Int64?) -> Amount?
-  }
   /// Whether the entry being read falls in the statement's range.
   private var booking = true
   /// Accounts, periods and (holder, validator) pairs seen, each once.
