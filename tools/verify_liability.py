@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Independent check of one tokenledger liability proof (contract: "Proof of liabilities").
-Usage: python3 verify_liability.py PROOF.json ROOT.json|ROOTHASH [--public-key HEX]
+Usage: python3 verify_liability.py PROOF.json ROOT.json|HEAD.json|ROOTHASH [--public-key HEX]
 Against a bare root hash only the account and the balance and total in base units are bound.
+Against a head.json (several assets' roots at one entry) the proof is checked against its
+asset's root there, and --public-key verifies the head's signature.
 --public-key verifies root.json's Ed25519 signature (needs `cryptography`: requirements-verify.txt);
 without that package a given key is never reported as checked (exit 1)."""
 import hashlib, json, re, sys
@@ -38,13 +40,38 @@ def unique_keys(pairs):
         seen[key] = value
     return seen
 
+HEAD_FORMAT = "tokenledger-liabilities-head/1"
+
+def head_message(head):
+    lines = [HEAD_FORMAT, str(head["sequence"]), str(head["headHash"])]
+    for a in head["assets"]:
+        lines.append(" ".join(str(a[k]) for k in ("asset", "decimals", "holders", "depth", "total", "root")))
+    return "\n".join(lines).encode("utf-8")
+
+def root_from_head(head, proof, pubkey):
+    """The proof's asset's root, read from a head whose signature is checked first."""
+    assets = head.get("assets")
+    if not isinstance(assets, list) or not all(isinstance(a, dict) for a in assets):
+        raise Fail("root: the head's assets are not a list of objects")
+    names = [a.get("asset") for a in assets]
+    if not all(isinstance(n, str) for n in names) or names != sorted(set(names), key=lambda n: n.encode("utf-8")):
+        raise Fail("root: the head's assets are not distinct and sorted")
+    if pubkey is not None:
+        check_signature(head, pubkey, head_message)
+    elif "signature" in head:
+        print("signature: present but not checked (no --public-key)")
+    entry = next((a for a in assets if a["asset"] == proof.get("asset")), None)
+    if entry is None: raise Fail(f"root: the head lists no root of {proof.get('asset')}")
+    root = dict(entry, format=ROOT_FORMATS[0], sequence=head.get("sequence"), headHash=head.get("headHash"))
+    return root
+
 def signed_message(root):
     fields = ["format", "asset", "sequence", "headHash", "total", "root"]
     if root["format"] != "tokenledger-liabilities/1":  # version 2 signs every field
         fields = ["format", "asset", "decimals", "sequence", "headHash", "holders", "depth", "total", "root"]
     return "\n".join(str(root[f]) for f in fields).encode("utf-8")
 
-def check_signature(root, pubkey):
+def check_signature(root, pubkey, message=None):
     if "signature" not in root or "publicKey" not in root: raise Fail("signature: root is not signed")
     if not isinstance(root["publicKey"], str) or pubkey.lower() != root["publicKey"].lower():
         raise Fail("signature: publicKey differs from --public-key")
@@ -56,7 +83,7 @@ def check_signature(root, pubkey):
                    " (pip install -r tools/requirements-verify.txt)")
     key = Ed25519PublicKey.from_public_bytes(hexbytes(pubkey, 32, "signature", "public key"))
     try:
-        key.verify(hexbytes(root["signature"], 64, "signature", "signature"), signed_message(root))
+        key.verify(hexbytes(root["signature"], 64, "signature", "signature"), (message or signed_message)(root))
     except InvalidSignature:
         raise Fail("signature: the signature does not verify")
 
@@ -116,6 +143,9 @@ if __name__ == "__main__":
         proof = load(a[0])
         root = {} if bare else load(a[1])
         if not all(isinstance(d, dict) for d in (proof, root)): raise Fail("input: not a JSON object")
-        print(verify(proof, root, a[3] if len(a) == 4 else None, bytes.fromhex(a[1]) if bare else None))
+        key = a[3] if len(a) == 4 else None
+        if root.get("format") == HEAD_FORMAT:
+            root, key = root_from_head(root, proof, key), None  # the head's signature covers the root
+        print(verify(proof, root, key, bytes.fromhex(a[1]) if bare else None))
     except (Fail, OSError, ValueError) as e:  # ValueError covers bad JSON / UTF-8
         print(f"{e}" if isinstance(e, Fail) else f"input: {e}"); sys.exit(1)

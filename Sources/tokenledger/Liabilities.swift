@@ -15,16 +15,23 @@ struct Liabilities: ParsableCommand {
       every publication. Each customer checks its proof alone with \
       `tokenledger verify-liability` or tools/verify_liability.py.
 
+      With --asset given more than once (an alpha of a subnet is an asset of its own), every \
+      asset is read at the same entry: each gets its own publication in DIR/<asset>/ (the \
+      files above) and DIR/head.json lists every root with the entry and its hash, signed \
+      with --key, so a customer's proofs of several assets are of one state of the ledger \
+      (`tokenledger verify-liability P1 P2 --head DIR/head.json`).
+
       Examples:
         tokenledger liabilities --asset FET --out pol-2026-12
+        tokenledger liabilities --asset TAO --asset SN1 --out pol --key checkpoint.key
         tokenledger liabilities --asset FET --at 1200 --out pol --key checkpoint.key
         tokenledger liability-proof --bundle pol-2026-12 --account fetch1... > proof.json
       """)
 
   @OptionGroup var global: GlobalOptions
 
-  @Option(help: "The asset.")
-  var asset: String
+  @Option(help: "The asset; more than once for one publication per asset under one head.")
+  var asset: [String]
 
   @Option(help: "The state after entry SEQ (default: now).")
   var at: Int64?
@@ -44,31 +51,58 @@ struct Liabilities: ParsableCommand {
       let privateKey = try key.map {
         String(decoding: try readFile($0), as: UTF8.self).filter { !$0.isWhitespace }
       }
-      let publication = try ledger.liabilities(asset: asset, at: at, privateKey: privateKey)
-      let meter = Progress.Meter(
-        "liabilities", total: publication.root.holders, unit: "proofs")
-      try publication.write(to: out, perHolderFiles: perHolderFiles) { meter.update($0) }
-      meter.finish()
-      let root = publication.root
+      guard asset.count > 1 else {
+        guard let symbol = asset.first else { throw UsageError("liabilities needs --asset") }
+        let publication = try ledger.liabilities(asset: symbol, at: at, privateKey: privateKey)
+        try write(publication.root.holders) {
+          try publication.write(to: out, perHolderFiles: perHolderFiles, progress: $0)
+        }
+        if global.format == .json {
+          Output.json(publication.root.jsonObject)
+        } else {
+          table([publication.root])
+          Output.line(
+            "written to \(out)/root.json and \(out)/verify.html (public), and \(publication.root.holders) proofs"
+              + " in \(out)/proofs.jsonl (index \(out)/proofs.index)"
+              + (perHolderFiles ? " and \(out)/proofs/" : ""))
+        }
+        return 0
+      }
+      let published = try ledger.liabilities(assets: asset, at: at, privateKey: privateKey)
+      let roots = published.publications.map(\.root)
+      try write(roots.reduce(0) { $0 + $1.holders }) {
+        try published.write(to: out, perHolderFiles: perHolderFiles, progress: $0)
+      }
       if global.format == .json {
-        Output.json(root.jsonObject)
+        Output.json(published.head.jsonObject)
       } else {
-        Output.table(
-          ["asset", "sequence", "holders", "depth", "total", "root"],
-          [
-            [
-              root.asset, String(root.sequence), String(root.holders), String(root.depth),
-              root.total.formatted(decimals: root.decimals),
-              root.jsonObject["root"]?.stringValue ?? "",
-            ]
-          ])
+        table(roots)
         Output.line(
-          "written to \(out)/root.json and \(out)/verify.html (public), and \(root.holders) proofs"
-            + " in \(out)/proofs.jsonl (index \(out)/proofs.index)"
-            + (perHolderFiles ? " and \(out)/proofs/" : ""))
+          "written to \(out)/head.json (public, every root at entry \(published.head.sequence),"
+            + " head \(published.head.headHash)) and one publication per asset in "
+            + roots.map { "\(out)/\(LiabilityHeadPublication.folderName(asset: $0.asset))/" }
+            .joined(separator: ", "))
       }
       return 0
     }
+  }
+
+  private func write(_ holders: Int, _ body: ((Int) -> Void) throws -> Void) throws {
+    let meter = Progress.Meter("liabilities", total: holders, unit: "proofs")
+    try body { meter.update($0) }
+    meter.finish()
+  }
+
+  private func table(_ roots: [LiabilityRoot]) {
+    Output.table(
+      ["asset", "sequence", "holders", "depth", "total", "root"],
+      roots.map { root in
+        [
+          root.asset, String(root.sequence), String(root.holders), String(root.depth),
+          root.total.formatted(decimals: root.decimals),
+          root.jsonObject["root"]?.stringValue ?? "",
+        ]
+      })
   }
 }
 
@@ -81,24 +115,31 @@ struct LiabilityProofCommand: ParsableCommand {
       evm, lower-case bech32) from DIR/proofs.jsonl, found through DIR/proofs.index by binary \
       search (memory stays small whatever the bundle's size). Exit 0 with the proof document \
       on stdout; 1 when the bundle holds no proof for the account; 2 for a bundle whose index \
-      and proofs disagree; 3 when a file cannot be read.
+      and proofs disagree; 3 when a file cannot be read. With --asset, DIR is a publication \
+      of several assets (holding head.json) and the proof is taken from that asset's folder.
 
       Examples:
         tokenledger liability-proof --bundle pol-2026-12 --account 0x5aAe...eAed > proof.json
         tokenledger verify-liability proof.json --root pol-2026-12/root.json
+        tokenledger liability-proof --bundle pol --asset SN1 --account 5F3s... > sn1.json
       """)
 
   @Option(help: "The publication's directory (holding proofs.jsonl and proofs.index).")
   var bundle: String
+
+  @Option(help: "The asset, when DIR holds several assets' publications under head.json.")
+  var asset: String?
 
   @Option(help: "The account, in its canonical form.")
   var account: String
 
   func run() throws {
     try runReporting(.table, "liability-proof") {
-      guard let proof = try LiabilityBundle.proof(inBundle: bundle, account: account) else {
+      let folder = asset.map { bundle + "/" + LiabilityHeadPublication.folderName(asset: $0) }
+      guard let proof = try LiabilityBundle.proof(inBundle: folder ?? bundle, account: account)
+      else {
         Output.error(
-          "liability-proof: no proof for \(account) in \(bundle) (it holds nothing at that entry, or is not in its canonical form)"
+          "liability-proof: no proof for \(account) in \(folder ?? bundle) (it holds nothing at that entry, or is not in its canonical form)"
         )
         return 1
       }
@@ -124,29 +165,48 @@ struct VerifyLiability: ParsableCommand {
       nothing else): the result says so, in base units, and the asset, decimals and entry \
       are to be checked against the published root.json.
 
+      Against a head.json (--head: several assets' roots at one entry, one signature) each \
+      proof given is checked against its asset's root in the head, and every proof must be of \
+      the head's entry: proofs of several assets are then of one state of the ledger.
+
       Examples:
         tokenledger verify-liability proofs/3f...9a.json --root root.json
         tokenledger verify-liability proof.json --root 5e1c...d0
         tokenledger verify-liability proof.json --root root.json --public-key 8a4f...
+        tokenledger verify-liability tao.json sn1.json --head pol/head.json --public-key 8a4f...
       """)
 
   @Option(help: "Output format: table or json.")
   var format: OutputFormat = .table
 
-  @Argument(help: "The proof file.")
-  var proof: String
+  @Argument(help: "The proof file (several with --head).")
+  var proofs: [String]
 
   @Option(help: "The published root.json, or the root hash in hex.")
-  var root: String
+  var root: String?
 
-  @Option(help: "The Ed25519 public key (hex) trusted to have signed root.json.")
+  @Option(help: "The published head.json of several assets' roots (instead of --root).")
+  var head: String?
+
+  @Option(help: "The Ed25519 public key (hex) trusted to have signed root.json or head.json.")
   var publicKey: String?
+
+  func validate() throws {
+    guard (root == nil) != (head == nil) else {
+      throw ValidationError("give either --root or --head")
+    }
+    guard !proofs.isEmpty, head != nil || proofs.count == 1 else {
+      throw ValidationError("--root checks one proof; several need --head")
+    }
+  }
 
   func run() throws {
     try runReporting(format, "verify-liability") {
+      if let head { return try verifyAll(head: head) }
+      let root = self.root ?? ""
       let proof: LiabilityProof
       do {
-        proof = try LiabilityProof(json: try readFile(self.proof))
+        proof = try LiabilityProof(json: try readFile(proofs[0]))
         if root.count == 64, root.utf8.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "/") }),
           let hash = hexBytes(root)
         {
@@ -169,6 +229,54 @@ struct VerifyLiability: ParsableCommand {
       }
       return passed(proof)
     }
+  }
+
+  /// Every proof against the head: its signature once, then each proof against its asset's
+  /// root there.
+  private func verifyAll(head path: String) throws -> Int32 {
+    var checked: [LiabilityProof] = []
+    do {
+      let head = try LiabilityHead(json: try readFile(path))
+      if let publicKey { try head.verifySignature(trustedPublicKey: publicKey) }
+      for file in proofs {
+        let proof = try LiabilityProof(json: try readFile(file))
+        do {
+          try head.verify(proof)
+        } catch {
+          throw LiabilityVerificationError(level: error.level, reason: "\(file): \(error.reason)")
+        }
+        checked.append(proof)
+      }
+      if format == .json {
+        Output.json(
+          .object([
+            "ok": .bool(true), "sequence": .number(String(head.sequence)),
+            "headHash": .string(head.headHash), "proofs": .array(checked.map(summary)),
+          ]))
+      } else {
+        for proof in checked {
+          Output.line(
+            "ok: \(Output.escaped(proof.account)) holds \(proof.balance.formatted(decimals: proof.decimals)) \(proof.asset), included in a total of \(proof.total.formatted(decimals: proof.decimals))"
+          )
+        }
+        Output.line(
+          "all \(checked.count) proofs are of entry \(head.sequence) (head \(head.headHash))"
+            + (publicKey == nil ? "" : ", the head signed by \(publicKey ?? "")"))
+      }
+      return 0
+    } catch let malformed as LedgerError {
+      return failed(LiabilityVerificationError(level: "document", reason: malformed.message))
+    } catch let failure as LiabilityVerificationError {
+      return failed(failure)
+    }
+  }
+
+  private func summary(_ proof: LiabilityProof) -> JSONValue {
+    .object([
+      "account": .string(proof.account), "asset": .string(proof.asset),
+      "balance": .string(proof.balance.formatted(decimals: proof.decimals)),
+      "total": .string(proof.total.formatted(decimals: proof.decimals)),
+    ])
   }
 
   private func failed(_ failure: LiabilityVerificationError) -> Int32 {

@@ -234,4 +234,74 @@ import Testing
     #expect(
       CLI.collapsed(help.stdout).contains("(`document` when a file is not a proof or a root)"))
   }
+
+  /// Several assets at one entry: one folder per asset and a signed head.json; each proof
+  /// taken out with --asset verifies against the head in Swift and in Python, and a proof of
+  /// another publication, or the head under another key, does not.
+  @Test func proofsOfSeveralAssetsAreTiedToOneSignedHead() throws {
+    let directory = try CLI.temporaryDirectory()
+    let db = directory + "/l.sqlite"
+    #expect(
+      try CLI.run(["load", "--db", db, CLI.fixture("subnets/alpha-stake.json")]).exitCode == 0)
+    let publicKey = try CLI.run(["checkpoint", "--new-key", directory + "/key"]).stdout
+      .trimmingCharacters(in: .whitespacesAndNewlines)
+    let otherKey = try CLI.run(["checkpoint", "--new-key", directory + "/key2"]).stdout
+      .trimmingCharacters(in: .whitespacesAndNewlines)
+    let out = directory + "/pol"
+    let published = try CLI.run([
+      "liabilities", "--db", db, "--asset", "TAO", "--asset", "SN1", "--asset", "SN2",
+      "--out", out, "--key", directory + "/key", "--format", "json",
+    ])
+    #expect(published.exitCode == 0, "\(published.stderr)")
+    let head = try CLI.json(published.stdout)
+    let assets = try #require(head["assets"] as? [[String: Any]])
+    #expect(assets.map { $0["asset"] as? String } == ["SN1", "SN2", "TAO"])
+    #expect(assets.map { $0["total"] as? String } == ["257.281283422", "90", "1360.5"])
+    let customer = "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty"
+    var files: [String] = []
+    for asset in ["TAO", "SN1"] {
+      let taken = try CLI.run([
+        "liability-proof", "--bundle", out, "--asset", asset, "--account", customer,
+      ])
+      #expect(taken.exitCode == 0, "\(taken.stderr)")
+      let file = directory + "/\(asset).json"
+      try taken.stdout.write(toFile: file, atomically: true, encoding: .utf8)
+      files.append(file)
+    }
+    let both = try CLI.run(
+      ["verify-liability"] + files + ["--head", out + "/head.json", "--public-key", publicKey])
+    #expect(both.exitCode == 0, "\(both.stderr)")
+    #expect(both.stdout.contains("460.5 TAO") && both.stdout.contains("all 2 proofs are of entry"))
+    let wrong = try CLI.run(
+      ["verify-liability"] + files + ["--head", out + "/head.json", "--public-key", otherKey])
+    #expect(wrong.exitCode == 1 && wrong.stderr.contains("signature"), "\(wrong.stderr)")
+    // The same customer's SN1 proof of a second publication (fresh salts) is of another tree.
+    let second = directory + "/pol2"
+    #expect(
+      try CLI.run(["liabilities", "--db", db, "--asset", "SN1", "--out", second]).exitCode == 0)
+    let foreign = try CLI.run(["liability-proof", "--bundle", second, "--account", customer])
+    try foreign.stdout.write(toFile: directory + "/foreign.json", atomically: true, encoding: .utf8)
+    let mixed = try CLI.run([
+      "verify-liability", files[0], directory + "/foreign.json", "--head", out + "/head.json",
+    ])
+    #expect(mixed.exitCode == 1 && mixed.stderr.contains("foreign.json"), "\(mixed.stderr)")
+    #expect(
+      try CLI.run(["verify-liability", files[0], files[1], "--root", out + "/TAO/root.json"])
+        .exitCode == 2)
+    let python = "python3 '\(CLI.repository)/tools/verify_liability.py'"
+    if try CLI.shell("python3 -c 'import cryptography' 2>/dev/null") == 0 {
+      for file in files {
+        #expect(
+          try CLI.shell(
+            "\(python) '\(file)' '\(out)/head.json' --public-key \(publicKey) >/dev/null")
+            == 0)
+      }
+      #expect(
+        try CLI.shell(
+          "\(python) '\(files[0])' '\(out)/head.json' --public-key \(otherKey) >/dev/null")
+          == 1)
+      #expect(
+        try CLI.shell("\(python) '\(directory)/foreign.json' '\(out)/head.json' >/dev/null") == 1)
+    }
+  }
 }

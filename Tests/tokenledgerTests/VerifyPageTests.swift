@@ -91,4 +91,41 @@ import Testing
     let image = try Data(contentsOf: URL(fileURLWithPath: png))
     #expect(Array(image.prefix(4)) == [0x89, 0x50, 0x4E, 0x47] && image.count > 10_000)
   }
+
+  /// Given a head.json of several assets, the page checks the proof against its asset's root
+  /// there and the head's signature; a head whose root was changed, or another key, fails.
+  @Test func thePageChecksAProofAgainstASignedHeadOfSeveralAssets() throws {
+    let directory = try CLI.temporaryDirectory()
+    let db = directory + "/l.sqlite"
+    #expect(
+      try CLI.run(["load", "--db", db, CLI.fixture("subnets/alpha-stake.json")]).exitCode == 0)
+    let key = try CLI.run(["checkpoint", "--new-key", directory + "/key"]).stdout
+      .trimmingCharacters(in: .whitespacesAndNewlines)
+    let out = directory + "/pol"
+    #expect(
+      try CLI.run([
+        "liabilities", "--db", db, "--asset", "TAO", "--asset", "SN1", "--out", out, "--key",
+        directory + "/key",
+      ]).exitCode == 0)
+    guard let chromium = ReportCommandTests.chromium else {
+      print("skipped rendering: no chromium here (Debian: apt-get install chromium)")
+      return
+    }
+    let proof = try CLI.run([
+      "liability-proof", "--bundle", out, "--asset", "SN1", "--account",
+      "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty",
+    ]).stdout
+    let head = try String(contentsOfFile: out + "/head.json", encoding: .utf8)
+    let page = out + "/SN1/verify.html"
+    let valid = try Self.verdict(chromium, page: page, proof: proof, root: head, key: key)
+    #expect(valid.ok && valid.text.contains("105.481283422"), "\(valid.text)")
+    let changed = head.replacingOccurrences(
+      of: "\"total\":\"257.281283422\"", with: "\"total\":\"257.281283423\"")
+    #expect(changed != head)
+    let forged = try Self.verdict(chromium, page: page, proof: proof, root: changed, key: key)
+    #expect(!forged.ok && forged.text.contains("top: sum differs"), "\(forged.text)")
+    let wrong = try Self.verdict(
+      chromium, page: page, proof: proof, root: head, key: String(repeating: "cd", count: 32))
+    #expect(!wrong.ok && wrong.text.contains("signature"), "\(wrong.text)")
+  }
 }

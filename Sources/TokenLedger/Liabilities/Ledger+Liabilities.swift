@@ -140,44 +140,129 @@ extension Ledger {
   public func liabilities(
     asset symbol: String, at sequence: Int64? = nil, privateKey: String? = nil
   ) throws -> LiabilityPublication {
-    let definition = try requireAsset(symbol)
-    let (point, headHash, accounts, balances) = try read { journal in
-      let head = try journal.head()
-      let point = sequence ?? head.sequence
-      guard (0...head.sequence).contains(point) else {
-        throw LedgerError(
-          .invalidOperation,
-          "liabilities: --at \(point) is not an entry of this ledger (it has \(head.sequence))")
-      }
-      var hash = head.hash
-      if point != head.sequence {
-        let stored = try journal.database.firstRow(
-          "SELECT hash FROM entries WHERE seq = ?", [.integer(point)]
-        ) { $0.hashHex(0) }
-        hash = (stored ?? nil) ?? HashChain.genesis
-      }
-      var accounts: [String] = []
-      var balances: [UInt128] = []
-      try journal.forEachHolderTotal(asset: symbol, at: sequence == nil ? .now : .sequence(point)) {
-        holder, total in
-        accounts.append(holder)
-        balances.append(total)
-      }
-      return (point, hash, accounts, balances)
+    try liabilities(assets: [symbol], at: sequence, privateKey: privateKey).publications[0]
+  }
+
+  /// Builds one proof of liabilities per asset of `symbols` (an alpha of a subnet is an asset
+  /// of its own), all of the same entry `sequence` (default: now) read in one snapshot, each
+  /// root signed with `privateKey` when given, and the ``LiabilityHead`` that ties the roots
+  /// to that entry under one signature.
+  public func liabilities(
+    assets symbols: [String], at sequence: Int64? = nil, privateKey: String? = nil
+  ) throws -> LiabilityHeadPublication {
+    guard !symbols.isEmpty else {
+      throw LedgerError(.invalidOperation, "liabilities: name at least one asset")
     }
-    // Fresh salts for every publication, from the system's cryptographic generator.
+    if let twice = symbols.enumerated().first(where: { symbols[..<$0.offset].contains($0.element) })
+    {
+      throw LedgerError(.invalidOperation, "liabilities: asset '\(twice.element)' is named twice")
+    }
+    let definitions = try symbols.map { try requireAsset($0) }
+    let (point, headHash, holders) = try read { journal in
+      let (point, hash) = try Self.liabilityPoint(journal, sequence)
+      let at: PointInTime = sequence == nil ? .now : .sequence(point)
+      let holders = try symbols.map { symbol in
+        var accounts: [String] = []
+        var balances: [UInt128] = []
+        try journal.forEachHolderTotal(asset: symbol, at: at) { holder, total in
+          accounts.append(holder)
+          balances.append(total)
+        }
+        return (accounts, balances)
+      }
+      return (point, hash, holders)
+    }
+    let publications = try zip(definitions, holders).map { definition, holders in
+      let tree = LiabilityTree(
+        accounts: holders.0, balances: holders.1, salts: Self.freshSalts(holders.0.count))
+      let root = try LiabilityRoot(
+        asset: definition.symbol, decimals: definition.decimals, sequence: point,
+        headHash: headHash, tree: tree, privateKey: privateKey)
+      return LiabilityPublication(root: root, tree: tree)
+    }
+    let head = try LiabilityHead(roots: publications.map(\.root), privateKey: privateKey)
+    return LiabilityHeadPublication(head: head, publications: publications)
+  }
+
+  /// The entry a publication is of and its hash, checked to be an entry of the ledger.
+  private static func liabilityPoint(
+    _ journal: Journal, _ sequence: Int64?
+  ) throws -> (Int64, String) {
+    let head = try journal.head()
+    let point = sequence ?? head.sequence
+    guard (0...head.sequence).contains(point) else {
+      throw LedgerError(
+        .invalidOperation,
+        "liabilities: --at \(point) is not an entry of this ledger (it has \(head.sequence))")
+    }
+    guard point != head.sequence else { return (point, head.hash) }
+    let stored = try journal.database.firstRow(
+      "SELECT hash FROM entries WHERE seq = ?", [.integer(point)]
+    ) { $0.hashHex(0) }
+    return (point, (stored ?? nil) ?? HashChain.genesis)
+  }
+
+  /// Fresh salts for one publication, 32 bytes a holder, from the system's cryptographic
+  /// generator.
+  private static func freshSalts(_ count: Int) -> [UInt8] {
     var random = SystemRandomNumberGenerator()
-    var salts = [UInt8](repeating: 0, count: 32 * accounts.count)
+    var salts = [UInt8](repeating: 0, count: 32 * count)
     salts.withUnsafeMutableBytes { bytes in
       for offset in stride(from: 0, to: bytes.count, by: 8) {
         bytes.storeBytes(of: random.next() as UInt64, toByteOffset: offset, as: UInt64.self)
       }
     }
-    let tree = LiabilityTree(accounts: accounts, balances: balances, salts: salts)
-    let root = try LiabilityRoot(
-      asset: symbol, decimals: definition.decimals, sequence: point, headHash: headHash,
-      tree: tree, privateKey: privateKey)
-    return LiabilityPublication(root: root, tree: tree)
+    return salts
+  }
+}
+
+/// Several assets' proofs of liabilities at one entry, tied by a signed ``LiabilityHead``.
+public struct LiabilityHeadPublication: Sendable {
+  /// The head to publish beside the roots.
+  public let head: LiabilityHead
+  /// One publication per asset, in the order the assets were named.
+  public let publications: [LiabilityPublication]
+
+  /// The folder of `asset`'s publication inside the head's: the symbol, with every byte other
+  /// than a letter, a digit, `-` or `_` written `%XX` (so no symbol names a path).
+  public static func folderName(asset: String) -> String {
+    var name = ""
+    for byte in asset.utf8 {
+      switch byte {
+      case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+        UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"):
+        name.unicodeScalars.append(Unicode.Scalar(byte))
+      default:
+        name += "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+      }
+    }
+    return name
+  }
+
+  /// Writes each asset's publication in `directory/<folder of the asset>/` (as
+  /// ``LiabilityPublication/write(to:perHolderFiles:progress:)`` does), then
+  /// `directory/head.json`, last and by rename: a publication cut short has no head. An
+  /// existing head is never overwritten.
+  public func write(
+    to directory: String, perHolderFiles: Bool = false, progress: (Int) -> Void = { _ in }
+  ) throws {
+    let headPath = directory + "/head.json"
+    guard access(headPath, F_OK) != 0 else {
+      throw LedgerError(
+        .invalidOperation, "liabilities: \(headPath) exists; a publication is never overwritten")
+    }
+    guard mkdir(directory, 0o755) == 0 || errno == EEXIST else {
+      throw FileError(path: directory, reason: String(cString: strerror(errno)))
+    }
+    var written = 0
+    for publication in publications {
+      try publication.write(
+        to: directory + "/" + Self.folderName(asset: publication.root.asset),
+        perHolderFiles: perHolderFiles
+      ) { progress(written + $0) }
+      written += publication.root.holders
+    }
+    try OutputFile.write(headPath, CanonicalJSON.encode(head.jsonObject) + "\n", sync: true)
   }
 }
 

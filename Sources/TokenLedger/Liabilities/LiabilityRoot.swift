@@ -65,32 +65,38 @@ public struct LiabilityRoot: Sendable, Equatable {
     total = tree.total
     root = tree.rootHash
     guard let privateKey else { return }
-    guard let bytes = Hex.decode(privateKey),
-      let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: bytes)
-    else {
-      throw LedgerError(.invalidOperation, "liabilities: the private key is not 32 bytes of hex")
-    }
-    signature = HashChain.hex(try key.signature(for: signedMessage))
-    publicKey = HashChain.hex(key.publicKey.rawRepresentation)
+    (signature, publicKey) = try LiabilitySignature.sign(signedMessage, privateKey: privateKey)
+  }
+
+  /// A root read from a head's list: unsigned, the head's signature covering it.
+  init(
+    asset: String, decimals: Int, sequence: Int64, headHash: String, holders: Int, depth: Int,
+    total: Amount, root: [UInt8]
+  ) {
+    documentFormat = Self.format
+    self.asset = asset
+    self.decimals = decimals
+    self.sequence = sequence
+    self.headHash = headHash
+    self.holders = holders
+    self.depth = depth
+    self.total = total
+    self.root = root
+  }
+
+  /// The same root without its signature (a head signs the roots it lists).
+  var unsigned: LiabilityRoot {
+    var copy = self
+    copy.signature = nil
+    copy.publicKey = nil
+    return copy
   }
 
   /// Checks the signature with a trusted public key (hex); throws at level `signature`.
   public func verifySignature(trustedPublicKey: String) throws(LiabilityVerificationError) {
-    guard let signature, let publicKey else {
-      throw LiabilityVerificationError(level: "signature", reason: "the root is not signed")
-    }
-    guard publicKey.lowercased() == trustedPublicKey.lowercased(),
-      let keyBytes = Hex.decode(trustedPublicKey),
-      let key = try? Curve25519.Signing.PublicKey(rawRepresentation: keyBytes)
-    else {
-      throw LiabilityVerificationError(
-        level: "signature", reason: "signed by \(publicKey), not by the trusted key")
-    }
-    guard let signatureBytes = Hex.decode(signature),
-      key.isValidSignature(signatureBytes, for: signedMessage)
-    else {
-      throw LiabilityVerificationError(level: "signature", reason: "the signature does not verify")
-    }
+    try LiabilitySignature.verify(
+      signedMessage, signature: signature, publicKey: publicKey,
+      trustedPublicKey: trustedPublicKey, what: "root")
   }
 
   /// The JSON form `--format json` prints.

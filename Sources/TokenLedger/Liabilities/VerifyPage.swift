@@ -67,9 +67,41 @@ enum VerifyPage {
       if (root.format !== "tokenledger-liabilities/1") f = ["format", "asset", "decimals", "sequence", "headHash", "holders", "depth", "total", "root"];
       return te.encode(f.map(k => String(root[k])).join("\n"));
     }
+    const HEAD = "tokenledger-liabilities-head/1";
+    function headMessage(h) {
+      const lines = [HEAD, String(h.sequence), String(h.headHash)];
+      for (const a of h.assets) lines.push(["asset", "decimals", "holders", "depth", "total", "root"].map(k => String(a[k])).join(" "));
+      return te.encode(lines.join("\n"));
+    }
+    // A head lists several assets' roots at one entry; the proof's asset picks its root.
+    function rootFromHead(h, proof) {
+      if (!Array.isArray(h.assets) || h.assets.some(a => typeof a !== "object" || a === null || typeof a.asset !== "string")) fail("root: the head's assets are not a list of roots");
+      const names = h.assets.map(a => a.asset);
+      for (let i = 1; i < names.length; i++) if (!(names[i - 1] < names[i])) fail("root: the head's assets are not distinct and sorted");
+      const a = h.assets.find(a => a.asset === proof.asset);
+      if (!a) fail("root: the head lists no root of " + proof.asset);
+      return { format: "tokenledger-liabilities/2", asset: a.asset, decimals: a.decimals, sequence: h.sequence, headHash: h.headHash, holders: a.holders, depth: a.depth, total: a.total, root: a.root };
+    }
+    async function checkSignature(doc, message, key, what, say) {
+      if (!key) { if (doc.signature) say("signature: present but not checked (no public key given)"); return; }
+      if (!doc.signature || !doc.publicKey) fail("signature: the " + what + " is not signed");
+      if (key.toLowerCase() !== String(doc.publicKey).toLowerCase()) fail("signature: signed by " + doc.publicKey + ", not by the key given");
+      let ok = false;
+      try {
+        const k = await crypto.subtle.importKey("raw", hexbytes(key, 32, "signature", "public key"), { name: "Ed25519" }, false, ["verify"]);
+        ok = await crypto.subtle.verify({ name: "Ed25519" }, k, hexbytes(doc.signature, 64, "signature", "signature"), message);
+      } catch (e) { if (e instanceof Fail) throw e; fail("signature: not checked: this browser has no Ed25519 (" + e.message + ")"); }
+      if (!ok) fail("signature: the signature does not verify");
+      say("signature: the " + what + " is signed by " + key);
+    }
     async function verify(proofText, rootText, key, say) {
-      const proof = parseStrict(proofText, "proof"), root = parseStrict(rootText, "root");
+      const proof = parseStrict(proofText, "proof");
+      let root = parseStrict(rootText, "root"), head = null;
       if (proof.format !== "tokenledger-liability-proof/1") fail("proof: wrong format");
+      if (root.format === HEAD) {
+        head = root; root = rootFromHead(head, proof);
+        say("the head lists " + head.assets.length + " assets' roots at entry " + head.sequence + "; this proof's is " + root.asset + "'s");
+      }
       if (!["tokenledger-liabilities/2", "tokenledger-liabilities/1"].includes(root.format)) fail("root: wrong format");
       for (const k of ["asset", "decimals", "sequence"]) if (proof[k] !== root[k]) fail("root: " + k + " differs from the proof's");
       if (!Number.isInteger(root.depth) || root.depth !== (Array.isArray(proof.path) ? proof.path.length : -1)) fail("root: depth differs from the proof's path");
@@ -98,19 +130,8 @@ enum VerifyPage {
         if (total !== amount(doc.total, dec, "top", name + " total")) fail("top: sum differs from the " + name + " total");
       }
       say("top: the path reaches root " + root.root + " and its total " + root.total + " " + root.asset);
-      if (key) {
-        if (!root.signature || !root.publicKey) fail("signature: the root is not signed");
-        if (key.toLowerCase() !== String(root.publicKey).toLowerCase()) fail("signature: signed by " + root.publicKey + ", not by the key given");
-        let ok = false;
-        try {
-          const k = await crypto.subtle.importKey("raw", hexbytes(key, 32, "signature", "public key"), { name: "Ed25519" }, false, ["verify"]);
-          ok = await crypto.subtle.verify({ name: "Ed25519" }, k, hexbytes(root.signature, 64, "signature", "signature"), signedMessage(root));
-        } catch (e) { if (e instanceof Fail) throw e; fail("signature: not checked: this browser has no Ed25519 (" + e.message + ")"); }
-        if (!ok) fail("signature: the signature does not verify");
-        say("signature: the root is signed by " + key);
-      } else if (root.signature) {
-        say("signature: present but not checked (no public key given)");
-      }
+      if (head) await checkSignature(head, headMessage(head), key, "head", say);
+      else await checkSignature(root, signedMessage(root), key, "root", say);
       return proof.account + " holds " + proof.balance + " " + root.asset + ", included in a total of " + root.total + " at entry " + root.sequence;
     }
     async function run() {
@@ -170,12 +191,13 @@ enum VerifyPage {
       <body>
       <h1>Check that your balance is counted</h1>
       <p class="note">Everything happens in this page: nothing is sent anywhere. Paste (or pick) the \
-      proof your custodian sent you and the published <code>root.json</code>; give the custodian's \
-      published public key to check the root's signature too.</p>
+      proof your custodian sent you and the published <code>root.json</code> (or <code>head.json</code> \
+      when it published several assets at once); give the custodian's published public key to \
+      check the signature too.</p>
       <label for="proof">Your proof</label>
       <input id="proofFile" type="file" accept=".json,application/json">
       <textarea id="proof" spellcheck="false"></textarea>
-      <label for="root">The published root.json</label>
+      <label for="root">The published root.json or head.json</label>
       <input id="rootFile" type="file" accept=".json,application/json">
       <textarea id="root" spellcheck="false"></textarea>
       <label for="key">The custodian's public key (hex, optional)</label>
