@@ -93,26 +93,9 @@ extension Amount {
   /// The amount in token units, canonical: no trailing fractional zeros, no exponent,
   /// no decimal point for whole amounts.
   public func formatted(decimals: Int) -> String {
-    precondition((0...38).contains(decimals), "decimals are validated with the asset")
-    let digits = DecimalText.digits(baseUnits)
-    guard decimals > 0 else { return String(decoding: digits, as: UTF8.self) }
     var output: [UInt8] = []
-    output.reserveCapacity(digits.count + decimals + 2)
-    var fraction: ArraySlice<UInt8>
-    if digits.count <= decimals {
-      output.append(DecimalText.zero)
-      // The fraction's leading zeros, then the digits.
-      fraction =
-        ([UInt8](repeating: DecimalText.zero, count: decimals - digits.count) + digits)[...]
-    } else {
-      output += digits[..<(digits.count - decimals)]
-      fraction = digits[(digits.count - decimals)...]
-    }
-    while fraction.last == DecimalText.zero { fraction = fraction.dropLast() }
-    if !fraction.isEmpty {
-      output.append(DecimalText.dot)
-      output += fraction
-    }
+    output.reserveCapacity(41)
+    DecimalText.appendUnits(baseUnits, decimals: decimals, to: &output)
     return String(decoding: output, as: UTF8.self)
   }
 

@@ -62,6 +62,58 @@ enum DecimalText {
 
   private static let nineteenDigits: UInt128 = 10_000_000_000_000_000_000
 
+  /// Appends `value` base units as canonical token units with `decimals` (the contract's
+  /// amount text: no trailing fractional zeros, no dot for a whole number, "0" for zero),
+  /// without an intermediate string: what ``Amount/formatted(decimals:)`` spells.
+  static func appendUnits(_ value: UInt128, decimals: Int, to output: inout [UInt8]) {
+    precondition((0...38).contains(decimals), "decimals are validated with the asset")
+    // The digits, least significant first: at most 39 of a UInt128.
+    var buffer: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
+    withUnsafeMutableBytes(of: &buffer) { digits in
+      var count = 0
+      var rest = value
+      while rest > UInt128(UInt64.max) {
+        let (high, low) = rest.quotientAndRemainder(dividingBy: nineteenDigits)
+        var piece = UInt64(low)
+        for _ in 0..<19 {
+          digits[count] = zero + UInt8(piece % 10)
+          piece /= 10
+          count += 1
+        }
+        rest = high
+      }
+      var piece = UInt64(rest)
+      while piece >= 100 {
+        let (next, pair) = piece.quotientAndRemainder(dividingBy: 100)
+        digits[count] = zero + UInt8(pair % 10)
+        digits[count + 1] = zero + UInt8(pair / 10)
+        piece = next
+        count += 2
+      }
+      repeat {
+        digits[count] = zero + UInt8(piece % 10)
+        piece /= 10
+        count += 1
+      } while piece > 0
+      // Fractional digits are positions 0..<decimals (beyond `count` they are zeros).
+      var trailing = 0
+      while trailing < decimals && trailing < count && digits[trailing] == zero { trailing += 1 }
+      if trailing == count { trailing = decimals }  // the value is 0
+      if count > decimals {
+        for position in stride(from: count - 1, through: decimals, by: -1) {
+          output.append(digits[position])
+        }
+      } else {
+        output.append(zero)
+      }
+      guard trailing < decimals else { return }
+      output.append(dot)
+      for position in stride(from: decimals - 1, through: trailing, by: -1) {
+        output.append(position < count ? digits[position] : zero)
+      }
+    }
+  }
+
   private static func appendDigits(_ value: UInt128, to output: inout [UInt8]) {
     guard value > UInt128(UInt64.max) else {
       appendDigits(UInt64(value), minimumCount: 1, to: &output)

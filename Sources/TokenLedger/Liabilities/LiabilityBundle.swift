@@ -245,6 +245,22 @@ final class ReadFile {
     return Array(bytes[0..<done])
   }
 
+  /// Fills `buffer` from the file's current position (a device such as `/dev/urandom`), a
+  /// mebibyte a `read` at most; an end of file before it is full is an error.
+  func fill(_ buffer: UnsafeMutableRawBufferPointer) throws {
+    var done = 0
+    while done < buffer.count {
+      let got = Glibc.read(
+        descriptor, buffer.baseAddress! + done, min(buffer.count - done, 1 << 20))
+      if got < 0 && errno == EINTR { continue }
+      guard got > 0 else {
+        throw FileError(
+          path: path, reason: got == 0 ? "ended early" : String(cString: strerror(errno)))
+      }
+      done += got
+    }
+  }
+
   /// The line that starts at `offset`, without its newline (at most the largest proof).
   func line(at offset: Int) throws -> [UInt8] {
     var line: [UInt8] = []
@@ -276,11 +292,31 @@ struct ProofLineWriter {
   private let afterBalance: [UInt8]
   private let afterPath: [UInt8]
   private let end: [UInt8]
+  /// Every node's sum below the root as the proof spells it — `"units"}` — back to back, node
+  /// `levelBase[level] + n` in `sumText[sumStart[node]..<sumStart[node + 1]]`: formatted once
+  /// per node rather than once per proof that has it as a sibling (twenty times as often).
+  private let sumText: [UInt8]
+  private let sumStart: [Int]
+  private let levelBase: [Int]
 
   init(_ publication: LiabilityPublication) {
     let root = publication.root
     tree = publication.tree
     decimals = root.decimals
+    var sumText: [UInt8] = []
+    var sumStart: [Int] = []
+    var levelBase: [Int] = []
+    for level in 0..<tree.depth {
+      levelBase.append(sumStart.count)
+      for sum in tree.sums[level] {
+        sumStart.append(sumText.count)
+        sumText.append(UInt8(ascii: "\""))
+        DecimalText.appendUnits(sum, decimals: root.decimals, to: &sumText)
+        sumText += Array("\"}".utf8)
+      }
+    }
+    sumStart.append(sumText.count)
+    (self.sumText, self.sumStart, self.levelBase) = (sumText, sumStart, levelBase)
     func json(_ text: String) -> [UInt8] {
       var bytes: [UInt8] = []
       CanonicalJSON.writeString(text, to: &bytes)
@@ -297,22 +333,35 @@ struct ProofLineWriter {
       + json(root.total.formatted(decimals: root.decimals)) + Array("}\n".utf8)
   }
 
-  private static let digits: StaticString = "0123456789abcdef"
+  private static let blank = [UInt8](repeating: 0, count: 64)
 
-  private static func hex(_ bytes: ArraySlice<UInt8>, into output: inout [UInt8]) {
-    digits.withUTF8Buffer { digits in
-      for byte in bytes {
-        output.append(digits[Int(byte >> 4)])
-        output.append(digits[Int(byte & 0x0F)])
+  /// Appends 32 bytes as 64 lowercase hex digits: room made once, then written in place (a
+  /// proof line is mostly hex: 21 hashes and salts).
+  private static func hex32(
+    _ source: UnsafeRawBufferPointer, at offset: Int, into output: inout [UInt8]
+  ) {
+    let start = output.count
+    output += blank
+    output.withUnsafeMutableBufferPointer { out in
+      for index in 0..<32 {
+        let byte = source[offset + index]
+        let high = byte >> 4
+        let low = byte & 0x0F
+        out[start + 2 * index] = high < 10 ? 0x30 + high : 0x57 + high
+        out[start + 2 * index + 1] = low < 10 ? 0x30 + low : 0x57 + low
       }
     }
   }
 
   private func amount(_ baseUnits: UInt128, into output: inout [UInt8]) {
     output.append(UInt8(ascii: "\""))
-    output += Amount(baseUnits: baseUnits).formatted(decimals: decimals).utf8
+    DecimalText.appendUnits(baseUnits, decimals: decimals, to: &output)
     output.append(UInt8(ascii: "\""))
   }
+
+  private static let firstHash = Array("{\"hash\":\"".utf8)
+  private static let nextHash = Array(",{\"hash\":\"".utf8)
+  private static let sum = Array("\",\"sum\":".utf8)
 
   /// Appends the line of the leaf at `index`, its newline included.
   func write(index: Int, into output: inout [UInt8]) {
@@ -325,14 +374,14 @@ struct ProofLineWriter {
     output += ",\"path\":[".utf8
     for level in 0..<tree.depth {
       let sibling = (index >> level) ^ 1
-      output += (level == 0 ? "{\"hash\":\"" : ",{\"hash\":\"").utf8
-      Self.hex(tree.hashes[level][(32 * sibling)..<(32 * sibling + 32)], into: &output)
-      output += "\",\"sum\":".utf8
-      amount(tree.sums[level][sibling], into: &output)
-      output.append(UInt8(ascii: "}"))
+      output += level == 0 ? Self.firstHash : Self.nextHash
+      tree.hashes[level].withUnsafeBytes { Self.hex32($0, at: 32 * sibling, into: &output) }
+      output += Self.sum
+      let node = levelBase[level] + sibling
+      output += sumText[sumStart[node]..<sumStart[node + 1]]
     }
     output += afterPath
-    Self.hex(tree.salts[(32 * index)..<(32 * index + 32)], into: &output)
+    tree.salts.withUnsafeBytes { Self.hex32($0, at: 32 * index, into: &output) }
     output += end
   }
 }
