@@ -153,9 +153,9 @@ extension Ledger {
     guard !symbols.isEmpty else {
       throw LedgerError(.invalidOperation, "liabilities: name at least one asset")
     }
-    if let twice = symbols.enumerated().first(where: { symbols[..<$0.offset].contains($0.element) })
-    {
-      throw LedgerError(.invalidOperation, "liabilities: asset '\(twice.element)' is named twice")
+    var named: Set<String> = []
+    for symbol in symbols where !named.insert(symbol).inserted {
+      throw LedgerError(.invalidOperation, "liabilities: asset '\(symbol)' is named twice")
     }
     let definitions = try symbols.map { try requireAsset($0) }
     let (point, headHash, holders) = try read { journal in

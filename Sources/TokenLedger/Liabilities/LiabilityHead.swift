@@ -128,14 +128,13 @@ public struct LiabilityHead: Sendable, Equatable {
           asset: asset, decimals: decimals, sequence: sequence, headHash: headHash,
           holders: holders, depth: depth, total: total, root: root))
     }
-    guard
-      zip(roots, roots.dropFirst()).allSatisfy({
-        $0.asset.utf8.lexicographicallyPrecedes($1.asset.utf8)
-      })
-    else {
-      try Self.checkDistinct(
-        roots.sorted { $0.asset.utf8.lexicographicallyPrecedes($1.asset.utf8) })
-      throw LedgerError(.invalidOperation, "\(Self.format): 'assets' must be sorted by asset")
+    // Strictly increasing: sorted, and no asset twice.
+    for (left, right) in zip(roots, roots.dropFirst())
+    where !left.asset.utf8.lexicographicallyPrecedes(right.asset.utf8) {
+      throw LedgerError(
+        .invalidOperation,
+        "\(Self.format): 'assets' must be sorted by asset, each once ('\(right.asset)' after '\(left.asset)')"
+      )
     }
     self.roots = roots
     signature = try document.optionalString("signature")
