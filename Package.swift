@@ -8,6 +8,9 @@ let package = Package(
     .library(name: "TokenLedger", targets: ["TokenLedger"]),
     // The PostgreSQL engine, linking libpq: a SQLite-only user builds without it.
     .library(name: "TokenLedgerPostgres", targets: ["TokenLedgerPostgres"]),
+    // Following a chain over HTTP (URLSession, libcurl): a user without `sync` builds without
+    // Foundation's networking.
+    .library(name: "TokenLedgerHTTP", targets: ["TokenLedgerHTTP"]),
     .executable(name: "tokenledger", targets: ["tokenledger"]),
   ],
   dependencies: [
@@ -46,18 +49,23 @@ let package = Package(
       name: "TokenLedgerPostgres",
       dependencies: ["TokenLedger", "CPostgres"]
     ),
+    .target(
+      name: "TokenLedgerHTTP",
+      dependencies: ["TokenLedger"]
+    ),
     .executableTarget(
       name: "tokenledger",
       dependencies: [
         "TokenLedger",
         "TokenLedgerPostgres",
+        "TokenLedgerHTTP",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     // Library-level workloads for tools/bench (maintainer tool, not a product).
     .executableTarget(
       name: "TokenLedgerBench",
-      dependencies: ["TokenLedger", "TokenLedgerPostgres"],
+      dependencies: ["TokenLedger", "TokenLedgerPostgres", "TokenLedgerHTTP"],
       path: "tools/bench/TokenLedgerBench"
     ),
     .testTarget(
@@ -71,7 +79,7 @@ let package = Package(
     ),
     .testTarget(
       name: "tokenledgerTests",
-      dependencies: ["TokenLedger", "TokenLedgerPostgres", "tokenledger"]
+      dependencies: ["TokenLedger", "TokenLedgerPostgres", "TokenLedgerHTTP", "tokenledger"]
     ),
   ],
   swiftLanguageModes: [.v6]

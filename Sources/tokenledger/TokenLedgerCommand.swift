@@ -33,7 +33,7 @@ struct TokenLedgerCommand: ParsableCommand {
       Replay.self, CheckpointCommand.self, Import.self, Reconcile.self, Liabilities.self,
       LiabilityProofCommand.self, VerifyLiability.self, Rewards.self, Info.self, AssetsCommand.self,
       Validators.self,
-      Report.self,
+      Report.self, Sync.self,
     ])
 
   /// Runs the command with the contract's exit codes: usage errors are 2 (not

@@ -63,7 +63,7 @@ extension Ledger {
     return summary
   }
 
-  private func importOne(
+  func importOne(
     _ record: TransferRecord, _ definition: AssetDefinition, strict: Bool, journal: Journal,
     summary: inout ImportSummary
   ) throws {

@@ -1,4 +1,9 @@
 import Crypto
+import Dispatch
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// A Merkle-sum tree over holder balances (Maxwell's, with the fix of Hu, Zhang and Guo 2019:
 /// each node hashes both children's sums, not only their total), the contract's "Proof of
@@ -39,42 +44,85 @@ public struct LiabilityTree: Sendable {
     precondition(unsortedBalances.count == count && unsortedSalts.count == 32 * count)
     precondition(!unsortedBalances.contains(0), "only holders with a balance have a leaf")
     var commitments = [UInt8](repeating: 0, count: 32 * count)
-    for index in 0..<count {
-      Self.commitment(
-        account: unsortedAccounts[index], salt: unsortedSalts[(32 * index)..<(32 * index + 32)],
-        into: &commitments, at: 32 * index)
+    commitments.withUnsafeMutableBytes { output in
+      unsortedSalts.withUnsafeBytes { salts in
+        // Each range writes only its own holders' 32 bytes (see forEachRange).
+        nonisolated(unsafe) let output = output
+        nonisolated(unsafe) let salts = salts
+        Self.forEachRange(count) { range in
+          for index in range {
+            Self.commitment(
+              account: unsortedAccounts[index],
+              salt: UnsafeRawBufferPointer(rebasing: salts[(32 * index)..<(32 * index + 32)]),
+              into: output.baseAddress! + 32 * index)
+          }
+        }
+      }
     }
     let order = Self.sortedOrder(commitments, count: count)
     accounts = order.map { unsortedAccounts[$0] }
     balances = order.map { unsortedBalances[$0] }
-    var salts = [UInt8](repeating: 0, count: 32 * count)
     var leafCount = 1
     while leafCount < max(count, 1) { leafCount *= 2 }
+    var salts = [UInt8](repeating: 0, count: 32 * count)
     var level = [UInt8](repeating: 0, count: 32 * leafCount)
-    var levelSums = [UInt128](repeating: 0, count: leafCount)
-    for (position, index) in order.enumerated() {
-      salts.replaceSubrange(
-        (32 * position)..<(32 * position + 32),
-        with: unsortedSalts[(32 * index)..<(32 * index + 32)])
-      Self.leafHash(
-        commitment: commitments[(32 * index)..<(32 * index + 32)], balance: unsortedBalances[index],
-        into: &level, at: 32 * position)
-      levelSums[position] = unsortedBalances[index]
+    // Every padding leaf is the leaf of a zero commitment and a zero balance.
+    let padding = Self.leafHash(commitment: [UInt8](repeating: 0, count: 32), balance: .zero)
+    let levelSums = balances + [UInt128](repeating: 0, count: leafCount - count)
+    padding.withUnsafeBytes { padding in
+      salts.withUnsafeMutableBytes { salts in
+        level.withUnsafeMutableBytes { level in
+          unsortedSalts.withUnsafeBytes { unsortedSalts in
+            commitments.withUnsafeBytes { commitments in
+              // Each range writes only its own positions' salts and leaves.
+              nonisolated(unsafe) let (salts, level, padding) = (salts, level, padding)
+              nonisolated(unsafe) let (unsortedSalts, commitments) = (unsortedSalts, commitments)
+              Self.forEachRange(leafCount) { range in
+                for position in range {
+                  guard position < count else {
+                    (level.baseAddress! + 32 * position).copyMemory(
+                      from: padding.baseAddress!, byteCount: 32)
+                    continue
+                  }
+                  let index = order[position]
+                  (salts.baseAddress! + 32 * position).copyMemory(
+                    from: unsortedSalts.baseAddress! + 32 * index, byteCount: 32)
+                  Self.leafHash(
+                    commitment: UnsafeRawBufferPointer(
+                      rebasing: commitments[(32 * index)..<(32 * index + 32)]),
+                    balance: unsortedBalances[index], into: level.baseAddress! + 32 * position)
+                }
+              }
+            }
+          }
+        }
+      }
     }
     self.salts = salts
-    let zeros = [UInt8](repeating: 0, count: 32)
-    for position in count..<leafCount {
-      Self.leafHash(commitment: zeros[...], balance: 0, into: &level, at: 32 * position)
-    }
     var hashes = [level]
     var sums = [levelSums]
-    while levelSums.count > 1 {
-      (level, levelSums) = Self.parents(of: level, sums: levelSums)
-      hashes.append(level)
-      sums.append(levelSums)
+    while sums[sums.count - 1].count > 1 {
+      let (parentHashes, parentSums) = Self.parents(
+        of: hashes[hashes.count - 1], sums: sums[sums.count - 1])
+      hashes.append(parentHashes)
+      sums.append(parentSums)
     }
     self.hashes = hashes
     self.sums = sums
+  }
+
+  /// Calls `body` with ranges that cover `0..<count`, on every core when `count` is large
+  /// enough to be worth it (a million holders' hashing is most of the root's time); the
+  /// ranges are disjoint, so `body` may write the parts of a buffer they index.
+  private static func forEachRange(_ count: Int, _ body: @Sendable (Range<Int>) -> Void) {
+    let workers = max(1, min(8, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    guard count >= 8192, workers > 1 else { return body(0..<count) }
+    let pieces = 4 * workers
+    let size = (count + pieces - 1) / pieces
+    DispatchQueue.concurrentPerform(iterations: pieces) { piece in
+      let start = piece * size
+      if start < count { body(start..<min(count, start + size)) }
+    }
   }
 
   /// Leaf positions in commitment order: sorted on the first 8 bytes as one integer, ties
@@ -97,26 +145,43 @@ public struct LiabilityTree: Sendable {
     return keys.map(\.index)
   }
 
-  /// The level above `level`.
+  /// The level above `level`, its nodes hashed on every core.
   private static func parents(of level: [UInt8], sums: [UInt128]) -> ([UInt8], [UInt128]) {
     let count = sums.count / 2
     var hashes = [UInt8](repeating: 0, count: 32 * count)
     var parentSums = [UInt128](repeating: 0, count: count)
-    var input = [UInt8](repeating: 0, count: 1 + 2 * (32 + 16))
-    input[0] = 0x01
-    for index in 0..<count {
-      let left = 2 * index
-      let right = left + 1
-      input.replaceSubrange(1..<33, with: level[(32 * left)..<(32 * left + 32)])
-      writeUInt128(sums[left], into: &input, at: 33)
-      input.replaceSubrange(49..<81, with: level[(32 * right)..<(32 * right + 32)])
-      writeUInt128(sums[right], into: &input, at: 81)
-      let (sum, overflow) = sums[left].addingReportingOverflow(sums[right])
-      precondition(!overflow, "one asset's holdings exceed 2^128 - 1")
-      parentSums[index] = sum
-      let digest = SHA256.hash(data: input)
-      digest.withUnsafeBytes { bytes in
-        hashes.replaceSubrange((32 * index)..<(32 * index + 32), with: bytes)
+    hashes.withUnsafeMutableBytes { hashes in
+      parentSums.withUnsafeMutableBufferPointer { parentSums in
+        level.withUnsafeBytes { level in
+          // Each range writes only its own parents' hashes and sums.
+          nonisolated(unsafe) let (hashes, parentSums, level) = (hashes, parentSums, level)
+          forEachRange(count) { range in
+            // 97 bytes of input in 104 on the stack.
+            var input = (
+              UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0),
+              UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0)
+            )
+            withUnsafeMutableBytes(of: &input) { input in
+              input[0] = 0x01
+              for index in range {
+                let left = 2 * index
+                let right = left + 1
+                (input.baseAddress! + 1).copyMemory(
+                  from: level.baseAddress! + 32 * left, byteCount: 32)
+                write(sums[left], into: input.baseAddress! + 33)
+                (input.baseAddress! + 49).copyMemory(
+                  from: level.baseAddress! + 32 * right, byteCount: 32)
+                write(sums[right], into: input.baseAddress! + 81)
+                let (sum, overflow) = sums[left].addingReportingOverflow(sums[right])
+                precondition(!overflow, "one asset's holdings exceed 2^128 - 1")
+                parentSums[index] = sum
+                var hasher = SHA256()
+                hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: input[0..<97]))
+                copy(hasher.finalize(), into: hashes.baseAddress! + 32 * index)
+              }
+            }
+          }
+        }
       }
     }
     return (hashes, parentSums)
@@ -144,12 +209,22 @@ public struct LiabilityTree: Sendable {
   static func commitment(
     account: String, salt: ArraySlice<UInt8>, into output: inout [UInt8], at offset: Int
   ) {
+    salt.withUnsafeBytes { salt in
+      output.withUnsafeMutableBytes { output in
+        commitment(account: account, salt: salt, into: output.baseAddress! + offset)
+      }
+    }
+  }
+
+  static func commitment(
+    account: String, salt: UnsafeRawBufferPointer, into output: UnsafeMutableRawPointer
+  ) {
     var hasher = SHA256()
     var account = account
     account.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
     withUnsafeBytes(of: UInt8(0)) { hasher.update(bufferPointer: $0) }
-    salt.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-    copy(hasher.finalize(), into: &output, at: offset)
+    hasher.update(bufferPointer: salt)
+    copy(hasher.finalize(), into: output)
   }
 
   /// `SHA-256(0x00 ‖ commitment ‖ u128be(balance))`.
@@ -162,17 +237,23 @@ public struct LiabilityTree: Sendable {
   static func leafHash(
     commitment: ArraySlice<UInt8>, balance: UInt128, into output: inout [UInt8], at offset: Int
   ) {
+    commitment.withUnsafeBytes { commitment in
+      output.withUnsafeMutableBytes { output in
+        leafHash(commitment: commitment, balance: balance, into: output.baseAddress! + offset)
+      }
+    }
+  }
+
+  static func leafHash(
+    commitment: UnsafeRawBufferPointer, balance: UInt128, into output: UnsafeMutableRawPointer
+  ) {
     var input = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
     withUnsafeMutableBytes(of: &input) { bytes in
-      commitment.withUnsafeBytes {
-        bytes.baseAddress!.advanced(by: 1).copyMemory(from: $0.baseAddress!, byteCount: 32)
-      }
-      for index in 0..<16 {
-        bytes[33 + index] = UInt8(truncatingIfNeeded: balance >> (8 * (15 - index)))
-      }
+      (bytes.baseAddress! + 1).copyMemory(from: commitment.baseAddress!, byteCount: 32)
+      write(balance, into: bytes.baseAddress! + 33)
       var hasher = SHA256()
       hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: bytes[0..<49]))
-      copy(hasher.finalize(), into: &output, at: offset)
+      copy(hasher.finalize(), into: output)
     }
   }
 
@@ -195,12 +276,11 @@ public struct LiabilityTree: Sendable {
     }
   }
 
-  private static func copy(_ digest: SHA256.Digest, into output: inout [UInt8], at offset: Int) {
-    digest.withUnsafeBytes { digestBytes in
-      output.withUnsafeMutableBytes { bytes in
-        bytes.baseAddress!.advanced(by: offset).copyMemory(
-          from: digestBytes.baseAddress!, byteCount: 32)
-      }
-    }
+  static func write(_ value: UInt128, into bytes: UnsafeMutableRawPointer) {
+    withUnsafeBytes(of: value.bigEndian) { bytes.copyMemory(from: $0.baseAddress!, byteCount: 16) }
+  }
+
+  private static func copy(_ digest: SHA256.Digest, into output: UnsafeMutableRawPointer) {
+    digest.withUnsafeBytes { output.copyMemory(from: $0.baseAddress!, byteCount: 32) }
   }
 }

@@ -32,8 +32,16 @@ import Testing
       "654ea4fdc11eb36e12095b3281421dc8ad7b6e187e57b3a3698072b5ea51587a"
     ),
     (
+      "0009_chain_positions.sql",
+      "b7e820603f8b37c9c747243947b7c5944e43abd190610e4dbbeb5e0da0d54d9c"
+    ),
+    (
       "postgresql/0001_ledger.sql",
       "85a4078fe4122d1694836bbbe42197dfed6d8f19989fdd3c9aedab55ccf20804"
+    ),
+    (
+      "postgresql/0002_chain_positions.sql",
+      "f217883a430f914eb0de603338626fc15964ab641b29df8ce8bc7b91d2a7b8ef"
     ),
   ]
 

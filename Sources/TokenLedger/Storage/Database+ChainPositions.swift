@@ -1,0 +1,32 @@
+/// Where `sync` stands on a chain, per asset and source kind (schema/0009_chain_positions.sql):
+/// the chain's id, the last block applied and its hash. The same SQL on both engines.
+extension Database {
+  /// The recorded position, or nil when nothing was synced; a row that breaks the schema's
+  /// checks (edited by hand) is reported, naming it.
+  func chainPosition(asset: String, source: String) throws -> (
+    chainId: Int64, block: Int64, hash: String
+  )? {
+    try firstRow(
+      "SELECT chain_id, block, hash FROM chain_positions WHERE asset = ? AND source = ?",
+      [.text(asset), .text(source)]
+    ) { row in
+      guard let chainId = row.integer(0), let block = row.integer(1), let hash = row.text(2) else {
+        throw DatabaseError(
+          resultCode: 11, message: "chain_positions row of \(asset) (\(source)) is malformed")
+      }
+      return (chainId, block, hash)
+    }
+  }
+
+  /// Records the position, inside the caller's write transaction.
+  func setChainPosition(
+    asset: String, source: String, chainId: Int64, block: Int64, hash: String
+  ) throws {
+    try execute(
+      """
+      INSERT INTO chain_positions (asset, source, chain_id, block, hash) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (asset, source) DO UPDATE SET chain_id = excluded.chain_id,
+        block = excluded.block, hash = excluded.hash
+      """, [.text(asset), .text(source), .integer(chainId), .integer(block), .text(hash)])
+  }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import Testing
+
+@testable import TokenLedger
+
+/// `Ledger.sync` against a chain kept in memory (``MemoryChain``): the same entries as an
+/// import of the same logs, resumable, blocks inside the confirmation window left alone, a
+/// reorganisation deeper than it stopped and named, and answers that cannot be true refused
+/// with nothing of them applied.
+@Suite struct SyncTests {
+  static let asset =
+    #"{"op":"defineAsset","symbol":"TOK","decimals":18,"addressScheme":"evm","contract":"0x00000000000000000000000000000000000000FE"}"#
+  static let zero = "0x" + String(repeating: "0", count: 40)
+  static func holder(_ index: Int) -> String {
+    "0x" + String(repeating: "0", count: 38) + String(format: "%02x", index)
+  }
+
+  /// 40 blocks: mints to 5 holders, then transfers among them and a burn.
+  static func chain() -> MemoryChain {
+    let chain = MemoryChain(blocks: 1)
+    chain.mine((1...5).map { (zero, holder($0), UInt128($0) * 1_000_000) })
+    for block in 2..<40 {
+      let from = holder(1 + block % 5)
+      let to = holder(1 + (block * 3) % 5)
+      let transfers: [(String, String, UInt128)] = [(from, to, UInt128(block)), (from, zero, 1)]
+      chain.mine(block % 4 == 0 ? [] : transfers)
+    }
+    return chain
+  }
+
+  static func node(_ chain: MemoryChain) -> EthereumNode {
+    var client = JSONRPCClient(url: "http://user:secret@127.0.0.1:8545/key123", transport: chain)
+    client.backoff = 0
+    return EthereumNode(client: client)
+  }
+
+  func ledger() throws -> Ledger {
+    let ledger = try makeLedger()
+    try ledger.apply(jsonLines: [Self.asset])
+    return ledger
+  }
+
+  @Test func aSyncWritesWhatAnImportOfTheSameLogsWrites() throws {
+    let chain = Self.chain()
+    var options = SyncOptions()
+    options.confirmations = 0
+    options.batchBlocks = 7
+    let synced = try ledger()
+    let summary = try synced.sync(asset: "TOK", node: Self.node(chain), options: options)
+    #expect(summary.block == 39)
+    #expect(summary.blocks == 40)
+    #expect(summary.imports.imported == 5 + 2 * 29, "29 of blocks 2…39 have two transfers")
+    #expect(summary.chainId == MemoryChain.chainId)
+    let file = FileManager.default.temporaryDirectory.path + "/sync-\(UUID().uuidString).json"
+    try chain.logsFile().write(toFile: file, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(atPath: file) }
+    let imported = try ledger()
+    #expect(try imported.importTransfers(kind: .ethLogs, path: file, asset: "TOK").imported == 63)
+    #expect(try synced.summary() == imported.summary())
+    // Again: nothing new, nothing twice.
+    let again = try synced.sync(asset: "TOK", node: Self.node(chain), options: options)
+    #expect(again.blocks == 0 && again.imports.imported == 0)
+    #expect(try synced.summary() == imported.summary())
+  }
+
+  @Test func blocksInsideTheWindowWaitAndASyncResumesAfterItsPosition() throws {
+    let chain = Self.chain()
+    let ledger = try ledger()
+    var options = SyncOptions()
+    options.confirmations = 12
+    let first = try ledger.sync(asset: "TOK", node: Self.node(chain), options: options)
+    #expect(first.block == Int64(39 - 12))
+    #expect(first.head == 39)
+    for _ in 0..<5 { chain.mine([(Self.holder(2), Self.holder(3), 7)]) }
+    let second = try ledger.sync(asset: "TOK", node: Self.node(chain), options: options)
+    #expect(second.block == Int64(44 - 12))
+    #expect(second.blocks == 5)
+    options.untilBlock = 30
+    options.confirmations = 0
+    #expect(try ledger.sync(asset: "TOK", node: Self.node(chain), options: options).block == 32)
+    // A --from-block past the position would leave blocks out.
+    options.untilBlock = nil
+    options.fromBlock = 40
+    #expect(throws: LedgerError.self) {
+      try ledger.sync(asset: "TOK", node: Self.node(chain), options: options)
+    }
+  }
+
+  @Test func aReorganisationDeeperThanTheWindowStopsAndNamesBothHashes() throws {
+    let chain = Self.chain()
+    let ledger = try ledger()
+    var options = SyncOptions()
+    options.confirmations = 3
+    let first = try ledger.sync(asset: "TOK", node: Self.node(chain), options: options)
+    #expect(first.block == 36)
+    let before = try ledger.summary()
+    // A shallow reorganisation (blocks 37…39) is inside the window: nothing to notice.
+    chain.reorganize(above: 36)
+    for _ in 0..<4 { chain.mine([(Self.holder(4), Self.holder(5), 9)], salt: "b") }
+    let shallow = try ledger.sync(asset: "TOK", node: Self.node(chain), options: options)
+    #expect(shallow.reorganization == nil)
+    #expect(shallow.block == 37)
+    // A deep one replaces block 37, which the ledger applied.
+    let recorded = shallow.blockHash!
+    chain.reorganize(above: 30)
+    for _ in 0..<12 { chain.mine([], salt: "c") }
+    let after = try ledger.summary()
+    let deep = try ledger.sync(asset: "TOK", node: Self.node(chain), options: options)
+    let reorganization = try #require(deep.reorganization)
+    #expect(reorganization.block == 37)
+    #expect(reorganization.recorded == recorded)
+    #expect(reorganization.chain != recorded)
+    #expect(try ledger.summary() == after, "nothing applied after the reorganisation")
+    #expect(after != before)
+  }
+
+  @Test func answersThatCannotBeTrueAreRefusedWithNothingApplied() throws {
+    for fault in [MemoryChain.Fault.foreignLog, .logOutsideRange] {
+      let chain = Self.chain()
+      chain.inject([fault])
+      let ledger = try ledger()
+      let before = try ledger.summary()
+      var options = SyncOptions()
+      options.confirmations = 0
+      #expect {
+        try ledger.sync(asset: "TOK", node: Self.node(chain), options: options)
+      } throws: { error in
+        (error as? ChainError)?.kind == .malformed
+      }
+      #expect(try ledger.summary() == before)
+    }
+  }
+
+  @Test func transientFaultsAreRetriedAndTooManyResultsShrinksTheRange() throws {
+    let chain = Self.chain()
+    chain.inject([.unreachable, .status(503), .status(429)])
+    chain.limitLogRange(3)
+    let ledger = try ledger()
+    var options = SyncOptions()
+    options.confirmations = 0
+    let summary = try ledger.sync(asset: "TOK", node: Self.node(chain), options: options)
+    #expect(summary.imports.imported == 63)
+    // An endpoint that never answers: the last cause, the attempts, and no credentials.
+    let down = MemoryChain(blocks: 1)
+    down.inject(Array(repeating: .status(502), count: 5))
+    #expect {
+      try ledger.sync(asset: "TOK", node: Self.node(down), options: options)
+    } throws: { error in
+      guard let error = error as? ChainError else { return false }
+      return error.kind == .unreachable && error.message.contains("HTTP 502")
+        && error.message.contains("5 attempts") && !error.message.contains("secret")
+        && !error.message.contains("key123")
+    }
+  }
+
+  @Test func anEndpointIsNamedWithoutItsCredentialsPathOrQuery() {
+    #expect(
+      JSONRPCClient.redacted("https://user:pw@node.example:8545/v3/KEY?x=1")
+        == "https://node.example:8545/…")
+    #expect(JSONRPCClient.redacted("http://127.0.0.1:8545") == "http://127.0.0.1:8545")
+    #expect(JSONRPCClient.redacted("node.example/KEY") == "<endpoint>")
+  }
+}
