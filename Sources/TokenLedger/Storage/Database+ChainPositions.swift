@@ -30,3 +30,16 @@ extension Database {
       """, [.text(asset), .text(source), .integer(chainId), .integer(block), .text(hash)])
   }
 }
+
+extension Database {
+  /// Lets the next commits skip the disk flush (SQLite's `synchronous = NORMAL` in WAL mode)
+  /// when `relaxed`, or restores the durability the ledger was opened with. A sync relaxes
+  /// the commits of a step's blocks but its last (docs/decisions.md, "Following a chain"):
+  /// that one's flush makes the step's whole WAL durable, and a crash before it loses whole
+  /// blocks with their position, which the next sync reads again. PostgreSQL keeps its
+  /// commits as configured.
+  func relaxCommits(_ relaxed: Bool) throws {
+    guard engine == .sqlite, durability == .full, !isReadOnly, path != ":memory:" else { return }
+    try executeScript("PRAGMA synchronous = \(relaxed ? "NORMAL" : "FULL")")
+  }
+}

@@ -85,6 +85,8 @@ package final class Database {
   /// Whether commits on PostgreSQL wait for the disk (``Durability/full``); such a write
   /// transaction waits after releasing the head lock (``ServerConnection/beginLater(lockSQL:lockLate:flushOutsideLock:retries:)``).
   var postgresDurableCommits = false
+  /// The durability the connection was opened with (``Schema/configure(_:durability:)``).
+  var durability = Durability.full
   /// Inside a write transaction begun with `lockLate` whose last statement has not run yet
   /// (``writeTransaction(lockLate:_:)``).
   var writeLockDeferred = false

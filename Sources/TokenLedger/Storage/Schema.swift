@@ -77,6 +77,7 @@ package enum Schema {
   /// (`NORMAL` only when the caller opts in for a bulk load; a crash may then lose the last
   /// commits but never corrupts the file).
   static func configure(_ database: Database, durability: Durability) throws {
+    database.durability = durability
     if let engine = database.serverEngine {
       database.postgresDurableCommits = durability == .full
       return try engine.configure(database, durability: durability)

@@ -99,10 +99,15 @@ struct ChainFollower {
         block: position.block, recorded: position.hash, chain: headers[0].parentHash)
       return false
     }
-    for header in headers {
+    defer { try? ledger.withConnection { try $0.relaxCommits(false) } }
+    for (index, header) in headers.enumerated() {
+      // Every block a commit of its own; only the step's last (or the one a stop ends on)
+      // waits for the disk, and makes the others durable with it.
+      let last = index == headers.count - 1 || shouldStop()
+      try ledger.withConnection { try $0.relaxCommits(!last) }
       try apply(header, transfers[header.number] ?? [])
       progress(SyncProgress(block: header.number, head: head, transfers: summary.imports.imported))
-      if shouldStop() { return false }
+      if last && index < headers.count - 1 { return false }
     }
     return true
   }

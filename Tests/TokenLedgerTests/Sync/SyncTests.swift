@@ -153,6 +153,32 @@ import Testing
     }
   }
 
+  /// A step's blocks but its last commit without a disk flush; the ledger is left as it was
+  /// opened (`synchronous = FULL`, 2), after a sync and after a failed one.
+  @Test func aSyncLeavesTheLedgersDurabilityAsItWas() throws {
+    let path = FileManager.default.temporaryDirectory.path + "/sync-\(UUID().uuidString).sqlite"
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let ledger = try Ledger.open(at: path, create: true)
+    try ledger.apply(jsonLines: [Self.asset])
+    func synchronous() throws -> Int64? {
+      try ledger.withConnection { try $0.firstRow("PRAGMA synchronous") { $0.integer(0) } ?? nil }
+    }
+    #expect(try synchronous() == 2)
+    var options = SyncOptions()
+    options.confirmations = 0
+    options.batchBlocks = 9
+    #expect(
+      try ledger.sync(asset: "TOK", node: Self.node(Self.chain()), options: options).block == 39)
+    #expect(try synchronous() == 2)
+    let lying = Self.chain()
+    for _ in 0..<3 { lying.mine([(Self.holder(1), Self.holder(2), 5)]) }
+    lying.inject([.foreignLog])
+    #expect(throws: ChainError.self) {
+      try ledger.sync(asset: "TOK", node: Self.node(lying), options: options)
+    }
+    #expect(try synchronous() == 2)
+  }
+
   @Test func anEndpointIsNamedWithoutItsCredentialsPathOrQuery() {
     #expect(
       JSONRPCClient.redacted("https://user:pw@node.example:8545/v3/KEY?x=1")
