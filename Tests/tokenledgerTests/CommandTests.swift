@@ -48,7 +48,7 @@ import Testing
     #expect(failed.stdout.isEmpty)
     let state = try CLI.run(["balance", "--db", db, "--format", "json"])
     #expect(
-      state.stdout == #"{"balances":[],"tokenledger":{"schemaVersion":8,"version":"2.0.0"}}"#
+      state.stdout == #"{"balances":[],"tokenledger":{"schemaVersion":9,"version":"2.0.0"}}"#
         + "\n", "nothing was applied")
   }
 
