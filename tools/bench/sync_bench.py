@@ -10,6 +10,7 @@ that both ledgers have the same head hash, and prints both rates and their ratio
 """
 import argparse
 import json
+import resource
 import os
 import subprocess
 import sys
@@ -28,11 +29,15 @@ def rpc(url, method, params=()):
 
 
 def timed(command):
+    """Wall seconds and the command's own CPU seconds (user + system)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
         sys.exit("%s failed: %s" % (command[:2], result.stderr))
-    return time.monotonic() - started, result.stdout
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return time.monotonic() - started, cpu
 
 
 def head(cli, db):
@@ -72,9 +77,9 @@ def main():
             subprocess.run([arguments.cli, "apply", "--db", db, "-"], input=asset + "\n",
                            text=True, check=True, capture_output=True)
             databases[name] = db
-        import_seconds, _ = timed([arguments.cli, "import", "--db", databases["import"], "--kind",
+        import_seconds, import_cpu = timed([arguments.cli, "import", "--db", databases["import"], "--kind",
                                    "eth-logs", logs, "--asset", "TOK"])
-        sync_seconds, _ = timed([arguments.cli, "sync", "--db", databases["sync"], "--kind",
+        sync_seconds, sync_cpu = timed([arguments.cli, "sync", "--db", databases["sync"], "--kind",
                                  "eth-rpc", "--url", url, "--asset", "TOK", "--confirmations", "0"])
         same = head(arguments.cli, databases["import"]) == head(arguments.cli, databases["sync"])
         blocks = int(rpc(url, "eth_blockNumber"), 16) + 1
@@ -82,7 +87,9 @@ def main():
             "transfers": count, "blocks": blocks, "importSeconds": round(import_seconds, 2),
             "importPerSecond": round(count / import_seconds), "syncSeconds": round(sync_seconds, 2),
             "syncPerSecond": round(count / sync_seconds),
-            "ratio": round(import_seconds / sync_seconds, 3), "sameHeadHash": same}))
+            "ratio": round(import_seconds / sync_seconds, 3),
+            "importCPUSeconds": round(import_cpu, 2), "syncCPUSeconds": round(sync_cpu, 2),
+            "sameHeadHash": same}))
     finally:
         chain.terminate()
 
