@@ -75,7 +75,8 @@ struct ChainFollower {
         return false
       }
     }
-    let end = min(target, next + options.batchBlocks - 1)
+    // No overflow for any batch size: target - next + 1 is at least 1 and at most the head.
+    let end = next + min(options.batchBlocks, target - next + 1) - 1
     let (transfers, claimedHashes) = try decode(
       try node.transferLogs(contract: contract, in: next...end))
     var numbers = transfers.keys.sorted()

@@ -72,6 +72,7 @@ import Testing
     #expect(first.block == Int64(39 - 12))
     #expect(first.head == 39)
     for _ in 0..<5 { chain.mine([(Self.holder(2), Self.holder(3), 7)]) }
+    options.batchBlocks = .max  // any batch size, no overflow
     let second = try ledger.sync(asset: "TOK", node: Self.node(chain), options: options)
     #expect(second.block == Int64(44 - 12))
     #expect(second.blocks == 5)
