@@ -202,18 +202,12 @@ public struct LiabilityTree: Sendable {
   /// `SHA-256(utf8(account) ‖ 0x00 ‖ salt)`.
   static func commitment(account: String, salt: [UInt8]) -> [UInt8] {
     var output = [UInt8](repeating: 0, count: 32)
-    commitment(account: account, salt: salt[...], into: &output, at: 0)
-    return output
-  }
-
-  static func commitment(
-    account: String, salt: ArraySlice<UInt8>, into output: inout [UInt8], at offset: Int
-  ) {
     salt.withUnsafeBytes { salt in
-      output.withUnsafeMutableBytes { output in
-        commitment(account: account, salt: salt, into: output.baseAddress! + offset)
+      output.withUnsafeMutableBytes {
+        commitment(account: account, salt: salt, into: $0.baseAddress!)
       }
     }
+    return output
   }
 
   static func commitment(
@@ -230,18 +224,12 @@ public struct LiabilityTree: Sendable {
   /// `SHA-256(0x00 ‖ commitment ‖ u128be(balance))`.
   static func leafHash(commitment: [UInt8], balance: Amount) -> [UInt8] {
     var output = [UInt8](repeating: 0, count: 32)
-    leafHash(commitment: commitment[...], balance: balance.baseUnits, into: &output, at: 0)
-    return output
-  }
-
-  static func leafHash(
-    commitment: ArraySlice<UInt8>, balance: UInt128, into output: inout [UInt8], at offset: Int
-  ) {
     commitment.withUnsafeBytes { commitment in
-      output.withUnsafeMutableBytes { output in
-        leafHash(commitment: commitment, balance: balance, into: output.baseAddress! + offset)
+      output.withUnsafeMutableBytes {
+        leafHash(commitment: commitment, balance: balance.baseUnits, into: $0.baseAddress!)
       }
     }
+    return output
   }
 
   static func leafHash(

@@ -100,12 +100,17 @@ struct ChainFollower {
         block: position.block, recorded: position.hash, chain: headers[0].parentHash)
       return false
     }
-    defer { try? ledger.withConnection { try $0.relaxCommits(false) } }
+    // Every block a commit of its own; only the step's last (or the one a stop ends on)
+    // waits for the disk, and makes the others durable with it. The setting changes twice a
+    // step, not once a block.
+    var relaxed = false
+    defer { if relaxed { try? ledger.withConnection { try $0.relaxCommits(false) } } }
     for (index, header) in headers.enumerated() {
-      // Every block a commit of its own; only the step's last (or the one a stop ends on)
-      // waits for the disk, and makes the others durable with it.
       let last = index == headers.count - 1 || shouldStop()
-      try ledger.withConnection { try $0.relaxCommits(!last) }
+      if relaxed == last {
+        try ledger.withConnection { try $0.relaxCommits(!last) }
+        relaxed = !last
+      }
       try apply(header, transfers[header.number] ?? [])
       progress(SyncProgress(block: header.number, head: head, transfers: summary.imports.imported))
       if last && index < headers.count - 1 { return false }
