@@ -77,6 +77,9 @@ struct Sync: ParsableCommand {
     }
     if let fromBlock, fromBlock < 0 { throw ValidationError("--from-block must be 0 or more") }
     if let untilBlock, untilBlock < 0 { throw ValidationError("--until-block must be 0 or more") }
+    if let untilBlock, let fromBlock, untilBlock < fromBlock {
+      throw ValidationError("--until-block \(untilBlock) is before --from-block \(fromBlock)")
+    }
   }
 
   func run() throws {
@@ -87,13 +90,14 @@ struct Sync: ParsableCommand {
       client.attempts = attempts
       client.timeout = timeout
       client.onRetry = { attempt, why in Progress.note("sync: \(why); attempt \(attempt)") }
+      let stop = StopSignal()
+      client.isStopped = stop.check
       var options = SyncOptions()
       options.fromBlock = fromBlock
       options.confirmations = confirmations
       options.untilBlock = untilBlock
       options.batchBlocks = batchBlocks
       options.strict = strict
-      let stop = StopSignal()
       let meter = Progress.Meter("sync", unit: "blocks")
       var total = SyncSummary()
       var first = true
@@ -110,7 +114,7 @@ struct Sync: ParsableCommand {
             "sync: stopped by a signal after block \(summary.block.map(String.init) ?? "none")")
         }
         if !follow || stop.requested() || summary.reorganization != nil { break }
-        if let until = untilBlock, let block = summary.block, block >= until { break }
+        if let until = untilBlock, (summary.block ?? -1) >= until { break }
         stop.sleep(seconds: interval)
         if stop.requested() { break }
       }
@@ -149,7 +153,8 @@ struct Sync: ParsableCommand {
   }
 }
 
-/// SIGINT and SIGTERM as a request to stop after the block in hand, not a kill.
+/// SIGINT and SIGTERM as a request to stop after the block in hand, not a kill. The first
+/// one asks; a second one kills as it would without us (the default action is restored).
 final class StopSignal {
   /// Set by the signal handlers, on Dispatch's queue; read by the sync between blocks.
   private final class Flag: Sendable {
@@ -174,12 +179,19 @@ final class StopSignal {
     }
     self.sources = sources
     for source in sources {
-      source.setEventHandler { [flag] in flag.value.store(true, ordering: .relaxed) }
+      source.setEventHandler { [flag] in
+        flag.value.store(true, ordering: .relaxed)
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
+      }
       source.resume()
     }
   }
 
   func requested() -> Bool { flag.value.load(ordering: .relaxed) }
+
+  /// ``requested()`` for another thread (the HTTP client's wait).
+  var check: @Sendable () -> Bool { { [flag] in flag.value.load(ordering: .relaxed) } }
 
   /// Sleeps up to `seconds`, waking early when a stop is asked.
   func sleep(seconds: Double) {

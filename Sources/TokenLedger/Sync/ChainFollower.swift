@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// The state of one `sync` run: where the ledger stands on the chain and what it did, one
 /// step (a range of confirmed blocks) at a time. ``Ledger/sync(asset:node:options:shouldStop:progress:)``
 /// drives it.
@@ -13,6 +19,8 @@ struct ChainFollower {
   var position: (block: Int64, hash: String)?
   /// The next block to apply.
   var next: Int64 = 0
+  /// Reads in a row of one range whose logs and headers disagreed.
+  var unsettled = 0
 
   init(
     ledger: Ledger, definition: AssetDefinition, contract: String, node: EthereumNode,
@@ -31,10 +39,14 @@ struct ChainFollower {
   /// Reads the chain's id and the ledger's position, and refuses a ledger that follows this
   /// asset on another chain or a `fromBlock` that would leave blocks out.
   mutating func start() throws {
-    summary.chainId = try node.chainId()
     let stored = try ledger.read {
       try $0.database.chainPosition(asset: symbol, source: Ledger.ethRPCSource)
     }
+    if let stored {
+      summary.block = stored.block
+      summary.blockHash = stored.hash
+    }
+    summary.chainId = try node.chainId()
     guard let stored else {
       next = options.fromBlock ?? 0
       return
@@ -46,8 +58,6 @@ struct ChainFollower {
       )
     }
     position = (stored.block, stored.hash)
-    summary.block = stored.block
-    summary.blockHash = stored.hash
     next = stored.block + 1
     if let from = options.fromBlock, from > next {
       throw LedgerError(
@@ -60,6 +70,12 @@ struct ChainFollower {
   /// Applies the next range of confirmed blocks, one commit per block. False when there is
   /// nothing to do now: caught up with the confirmed head, past `untilBlock`, asked to stop,
   /// or stopped by a reorganisation (in `summary`).
+  ///
+  /// Everything the step will apply is read and checked before the first commit: the logs
+  /// first, then the recorded block's header, which must still have its hash, and every
+  /// header of the range, which must link to it and to each other by `parentHash` (so logs
+  /// read before a reorganisation cannot pass), carry the hash each log names, and have times
+  /// that never go back and are not ahead of the wall clock by more than `maxFutureSeconds`.
   mutating func step(shouldStop: () -> Bool, progress: (SyncProgress) -> Void) throws -> Bool {
     if let until = options.untilBlock, next > until { return false }
     let head = try node.blockNumber()
@@ -67,39 +83,41 @@ struct ChainFollower {
     let confirmed = head - options.confirmations
     let target = min(confirmed, options.untilBlock ?? confirmed)
     guard next <= target else { return false }
+    // No overflow for any batch size: target - next + 1 is at least 1 and at most the head.
+    let end = next + min(options.batchBlocks, target - next + 1) - 1
+    let logs = try node.transferLogs(contract: contract, in: next...end)
+    // The recorded block's header first: the range must descend from it.
+    var headers: [ChainBlock] = []
+    var first = position?.block ?? next
+    while first <= end {
+      let last = first + min(Self.headersPerRequest, end - first + 1) - 1
+      headers += try node.blocks(Array(first...last))
+      first = last + 1
+    }
+    var anchor: ChainBlock?
     if let position {
-      let current = try node.blocks([position.block])[0]
+      let current = headers.removeFirst()
       guard current.hash == position.hash else {
         summary.reorganization = Reorganization(
           block: position.block, recorded: position.hash, chain: current.hash)
         return false
       }
+      anchor = current
     }
-    // No overflow for any batch size: target - next + 1 is at least 1 and at most the head.
-    let end = next + min(options.batchBlocks, target - next + 1) - 1
-    let (transfers, claimedHashes) = try decode(
-      try node.transferLogs(contract: contract, in: next...end))
-    var numbers = transfers.keys.sorted()
-    if numbers.last != end { numbers.append(end) }
-    var headers: [ChainBlock] = []
-    for start in stride(from: 0, to: numbers.count, by: 500) {
-      headers += try node.blocks(Array(numbers[start..<min(numbers.count, start + 500)]))
-    }
-    for header in headers {
-      if let claimed = claimedHashes[header.number], claimed != header.hash {
+    try check(headers, after: anchor)
+    guard let blocks = try decode(logs, hashes: headers) else {
+      // The chain moved under the step (a log names a hash its header no longer has): read
+      // the range again, a bounded number of times.
+      unsettled += 1
+      guard unsettled < Self.unsettledLimit else {
         throw ChainError(
           .malformed,
-          "eth_getLogs gave block \(header.number) hash \(claimed), eth_getBlockByNumber \(header.hash)"
+          "eth_getLogs and eth_getBlockByNumber disagree on the hashes of blocks \(next)…\(end) \(unsettled) times in a row"
         )
       }
+      return true
     }
-    if let position, headers[0].number == position.block + 1,
-      headers[0].parentHash != position.hash
-    {
-      summary.reorganization = Reorganization(
-        block: position.block, recorded: position.hash, chain: headers[0].parentHash)
-      return false
-    }
+    unsettled = 0
     // Every block a commit of its own; only the step's last (or the one a stop ends on)
     // waits for the disk, and makes the others durable with it. The setting changes twice a
     // step, not once a block.
@@ -111,57 +129,124 @@ struct ChainFollower {
         try ledger.withConnection { try $0.relaxCommits(!last) }
         relaxed = !last
       }
-      try apply(header, transfers[header.number] ?? [])
+      try apply(header, blocks[header.number] ?? BlockLogs())
       progress(SyncProgress(block: header.number, head: head, transfers: summary.imports.imported))
       if last && index < headers.count - 1 { return false }
     }
     return true
   }
 
-  /// Decodes a range's logs: transfers by block (in the node's order) and the block hash each
-  /// log names. A log that cannot be a confirmed `Transfer` is `.malformed`.
-  private mutating func decode(_ logs: [[String: JSONValue]]) throws(ChainError) -> (
-    [Int64: [TransferRecord]], [Int64: String]
-  ) {
-    var transfers: [Int64: [TransferRecord]] = [:]
+  /// Headers asked in one batched request.
+  static let headersPerRequest: Int64 = 500
+  /// Reads of one range whose logs and headers disagree before the sync gives up.
+  static let unsettledLimit = 3
+
+  /// The range's headers against the recorded block's (`anchor`) and each other: `.malformed`
+  /// when they do not form one chain or a time cannot be true (before its parent's, or ahead
+  /// of this machine's clock by more than `maxFutureSeconds`, which would move the asset's
+  /// clock past every later operation).
+  private func check(_ headers: [ChainBlock], after anchor: ChainBlock?) throws(ChainError) {
+    let latest = Int64(time(nil)) + options.maxFutureSeconds
+    var parent = anchor
+    for header in headers {
+      if let parent, header.parentHash != parent.hash {
+        throw ChainError(
+          .malformed,
+          "block \(header.number) names parent \(header.parentHash), but block \(parent.number) is \(parent.hash): the node's headers are not one chain"
+        )
+      }
+      let early = parent.map { header.time < $0.time } ?? false
+      guard !early, header.time <= latest else {
+        let bound =
+          early
+          ? "before its parent's \(UTCTime.format(parent!.time))"
+          : "more than \(options.maxFutureSeconds) s ahead of this machine's clock"
+        throw ChainError(
+          .malformed,
+          "block \(header.number) is dated \(UTCTime.format(header.time)), \(bound): nothing of blocks \(headers[0].number)…\(headers[headers.count - 1].number) applied"
+        )
+      }
+      parent = header
+    }
+  }
+
+  /// One block's transfers, in log order, and the logs skipped in it.
+  struct BlockLogs {
+    var transfers: [TransferRecord] = []
+    var skipped: [SkipReason: Int] = [:]
+  }
+
+  /// Decodes a range's logs by block, each block's in `logIndex` order. A log that cannot be
+  /// a confirmed `Transfer` of the contract, names no block hash or a block's index twice is
+  /// `.malformed`; nil when a log names a hash other than its block's header (the chain moved
+  /// between the two reads).
+  private func decode(_ logs: [[String: JSONValue]], hashes headers: [ChainBlock]) throws
+    -> [Int64: BlockLogs]?
+  {
     var hashes: [Int64: String] = [:]
-    var seen: Set<String> = []
+    for header in headers { hashes[header.number] = header.hash }
+    var indexed: [Int64: [(index: Int64, outcome: TransferReader.LogOutcome)]] = [:]
+    var ids: Set<String> = []
     for log in logs {
-      let block = log["blockNumber"]?.stringValue ?? "?"
-      let location = "eth_getLogs block \(block) log \(log["logIndex"]?.stringValue ?? "?")"
+      let block = log["blockNumber"]?.stringValue?.truncatedForMessage ?? "?"
+      let location =
+        "eth_getLogs block \(block) log \(log["logIndex"]?.stringValue?.truncatedForMessage ?? "?")"
       let outcome: TransferReader.LogOutcome
+      let number: Int64
+      let logIndex: Int64
       do {
         outcome = try reader.decodeLog(log, contract: contract, location: location)
-      } catch {
+        guard let parsedBlock = try EthHex.quantity(log["blockNumber"], location, "blockNumber"),
+          let parsedIndex = try EthHex.quantity(log["logIndex"], location, "logIndex")
+        else { throw ChainError(.malformed, "\(location) has no blockNumber or logIndex") }
+        (number, logIndex) = (parsedBlock, parsedIndex)
+      } catch let error as SourceError {
         throw ChainError(.malformed, "\(error.location): \(error.reason)")
       }
+      guard let expected = hashes[number] else {
+        throw ChainError(.malformed, "\(location) is outside the range asked")
+      }
+      guard let claimed = log["blockHash"]?.stringValue, EthHex.isHash(claimed) else {
+        throw ChainError(.malformed, "\(location) has no 32-byte hex blockHash")
+      }
+      guard claimed.lowercased() == expected else { return nil }
       switch outcome {
       case .skip(.removed):
         throw ChainError(.malformed, "\(location) is marked removed in a confirmed block")
-      case .skip(let reason):
-        summary.imports.skipped[reason, default: 0] += 1
+      case .skip(.notTransferEvent), .skip(.otherContract):
+        throw ChainError(.malformed, "\(location) is not a Transfer of \(contract), as asked")
       case .transfer(let record):
-        guard let number = record.block, seen.insert(record.id).inserted else {
-          throw ChainError(.malformed, "\(location) has no block number or is sent twice")
+        guard ids.insert(record.id).inserted else {
+          throw ChainError(.malformed, "\(location): transfer \(record.id) is sent twice")
         }
-        if let claimed = log["blockHash"]?.stringValue {
-          guard EthHex.isHash(claimed), hashes[number].map({ $0 == claimed.lowercased() }) ?? true
-          else {
-            throw ChainError(.malformed, "\(location): blockHash is malformed or differs")
-          }
-          hashes[number] = claimed.lowercased()
-        }
-        transfers[number, default: []].append(record)
+      case .skip: break
       }
+      indexed[number, default: []].append((logIndex, outcome))
     }
-    return (transfers, hashes)
+    var blocks: [Int64: BlockLogs] = [:]
+    for (number, entries) in indexed {
+      let ordered = entries.sorted { $0.index < $1.index }
+      var logs = BlockLogs()
+      for (position, entry) in ordered.enumerated() {
+        if position > 0, ordered[position - 1].index == entry.index {
+          throw ChainError(
+            .malformed, "eth_getLogs gave log \(entry.index) of block \(number) twice")
+        }
+        switch entry.outcome {
+        case .transfer(let record): logs.transfers.append(record)
+        case .skip(let reason): logs.skipped[reason, default: 0] += 1
+        }
+      }
+      blocks[number] = logs
+    }
+    return blocks
   }
 
   /// One block's transfers and the ledger's new position, in one commit.
-  private mutating func apply(_ header: ChainBlock, _ records: [TransferRecord]) throws {
+  private mutating func apply(_ header: ChainBlock, _ logs: BlockLogs) throws {
     var imports = summary.imports
     try ledger.write { journal in
-      for record in records {
+      for record in logs.transfers {
         let dated = TransferRecord(
           id: record.id, from: record.from, to: record.to, amount: record.amount,
           block: header.number, time: header.time)
@@ -176,6 +261,7 @@ struct ChainFollower {
         asset: symbol, source: Ledger.ethRPCSource, chainId: summary.chainId,
         block: header.number, hash: header.hash)
     }
+    imports.skipped.merge(logs.skipped, uniquingKeysWith: +)
     summary.imports = imports
     summary.blocks += header.number - (position?.block ?? (next - 1))
     position = (header.number, header.hash)

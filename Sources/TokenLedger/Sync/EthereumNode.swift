@@ -32,28 +32,50 @@ public struct EthereumNode: Sendable {
   }
 
   /// The headers of `numbers`, in one batched request; each is checked to be the one asked.
+  /// A block the node does not have yet (a `null` answer, as from a node behind the one that
+  /// gave the head) is asked again with the client's backoff, then `.unreachable`.
   public func blocks(_ numbers: [Int64]) throws(ChainError) -> [ChainBlock] {
     guard !numbers.isEmpty else { return [] }
-    let answers = try client.batch(
-      numbers.map { ("eth_getBlockByNumber", [.string(Self.hex($0)), .bool(false)]) })
-    var blocks: [ChainBlock] = []
-    blocks.reserveCapacity(numbers.count)
-    for (number, answer) in zip(numbers, answers) {
-      let what = "eth_getBlockByNumber(\(number))"
-      guard case .success(let value) = answer, let object = value.objectValue else {
-        throw ChainError(.malformed, "\(what): the node has no such block")
+    var found: [Int64: ChainBlock] = [:]
+    var missing = numbers
+    for attempt in 1...max(1, client.attempts) {
+      if attempt > 1 {
+        client.onRetry(attempt, "the node has no block \(missing[0]) yet")
+        try client.pause(
+          seconds: min(client.backoff * Double(1 << min(attempt - 2, 5)), 8),
+          during: "eth_getBlockByNumber(\(missing[0]))")
       }
-      let asked = try quantity(object["number"], what + ".number")
-      guard asked == number else {
-        throw ChainError(.malformed, "\(what): the node answered with block \(asked)")
+      let answers = try client.batch(
+        missing.map { ("eth_getBlockByNumber", [.string(Self.hex($0)), .bool(false)]) })
+      var still: [Int64] = []
+      for (number, answer) in zip(missing, answers) {
+        guard case .success(let value) = answer, let object = value.objectValue else {
+          still.append(number)
+          continue
+        }
+        found[number] = try header(object, number)
       }
-      blocks.append(
-        ChainBlock(
-          number: number, hash: try hash(object["hash"], what + ".hash"),
-          parentHash: try hash(object["parentHash"], what + ".parentHash"),
-          time: try quantity(object["timestamp"], what + ".timestamp")))
+      missing = still
+      if missing.isEmpty { return numbers.map { found[$0]! } }
     }
-    return blocks
+    throw ChainError(
+      .unreachable,
+      "eth_getBlockByNumber(\(missing[0])) at \(client.displayURL): the node has no such block (after \(max(1, client.attempts)) attempts)"
+    )
+  }
+
+  private func header(_ object: [String: JSONValue], _ number: Int64) throws(ChainError)
+    -> ChainBlock
+  {
+    let what = "eth_getBlockByNumber(\(number))"
+    let asked = try quantity(object["number"], what + ".number")
+    guard asked == number else {
+      throw ChainError(.malformed, "\(what): the node answered with block \(asked)")
+    }
+    return ChainBlock(
+      number: number, hash: try hash(object["hash"], what + ".hash"),
+      parentHash: try hash(object["parentHash"], what + ".parentHash"),
+      time: try quantity(object["timestamp"], what + ".timestamp"))
   }
 
   /// The `Transfer` logs of `contract` in blocks `range`, fetched in ranges that halve while
@@ -79,7 +101,8 @@ public struct EthereumNode: Sendable {
         guard next.lowerBound < next.upperBound else {
           throw ChainError(
             .unreachable,
-            "eth_getLogs of block \(next.lowerBound) alone: \(box.error.message.prefix(200))")
+            "eth_getLogs of block \(next.lowerBound) alone: \(box.error.message.truncatedForMessage)"
+          )
         }
         let middle = next.lowerBound + (next.upperBound - next.lowerBound) / 2
         pending.append(middle + 1...next.upperBound)
@@ -110,12 +133,19 @@ public struct EthereumNode: Sendable {
     return logs
   }
 
-  /// How nodes say a log query is too large: geth's and Erigon's -32005, Infura's and
-  /// Alchemy's messages.
+  /// How nodes say a log query would give too many results or span too many blocks
+  /// (geth's and Erigon's, Infura's, Alchemy's and QuickNode's words), as opposed to a rate
+  /// limit, which shares geth's code -32005 and is retried with backoff instead of halving the
+  /// range: the code alone decides nothing.
   static func isTooManyResults(_ error: JSONRPCClient.CallError) -> Bool {
     let message = error.message.lowercased()
-    return error.code == -32005 || message.contains("more than") || message.contains("too many")
-      || message.contains("exceed") || message.contains("range is too large")
+    let rateLimit = ["rate", "too many requests", "capacity", "throughput", "per second"]
+    if rateLimit.contains(where: message.contains) { return false }
+    let tooLarge = [
+      "more than", "too many results", "too many logs", "range is too large", "range too large",
+      "block range", "limited to", "exceed max results", "response size", "query timeout",
+    ]
+    return tooLarge.contains(where: message.contains)
   }
 
   private func result(_ method: String, _ params: [JSONValue]) throws(ChainError) -> JSONValue {

@@ -7,11 +7,14 @@
 /// own.
 public protocol HTTPTransport: Sendable {
   /// POSTs `body` (`Content-Type: application/json`) to `url`, waiting at most `timeout`
-  /// seconds. Throws ``ChainError`` of kind `.unreachable` when no answer came (refused,
-  /// timed out, reset): the client retries those.
-  func post(url: String, body: [UInt8], timeout: Double) throws(ChainError) -> (
-    status: Int, body: [UInt8]
-  )
+  /// seconds for the whole answer and reading at most `maxBytes` of it. Throws ``ChainError``
+  /// of kind `.unreachable` when no answer came (refused, timed out, reset), `.malformed` when
+  /// the answer is larger than `maxBytes`, and `.stopped` soon after `isStopped` turns true
+  /// (the request is cancelled).
+  func post(
+    url: String, body: [UInt8], timeout: Double, maxBytes: Int,
+    isStopped: @escaping @Sendable () -> Bool
+  ) throws(ChainError) -> (status: Int, body: [UInt8])
 }
 
 /// Why talking to a chain failed. `unreachable` is transient and retried before it is
@@ -23,6 +26,10 @@ public struct ChainError: Error, Sendable, Equatable, CustomStringConvertible {
     case unreachable
     /// An answer that is not what was asked or not what a node sends.
     case malformed
+    /// The caller asked to stop (a signal) while a request or its backoff was under way;
+    /// ``Ledger/sync(asset:node:options:shouldStop:progress:)`` ends its run on it, keeping
+    /// what it had committed.
+    case stopped
   }
 
   /// What kind of failure.
@@ -63,8 +70,12 @@ public struct JSONRPCClient: Sendable {
   public var backoff = 0.25
   /// Seconds to wait for each answer.
   public var timeout = 30.0
+  /// The largest answer read, in bytes (default 256 MiB); a larger one is `.malformed`.
+  public var maxAnswerBytes = 256 << 20
   /// Called before each retry with the attempt about to be made and why (progress).
   public var onRetry: @Sendable (Int, String) -> Void = { _, _ in }
+  /// Asked while a request or a backoff is waiting: true cancels it with `.stopped`.
+  public var isStopped: @Sendable () -> Bool = { false }
 
   /// A client of the endpoint at `url` over `transport`.
   public init(url: String, transport: any HTTPTransport) {
@@ -73,14 +84,48 @@ public struct JSONRPCClient: Sendable {
     self.displayURL = Self.redacted(url)
   }
 
-  /// `url` with any user and password, path and query left out: `https://host:port/…`.
+  /// `url` as messages show it: its scheme, host and port only (`https://host:port/…`), never
+  /// a user, password, path or query, where an API key often is. A URL whose host cannot be
+  /// told for certain (no `scheme://`, an `@` after the authority, a host with characters a
+  /// host name cannot have) is shown as `<endpoint>`.
   public static func redacted(_ url: String) -> String {
-    guard let scheme = url.range(of: "://") else { return "<endpoint>" }
-    let rest = url[scheme.upperBound...]
+    guard let separator = url.range(of: "://") else { return "<endpoint>" }
+    let scheme = url[..<separator.lowerBound].lowercased()
+    guard scheme == "http" || scheme == "https" else { return "<endpoint>" }
+    let rest = url[separator.upperBound...]
     let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-    let host = authority.split(separator: "@", omittingEmptySubsequences: false).last ?? ""
-    let hidden = authority.count < rest.count || authority.contains("@")
-    return String(url[..<scheme.upperBound]) + host + (hidden ? "/…" : "")
+    let afterAuthority = rest.dropFirst(authority.count)
+    guard !afterAuthority.contains("@"), !authority.contains("\\") else { return "<endpoint>" }
+    let hostAndPort = authority.split(separator: "@", omittingEmptySubsequences: false).last ?? ""
+    guard isHostAndPort(hostAndPort) else { return "<endpoint>" }
+    let hidden = !afterAuthority.isEmpty || authority.contains("@")
+    return scheme + "://" + hostAndPort + (hidden ? "/…" : "")
+  }
+
+  /// A DNS name or IPv4 address, or an IPv6 literal in brackets, with an optional port.
+  private static func isHostAndPort(_ text: Substring) -> Bool {
+    var host = text
+    var port: Substring = ""
+    if text.hasPrefix("[") {
+      guard let close = text.firstIndex(of: "]") else { return false }
+      let literal = text[text.index(after: text.startIndex)..<close]
+      guard !literal.isEmpty, literal.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." })
+      else { return false }
+      host = ""
+      let tail = text[text.index(after: close)...]
+      if !tail.isEmpty {
+        guard tail.hasPrefix(":") else { return false }
+        port = tail.dropFirst()
+        guard !port.isEmpty else { return false }
+      }
+    } else if let colon = text.lastIndex(of: ":") {
+      host = text[..<colon]
+      port = text[text.index(after: colon)...]
+      guard !port.isEmpty else { return false }
+    }
+    guard port.count <= 5, port.allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
+    guard text.hasPrefix("[") || !host.isEmpty else { return false }
+    return host.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-") }
   }
 
   /// Calls `method`: its `result`, or the node's error object when `handled` says the caller
@@ -109,14 +154,15 @@ public struct JSONRPCClient: Sendable {
     for attempt in 1...max(1, attempts) {
       if attempt > 1 {
         onRetry(attempt, lastProblem)
-        usleep(UInt32(min(wait, 8) * 1_000_000))
+        try pause(seconds: min(wait, 8), during: what)
         wait *= 2
       }
       let status: Int
       let answer: [UInt8]
       do {
-        (status, answer) = try transport.post(url: url, body: body, timeout: timeout)
-      } catch {
+        (status, answer) = try transport.post(
+          url: url, body: body, timeout: timeout, maxBytes: maxAnswerBytes, isStopped: isStopped)
+      } catch  where error.kind == .unreachable {
         lastProblem = error.message
         continue
       }
@@ -134,13 +180,24 @@ public struct JSONRPCClient: Sendable {
         break
       }
       if let problem = unhandled {
-        lastProblem = "JSON-RPC error \(problem.code): \(problem.message.prefix(200))"
+        lastProblem = "JSON-RPC error \(problem.code): \(problem.message.truncatedForMessage)"
         continue
       }
       return results
     }
     throw ChainError(
       .unreachable, "\(what) at \(displayURL): \(lastProblem) (after \(max(1, attempts)) attempts)")
+  }
+
+  /// Waits `seconds` between attempts, in slices, ending early with `.stopped`.
+  func pause(seconds: Double, during what: String) throws(ChainError) {
+    var left = seconds
+    while left > 0 {
+      if isStopped() { throw ChainError(.stopped, "\(what): stopped while waiting to retry") }
+      usleep(UInt32(min(left, 0.1) * 1_000_000))
+      left -= 0.1
+    }
+    if isStopped() { throw ChainError(.stopped, "\(what): stopped while waiting to retry") }
   }
 
   private func decode(_ answer: [UInt8], count: Int, what: String) throws(ChainError) -> [Result<

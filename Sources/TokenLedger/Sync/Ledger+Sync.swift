@@ -14,6 +14,10 @@ public struct SyncOptions: Sendable, Equatable {
   /// Refuse a transfer whose sender is short instead of drawing an opening balance from
   /// `@external` (as `import --strict`).
   public var strict = false
+  /// How far ahead of this machine's clock a block's time may be (default 900 s) before the
+  /// answer is refused as `.malformed`: a time in the future would move the asset's clock
+  /// past every later operation.
+  public var maxFutureSeconds: Int64 = 900
 
   /// The defaults.
   public init() {}
@@ -94,9 +98,11 @@ extension Ledger {
   /// commit, with the block's height and time and the ledger's new position (the block and
   /// its hash), keyed `<txhash>:<logIndex>` exactly as `import` keys them, so that a sync and
   /// an import of the same logs agree and nothing is applied twice. Before each step the
-  /// position's block is checked to still have its hash: when it has not, the summary's
-  /// `reorganization` says so and nothing more is applied. `shouldStop` is asked between
-  /// blocks (a signal): the block in hand is finished first.
+  /// step's headers are checked to descend from the position's block: when they do not, the
+  /// summary's `reorganization` says so and nothing more is applied. `shouldStop` is asked
+  /// between blocks (a signal): the block in hand is finished first. To interrupt a request
+  /// or a backoff too, give the node's client an `isStopped` that says the same: the run then
+  /// ends with what it had committed.
   ///
   /// Throws ``ChainError`` when the node cannot be reached after the client's retries
   /// (`.unreachable`) or answers what cannot be true (`.malformed`: nothing of that answer is
@@ -116,9 +122,14 @@ extension Ledger {
     }
     var follower = ChainFollower(
       ledger: self, definition: definition, contract: contract, node: node, options: options)
-    try follower.start()
-    while !shouldStop() {
-      guard try follower.step(shouldStop: shouldStop, progress: progress) else { break }
+    do {
+      try follower.start()
+      while !shouldStop() {
+        guard try follower.step(shouldStop: shouldStop, progress: progress) else { break }
+      }
+    } catch let error as ChainError where error.kind == .stopped {
+      // Asked to stop during a request: what was committed stays, the step in hand had
+      // applied nothing.
     }
     return follower.summary
   }

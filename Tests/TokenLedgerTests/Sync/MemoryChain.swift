@@ -24,6 +24,28 @@ final class MemoryChain: HTTPTransport {
     case foreignLog
     /// A log of a block outside the range asked.
     case logOutsideRange
+    /// The next eth_getLogs answer's logs in reverse order.
+    case reversedLogs
+    /// The next eth_getLogs answer's first log twice.
+    case duplicateLog
+    /// The next eth_getLogs answer's first log without its blockHash.
+    case noBlockHash
+    /// The next eth_getLogs answers -32005 with a rate limit's words.
+    case rateLimited
+    /// The next eth_getBlockByNumber batch answers null for every block.
+    case nullBlocks
+    /// Right after answering the next eth_getLogs, the chain above `above` is replaced by
+    /// `blocks` new empty ones (a reorganisation between the sync's two reads).
+    case reorganizeAfterLogs(above: Int, blocks: Int)
+  }
+
+  /// The faults that wait for a call of `method`.
+  private static func waits(_ fault: Fault, for method: String?) -> Bool {
+    switch fault {
+    case .unreachable, .status: true
+    case .nullBlocks: method == "eth_getBlockByNumber"
+    default: method == "eth_getLogs"
+    }
   }
 
   private struct State {
@@ -32,6 +54,9 @@ final class MemoryChain: HTTPTransport {
     var requests = 0
     /// eth_getLogs over more blocks than this answers -32005.
     var maxLogRange: Int64 = .max
+    /// How many eth_getLogs were asked, and how many refused for their range.
+    var logRequests = 0
+    var rangeRefusals = 0
   }
 
   private let state = Mutex(State())
@@ -45,16 +70,20 @@ final class MemoryChain: HTTPTransport {
   }
 
   var requests: Int { state.withLock { $0.requests } }
+  var rangeRefusals: Int { state.withLock { $0.rangeRefusals } }
+  var logRequests: Int { state.withLock { $0.logRequests } }
   var head: Int64 { state.withLock { Int64($0.blocks.count - 1) } }
 
   func inject(_ faults: [Fault]) { state.withLock { $0.faults += faults } }
   func limitLogRange(_ blocks: Int64) { state.withLock { $0.maxLogRange = blocks } }
 
-  /// Mines a block holding `transfers` (from, to, base units), after the others.
-  func mine(_ transfers: [(String, String, UInt128)] = [], salt: String = "a") {
+  /// Mines a block holding `transfers` (from, to, base units), after the others, dated 12 s
+  /// after its parent unless `time` is given.
+  func mine(_ transfers: [(String, String, UInt128)] = [], salt: String = "a", time: Int64? = nil) {
     state.withLock { state in
       Self.mine(&state, salt: salt)
       let number = state.blocks.count - 1
+      if let time { state.blocks[number].time = time }
       for (index, (from, to, value)) in transfers.enumerated() {
         state.blocks[number].logs.append(
           Self.log(
@@ -87,9 +116,8 @@ final class MemoryChain: HTTPTransport {
     let number = state.blocks.count
     let parent = state.blocks.last?.hash ?? "0x" + String(repeating: "0", count: 64)
     let hash = HashChain.hex(Array("\(salt):\(number):\(parent)".utf8).sha256)
-    state.blocks.append(
-      Block(
-        hash: "0x" + hash, parentHash: parent, time: 1_700_000_000 + 12 * Int64(number), logs: []))
+    let time = (state.blocks.last?.time ?? 1_700_000_000 - 12) + 12
+    state.blocks.append(Block(hash: "0x" + hash, parentHash: parent, time: time, logs: []))
   }
 
   private static func word(_ text: String) -> String {
@@ -113,22 +141,19 @@ final class MemoryChain: HTTPTransport {
     ]
   }
 
-  func post(url: String, body: [UInt8], timeout: Double) throws(ChainError) -> (
-    status: Int, body: [UInt8]
-  ) {
+  func post(
+    url: String, body: [UInt8], timeout: Double, maxBytes: Int,
+    isStopped: @escaping @Sendable () -> Bool
+  ) throws(ChainError) -> (status: Int, body: [UInt8]) {
     let request = try! JSONParser.parse(body)
     return try state.withLock { state throws(ChainError) in
       state.requests += 1
       var fault: Fault?
-      if let first = state.faults.first {
-        switch first {
-        case .unreachable, .status:
-          fault = state.faults.removeFirst()
-        case .foreignLog, .logOutsideRange:
-          if request.objectValue?["method"]?.stringValue == "eth_getLogs" {
-            fault = state.faults.removeFirst()
-          }
-        }
+      let method =
+        request.objectValue?["method"]?.stringValue
+        ?? request.arrayValue?.first?.objectValue?["method"]?.stringValue
+      if let first = state.faults.first, Self.waits(first, for: method) {
+        fault = state.faults.removeFirst()
       }
       switch fault {
       case .unreachable?: throw ChainError(.unreachable, "connection refused")
@@ -140,6 +165,10 @@ final class MemoryChain: HTTPTransport {
         answer = .array(calls.map { Self.answer($0, &state, fault) })
       } else {
         answer = Self.answer(request, &state, fault)
+      }
+      if case .reorganizeAfterLogs(let height, let count)? = fault {
+        state.blocks.removeLast(state.blocks.count - height - 1)
+        for _ in 0..<count { Self.mine(&state, salt: "moved") }
       }
       return (200, Array(CanonicalJSON.encode(answer).utf8))
     }
@@ -162,6 +191,7 @@ final class MemoryChain: HTTPTransport {
     case "eth_blockNumber": return result(.string(EthereumNode.hex(Int64(state.blocks.count - 1))))
     case "eth_getBlockByNumber":
       let number = Int(quantity(params[0]))
+      if case .nullBlocks? = fault { return result(.null) }
       guard number < state.blocks.count else { return result(.null) }
       let block = state.blocks[number]
       return result(
@@ -171,10 +201,20 @@ final class MemoryChain: HTTPTransport {
           "timestamp": .string(EthereumNode.hex(block.time)),
         ]))
     case "eth_getLogs":
+      state.logRequests += 1
       let filter = params[0].objectValue!
       let from = quantity(filter["fromBlock"])
       let to = min(quantity(filter["toBlock"]), Int64(state.blocks.count - 1))
+      if case .rateLimited? = fault {
+        return .object([
+          "jsonrpc": .string("2.0"), "id": id,
+          "error": .object([
+            "code": .number("-32005"), "message": .string("project ID request rate exceeded"),
+          ]),
+        ])
+      }
       if to - from + 1 > state.maxLogRange {
+        state.rangeRefusals += 1
         return .object([
           "jsonrpc": .string("2.0"), "id": id,
           "error": .object([
@@ -189,6 +229,9 @@ final class MemoryChain: HTTPTransport {
       if case .logOutsideRange? = fault, !logs.isEmpty {
         logs[0]["blockNumber"] = .string(EthereumNode.hex(to + 5))
       }
+      if case .reversedLogs? = fault { logs.reverse() }
+      if case .duplicateLog? = fault, !logs.isEmpty { logs.append(logs[0]) }
+      if case .noBlockHash? = fault, !logs.isEmpty { logs[0]["blockHash"] = nil }
       return result(.array(logs.map(JSONValue.object)))
     default:
       return .object([

@@ -34,6 +34,14 @@ import Testing
     return EthereumNode(client: client)
   }
 
+  /// No confirmations asked, up to `until`.
+  static func immediate(until: Int64? = nil) -> SyncOptions {
+    var options = SyncOptions()
+    options.confirmations = 0
+    options.untilBlock = until
+    return options
+  }
+
   func ledger() throws -> Ledger {
     let ledger = try makeLedger()
     try ledger.apply(jsonLines: [Self.asset])
@@ -185,6 +193,127 @@ import Testing
       JSONRPCClient.redacted("https://user:pw@node.example:8545/v3/KEY?x=1")
         == "https://node.example:8545/…")
     #expect(JSONRPCClient.redacted("http://127.0.0.1:8545") == "http://127.0.0.1:8545")
-    #expect(JSONRPCClient.redacted("node.example/KEY") == "<endpoint>")
+    #expect(JSONRPCClient.redacted("HTTP://[::1]:8545/k") == "http://[::1]:8545/…")
+    // Whatever cannot be told for certain is not shown at all.
+    for url in [
+      "node.example/KEY", "https://user:pa/ss@node.example/", "https://user:pa?ss@node.example",
+      "https://us#er:pw@node.example", "wss://node.example/KEY", "https://KEY:@/",
+      "https://node.example:KEY/", "https://no de.example/", "https://user\\@host/",
+    ] {
+      #expect(JSONRPCClient.redacted(url) == "<endpoint>", "\(url)")
+    }
+  }
+
+  /// The sync reads the logs, then every header of the range: a reorganisation between the
+  /// two reads is seen either as the position no longer being an ancestor (deep: stop, exit
+  /// 1) or as logs naming hashes their headers do not have (the range is read again).
+  @Test func aReorganisationBetweenTheLogsAndTheHeadersIsNotMissed() throws {
+    let chain = Self.chain()
+    let ledger = try ledger()
+    var options = Self.immediate(until: 20)
+    #expect(try ledger.sync(asset: "TOK", node: Self.node(chain), options: options).block == 20)
+    let at20 = try ledger.summary()
+    options.untilBlock = nil
+    // Blocks 10… replaced after the logs were read (from the old chain): block 20 is gone.
+    chain.inject([.reorganizeAfterLogs(above: 9, blocks: 40)])
+    let deep = try ledger.sync(asset: "TOK", node: Self.node(chain), options: options)
+    #expect(deep.reorganization?.block == 20)
+    #expect(deep.blocks == 0)
+    #expect(try ledger.summary() == at20, "nothing of the old chain's logs applied")
+
+    // Blocks 25… replaced: the position stands, the logs of 25… name hashes that are gone;
+    // the range is read again and the new chain (no transfers after 24) applied.
+    let other = Self.chain()
+    let second = try self.ledger()
+    options.untilBlock = 20
+    _ = try second.sync(asset: "TOK", node: Self.node(other), options: options)
+    options.untilBlock = nil
+    other.inject([.reorganizeAfterLogs(above: 24, blocks: 30)])
+    let moved = try second.sync(asset: "TOK", node: Self.node(other), options: options)
+    #expect(moved.reorganization == nil)
+    #expect(moved.block == 54)
+    let expected = (21...24).filter { $0 % 4 != 0 }.count * 2
+    #expect(moved.imports.imported == expected, "only blocks 21…24 of the old chain had transfers")
+  }
+
+  /// A block dated in the future would move the asset's clock past every later operation; one
+  /// before its parent cannot be. Either refuses the whole step before anything is applied.
+  @Test func blockTimesThatCannotBeTrueAreRefusedBeforeAnythingIsApplied() throws {
+    var options = SyncOptions()
+    options.confirmations = 0
+    let far = Self.chain()
+    far.mine(
+      [(Self.holder(1), Self.holder(2), 1)], time: Int64(Date().timeIntervalSince1970) + 86_400)
+    let early = Self.chain()
+    early.mine([(Self.holder(1), Self.holder(2), 1)], time: 1_600_000_000)
+    for (chain, words) in [(far, "ahead of this machine's clock"), (early, "before its parent")] {
+      let ledger = try ledger()
+      let before = try ledger.summary()
+      #expect {
+        try ledger.sync(asset: "TOK", node: Self.node(chain), options: options)
+      } throws: { error in
+        (error as? ChainError)?.kind == .malformed
+          && (error as? ChainError)?.message.contains(words) == true
+      }
+      #expect(try ledger.summary() == before, "blocks 0…39 of the same answer not applied either")
+    }
+  }
+
+  /// Logs are applied in each block's `logIndex` order whatever order the node sends them
+  /// in; a log sent twice or without its block's hash is refused.
+  @Test func logsAreOrderedByIndexAndAnIncompleteOrRepeatedLogIsRefused() throws {
+    var options = SyncOptions()
+    options.confirmations = 0
+    let ordered = try ledger()
+    _ = try ordered.sync(asset: "TOK", node: Self.node(Self.chain()), options: options)
+    let reversed = Self.chain()
+    reversed.inject([.reversedLogs])
+    let shuffled = try ledger()
+    _ = try shuffled.sync(asset: "TOK", node: Self.node(reversed), options: options)
+    #expect(try shuffled.summary() == ordered.summary())
+    for fault in [MemoryChain.Fault.duplicateLog, .noBlockHash] {
+      let chain = Self.chain()
+      chain.inject([fault])
+      let ledger = try ledger()
+      #expect {
+        try ledger.sync(asset: "TOK", node: Self.node(chain), options: options)
+      } throws: { error in
+        (error as? ChainError)?.kind == .malformed
+      }
+      #expect(try ledger.summary().entries == 1, "only the asset's definition")
+    }
+  }
+
+  /// A rate limit shares -32005 with "too many results": it is waited out, not halved; a
+  /// block the node does not have yet is asked again.
+  @Test func aRateLimitIsRetriedAndAMissingBlockAskedAgain() throws {
+    let chain = Self.chain()
+    chain.inject([.rateLimited, .nullBlocks])
+    let ledger = try ledger()
+    var options = SyncOptions()
+    options.confirmations = 0
+    let summary = try ledger.sync(asset: "TOK", node: Self.node(chain), options: options)
+    #expect(summary.block == 39)
+    #expect(summary.imports.imported == 63)
+    #expect(chain.logRequests == 2, "the range asked again whole, not halved")
+  }
+
+  /// A stop asked while the client waits to retry ends the run with what it had committed.
+  @Test func aStopDuringABackoffEndsTheRunKeepingItsCommits() throws {
+    let chain = Self.chain()
+    let ledger = try ledger()
+    var options = Self.immediate(until: 10)
+    _ = try ledger.sync(asset: "TOK", node: Self.node(chain), options: options)
+    options.untilBlock = nil
+    chain.inject(Array(repeating: .status(503), count: 5))
+    var client = JSONRPCClient(url: "http://127.0.0.1:8545", transport: chain)
+    client.backoff = 30
+    client.isStopped = { true }
+    let started = ContinuousClock.now
+    let summary = try ledger.sync(
+      asset: "TOK", node: EthereumNode(client: client), options: options)
+    #expect(summary.block == 10, "the position read at the start")
+    #expect(summary.blocks == 0)
+    #expect(ContinuousClock.now - started < .seconds(20), "not the 30 s backoff")
   }
 }
