@@ -71,7 +71,7 @@ public final class URLSessionTransport: HTTPTransport {
     if let ended { throw ended }
     if overflow {
       throw ChainError(
-        .malformed, "the answer of \(shown) is larger than \(maxBytes) bytes: not read further")
+        .tooLarge, "the answer of \(shown) is larger than \(maxBytes) bytes: not read further")
     }
     guard let status, error == nil else {
       throw ChainError(.unreachable, Self.reason(error, timeout: timeout))
@@ -159,6 +159,16 @@ private final class Receiver: NSObject, URLSessionDataDelegate, @unchecked Senda
   ) {
     exchange(dataTask)?.respond((response as? HTTPURLResponse)?.statusCode)
     completionHandler(.allow)
+  }
+
+  /// A redirect is not followed: the answer of another URL is not the endpoint's (and an
+  /// https endpoint could send the request on over http). The 3xx is the answer.
+  func urlSession(
+    _ session: URLSession, task: URLSessionTask,
+    willPerformHTTPRedirection response: HTTPURLResponse,
+    newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void
+  ) {
+    completionHandler(nil)
   }
 
   func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {

@@ -79,7 +79,7 @@ enum Output {
       case let usage as UsageError: ("usage", usage.message, 2)
       case let databaseError as DatabaseError: ("databaseError", "\(databaseError)", 3)
       case let fileError as FileError: ("ioError", "\(fileError)", 3)
-      case let chain as ChainError where chain.kind == .malformed:
+      case let chain as ChainError where chain.kind == .malformed || chain.kind == .tooLarge:
         ("malformedChainData", chain.message, 2)
       case let chain as ChainError: ("chainUnreachable", chain.message, 3)
       default: ("ioError", "\(error)", 3)

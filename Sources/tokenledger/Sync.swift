@@ -72,8 +72,8 @@ struct Sync: ParsableCommand {
     if confirmations < 0 { throw ValidationError("--confirmations must be 0 or more") }
     if batchBlocks < 1 { throw ValidationError("--batch-blocks must be 1 or more") }
     if attempts < 1 { throw ValidationError("--attempts must be 1 or more") }
-    if !(timeout > 0) || !(interval > 0) {
-      throw ValidationError("--timeout and --interval must be more than 0")
+    if !(timeout > 0 && timeout <= 86_400) || !(interval > 0 && interval <= 86_400) {
+      throw ValidationError("--timeout and --interval must be more than 0 and at most 86400 s")
     }
     if let fromBlock, fromBlock < 0 { throw ValidationError("--from-block must be 0 or more") }
     if let untilBlock, untilBlock < 0 { throw ValidationError("--until-block must be 0 or more") }
@@ -108,7 +108,8 @@ struct Sync: ParsableCommand {
         ) { step in meter.update(Int(step.block)) }
         total = first ? summary : Self.merged(total, summary)
         first = false
-        options.fromBlock = nil
+        // --from-block stays for every pass: until a block is applied there is no position,
+        // and a pass without one must not start at block 0.
         if stop.requested() {
           Progress.note(
             "sync: stopped by a signal after block \(summary.block.map(String.init) ?? "none")")

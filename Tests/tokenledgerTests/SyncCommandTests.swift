@@ -206,6 +206,17 @@ struct SyncCommandTests {
     #expect(said.contains("stopped by a signal after block"), "\(said)")
     #expect(try sync(chain, db, ["--confirmations", "0"]).exitCode == 0)
     #expect(try Self.state(db) == chain.imported(in: directory, upTo: 0))
+    // --follow from a block not yet mined: every pass waits for it, none starts at block 0.
+    let later = directory + "/later.sqlite"
+    try chain.ledger(later)
+    let (waiting, _) = try Self.background(
+      ["sync", "--db", later, "--kind", "eth-rpc", "--url", chain.url, "--asset", "TOK"]
+        + ["--confirmations", "0", "--from-block", "100000", "--follow", "--interval", "0.1"])
+    usleep(1_500_000)
+    kill(waiting.processIdentifier, SIGTERM)
+    waiting.waitUntilExit()
+    #expect(waiting.terminationStatus == 0)
+    #expect(Self.position(later) == nil, "nothing applied before block 100000")
   }
 
   @Test func aShallowReorganisationIsAbsorbedAndADeepOneStopsTheSync() throws {

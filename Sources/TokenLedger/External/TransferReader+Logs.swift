@@ -19,9 +19,13 @@ extension TransferReader {
     case skip(SkipReason)
   }
 
-  func decodeLog(_ log: [String: JSONValue], contract: String, location: String) throws(SourceError)
-    -> LogOutcome
-  {
+  /// One log as a transfer or a reason to skip it. `skippingOtherShapes` skips a `Transfer`
+  /// of neither the ERC-20 nor the ERC-721 shape (`sync`, where a node's answer is not the
+  /// user's file to mend) instead of refusing it.
+  func decodeLog(
+    _ log: [String: JSONValue], contract: String, location: String,
+    skippingOtherShapes: Bool = false
+  ) throws(SourceError) -> LogOutcome {
     func field(_ camel: String, _ snake: String) -> JSONValue? { log[camel] ?? log[snake] }
     func fail(_ reason: String, _ code: ErrorCode = .invalidOperation) -> SourceError {
       SourceError(location: location, code: code, reason: reason)
@@ -41,6 +45,9 @@ extension TransferReader {
     if case .bool(true)? = log["removed"] { return .skip(.removed) }
     guard let data = field("data", "data")?.stringValue else { throw fail("'data' is missing") }
     if topics.count == 4 { return .skip(.nonFungibleTransfer) }
+    if skippingOtherShapes, topics.count != 3 || data.utf8.count != 66 {
+      return .skip(.otherTransferShape)
+    }
     guard topics.count == 3 else {
       throw fail("a Transfer log has \(topics.count) topics, expected 3")
     }

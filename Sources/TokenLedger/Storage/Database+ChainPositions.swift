@@ -18,16 +18,31 @@ extension Database {
     }
   }
 
-  /// Records the position, inside the caller's write transaction.
-  func setChainPosition(
-    asset: String, source: String, chainId: Int64, block: Int64, hash: String
-  ) throws {
-    try execute(
-      """
-      INSERT INTO chain_positions (asset, source, chain_id, block, hash) VALUES (?, ?, ?, ?, ?)
-      ON CONFLICT (asset, source) DO UPDATE SET chain_id = excluded.chain_id,
-        block = excluded.block, hash = excluded.hash
-      """, [.text(asset), .text(source), .integer(chainId), .integer(block), .text(hash)])
+  /// Moves the position from `expected` (nil: none recorded) to `block` and `hash`, inside
+  /// the caller's write transaction. False when the recorded position is no longer
+  /// `expected`: another sync moved it, and this one must not overwrite it.
+  func moveChainPosition(
+    asset: String, source: String, chainId: Int64, from expected: (block: Int64, hash: String)?,
+    to block: Int64, hash: String
+  ) throws -> Bool {
+    if let expected {
+      try execute(
+        """
+        UPDATE chain_positions SET chain_id = ?, block = ?, hash = ?
+        WHERE asset = ? AND source = ? AND block = ? AND hash = ?
+        """,
+        [
+          .integer(chainId), .integer(block), .text(hash), .text(asset), .text(source),
+          .integer(expected.block), .text(expected.hash),
+        ])
+    } else {
+      try execute(
+        """
+        INSERT INTO chain_positions (asset, source, chain_id, block, hash) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (asset, source) DO NOTHING
+        """, [.text(asset), .text(source), .integer(chainId), .integer(block), .text(hash)])
+    }
+    return changes == 1
   }
 }
 

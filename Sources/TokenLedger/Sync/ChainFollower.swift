@@ -77,14 +77,26 @@ struct ChainFollower {
   /// read before a reorganisation cannot pass), carry the hash each log names, and have times
   /// that never go back and are not ahead of the wall clock by more than `maxFutureSeconds`.
   mutating func step(shouldStop: () -> Bool, progress: (SyncProgress) -> Void) throws -> Bool {
-    if let until = options.untilBlock, next > until { return false }
     let head = try node.blockNumber()
     summary.head = head
     let confirmed = head - options.confirmations
     let target = min(confirmed, options.untilBlock ?? confirmed)
-    guard next <= target else { return false }
+    guard next <= target else {
+      // Nothing new to apply: the recorded block is still checked, so that a deep
+      // reorganisation is reported when it happens, not when the next block is confirmed.
+      if let position, let current = try node.blocks([position.block]).first,
+        current.hash != position.hash
+      {
+        summary.reorganization = Reorganization(
+          block: position.block, recorded: position.hash, chain: current.hash)
+      }
+      return false
+    }
     // No overflow for any batch size: target - next + 1 is at least 1 and at most the head.
-    let end = next + min(options.batchBlocks, target - next + 1) - 1
+    let end = next + min(options.batchBlocks, Self.blocksPerStepMax, target - next + 1) - 1
+    // The end's hash before and after the logs: the same hash means the same chain up to it
+    // in both reads, including blocks whose logs the first branch did not have.
+    let endBefore = try node.blocks([end])[0]
     let logs = try node.transferLogs(contract: contract, in: next...end)
     // The recorded block's header first: the range must descend from it.
     var headers: [ChainBlock] = []
@@ -105,6 +117,16 @@ struct ChainFollower {
       anchor = current
     }
     try check(headers, after: anchor)
+    if headers.last?.hash != endBefore.hash {
+      unsettled += 1
+      guard unsettled < Self.unsettledLimit else {
+        throw ChainError(
+          .malformed,
+          "block \(end) changed its hash between reads \(unsettled) times in a row (\(endBefore.hash), then \(headers.last?.hash ?? "none"))"
+        )
+      }
+      return true
+    }
     guard let blocks = try decode(logs, hashes: headers) else {
       // The chain moved under the step (a log names a hash its header no longer has): read
       // the range again, a bounded number of times.
@@ -138,6 +160,9 @@ struct ChainFollower {
 
   /// Headers asked in one batched request.
   static let headersPerRequest: Int64 = 500
+  /// Blocks of one step at most, whatever `batchBlocks` says: a step holds its headers in
+  /// memory until its first commit.
+  static let blocksPerStepMax: Int64 = 100_000
   /// Reads of one range whose logs and headers disagree before the sync gives up.
   static let unsettledLimit = 3
 
@@ -195,7 +220,8 @@ struct ChainFollower {
       let number: Int64
       let logIndex: Int64
       do {
-        outcome = try reader.decodeLog(log, contract: contract, location: location)
+        outcome = try reader.decodeLog(
+          log, contract: contract, location: location, skippingOtherShapes: true)
         guard let parsedBlock = try EthHex.quantity(log["blockNumber"], location, "blockNumber"),
           let parsedIndex = try EthHex.quantity(log["logIndex"], location, "logIndex")
         else { throw ChainError(.malformed, "\(location) has no blockNumber or logIndex") }
@@ -257,9 +283,17 @@ struct ChainFollower {
           throw error.located("sync \(record.id)")
         }
       }
-      try journal.database.setChainPosition(
-        asset: symbol, source: Ledger.ethRPCSource, chainId: summary.chainId,
-        block: header.number, hash: header.hash)
+      let recorded = position.map { (block: $0.block, hash: $0.hash) }
+      guard
+        try journal.database.moveChainPosition(
+          asset: symbol, source: Ledger.ethRPCSource, chainId: summary.chainId, from: recorded,
+          to: header.number, hash: header.hash)
+      else {
+        throw LedgerError(
+          .invalidOperation,
+          "sync: another sync moved the \(symbol) position while this one applied block \(header.number); nothing of it applied"
+        )
+      }
     }
     imports.skipped.merge(logs.skipped, uniquingKeysWith: +)
     summary.imports = imports

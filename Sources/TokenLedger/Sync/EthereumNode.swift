@@ -87,15 +87,24 @@ public struct EthereumNode: Sendable {
     var logs: [[String: JSONValue]] = []
     var pending = [range]
     while let next = pending.popLast() {
-      let answer = try client.call(
-        "eth_getLogs",
-        [
-          .object([
-            "fromBlock": .string(Self.hex(next.lowerBound)),
-            "toBlock": .string(Self.hex(next.upperBound)), "address": .string(contract),
-            "topics": .array([.string(TransferReader.transferTopic)]),
-          ])
-        ], handled: Self.isTooManyResults)
+      let answer: Result<JSONValue, JSONRPCClient.CallErrorBox>
+      do {
+        answer = try client.call(
+          "eth_getLogs",
+          [
+            .object([
+              "fromBlock": .string(Self.hex(next.lowerBound)),
+              "toBlock": .string(Self.hex(next.upperBound)), "address": .string(contract),
+              "topics": .array([.string(TransferReader.transferTopic)]),
+            ])
+          ], handled: Self.isTooManyResults)
+      } catch  where error.kind == .tooLarge && next.lowerBound < next.upperBound {
+        // Larger than the client reads: as "too many results".
+        let middle = next.lowerBound + (next.upperBound - next.lowerBound) / 2
+        pending.append(middle + 1...next.upperBound)
+        pending.append(next.lowerBound...middle)
+        continue
+      }
       switch answer {
       case .failure(let box):
         guard next.lowerBound < next.upperBound else {

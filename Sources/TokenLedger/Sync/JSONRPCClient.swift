@@ -8,9 +8,9 @@
 public protocol HTTPTransport: Sendable {
   /// POSTs `body` (`Content-Type: application/json`) to `url`, waiting at most `timeout`
   /// seconds for the whole answer and reading at most `maxBytes` of it. Throws ``ChainError``
-  /// of kind `.unreachable` when no answer came (refused, timed out, reset), `.malformed` when
+  /// of kind `.unreachable` when no answer came (refused, timed out, reset), `.tooLarge` when
   /// the answer is larger than `maxBytes`, and `.stopped` soon after `isStopped` turns true
-  /// (the request is cancelled).
+  /// (the request is cancelled). A redirect is not followed: its 3xx is the answer.
   func post(
     url: String, body: [UInt8], timeout: Double, maxBytes: Int,
     isStopped: @escaping @Sendable () -> Bool
@@ -30,6 +30,9 @@ public struct ChainError: Error, Sendable, Equatable, CustomStringConvertible {
     /// ``Ledger/sync(asset:node:options:shouldStop:progress:)`` ends its run on it, keeping
     /// what it had committed.
     case stopped
+    /// An answer larger than the client's `maxAnswerBytes` (exit 2 when it reaches the CLI;
+    /// `eth_getLogs` halves its range on it first).
+    case tooLarge
   }
 
   /// What kind of failure.
@@ -70,8 +73,9 @@ public struct JSONRPCClient: Sendable {
   public var backoff = 0.25
   /// Seconds to wait for each answer.
   public var timeout = 30.0
-  /// The largest answer read, in bytes (default 256 MiB); a larger one is `.malformed`.
-  public var maxAnswerBytes = 256 << 20
+  /// The largest answer read, in bytes (default 32 MiB); a larger one is `.tooLarge`. Parsed,
+  /// an answer takes several times its size in memory.
+  public var maxAnswerBytes = 32 << 20
   /// Called before each retry with the attempt about to be made and why (progress).
   public var onRetry: @Sendable (Int, String) -> Void = { _, _ in }
   /// Asked while a request or a backoff is waiting: true cancels it with `.stopped`.
@@ -166,14 +170,29 @@ public struct JSONRPCClient: Sendable {
         lastProblem = error.message
         continue
       }
-      if status == 429 || (500...599).contains(status) {
+      if status == 429 || status == 408 || (500...599).contains(status) {
         lastProblem = "HTTP \(status)"
         continue
+      }
+      if status == 401 || status == 403 {
+        throw ChainError(
+          .unreachable,
+          "\(what) at \(displayURL): HTTP \(status), the endpoint refuses these credentials")
       }
       guard status == 200 else {
         throw ChainError(.malformed, "\(what) at \(displayURL): HTTP \(status)")
       }
-      let results = try decode(answer, count: calls.count, what: what)
+      let results: [Result<JSONValue, CallErrorBox>]
+      do {
+        results = try decode(answer, count: calls.count, what: what)
+      } catch {
+        // A node that limits batches (geth's BatchRequestLimit) answers one error for the
+        // whole batch, or answers part of it: the batch is asked again in halves.
+        guard calls.count > 1, Self.refusesBatch(answer, count: calls.count) else { throw error }
+        let half = calls.count / 2
+        return try batch(Array(calls[..<half]), handled: handled)
+          + batch(Array(calls[half...]), handled: handled)
+      }
       var unhandled: CallError?
       for case .failure(let box) in results where !handled(box.error) {
         unhandled = box.error
@@ -187,6 +206,19 @@ public struct JSONRPCClient: Sendable {
     }
     throw ChainError(
       .unreachable, "\(what) at \(displayURL): \(lastProblem) (after \(max(1, attempts)) attempts)")
+  }
+
+  /// Whether a batch's answer is a refusal of its size: one error object, or an array of
+  /// fewer answers than calls, each an error.
+  static func refusesBatch(_ answer: [UInt8], count: Int) -> Bool {
+    guard let document = try? JSONParser.parse(answer) else { return false }
+    switch document {
+    case .object(let object): return object["error"] != nil
+    case .array(let items):
+      return items.count < count
+        && items.allSatisfy { $0.objectValue?["error"] != nil && $0.objectValue?["result"] == nil }
+    default: return false
+    }
   }
 
   /// Waits `seconds` between attempts, in slices, ending early with `.stopped`.

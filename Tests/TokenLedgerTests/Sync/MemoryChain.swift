@@ -37,6 +37,10 @@ final class MemoryChain: HTTPTransport {
     /// Right after answering the next eth_getLogs, the chain above `above` is replaced by
     /// `blocks` new empty ones (a reorganisation between the sync's two reads).
     case reorganizeAfterLogs(above: Int, blocks: Int)
+    /// As `reorganizeAfterLogs`, each new block holding one transfer (holder, holder, 1).
+    case reorganizeWithTransfersAfterLogs(above: Int, blocks: Int, from: String, to: String)
+    /// The next eth_getLogs answer's first log with two topics only.
+    case twoTopicLog
   }
 
   /// The faults that wait for a call of `method`.
@@ -54,6 +58,8 @@ final class MemoryChain: HTTPTransport {
     var requests = 0
     /// eth_getLogs over more blocks than this answers -32005.
     var maxLogRange: Int64 = .max
+    /// A batch of more calls than this is answered with one error, as geth's limit does.
+    var maxBatch = Int.max
     /// How many eth_getLogs were asked, and how many refused for their range.
     var logRequests = 0
     var rangeRefusals = 0
@@ -76,6 +82,7 @@ final class MemoryChain: HTTPTransport {
 
   func inject(_ faults: [Fault]) { state.withLock { $0.faults += faults } }
   func limitLogRange(_ blocks: Int64) { state.withLock { $0.maxLogRange = blocks } }
+  func limitBatch(_ calls: Int) { state.withLock { $0.maxBatch = calls } }
 
   /// Mines a block holding `transfers` (from, to, base units), after the others, dated 12 s
   /// after its parent unless `time` is given.
@@ -161,16 +168,41 @@ final class MemoryChain: HTTPTransport {
       default: break
       }
       let answer: JSONValue
+      if case .array(let calls) = request, calls.count > state.maxBatch {
+        let error = JSONValue.object([
+          "jsonrpc": .string("2.0"), "id": .null,
+          "error": .object([
+            "code": .number("-32600"), "message": .string("batch too large"),
+          ]),
+        ])
+        return (200, Array(CanonicalJSON.encode(error).utf8))
+      }
       if case .array(let calls) = request {
         answer = .array(calls.map { Self.answer($0, &state, fault) })
       } else {
         answer = Self.answer(request, &state, fault)
       }
-      if case .reorganizeAfterLogs(let height, let count)? = fault {
+      switch fault {
+      case .reorganizeAfterLogs(let height, let count)?:
         state.blocks.removeLast(state.blocks.count - height - 1)
         for _ in 0..<count { Self.mine(&state, salt: "moved") }
+      case .reorganizeWithTransfersAfterLogs(let height, let count, let from, let to)?:
+        state.blocks.removeLast(state.blocks.count - height - 1)
+        for _ in 0..<count {
+          Self.mine(&state, salt: "moved")
+          let number = state.blocks.count - 1
+          state.blocks[number].logs.append(
+            Self.log(
+              block: number, hash: state.blocks[number].hash, index: 0, from: from, to: to,
+              value: 1))
+        }
+      default: break
       }
-      return (200, Array(CanonicalJSON.encode(answer).utf8))
+      let bytes = Array(CanonicalJSON.encode(answer).utf8)
+      if bytes.count > maxBytes {
+        throw ChainError(.tooLarge, "larger than \(maxBytes) bytes")
+      }
+      return (200, bytes)
     }
   }
 
@@ -232,6 +264,9 @@ final class MemoryChain: HTTPTransport {
       if case .reversedLogs? = fault { logs.reverse() }
       if case .duplicateLog? = fault, !logs.isEmpty { logs.append(logs[0]) }
       if case .noBlockHash? = fault, !logs.isEmpty { logs[0]["blockHash"] = nil }
+      if case .twoTopicLog? = fault, !logs.isEmpty {
+        logs[0]["topics"] = .array(Array(logs[0]["topics"]!.arrayValue!.prefix(2)))
+      }
       return result(.array(logs.map(JSONValue.object)))
     default:
       return .object([

@@ -316,4 +316,90 @@ import Testing
     #expect(summary.blocks == 0)
     #expect(ContinuousClock.now - started < .seconds(20), "not the 30 s backoff")
   }
+
+  /// A reorganisation between the two reads whose new branch has transfers where the old one
+  /// had none: no log names a hash to compare, but the end block's hash changed, and the
+  /// range is read again instead of committing the new blocks empty.
+  @Test func aNewBranchsTransfersAreNotLostToAnEmptyOldOne() throws {
+    let chain = MemoryChain(blocks: 1)
+    chain.mine((1...5).map { (Self.zero, Self.holder($0), 1_000_000) })
+    for _ in 2..<40 { chain.mine() }
+    let ledger = try ledger()
+    var options = Self.immediate(until: 20)
+    _ = try ledger.sync(asset: "TOK", node: Self.node(chain), options: options)
+    options.untilBlock = nil
+    chain.inject([
+      .reorganizeWithTransfersAfterLogs(
+        above: 20, blocks: 19, from: Self.holder(1), to: Self.holder(2))
+    ])
+    let summary = try ledger.sync(asset: "TOK", node: Self.node(chain), options: options)
+    #expect(summary.block == 39)
+    #expect(summary.imports.imported == 19, "every transfer of the new branch")
+  }
+
+  /// A `Transfer` of neither shape (here two topics) is skipped and counted in its block,
+  /// not refused: refusing would stop every later sync at that block.
+  @Test func aTransferOfAnotherShapeIsSkippedAndCounted() throws {
+    let chain = Self.chain()
+    chain.inject([.twoTopicLog])
+    let ledger = try ledger()
+    let summary = try ledger.sync(asset: "TOK", node: Self.node(chain), options: Self.immediate())
+    #expect(summary.imports.skipped[.otherTransferShape] == 1)
+    #expect(summary.imports.imported == 62)
+  }
+
+  /// A node that limits batches, and answers larger than the client reads: headers are asked
+  /// in smaller batches, log ranges halved, and the result is the same.
+  @Test func batchLimitsAndAnswerCapsAreWorkedAround() throws {
+    let chain = Self.chain()
+    chain.limitBatch(3)
+    var client = JSONRPCClient(url: "http://127.0.0.1:8545", transport: chain)
+    client.backoff = 0
+    client.maxAnswerBytes = 16_000
+    let ledger = try ledger()
+    let summary = try ledger.sync(
+      asset: "TOK", node: EthereumNode(client: client), options: Self.immediate())
+    #expect(summary.block == 39)
+    #expect(summary.imports.imported == 63)
+  }
+
+  /// A deep reorganisation is reported as soon as it happens, even while no new block is
+  /// confirmed.
+  @Test func aDeepReorganisationIsReportedWhileNothingNewIsConfirmed() throws {
+    let chain = Self.chain()
+    let ledger = try ledger()
+    var options = SyncOptions()
+    options.confirmations = 3
+    #expect(try ledger.sync(asset: "TOK", node: Self.node(chain), options: options).block == 36)
+    chain.reorganize(above: 30)
+    for _ in 0..<9 { chain.mine([], salt: "d") }
+    let summary = try ledger.sync(asset: "TOK", node: Self.node(chain), options: options)
+    #expect(summary.reorganization?.block == 36)
+  }
+
+  /// The position moves only from the one this sync read: a second sync that moved it first
+  /// is not overwritten.
+  @Test func thePositionMovesOnlyFromTheOneRead() throws {
+    let ledger = try ledger()
+    let hash = "0x" + String(repeating: "1", count: 64)
+    let other = "0x" + String(repeating: "2", count: 64)
+    let moves = try ledger.write { journal -> [Bool] in
+      let database = journal.database
+      return [
+        try database.moveChainPosition(
+          asset: "TOK", source: "eth-rpc", chainId: 1, from: nil, to: 5, hash: hash),
+        try database.moveChainPosition(
+          asset: "TOK", source: "eth-rpc", chainId: 1, from: nil, to: 6, hash: other),
+        try database.moveChainPosition(
+          asset: "TOK", source: "eth-rpc", chainId: 1, from: (4, hash), to: 6, hash: other),
+        try database.moveChainPosition(
+          asset: "TOK", source: "eth-rpc", chainId: 1, from: (5, hash), to: 6, hash: other),
+      ]
+    }
+    #expect(moves == [true, false, false, true])
+    let position = try ledger.read {
+      try $0.database.chainPosition(asset: "TOK", source: "eth-rpc")
+    }
+    #expect(position?.block == 6 && position?.hash == other)
+  }
 }
