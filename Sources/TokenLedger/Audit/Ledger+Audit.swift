@@ -132,6 +132,21 @@ extension Ledger {
   }
 }
 
+extension Ledger {
+  /// A query-only connection of its own to the ledger file at `path`, for a check on another
+  /// thread; nil when it cannot be opened. Opened for writing but made query-only: on a
+  /// read-only connection SQLite does not parse CHECK constraints, so integrity_check would
+  /// skip them. A file this process cannot write opens read-only anyway; in a directory it
+  /// cannot write either, only as `openForReading` opens it.
+  static func backgroundConnection(_ path: String) -> Database? {
+    guard let opened = try? Database(path: path, mode: .existing),
+      let database = opened.isReadOnly ? try? Database.openForReading(path) : opened,
+      (try? database.makeQueryOnly()) != nil
+    else { return nil }
+    return database
+  }
+}
+
 /// An independent check running on a connection of its own (query-only) on a Dispatch thread.
 ///
 /// `@unchecked Sendable` is sound: `result` is written once by the worker under `lock` before
@@ -158,14 +173,7 @@ private final class BackgroundCheck: @unchecked Sendable {
   private static func run(_ check: any IndependentCheck, path: String, head: Int64)
     -> CheckResult?
   {
-    // Opened for writing but made query-only: on a read-only connection SQLite does not parse
-    // CHECK constraints, so integrity_check would skip them.
-    // A file this process cannot write opens read-only anyway; in a directory it cannot
-    // write either, only as `openForReading` opens it.
-    guard let opened = try? Database(path: path, mode: .existing),
-      let database = opened.isReadOnly ? try? Database.openForReading(path) : opened,
-      (try? database.makeQueryOnly()) != nil
-    else { return nil }
+    guard let database = Ledger.backgroundConnection(path) else { return nil }
     return Ledger.measured(check.name) { violations in
       try database.readTransaction { try check.run(database, through: head, &violations) }
     }

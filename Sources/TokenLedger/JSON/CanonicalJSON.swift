@@ -50,8 +50,22 @@ public enum CanonicalJSON {
 
   static func writeString(_ text: String, to output: inout [UInt8]) {
     output.append(UInt8(ascii: "\""))
-    // Fast path: most strings (addresses, amounts, ids) need no escape and are copied whole.
-    if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F }) {
+    // Fast path: most strings (addresses, amounts, ids) need no escape and are copied whole,
+    // from the string's own contiguous bytes where it has them.
+    let copied = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+      for byte in bytes where byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F {
+        return false
+      }
+      output.append(contentsOf: bytes)
+      return true
+    }
+    if copied == true {
+      output.append(UInt8(ascii: "\""))
+      return
+    }
+    if copied == nil,
+      !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F })
+    {
       output += text.utf8
       output.append(UInt8(ascii: "\""))
       return

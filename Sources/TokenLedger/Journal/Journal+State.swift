@@ -223,6 +223,16 @@ extension Journal: LedgerState, OperationContext {
     return (sequence, payload)
   }
 
+  /// The recorded operation of `idempotencyId` as a JSON object (id included), without
+  /// writing its text first: a transfer its posting states is read from the posting, any
+  /// other from its payload. Nil when no entry has the id.
+  func operationObject(idempotencyId: String) throws -> [String: JSONValue]? {
+    guard recordsEntries else { return nil }
+    return try statements.selectEntryById.firstRow([database.storedId(idempotencyId)]) { row in
+      try operationObject(row)
+    }
+  }
+
   func head() throws -> (sequence: Int64, hash: String) {
     if let cached = cache.head { return cached }
     guard recordsEntries else {

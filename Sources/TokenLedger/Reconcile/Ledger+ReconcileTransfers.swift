@@ -35,10 +35,8 @@ extension Ledger {
           blocks.map { min($0.lowerBound, block)...max($0.upperBound, block) } ?? block...block
       }
       sourceTotal = sourceTotal.adding(record.amount) ?? sourceTotal
-      let source = record.amount.formatted(decimals: decimals)
-      guard let entry = try journal.entry(idempotencyId: record.id),
-        let payload = try? JSONParser.parse(entry.payload).objectValue
-      else {
+      var source: String { record.amount.formatted(decimals: decimals) }
+      guard let payload = try journal.operationObject(idempotencyId: record.id) else {
         localReport.add(
           ReconcileItem(
             key: record.id, ledger: nil, source: source, difference: nil,

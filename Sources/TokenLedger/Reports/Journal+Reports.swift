@@ -6,14 +6,7 @@ extension Journal {
     at point: PointInTime, _ body: (String, Bucket.Kind, String, SignedAmount) throws -> Void
   ) throws {
     try flushBalances()  // the query below reads the balances table
-    let filter: (sql: String, value: SQLValue)? =
-      switch point {
-      case .now: nil
-      case .sequence(let sequence): ("e.seq <= ?", .integer(sequence))
-      case .height(let height): ("(e.height IS NULL OR e.height <= ?)", .integer(height))
-      case .time(let time): ("(e.time IS NULL OR e.time <= ?)", .integer(time.unixSeconds))
-      }
-    guard let filter else {
+    guard point != .now else {
       try database.forEachRow(
         "SELECT a.holder, a.bucket, b.asset, b.amount FROM balances b JOIN accounts a ON a.id = b.account_id WHERE b.amount <> '0'"
       ) { row in
@@ -22,24 +15,26 @@ extension Journal {
       }
       return
     }
-    // Each posting counts minus on its source and plus on its destination; amount_sum adds
-    // the signed texts exactly in SQL.
-    try database.forEachRow(
-      """
-      SELECT a.holder, a.bucket, m.asset, amount_sum(m.amount) FROM (
-        SELECT p.from_account AS account, p.asset, '-' || p.amount AS amount FROM postings p
-          JOIN entries e ON e.seq = p.entry_seq WHERE \(filter.sql)
-        UNION ALL
-        SELECT p.to_account, p.asset, p.amount FROM postings p
-          JOIN entries e ON e.seq = p.entry_seq WHERE \(filter.sql)
-      ) m JOIN accounts a ON a.id = m.account GROUP BY m.account, a.holder, a.bucket, m.asset
-      """, [filter.value, filter.value]
-    ) { row in
-      let amount = try Self.amount(row.text(3)!)
-      if amount != .zero {
-        try body(row.text(0)!, try Self.kind(row.text(1)!), row.text(2)!, amount)
-      }
+    let balances = try accountBalances(at: point)
+    var accounts: [Int64: (holder: String, kind: Bucket.Kind)] = [:]
+    try database.forEachRow("SELECT id, holder, bucket FROM accounts") { row in
+      accounts[row.integer(0)!] = (row.text(1)!, try Self.kind(row.text(2)!))
     }
+    for (key, amount) in balances.sorted(by: Self.byAccountThenAsset) where amount != .zero {
+      guard let account = accounts[key.account] else {
+        throw DatabaseError(
+          resultCode: 11, message: "a posting names account \(key.account), which does not exist")
+      }
+      try body(account.holder, account.kind, key.asset, amount)
+    }
+  }
+
+  /// The order GROUP BY account, asset gave: account id, then asset.
+  static func byAccountThenAsset(
+    _ left: (key: AccountAsset, value: SignedAmount),
+    _ right: (key: AccountAsset, value: SignedAmount)
+  ) -> Bool {
+    (left.key.account, left.key.asset) < (right.key.account, right.key.asset)
   }
 
   /// Calls `body` with every non-zero balance by full account (validator, entry and hold kept
@@ -48,35 +43,42 @@ extension Journal {
     at point: PointInTime, _ body: (Account, String, SignedAmount) throws -> Void
   ) throws {
     try flushBalances()  // the query below reads the balances table
-    let (filter, value) = Ledger.entryFilter(point)
-    let source =
-      point == .now
-      ? "SELECT account_id, asset, amount FROM balances"
-      : """
-      SELECT account, asset, amount_sum(amount) AS amount FROM (
-        SELECT p.from_account AS account, p.asset, '-' || p.amount AS amount FROM postings p
-          JOIN entries e ON e.seq = p.entry_seq WHERE \(filter)
-        UNION ALL
-        SELECT p.to_account, p.asset, p.amount FROM postings p
-          JOIN entries e ON e.seq = p.entry_seq WHERE \(filter)
-      ) moves GROUP BY account, asset
-      """
-    let values: [SQLValue] = point == .now ? [] : [value, value]
-    try database.forEachRow(
-      """
-      SELECT a.holder, a.bucket, a.validator, a.detail, m.asset, m.amount
-      FROM (\(source)) m JOIN accounts a ON a.id = m.\(point == .now ? "account_id" : "account")
-      """, values
-    ) { row in
-      guard let bucket = Bucket(kind: row.text(1)!, validator: row.text(2)!, detail: row.text(3)!)
+    func bucket(_ row: Row, from first: Int) throws -> Bucket {
+      guard
+        let bucket = Bucket(
+          kind: row.text(first)!, validator: row.text(first + 1)!, detail: row.text(first + 2)!)
       else {
         throw DatabaseError(
-          resultCode: 11, message: "account of \(row.text(0)!) has a malformed bucket")
+          resultCode: 11, message: "account of \(row.text(first - 1)!) has a malformed bucket")
       }
-      let amount = try Self.amount(row.text(5) ?? "")
-      if amount != .zero {
-        try body(Account(holder: row.text(0)!, bucket: bucket), row.text(4)!, amount)
+      return bucket
+    }
+    guard point != .now else {
+      try database.forEachRow(
+        """
+        SELECT a.holder, a.bucket, a.validator, a.detail, m.asset, m.amount
+        FROM balances m JOIN accounts a ON a.id = m.account_id
+        """
+      ) { row in
+        let amount = try Self.amount(row.text(5) ?? "")
+        if amount != .zero {
+          try body(
+            Account(holder: row.text(0)!, bucket: try bucket(row, from: 1)), row.text(4)!, amount)
+        }
       }
+      return
+    }
+    let balances = try accountBalances(at: point)
+    var accounts: [Int64: Account] = [:]
+    try database.forEachRow("SELECT id, holder, bucket, validator, detail FROM accounts") { row in
+      accounts[row.integer(0)!] = Account(holder: row.text(1)!, bucket: try bucket(row, from: 2))
+    }
+    for (key, amount) in balances.sorted(by: Self.byAccountThenAsset) where amount != .zero {
+      guard let account = accounts[key.account] else {
+        throw DatabaseError(
+          resultCode: 11, message: "a posting names account \(key.account), which does not exist")
+      }
+      try body(account, key.asset, amount)
     }
   }
 
