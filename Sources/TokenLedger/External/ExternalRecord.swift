@@ -60,8 +60,8 @@ public enum SourceKind: String, Sendable, CaseIterable {
 public enum SkipReason: String, Sendable, CaseIterable, Comparable {
   case notTransferEvent = "not a Transfer event"
   case nonFungibleTransfer = "ERC-721 Transfer (4 topics, no amount)"
-  /// A `Transfer` log of neither shape: not 3 topics, or data that is not one 32-byte word
-  /// (sync only; a file's such row is refused).
+  /// A `Transfer` log of neither shape: not 3 topics, topics that are not addresses, or data
+  /// that is not one 32-byte word (sync only; a file's such row is refused).
   case otherTransferShape = "Transfer of another shape (not 3 topics and a 32-byte amount)"
   case otherContract = "another contract's log"
   case removed = "removed by a reorg"

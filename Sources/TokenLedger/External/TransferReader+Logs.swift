@@ -45,7 +45,10 @@ extension TransferReader {
     if case .bool(true)? = log["removed"] { return .skip(.removed) }
     guard let data = field("data", "data")?.stringValue else { throw fail("'data' is missing") }
     if topics.count == 4 { return .skip(.nonFungibleTransfer) }
-    if skippingOtherShapes, topics.count != 3 || data.utf8.count != 66 {
+    if skippingOtherShapes,
+      topics.count != 3 || data.utf8.count != 66
+        || topics[1...].contains(where: { (try? EthHex.topicAddress($0, location)) == nil })
+    {
       return .skip(.otherTransferShape)
     }
     guard topics.count == 3 else {

@@ -84,8 +84,9 @@ struct ChainFollower {
     guard next <= target else {
       // Nothing new to apply: the recorded block is still checked, so that a deep
       // reorganisation is reported when it happens, not when the next block is confirmed.
-      if let position, let current = try node.blocks([position.block]).first,
-        current.hash != position.hash
+      // A node behind the position (a lagging backend) has nothing to say about it yet.
+      if let position, position.block <= head,
+        let current = try node.blocks([position.block]).first, current.hash != position.hash
       {
         summary.reorganization = Reorganization(
           block: position.block, recorded: position.hash, chain: current.hash)

@@ -45,8 +45,7 @@ public struct EthereumNode: Sendable {
           seconds: min(client.backoff * Double(1 << min(attempt - 2, 5)), 8),
           during: "eth_getBlockByNumber(\(missing[0]))")
       }
-      let answers = try client.batch(
-        missing.map { ("eth_getBlockByNumber", [.string(Self.hex($0)), .bool(false)]) })
+      let answers = try headerAnswers(missing)
       var still: [Int64] = []
       for (number, answer) in zip(missing, answers) {
         guard case .success(let value) = answer, let object = value.objectValue else {
@@ -62,6 +61,20 @@ public struct EthereumNode: Sendable {
       .unreachable,
       "eth_getBlockByNumber(\(missing[0])) at \(client.displayURL): the node has no such block (after \(max(1, client.attempts)) attempts)"
     )
+  }
+
+  /// The answers for `numbers`' headers, asked in halves while an answer is larger than the
+  /// client reads (blocks of many transactions: their hashes come with the header).
+  private func headerAnswers(_ numbers: [Int64]) throws(ChainError) -> [Result<
+    JSONValue, JSONRPCClient.CallErrorBox
+  >] {
+    do {
+      return try client.batch(
+        numbers.map { ("eth_getBlockByNumber", [.string(Self.hex($0)), .bool(false)]) })
+    } catch  where error.kind == .tooLarge && numbers.count > 1 {
+      let half = numbers.count / 2
+      return try headerAnswers(Array(numbers[..<half])) + headerAnswers(Array(numbers[half...]))
+    }
   }
 
   private func header(_ object: [String: JSONValue], _ number: Int64) throws(ChainError)
@@ -148,13 +161,18 @@ public struct EthereumNode: Sendable {
   /// range: the code alone decides nothing.
   static func isTooManyResults(_ error: JSONRPCClient.CallError) -> Bool {
     let message = error.message.lowercased()
-    let rateLimit = ["rate", "too many requests", "capacity", "throughput", "per second"]
-    if rateLimit.contains(where: message.contains) { return false }
+    if isRateLimit(message) { return false }
     let tooLarge = [
       "more than", "too many results", "too many logs", "range is too large", "range too large",
       "block range", "limited to", "exceed max results", "response size", "query timeout",
     ]
     return tooLarge.contains(where: message.contains)
+  }
+
+  /// Whether a node's words (lower-cased) say it limits the rate of requests.
+  static func isRateLimit(_ message: String) -> Bool {
+    ["rate", "too many requests", "capacity", "throughput", "per second"].contains(
+      where: message.contains)
   }
 
   private func result(_ method: String, _ params: [JSONValue]) throws(ChainError) -> JSONValue {

@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -80,6 +82,13 @@ public struct JSONRPCClient: Sendable {
   public var onRetry: @Sendable (Int, String) -> Void = { _, _ in }
   /// Asked while a request or a backoff is waiting: true cancels it with `.stopped`.
   public var isStopped: @Sendable () -> Bool = { false }
+  /// The largest batch a node that limits batches took, shared by the client's copies.
+  let batchLimit = BatchLimit()
+
+  /// Whether the node refused a batch for its size, and the largest it took since.
+  final class BatchLimit: Sendable {
+    let value = Mutex<(refused: Bool, largest: Int?)>((false, nil))
+  }
 
   /// A client of the endpoint at `url` over `transport`.
   public init(url: String, transport: any HTTPTransport) {
@@ -145,6 +154,9 @@ public struct JSONRPCClient: Sendable {
     _ calls: [(method: String, params: [JSONValue])], handled: (CallError) -> Bool = { _ in false }
   ) throws(ChainError) -> [Result<JSONValue, CallErrorBox>] {
     precondition(!calls.isEmpty, "a batch has at least one call")
+    if let largest = batchLimit.value.withLock({ $0.largest }), calls.count > largest {
+      return try halves(calls, handled: handled)
+    }
     let request = calls.enumerated().map { index, call in
       JSONValue.object([
         "jsonrpc": .string("2.0"), "id": .number(String(index)), "method": .string(call.method),
@@ -169,6 +181,8 @@ public struct JSONRPCClient: Sendable {
       } catch  where error.kind == .unreachable {
         lastProblem = error.message
         continue
+      } catch  where error.kind == .tooLarge {
+        throw ChainError(.tooLarge, "\(what) at \(displayURL): \(error.message)")
       }
       if status == 429 || status == 408 || (500...599).contains(status) {
         lastProblem = "HTTP \(status)"
@@ -187,11 +201,21 @@ public struct JSONRPCClient: Sendable {
         results = try decode(answer, count: calls.count, what: what)
       } catch {
         // A node that limits batches (geth's BatchRequestLimit) answers one error for the
-        // whole batch, or answers part of it: the batch is asked again in halves.
-        guard calls.count > 1, Self.refusesBatch(answer, count: calls.count) else { throw error }
-        let half = calls.count / 2
-        return try batch(Array(calls[..<half]), handled: handled)
-          + batch(Array(calls[half...]), handled: handled)
+        // whole batch, or answers part of it: the batch is asked again in halves, and later
+        // batches start at the largest size it took. A rate limit said so is waited out.
+        guard calls.count > 1, let refusal = Self.batchRefusal(answer, count: calls.count)
+        else { throw error }
+        if EthereumNode.isRateLimit(refusal.lowercased()) {
+          lastProblem = "batch refused: \(refusal.truncatedForMessage)"
+          continue
+        }
+        batchLimit.value.withLock { $0.refused = true }
+        return try halves(calls, handled: handled)
+      }
+      if calls.count > 1 {
+        batchLimit.value.withLock { limit in
+          if limit.refused, calls.count > (limit.largest ?? 0) { limit.largest = calls.count }
+        }
       }
       var unhandled: CallError?
       for case .failure(let box) in results where !handled(box.error) {
@@ -208,16 +232,34 @@ public struct JSONRPCClient: Sendable {
       .unreachable, "\(what) at \(displayURL): \(lastProblem) (after \(max(1, attempts)) attempts)")
   }
 
-  /// Whether a batch's answer is a refusal of its size: one error object, or an array of
-  /// fewer answers than calls, each an error.
-  static func refusesBatch(_ answer: [UInt8], count: Int) -> Bool {
-    guard let document = try? JSONParser.parse(answer) else { return false }
+  /// `calls` in smaller batches: of the largest size the node took since it refused one, or
+  /// halves.
+  private func halves(
+    _ calls: [(method: String, params: [JSONValue])], handled: (CallError) -> Bool
+  ) throws(ChainError) -> [Result<JSONValue, CallErrorBox>] {
+    let largest = batchLimit.value.withLock { $0.largest }
+    let size = max(1, min(largest ?? calls.count / 2, calls.count / 2))
+    var results: [Result<JSONValue, CallErrorBox>] = []
+    for start in stride(from: 0, to: calls.count, by: size) {
+      results += try batch(Array(calls[start..<min(calls.count, start + size)]), handled: handled)
+    }
+    return results
+  }
+
+  /// The node's words when a batch's answer refuses its size: one error object, or an array
+  /// of fewer answers than calls, each an error; nil for any other answer.
+  static func batchRefusal(_ answer: [UInt8], count: Int) -> String? {
+    func message(_ item: JSONValue?) -> String {
+      item?.objectValue?["error"]?.objectValue?["message"]?.stringValue ?? ""
+    }
+    guard let document = try? JSONParser.parse(answer) else { return nil }
     switch document {
-    case .object(let object): return object["error"] != nil
-    case .array(let items):
-      return items.count < count
-        && items.allSatisfy { $0.objectValue?["error"] != nil && $0.objectValue?["result"] == nil }
-    default: return false
+    case .object(let object) where object["error"] != nil: return message(document)
+    case .array(let items)
+    where items.count < count
+      && items.allSatisfy({ $0.objectValue?["error"] != nil && $0.objectValue?["result"] == nil }):
+      return message(items.first)
+    default: return nil
     }
   }
 

@@ -41,6 +41,8 @@ final class MemoryChain: HTTPTransport {
     case reorganizeWithTransfersAfterLogs(above: Int, blocks: Int, from: String, to: String)
     /// The next eth_getLogs answer's first log with two topics only.
     case twoTopicLog
+    /// The next eth_getLogs answer's first log with a sender topic that is not an address.
+    case dirtyTopic
   }
 
   /// The faults that wait for a call of `method`.
@@ -60,6 +62,7 @@ final class MemoryChain: HTTPTransport {
     var maxLogRange: Int64 = .max
     /// A batch of more calls than this is answered with one error, as geth's limit does.
     var maxBatch = Int.max
+    var refusedBatches = 0
     /// How many eth_getLogs were asked, and how many refused for their range.
     var logRequests = 0
     var rangeRefusals = 0
@@ -78,6 +81,7 @@ final class MemoryChain: HTTPTransport {
   var requests: Int { state.withLock { $0.requests } }
   var rangeRefusals: Int { state.withLock { $0.rangeRefusals } }
   var logRequests: Int { state.withLock { $0.logRequests } }
+  var refusedBatches: Int { state.withLock { $0.refusedBatches } }
   var head: Int64 { state.withLock { Int64($0.blocks.count - 1) } }
 
   func inject(_ faults: [Fault]) { state.withLock { $0.faults += faults } }
@@ -169,6 +173,7 @@ final class MemoryChain: HTTPTransport {
       }
       let answer: JSONValue
       if case .array(let calls) = request, calls.count > state.maxBatch {
+        state.refusedBatches += 1
         let error = JSONValue.object([
           "jsonrpc": .string("2.0"), "id": .null,
           "error": .object([
@@ -264,6 +269,12 @@ final class MemoryChain: HTTPTransport {
       if case .reversedLogs? = fault { logs.reverse() }
       if case .duplicateLog? = fault, !logs.isEmpty { logs.append(logs[0]) }
       if case .noBlockHash? = fault, !logs.isEmpty { logs[0]["blockHash"] = nil }
+      if case .dirtyTopic? = fault, !logs.isEmpty {
+        logs[0]["topics"] = .array([
+          logs[0]["topics"]!.arrayValue![0], .string("0x" + String(repeating: "f", count: 64)),
+          logs[0]["topics"]!.arrayValue![2],
+        ])
+      }
       if case .twoTopicLog? = fault, !logs.isEmpty {
         logs[0]["topics"] = .array(Array(logs[0]["topics"]!.arrayValue!.prefix(2)))
       }

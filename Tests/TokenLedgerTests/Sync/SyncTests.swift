@@ -339,9 +339,10 @@ import Testing
 
   /// A `Transfer` of neither shape (here two topics) is skipped and counted in its block,
   /// not refused: refusing would stop every later sync at that block.
-  @Test func aTransferOfAnotherShapeIsSkippedAndCounted() throws {
+  @Test(arguments: [MemoryChain.Fault.twoTopicLog, .dirtyTopic])
+  func aTransferOfAnotherShapeIsSkippedAndCounted(fault: MemoryChain.Fault) throws {
     let chain = Self.chain()
-    chain.inject([.twoTopicLog])
+    chain.inject([fault])
     let ledger = try ledger()
     let summary = try ledger.sync(asset: "TOK", node: Self.node(chain), options: Self.immediate())
     #expect(summary.imports.skipped[.otherTransferShape] == 1)
@@ -361,6 +362,34 @@ import Testing
       asset: "TOK", node: EthereumNode(client: client), options: Self.immediate())
     #expect(summary.block == 39)
     #expect(summary.imports.imported == 63)
+    // The size the node took is remembered: the next step's batches are not refused.
+    let refused = chain.refusedBatches
+    #expect(refused > 0)
+    for _ in 0..<30 { chain.mine([(Self.holder(1), Self.holder(2), 1)]) }
+    let next = try ledger.sync(
+      asset: "TOK", node: EthereumNode(client: client), options: Self.immediate())
+    #expect(next.imports.imported == 30)
+    #expect(chain.refusedBatches == refused)
+    // Headers too large for the client in one answer are asked in halves too.
+    let small = try self.ledger()
+    client.maxAnswerBytes = 4_000
+    let halved = try small.sync(
+      asset: "TOK", node: EthereumNode(client: client), options: Self.immediate())
+    #expect(halved.block == 69)
+    #expect(try small.summary() == ledger.summary())
+  }
+
+  /// A node behind the ledger's position (a lagging backend) has nothing to apply and
+  /// nothing to say about the recorded block: the sync waits, it does not fail.
+  @Test func aNodeBehindThePositionIsWaitedFor() throws {
+    let ledger = try ledger()
+    _ = try ledger.sync(asset: "TOK", node: Self.node(Self.chain()), options: Self.immediate())
+    let behind = Self.chain()
+    behind.reorganize(above: 25)
+    let summary = try ledger.sync(
+      asset: "TOK", node: Self.node(behind), options: Self.immediate())
+    #expect(summary.reorganization == nil)
+    #expect(summary.block == 39 && summary.blocks == 0)
   }
 
   /// A deep reorganisation is reported as soon as it happens, even while no new block is
