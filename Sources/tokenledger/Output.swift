@@ -72,18 +72,20 @@ enum Output {
   static func fail(
     _ error: any Error, format: OutputFormat, context: String, extra: [String: JSONValue] = [:]
   ) -> ExitCodeError {
-    let (code, message, exit): (String, String, Int32) =
+    let (code, message): (String, String) =
       switch error {
       case let ledgerError as LedgerError:
-        (ledgerError.code.rawValue, "\(ledgerError.code.rawValue): \(ledgerError.message)", 2)
-      case let usage as UsageError: ("usage", usage.message, 2)
-      case let databaseError as DatabaseError: ("databaseError", "\(databaseError)", 3)
-      case let fileError as FileError: ("ioError", "\(fileError)", 3)
-      case let chain as ChainError where chain.kind == .malformed || chain.kind == .tooLarge:
-        ("malformedChainData", chain.message, 2)
-      case let chain as ChainError: ("chainUnreachable", chain.message, 3)
-      default: ("ioError", "\(error)", 3)
+        (ledgerError.code.rawValue, "\(ledgerError.code.rawValue): \(ledgerError.message)")
+      case let usage as UsageError: ("usage", usage.message)
+      case let databaseError as DatabaseError: ("databaseError", "\(databaseError)")
+      case let fileError as FileError: ("ioError", "\(fileError)")
+      case let chain as ChainError where chain.category == .rejected:
+        ("malformedChainData", chain.message)
+      case let chain as ChainError: ("chainUnreachable", chain.message)
+      default: ("ioError", "\(error)")
       }
+    // The one place an error becomes an exit code: its category's.
+    let exit = ((error as? any CategorizedError)?.category ?? .io).exitCode
     Output.error("\(context) failed: \(message)")
     if format == .json {
       if let ledgerError = error as? LedgerError {
@@ -209,9 +211,11 @@ enum Output {
 }
 
 /// A request the command cannot carry out as written (exit 2), found while running.
-struct UsageError: Error {
+struct UsageError: CategorizedError {
   let message: String
   init(_ message: String) { self.message = message }
+  var category: ErrorCategory { .rejected }
+  var isTransient: Bool { false }
 }
 
 /// Ends the process with a contract exit code (the message was already printed).
