@@ -82,28 +82,59 @@ struct ChainFollower {
     let confirmed = head - options.confirmations
     let target = min(confirmed, options.untilBlock ?? confirmed)
     guard next <= target else {
-      // Nothing new to apply: the recorded block is still checked, so that a deep
-      // reorganisation is reported when it happens, not when the next block is confirmed.
-      // A node behind the position (a lagging backend) has nothing to say about it yet.
-      if let position, position.block <= head,
-        let current = try node.blocks([position.block]).first, current.hash != position.hash
-      {
-        summary.reorganization = Reorganization(
-          block: position.block, recorded: position.hash, chain: current.hash)
-      }
+      try checkPosition(head: head)
       return false
     }
     // No overflow for any batch size: target - next + 1 is at least 1 and at most the head.
     let end = next + min(options.batchBlocks, Self.blocksPerStepMax, target - next + 1) - 1
-    // The end's hash before and after the logs: the same hash means the same chain up to it
-    // in both reads, including blocks whose logs the first branch did not have.
-    let endBefore = try node.blocks([end])[0]
-    let logs = try node.transferLogs(contract: contract, in: next...end)
-    // The recorded block's header first: the range must descend from it.
+    switch try read(next...end) {
+    case .reorganized(let reorganization):
+      summary.reorganization = reorganization
+      return false
+    case .unsettled(let why):
+      // The chain moved under the step: read the range again, a bounded number of times.
+      unsettled += 1
+      guard unsettled < Self.unsettledLimit else {
+        throw ChainError(.malformed, "\(why) \(unsettled) times in a row")
+      }
+      return true
+    case .ready(let headers, let blocks):
+      unsettled = 0
+      return try commit(headers, blocks, head: head, shouldStop: shouldStop, progress: progress)
+    }
+  }
+
+  /// Nothing new to apply: the recorded block is still checked, so that a deep
+  /// reorganisation is reported when it happens, not when the next block is confirmed. A
+  /// node behind the position (a lagging backend) has nothing to say about it yet.
+  private mutating func checkPosition(head: Int64) throws {
+    if let position, position.block <= head,
+      let current = try node.blocks([position.block]).first, current.hash != position.hash
+    {
+      summary.reorganization = Reorganization(
+        block: position.block, recorded: position.hash, chain: current.hash)
+    }
+  }
+
+  /// What reading a range gave: a reorganisation below it, a chain that moved between the
+  /// reads, or headers and logs that agree.
+  enum RangeRead {
+    case reorganized(Reorganization)
+    case unsettled(String)
+    case ready([ChainBlock], [Int64: BlockLogs])
+  }
+
+  /// Reads and checks `range` whole: the end's header, the logs, then the recorded block's
+  /// header and every header of the range. The end's hash before and after the logs being
+  /// the same means the same chain up to it in both reads, including blocks whose logs the
+  /// first branch did not have.
+  private func read(_ range: ClosedRange<Int64>) throws -> RangeRead {
+    let endBefore = try node.blocks([range.upperBound])[0]
+    let logs = try node.transferLogs(contract: contract, in: range)
     var headers: [ChainBlock] = []
-    var first = position?.block ?? next
-    while first <= end {
-      let last = first + min(Self.headersPerRequest, end - first + 1) - 1
+    var first = position?.block ?? range.lowerBound
+    while first <= range.upperBound {
+      let last = first + min(Self.headersPerRequest, range.upperBound - first + 1) - 1
       headers += try node.blocks(Array(first...last))
       first = last + 1
     }
@@ -111,39 +142,32 @@ struct ChainFollower {
     if let position {
       let current = headers.removeFirst()
       guard current.hash == position.hash else {
-        summary.reorganization = Reorganization(
-          block: position.block, recorded: position.hash, chain: current.hash)
-        return false
+        return .reorganized(
+          Reorganization(block: position.block, recorded: position.hash, chain: current.hash))
       }
       anchor = current
     }
     try check(headers, after: anchor)
-    if headers.last?.hash != endBefore.hash {
-      unsettled += 1
-      guard unsettled < Self.unsettledLimit else {
-        throw ChainError(
-          .malformed,
-          "block \(end) changed its hash between reads \(unsettled) times in a row (\(endBefore.hash), then \(headers.last?.hash ?? "none"))"
-        )
-      }
-      return true
+    guard headers.last?.hash == endBefore.hash else {
+      return .unsettled(
+        "block \(range.upperBound) changed its hash between reads (\(endBefore.hash), then \(headers.last?.hash ?? "none"))"
+      )
     }
     guard let blocks = try decode(logs, hashes: headers) else {
-      // The chain moved under the step (a log names a hash its header no longer has): read
-      // the range again, a bounded number of times.
-      unsettled += 1
-      guard unsettled < Self.unsettledLimit else {
-        throw ChainError(
-          .malformed,
-          "eth_getLogs and eth_getBlockByNumber disagree on the hashes of blocks \(next)…\(end) \(unsettled) times in a row"
-        )
-      }
-      return true
+      return .unsettled(
+        "eth_getLogs and eth_getBlockByNumber disagree on the hashes of blocks \(range.lowerBound)…\(range.upperBound)"
+      )
     }
-    unsettled = 0
-    // Every block a commit of its own; only the step's last (or the one a stop ends on)
-    // waits for the disk, and makes the others durable with it. The setting changes twice a
-    // step, not once a block.
+    return .ready(headers, blocks)
+  }
+
+  /// Every block a commit of its own; only the step's last (or the one a stop ends on) waits
+  /// for the disk, and makes the others durable with it. The setting changes twice a step,
+  /// not once a block. False when a stop ended the step early.
+  private mutating func commit(
+    _ headers: [ChainBlock], _ blocks: [Int64: BlockLogs], head: Int64,
+    shouldStop: () -> Bool, progress: (SyncProgress) -> Void
+  ) throws -> Bool {
     var relaxed = false
     defer { if relaxed { try? ledger.withConnection { try $0.relaxCommits(false) } } }
     for (index, header) in headers.enumerated() {
