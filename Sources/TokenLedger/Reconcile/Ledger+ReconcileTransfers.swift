@@ -9,7 +9,6 @@ extension Ledger {
     var duplicates = 0
     var blocks: ClosedRange<Int64>?
     var sourceTotal = Amount.zero
-    var ledgerTotal = Amount.zero
     let insertSeen = try journal.database.prepare(
       "INSERT OR IGNORE INTO temp.reconcile_seen (key) VALUES (?)")
     var localReport = report
@@ -35,65 +34,84 @@ extension Ledger {
           blocks.map { min($0.lowerBound, block)...max($0.upperBound, block) } ?? block...block
       }
       sourceTotal = sourceTotal.adding(record.amount) ?? sourceTotal
-      var source: String { record.amount.formatted(decimals: decimals) }
-      guard let payload = try journal.operationObject(idempotencyId: record.id) else {
-        localReport.add(
-          ReconcileItem(
-            key: record.id, ledger: nil, source: source, difference: nil,
-            detail: "\(record.from) → \(record.to)"),
-          to: \.missingInLedger, count: \.missingInLedgerCount)
-        return
-      }
-      let ledgerAmount =
-        payload["amount"]?.stringValue.flatMap { try? definition.amount($0) } ?? .zero
-      let from = payload["from"]?.stringValue ?? EVMAddress.zero
-      let to = payload["to"]?.stringValue ?? EVMAddress.zero
-      var details: [String] = []
-      if from != record.from {
-        details.append("from \(from) in the ledger, \(record.from) in the source")
-      }
-      if to != record.to { details.append("to \(to) in the ledger, \(record.to) in the source") }
-      if ledgerAmount == record.amount && details.isEmpty {
-        localReport.matched += 1
-      } else {
-        localReport.add(
-          ReconcileItem(
-            key: record.id, ledger: ledgerAmount.formatted(decimals: decimals), source: source,
-            difference: Self.signedDifference(record.amount, ledgerAmount, decimals: decimals),
-            detail: details.isEmpty ? nil : details.joined(separator: "; ")),
-          to: \.mismatched, count: \.mismatchedCount)
-      }
+      try Self.compare(record, journal, definition, &localReport)
     }
-    // Every ledger movement of the asset inside the source's block range must be in the
-    // source, whatever its id (or none): missing ones are missing in the source. The ledger's
-    // total is the sum of all of them, matched or not.
-    if let blocks {
-      try journal.database.forEachRow(
-        """
-        SELECT \(Journal.operationColumns),
-          EXISTS (SELECT 1 FROM temp.reconcile_seen s WHERE s.key = \(StoredId.textSQL("e.idempotency_id")))
-        FROM entries e \(StoredPayload.transferJoin)
-        WHERE e.asset = ? AND e.kind IN ('transfer', 'transferFrom', 'mint', 'burn', 'burnFrom')
-          AND e.height BETWEEN ? AND ?
-        ORDER BY e.seq
-        """, [.text(definition.symbol), .integer(blocks.lowerBound), .integer(blocks.upperBound)]
-      ) { row in
-        let payload = (try? journal.operationObject(row)) ?? [:]
-        let text = payload["amount"]?.stringValue ?? "0"
-        let amount = (try? definition.amount(text)) ?? .zero
-        ledgerTotal = ledgerTotal.adding(amount) ?? ledgerTotal
-        guard row.integer(9) != 1 else { return }
-        localReport.add(
-          ReconcileItem(
-            key: row.text(1) ?? "entry \(row.integer(0) ?? 0)", ledger: text, source: nil,
-            difference: nil, detail: nil),
-          to: \.missingInSource, count: \.missingInSourceCount)
-      }
-    }
+    let ledgerTotal =
+      try blocks.map { try Self.movementsMissingInSource(journal, definition, $0, &localReport) }
+      ?? .zero
     if duplicates > 0 { skipped[.duplicate, default: 0] += duplicates }
     localReport.skipped = skipped
     localReport.sourceTotal = sourceTotal.formatted(decimals: decimals)
     localReport.ledgerTotal = ledgerTotal.formatted(decimals: decimals)
     report = localReport
+  }
+
+  /// One source transfer against the ledger's entry of its id: matched, mismatched (amount
+  /// or parties) or missing in the ledger.
+  private static func compare(
+    _ record: TransferRecord, _ journal: Journal, _ definition: AssetDefinition,
+    _ report: inout ReconcileReport
+  ) throws {
+    let decimals = definition.decimals
+    var source: String { record.amount.formatted(decimals: decimals) }
+    guard let payload = try journal.operationObject(idempotencyId: record.id) else {
+      report.add(
+        ReconcileItem(
+          key: record.id, ledger: nil, source: source, difference: nil,
+          detail: "\(record.from) → \(record.to)"),
+        to: \.missingInLedger, count: \.missingInLedgerCount)
+      return
+    }
+    let ledgerAmount =
+      payload["amount"]?.stringValue.flatMap { try? definition.amount($0) } ?? .zero
+    let from = payload["from"]?.stringValue ?? EVMAddress.zero
+    let to = payload["to"]?.stringValue ?? EVMAddress.zero
+    var details: [String] = []
+    if from != record.from {
+      details.append("from \(from) in the ledger, \(record.from) in the source")
+    }
+    if to != record.to { details.append("to \(to) in the ledger, \(record.to) in the source") }
+    if ledgerAmount == record.amount && details.isEmpty {
+      report.matched += 1
+    } else {
+      report.add(
+        ReconcileItem(
+          key: record.id, ledger: ledgerAmount.formatted(decimals: decimals), source: source,
+          difference: signedDifference(record.amount, ledgerAmount, decimals: decimals),
+          detail: details.isEmpty ? nil : details.joined(separator: "; ")),
+        to: \.mismatched, count: \.mismatchedCount)
+    }
+  }
+
+  /// Every ledger movement of the asset inside the source's block range must be in the
+  /// source, whatever its id (or none): missing ones are missing in the source. Returns the
+  /// ledger's total, the sum of all of them, matched or not.
+  private static func movementsMissingInSource(
+    _ journal: Journal, _ definition: AssetDefinition, _ blocks: ClosedRange<Int64>,
+    _ report: inout ReconcileReport
+  ) throws -> Amount {
+    var ledgerTotal = Amount.zero
+    try journal.database.forEachRow(
+      """
+      SELECT \(Journal.operationColumns),
+        EXISTS (SELECT 1 FROM temp.reconcile_seen s WHERE s.key = \(StoredId.textSQL("e.idempotency_id")))
+      FROM entries e \(StoredPayload.transferJoin)
+      WHERE e.asset = ? AND e.kind IN ('transfer', 'transferFrom', 'mint', 'burn', 'burnFrom')
+        AND e.height BETWEEN ? AND ?
+      ORDER BY e.seq
+      """, [.text(definition.symbol), .integer(blocks.lowerBound), .integer(blocks.upperBound)]
+    ) { row in
+      let payload = (try? journal.operationObject(row)) ?? [:]
+      let text = payload["amount"]?.stringValue ?? "0"
+      let amount = (try? definition.amount(text)) ?? .zero
+      ledgerTotal = ledgerTotal.adding(amount) ?? ledgerTotal
+      guard row.integer(9) != 1 else { return }
+      report.add(
+        ReconcileItem(
+          key: row.text(1) ?? "entry \(row.integer(0) ?? 0)", ledger: text, source: nil,
+          difference: nil, detail: nil),
+        to: \.missingInSource, count: \.missingInSourceCount)
+    }
+    return ledgerTotal
   }
 }
