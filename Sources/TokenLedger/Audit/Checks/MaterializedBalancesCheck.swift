@@ -16,17 +16,39 @@ struct MaterializedBalancesCheck: AuditCheck {
     }
   }
 
+  /// Accounts by id: holder and bucket as violations name them.
+  private typealias Names = [Int64: (holder: String, bucket: String)]
+
   func run(_ context: AuditContext, _ violations: inout ViolationList) throws {
-    var accounts: [Int64: (holder: String, bucket: String)] = [:]
+    var accounts: Names = [:]
     try context.database.forEachRow("SELECT id, holder, bucket, validator, detail FROM accounts") {
       row in
       let bucket = Bucket(
         kind: row.text(2) ?? "", validator: row.text(3) ?? "", detail: row.text(4) ?? "")
       accounts[row.integer(0) ?? -1] = (row.text(1) ?? "", bucket?.description ?? row.text(2) ?? "")
     }
+    let sums = try sumPostings(context.database, accounts, &violations)
+    var stored: [Key: (amount: String, lastEntry: Int64?)] = [:]
+    try context.database.forEachRow("SELECT account_id, asset, amount, last_entry FROM balances") {
+      row in
+      stored[Key(account: row.integer(0) ?? -1, asset: row.text(1) ?? "")] = (
+        row.text(2) ?? "", row.integer(3)
+      )
+    }
+    for key in Set(sums.keys).union(stored.keys).sorted() {
+      compare(
+        key, sums[key], stored[key], context.assets[key.asset]?.decimals ?? 0, accounts,
+        &violations)
+    }
+  }
+
+  /// Every posting summed per account and asset, in key order, each history link checked on
+  /// the way. A posting that cannot be read is left to entriesBalanced, which names it.
+  private func sumPostings(
+    _ database: Database, _ accounts: Names, _ violations: inout ViolationList
+  ) throws -> [Key: Running] {
     var sums: [Key: Running] = [:]
-    var unreadable = 0
-    try context.database.forEachRow(
+    try database.forEachRow(
       """
       SELECT entry_seq, posting_index, from_account, to_account, asset, amount, from_previous,
              to_previous
@@ -36,10 +58,7 @@ struct MaterializedBalancesCheck: AuditCheck {
       guard let sequence = row.integer(0), let index = row.integer(1), let from = row.integer(2),
         let to = row.integer(3), let asset = row.text(4),
         let amount = Amount(baseUnitText: row.text(5) ?? "")
-      else {
-        unreadable += 1  // entriesBalanced names the malformed posting
-        return
-      }
+      else { return }
       func visit(_ key: Key, _ delta: SignedAmount, link: Int64?) {
         var running = sums[key] ?? Running()
         let expected = running.previous(before: sequence)
@@ -57,39 +76,35 @@ struct MaterializedBalancesCheck: AuditCheck {
       visit(Key(account: from, asset: asset), SignedAmount(amount).negated, link: row.integer(6))
       visit(Key(account: to, asset: asset), SignedAmount(amount), link: row.integer(7))
     }
-    var stored: [Key: (amount: String, lastEntry: Int64?)] = [:]
-    try context.database.forEachRow("SELECT account_id, asset, amount, last_entry FROM balances") {
-      row in
-      stored[Key(account: row.integer(0) ?? -1, asset: row.text(1) ?? "")] = (
-        row.text(2) ?? "", row.integer(3)
-      )
-    }
-    for key in Set(sums.keys).union(stored.keys).sorted() {
-      let expected = sums[key]
-      let actualRow = stored[key]
-      let decimals = context.assets[key.asset]?.decimals ?? 0
-      if let expected, let actualRow, expected.amount.description == actualRow.amount {
-        if actualRow.lastEntry != expected.last {
-          violations.append(
-            Violation(
-              "balance of account \(key.account) names the wrong last entry",
-              account: accounts[key.account]?.holder, bucket: accounts[key.account]?.bucket,
-              asset: key.asset, expected: String(expected.last),
-              actual: actualRow.lastEntry.map(String.init) ?? "NULL"))
-        }
-        continue
+    return sums
+  }
+
+  /// One account and asset: the postings' sum against the stored row (amount and last entry).
+  private func compare(
+    _ key: Key, _ expected: Running?, _ actualRow: (amount: String, lastEntry: Int64?)?,
+    _ decimals: Int, _ accounts: Names, _ violations: inout ViolationList
+  ) {
+    if let expected, let actualRow, expected.amount.description == actualRow.amount {
+      if actualRow.lastEntry != expected.last {
+        violations.append(
+          Violation(
+            "balance of account \(key.account) names the wrong last entry",
+            account: accounts[key.account]?.holder, bucket: accounts[key.account]?.bucket,
+            asset: key.asset, expected: String(expected.last),
+            actual: actualRow.lastEntry.map(String.init) ?? "NULL"))
       }
-      let actual = actualRow.flatMap { SignedAmount(text: $0.amount) }
-      violations.append(
-        Violation(
-          expected == nil
-            ? "balance row of account \(key.account) has no postings"
-            : "balance of account \(key.account) differs from its postings",
-          account: accounts[key.account]?.holder, bucket: accounts[key.account]?.bucket,
-          asset: key.asset,
-          expected: expected?.amount.formatted(decimals: decimals) ?? "none",
-          actual: actual?.formatted(decimals: decimals) ?? actualRow?.amount ?? "none"))
+      return
     }
+    let actual = actualRow.flatMap { SignedAmount(text: $0.amount) }
+    violations.append(
+      Violation(
+        expected == nil
+          ? "balance row of account \(key.account) has no postings"
+          : "balance of account \(key.account) differs from its postings",
+        account: accounts[key.account]?.holder, bucket: accounts[key.account]?.bucket,
+        asset: key.asset,
+        expected: expected?.amount.formatted(decimals: decimals) ?? "none",
+        actual: actual?.formatted(decimals: decimals) ?? actualRow?.amount ?? "none"))
   }
 
   /// The sum of an account's postings in an asset so far, and the entries that moved it last.
