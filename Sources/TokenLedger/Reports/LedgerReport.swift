@@ -127,46 +127,7 @@ extension Journal {
   {
     let symbol = facts.definition.symbol
     try flushBalances()
-    // Supply moves only where a posting crosses between a system account and a holder.
-    var system: [Int64] = []
-    try database.forEachRow("SELECT id FROM accounts WHERE holder GLOB '@*'") {
-      system.append($0.integer(0)!)
-    }
-    // No system account yet: an id no account has (an empty IN () is SQLite's, not SQL's).
-    let ids = system.isEmpty ? "-1" : system.map(String.init).joined(separator: ",")
-    var span: (first: Int64, last: Int64)?
-    if let row = try database.firstRow(
-      "SELECT min(time), max(time) FROM entries WHERE asset = ?", [.text(symbol)],
-      { ($0.integer(0), $0.integer(1)) }), let first = row.0, let last = row.1
-    {
-      span = (first, last)
-    }
-    let days = span.map { ($0.last - $0.first) / 86_400 } ?? 0
-    let period: StatementPeriod = days <= 62 ? .day : days <= 5 * 366 ? .month : .year
-    let width = period == .day ? 10 : period == .month ? 7 : 4
-    var supply: [SeriesPoint] = []
-    var running = SignedAmount.zero
-    try database.forEachRow(
-      """
-      SELECT period, amount_sum(amount) FROM (
-        SELECT substr(strftime('%Y-%m-%d', e.time, 'unixepoch'), 1, \(width)) AS period, m.amount
-        FROM (
-          SELECT entry_seq, CASE WHEN from_account IN (\(ids)) THEN amount ELSE '-' || amount END
-            AS amount
-          FROM postings
-          WHERE asset = ? AND ((from_account IN (\(ids))) <> (to_account IN (\(ids))))
-        ) m JOIN entries e ON e.seq = m.entry_seq
-      ) dated
-      GROUP BY period ORDER BY period IS NOT NULL, period
-      """, [.text(symbol)]
-    ) { row in
-      guard let next = running.adding(try Self.amount(row.text(1) ?? "0")), let value = next.amount
-      else {
-        throw DatabaseError(resultCode: 11, message: "the supply of \(symbol) leaves its range")
-      }
-      running = next
-      supply.append(SeriesPoint(label: row.text(0) ?? "undated", value: value))
-    }
+    let (period, supply) = try supplySeries(symbol)
     var buckets: [Bucket.Kind: Amount] = [:]
     try forEachBalance(at: .now) { holder, kind, asset, amount in
       guard asset == symbol, !holder.hasPrefix("@"), let value = amount.amount,
@@ -209,6 +170,51 @@ extension Journal {
       },
       validators: validators, statement: statement, monthly: monthly,
       topHolders: Array(holders.prefix(LedgerReport.topHoldersMax)), openHolds: holds)
+  }
+
+  /// The asset's supply after each day, month or year (by the span of its entries' times):
+  /// supply moves only where a posting crosses between a system account and a holder.
+  private func supplySeries(_ symbol: String) throws -> (StatementPeriod, [SeriesPoint]) {
+    var system: [Int64] = []
+    try database.forEachRow("SELECT id FROM accounts WHERE holder GLOB '@*'") {
+      system.append($0.integer(0)!)
+    }
+    // No system account yet: an id no account has (an empty IN () is SQLite's, not SQL's).
+    let ids = system.isEmpty ? "-1" : system.map(String.init).joined(separator: ",")
+    var span: (first: Int64, last: Int64)?
+    if let row = try database.firstRow(
+      "SELECT min(time), max(time) FROM entries WHERE asset = ?", [.text(symbol)],
+      { ($0.integer(0), $0.integer(1)) }), let first = row.0, let last = row.1
+    {
+      span = (first, last)
+    }
+    let days = span.map { ($0.last - $0.first) / 86_400 } ?? 0
+    let period: StatementPeriod = days <= 62 ? .day : days <= 5 * 366 ? .month : .year
+    let width = period == .day ? 10 : period == .month ? 7 : 4
+    var supply: [SeriesPoint] = []
+    var running = SignedAmount.zero
+    try database.forEachRow(
+      """
+      SELECT period, amount_sum(amount) FROM (
+        SELECT substr(strftime('%Y-%m-%d', e.time, 'unixepoch'), 1, \(width)) AS period, m.amount
+        FROM (
+          SELECT entry_seq, CASE WHEN from_account IN (\(ids)) THEN amount ELSE '-' || amount END
+            AS amount
+          FROM postings
+          WHERE asset = ? AND ((from_account IN (\(ids))) <> (to_account IN (\(ids))))
+        ) m JOIN entries e ON e.seq = m.entry_seq
+      ) dated
+      GROUP BY period ORDER BY period IS NOT NULL, period
+      """, [.text(symbol)]
+    ) { row in
+      guard let next = running.adding(try Self.amount(row.text(1) ?? "0")), let value = next.amount
+      else {
+        throw DatabaseError(resultCode: 11, message: "the supply of \(symbol) leaves its range")
+      }
+      running = next
+      supply.append(SeriesPoint(label: row.text(0) ?? "undated", value: value))
+    }
+    return (period, supply)
   }
 
   private static func largestFirst(_ left: SeriesPoint, _ right: SeriesPoint) -> Bool {
