@@ -21,6 +21,26 @@ extension Journal {
     var scan = StatementScan(
       definition: definition, period: period, range: (from, to), context: self)
     scan.valuer = try unit.map { try rewardValuer(asset: definition, in: $0) }
+    try scanEntries(asset, &scan)
+    let rows = scan.statementRows().filter {
+      (holder == nil || $0.holder == holder) && (validator == nil || $0.validator == validator)
+    }
+    var totals = StatementAmounts()
+    for row in rows { totals.add(row.amounts) }
+    var totalValue = scan.valuer.map { StatementValue(unit: $0.unit, decimals: $0.decimals) }
+    for row in rows { if let value = row.value { totalValue?.add(value) } }
+    return RewardStatement(
+      asset: asset, decimals: definition.decimals, period: period, rows: rows, totals: totals,
+      journalRewards: try journalSum(
+        asset: asset, kinds: [.reward, .distribute], toBuckets: ["rewards", "staked"],
+        from: from, to: to),
+      journalSlashes: try journalSum(
+        asset: asset, kinds: [.slash], toBuckets: nil, from: from, to: to),
+      isWhole: holder == nil && validator == nil, totalValue: totalValue)
+  }
+
+  /// The asset's staking entries in order, each handed to `scan` with its postings.
+  private func scanEntries(_ asset: String, _ scan: inout StatementScan) throws {
     var entry: StatementScan.Entry?
     // Accounts by id, read once each (a posting names two of a few thousand), then named by a
     // dense index.
@@ -75,21 +95,6 @@ extension Journal {
           to: try side(row.integer(6) ?? 0)))
     }
     if let done = entry { try scan.process(done) }
-    let rows = scan.statementRows().filter {
-      (holder == nil || $0.holder == holder) && (validator == nil || $0.validator == validator)
-    }
-    var totals = StatementAmounts()
-    for row in rows { totals.add(row.amounts) }
-    var totalValue = scan.valuer.map { StatementValue(unit: $0.unit, decimals: $0.decimals) }
-    for row in rows { if let value = row.value { totalValue?.add(value) } }
-    return RewardStatement(
-      asset: asset, decimals: definition.decimals, period: period, rows: rows, totals: totals,
-      journalRewards: try journalSum(
-        asset: asset, kinds: [.reward, .distribute], toBuckets: ["rewards", "staked"],
-        from: from, to: to),
-      journalSlashes: try journalSum(
-        asset: asset, kinds: [.slash], toBuckets: nil, from: from, to: to),
-      isWhole: holder == nil && validator == nil, totalValue: totalValue)
   }
 
   /// Σ of the postings of entries of `kinds` in the time range (to the given bucket kinds).
