@@ -78,7 +78,8 @@ extension Ledger {
     }
     let operation = Operation(
       id: record.id, height: record.block, time: record.time, action: action)
-    if let first = try journal.entry(idempotencyId: record.id) {
+    let recorded = try journal.entry(idempotencyId: record.id)
+    if let first = recorded {
       // The same on-chain transfer read from another kind of source: idempotency compares
       // what the chain fixes (id = hash and log index, token, from, to, value, block), not
       // what one source adds (a block time). Anything else that differs is `duplicateId`.
@@ -92,7 +93,7 @@ extension Ledger {
         return
       }
     }
-    if try journal.entry(idempotencyId: record.id) == nil, record.from != EVMAddress.zero, !strict {
+    if recorded == nil, record.from != EVMAddress.zero, !strict {
       let available =
         try journal.balance(Account(holder: record.from), asset: symbol).amount ?? .zero
       if let shortfall = record.amount.subtracting(available), !shortfall.isZero {
