@@ -431,4 +431,19 @@ import Testing
     }
     #expect(position?.block == 6 && position?.hash == other)
   }
+
+  /// Refused credentials are not retried: the same key is refused again.
+  @Test(arguments: [401, 403])
+  func refusedCredentialsAreNotRetried(status: Int) throws {
+    let chain = Self.chain()
+    chain.inject([.status(status)])
+    let ledger = try ledger()
+    #expect {
+      try ledger.sync(asset: "TOK", node: Self.node(chain), options: Self.immediate())
+    } throws: { error in
+      (error as? ChainError)?.kind == .unreachable
+        && (error as? ChainError)?.message.contains("HTTP \(status)") == true
+    }
+    #expect(chain.requests == 1, "one request, no retry")
+  }
 }
