@@ -286,3 +286,18 @@ struct SyncCommandTests {
     #expect(refused.exitCode == 3)
   }
 }
+
+/// What `sync` refuses before it reaches a node (no EVM needed).
+@Suite struct SyncOptionTests {
+  @Test(arguments: [
+    ["--timeout", "1e18"], ["--timeout", "inf"], ["--interval", "86401"], ["--timeout", "0"],
+    ["--from-block", "10", "--until-block", "5"],
+  ])
+  func optionsThatCannotWorkAreRefused(options: [String]) throws {
+    let result = try CLI.run(
+      ["sync", "--db", "/nonexistent/l.sqlite", "--kind", "eth-rpc", "--url", "http://127.0.0.1:1"]
+        + ["--asset", "TOK"] + options)
+    #expect(result.exitCode == 2, "\(result.stderr)")
+    #expect(result.stderr.contains("--"), "names the option: \(result.stderr)")
+  }
+}
