@@ -103,9 +103,10 @@ extension URLSessionTransport {
 }
 
 /// One request's answer as it arrives, handed from URLSession's queue to the waiting caller.
+///
+/// `@unchecked Sendable` is sound: every field is read and written under the lock; `done` is
+/// signalled once, when the task completed (or was cancelled and completed).
 private final class Exchange: @unchecked Sendable {
-  // Sound: every field is read and written under the lock; `done` is signalled once, when
-  // the task completed (or was cancelled and completed).
   private let lock = NSLock()
   private let maxBytes: Int
   private var data: [UInt8] = []
@@ -142,8 +143,9 @@ private final class Exchange: @unchecked Sendable {
 }
 
 /// The session's delegate: routes each task's events to its ``Exchange``.
+///
+/// `@unchecked Sendable` is sound: `exchanges` is read and written under the lock only.
 private final class Receiver: NSObject, URLSessionDataDelegate, @unchecked Sendable {
-  // Sound: `exchanges` is read and written under the lock only.
   private let lock = NSLock()
   private var exchanges: [Int: Exchange] = [:]
 

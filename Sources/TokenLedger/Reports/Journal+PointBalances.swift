@@ -47,37 +47,27 @@ extension Journal {
   private func forEachPosting(
     upTo point: PointInTime, _ body: (Int64, Int64, String, UInt128) throws -> Void
   ) throws {
-    let (sql, value): (String, SQLValue) =
-      switch point {
-      case .sequence(let sequence):
-        (
-          "SELECT from_account, to_account, asset, amount FROM postings WHERE entry_seq <= ?",
-          .integer(sequence)
-        )
-      default:
-        {
-          let (filter, value) = Ledger.entryFilter(point)
-          return (
-            """
-            SELECT p.from_account, p.to_account, p.asset, p.amount
-            FROM entries e JOIN postings p ON p.entry_seq = e.seq WHERE \(filter)
-            """, value
-          )
-        }()
-      }
-    try database.forEachRow(sql, [value]) { row in
-      let (from, to, asset, amount) = try Self.posting(row)
-      try body(from, to, asset, amount)
+    guard case .sequence(let sequence) = point else {
+      let (filter, value) = Ledger.entryFilter(point)
+      return try forEachPosting(
+        "FROM entries e JOIN postings p ON p.entry_seq = e.seq WHERE \(filter)", value, body)
     }
+    try forEachPosting("FROM postings p WHERE p.entry_seq <= ?", .integer(sequence), body)
   }
 
   /// Each posting of an entry after `sequence`.
   private func forEachPosting(
     after sequence: Int64, _ body: (Int64, Int64, String, UInt128) throws -> Void
   ) throws {
+    try forEachPosting("FROM postings p WHERE p.entry_seq > ?", .integer(sequence), body)
+  }
+
+  /// The postings `source` (a FROM clause naming them `p`, one parameter) selects.
+  private func forEachPosting(
+    _ source: String, _ value: SQLValue, _ body: (Int64, Int64, String, UInt128) throws -> Void
+  ) throws {
     try database.forEachRow(
-      "SELECT from_account, to_account, asset, amount FROM postings WHERE entry_seq > ?",
-      [.integer(sequence)]
+      "SELECT p.from_account, p.to_account, p.asset, p.amount \(source)", [value]
     ) { row in
       let (from, to, asset, amount) = try Self.posting(row)
       try body(from, to, asset, amount)
