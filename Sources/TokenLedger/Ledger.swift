@@ -35,10 +35,10 @@ public final class Ledger: @unchecked Sendable {
   }
 
   /// ``path`` as it may be shown: a PostgreSQL URL's password replaced by `***`.
-  public var displayPath: String { PostgresLocation.redacted(path) }
+  public var displayPath: String { Database.displayPath(path) }
 
   /// `path` as it may be shown (see ``displayPath``).
-  public static func displayPath(for path: String) -> String { PostgresLocation.redacted(path) }
+  public static func displayPath(for path: String) -> String { Database.displayPath(path) }
 
   /// Opens the ledger at `path` (`:memory:` for a private in-memory ledger), creating it when
   /// `create` is true and it is missing or empty. `durability` applies to this connection's
@@ -51,87 +51,20 @@ public final class Ledger: @unchecked Sendable {
   public static func open(
     at path: String, create: Bool = false, durability: Durability = .full, readOnly: Bool = false
   ) throws -> Ledger {
-    if PostgresLocation(path) != nil {
-      return try openPostgres(path, create: create, durability: durability, readOnly: readOnly)
-    }
-    try LedgerFile.checkIsOpenable(path)
-    if !readOnly, LedgerFile.existsWithContent(path) {
-      // A writable connection would replay another application's write-ahead log into its
-      // file when it closes: identify the file on a read-only connection first.
-      let probe = try Database(path: path, mode: .readOnly)
-      try LedgerFile.checkIsLedgerOrEmpty(probe, path: path, mayCreate: create)
-    }
-    let mode: Database.OpenMode = readOnly ? .readOnly : (create ? .create : .existing)
-    let database =
-      readOnly ? try Database.openForReading(path) : try Database(path: path, mode: mode)
-    try LedgerFile.checkIsLedgerOrEmpty(database, path: path, mayCreate: create && !readOnly)
-    try Schema.configure(database, durability: durability)
-    let version = try Schema.version(of: database)
-    if version > 0, version < Schema.format2Version,
-      try database.firstRow("SELECT EXISTS (SELECT 1 FROM entries)", [], { $0.integer(0) == 1 })
-        == true
-    {
-      throw DatabaseError(
-        resultCode: 26,
-        message:
-          "\(path) is a journal-format-1 ledger (schema \(version)): migrate it to format 2 first"
-          + " (Ledger.migrateToFormat2IfNeeded(at:); the tokenledger command does it when it opens"
-          + " the file, except audit, which audits it as it is: Ledger.auditFormatOne(at:))")
-    }
-    if readOnly {
-      guard try Schema.version(of: database) == Schema.currentVersion else {
-        throw DatabaseError(
-          resultCode: 26,
-          message: "\(path) is not a TokenLedger ledger of schema version \(Schema.currentVersion)")
-      }
-    } else {
-      try Schema.migrate(database)
-    }
-    try LedgerFile.checkHasLedgerTables(database, path: path)
+    let database = try Database.openLedger(
+      at: path, create: create, durability: durability, readOnly: readOnly)
     return Ledger(journal: try Journal(database: database), path: path, readOnly: readOnly)
   }
 
   /// Whether `path` names a ledger on PostgreSQL (a `postgresql://` URL; see
   /// <doc:PostgreSQL>) rather than an SQLite file.
-  public static func isPostgreSQL(_ path: String) -> Bool { PostgresLocation(path) != nil }
+  public static func isPostgreSQL(_ path: String) -> Bool { Database.isServerLocation(path) }
 
   /// Why `path`, a PostgreSQL URL, cannot name a ledger (a ledger name that is not 1 to 63 of
   /// `a-z`, `0-9` and `_`, PostgreSQL's own schemas, two `ledger` parameters); nil when it can,
   /// or when `path` is not a PostgreSQL URL.
   public static func postgreSQLLocationProblem(_ path: String) -> String? {
-    PostgresLocation(path)?.problem
-  }
-
-  /// Opens a ledger on PostgreSQL (``PostgresLocation``): its schema is created when `create`
-  /// and missing, migrated when older, refused when it is not a ledger's or is newer.
-  private static func openPostgres(
-    _ path: String, create: Bool, durability: Durability, readOnly: Bool
-  ) throws -> Ledger {
-    let database = try Database(path: path, mode: readOnly ? .readOnly : .existing)
-    guard let engine = database.serverEngine else {
-      preconditionFailure("a PostgreSQL connection has its engine")
-    }
-    try Schema.configure(database, durability: durability)
-    if readOnly {
-      let state = try engine.schemaState(database)
-      if state.version == 0 && state.tables == 0 {
-        throw FileError(
-          path: PostgresLocation.redacted(path),
-          reason: "no such ledger (create one with `tokenledger init` or `load`)")
-      }
-      guard state.version == Schema.currentVersion else {
-        throw DatabaseError(
-          resultCode: 26,
-          message: "\(PostgresLocation.redacted(path)) is not a TokenLedger ledger of schema"
-            + " version \(Schema.currentVersion)")
-      }
-    } else {
-      try engine.migrate(database, mayCreate: create)
-      database.locksHead = true
-    }
-    // Before any statement that could call a function of the ledger's schema.
-    try engine.verifyTrust(database, displayPath: PostgresLocation.redacted(path))
-    return Ledger(journal: try Journal(database: database), path: path, readOnly: readOnly)
+    Database.serverLocationProblem(path)
   }
 
   /// Runs `body` with the journal inside a write transaction; caches are dropped on failure.
@@ -144,7 +77,7 @@ public final class Ledger: @unchecked Sendable {
       throw DatabaseError(resultCode: 8, message: "\(displayPath) was opened read-only")
     }
     return try lock.withLock {
-      if lockLate, journal.database.engine == .postgres {
+      if lockLate, journal.database.canLockLate {
         do {
           return try writeOnce(lockLate: true, body)
         } catch let error as DatabaseError where error.retriesWithWriteLock {
@@ -207,7 +140,7 @@ public final class Ledger: @unchecked Sendable {
         message: "backup copies an SQLite file; a ledger on PostgreSQL is copied with"
           + " pg_dump --schema=<ledger>, or exported with exportLines")
     }
-    try withConnection { try $0.execute("VACUUM INTO ?", [.text(path)]) }
+    try withConnection { try $0.copy(to: path) }
   }
 
   /// Runs `body` inside a read transaction: one consistent snapshot, even while other

@@ -74,6 +74,8 @@ public struct PostgreSQLEngine: ServerEngine {
     try PostgresIntegrity.problems(database)
   }
 
+  package func lateLockSQL(_ shape: LateLockShape) -> String { shape.sql }
+
   package var migrations: [(name: String, sql: String)] {
     PostgresSchema.migrations.map { ($0.name, $0.sql) }
   }

@@ -13,9 +13,9 @@ final class AuditContext {
   /// (the assets check reports it).
   lazy var assets: [String: AssetDefinition] = {
     var result: [String: AssetDefinition] = [:]
-    try? database.forEachRow("SELECT symbol, definition FROM assets") { row in
-      if let definition = try? Journal.decodeDefinition(row.text(1) ?? "") {
-        result[row.text(0) ?? ""] = definition
+    try? database.forEachStoredAsset { row in
+      if let definition = try? Journal.decodeDefinition(row.definition ?? "") {
+        result[row.symbol] = definition
       }
     }
     return result
@@ -27,15 +27,11 @@ final class AuditContext {
     _ body: (_ sequence: Int64, _ kind: EntryKind, _ payload: [String: JSONValue], _ time: Int64?)
       throws -> Void
   ) throws {
-    let placeholders = kinds.map { _ in "?" }.joined(separator: ", ")
-    try database.forEachRow(
-      "SELECT seq, kind, payload, time FROM entries WHERE kind IN (\(placeholders)) AND kind <> 'transfer' ORDER BY seq",
-      kinds.map { .text($0.rawValue) }
-    ) { row in
-      guard let payload = try? JSONParser.parse(row.text(2) ?? "").objectValue,
-        let kind = EntryKind(rawValue: row.text(1) ?? "")
+    try database.forEachEntryPayload(kinds: kinds) { sequence, kindText, text, time in
+      guard let payload = try? JSONParser.parse(text).objectValue,
+        let kind = EntryKind(rawValue: kindText)
       else { return }
-      try body(row.integer(0)!, kind, payload, row.integer(3))
+      try body(sequence, kind, payload, time)
     }
   }
 

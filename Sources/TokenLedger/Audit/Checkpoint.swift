@@ -98,8 +98,7 @@ public struct Checkpoint: Sendable, Equatable {
         "the ledger has \(summary.entries) entries, fewer than the checkpoint's \(sequence): its tail was cut"
     }
     let stored = try ledger.read { journal in
-      try journal.database.firstRow("SELECT hash FROM entries WHERE seq = ?", [.integer(sequence)])
-      { $0.hashHex(0) } ?? nil
+      try journal.database.storedHashHex(ofEntry: sequence)
     }
     guard stored == headHash else {
       return
@@ -140,9 +139,7 @@ extension Ledger {
   public func containsEntry(hash: String) throws -> Bool {
     guard let bytes = HashChain.bytes(validHex: hash) else { return false }
     return try read { journal in
-      try journal.database.firstRow("SELECT 1 FROM entries WHERE hash = ?", [.blob(bytes)]) { _ in
-        true
-      } ?? false
+      try journal.database.containsEntry(hash: bytes)
     }
   }
 }

@@ -102,7 +102,7 @@ extension Ledger {
     measured(check.name) { violations in
       // On PostgreSQL a failed statement aborts its transaction: each check runs in a
       // savepoint, so that one that cannot run leaves the others theirs.
-      guard context.database.engine == .postgres else {
+      guard context.database.failedStatementAbortsTransaction else {
         return try check.run(context, &violations)
       }
       try context.database.savepoint { try check.run(context, &violations) }

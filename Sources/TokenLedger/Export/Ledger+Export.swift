@@ -34,15 +34,9 @@ extension Ledger {
         try Self.refuse(violations, HashChainCheck().name)
         verifier.markVerified(through: last)
       }
-      try journal.database.forEachRow(
-        """
-        SELECT \(Journal.operationColumns) FROM entries e \(StoredPayload.transferJoin)
-        WHERE e.seq <= ? ORDER BY e.seq
-        """,
-        [.integer(last)]
-      ) { row in
-        try verifier.wait(for: row.integer(0) ?? 0)
-        guard !Self.derivedEntryKinds.contains(row.text(2) ?? "") else { return }
+      try journal.database.forEachStoredOperation(upTo: .sequence(last)) { row in
+        try verifier.wait(for: row.sequence)
+        guard !Self.derivedEntryKinds.contains(row.kind) else { return }
         try body(try journal.operationText(row))
       }
       try verifier.wait(for: last)

@@ -73,14 +73,9 @@ extension Ledger {
   /// An export reconciles only with the chain its asset was imported from (the chain id in the
   /// ids of the import's entries), when it was imported.
   static func checkChain(_ journal: Journal, asset: String, chainId: String) throws {
-    let imported = try journal.database.firstRow(
-      """
-      SELECT idempotency_id FROM entries
-      WHERE asset = ? AND kind = 'registerValidator' AND kind <> 'transfer' AND typeof(idempotency_id) = 'text'
-        AND idempotency_id LIKE '%/%/validator/%' LIMIT 1
-      """, [.text(asset)]
-    ) { $0.text(0) }
-    guard let id = imported ?? nil, let chain = id.split(separator: "/").first else { return }
+    guard let id = try journal.database.importedValidatorId(asset: asset),
+      let chain = id.split(separator: "/").first
+    else { return }
     guard chain == chainId else {
       throw LedgerError(
         .invalidOperation,

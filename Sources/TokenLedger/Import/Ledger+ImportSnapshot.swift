@@ -105,11 +105,7 @@ extension Ledger {
     -> Bool
   {
     if let firstId, try journal.entry(idempotencyId: firstId) != nil { return true }
-    let used =
-      try journal.database.firstRow(
-        "SELECT 1 FROM entries WHERE asset = ? AND kind <> 'defineAsset' LIMIT 1", [.text(asset)]
-      ) { _ in true } ?? false
-    guard !used else {
+    guard try !journal.database.assetHasEntries(asset) else {
       throw LedgerError(
         .invalidOperation,
         "import: \(asset) already has entries; a state snapshot opens an asset's books (reconcile against it instead)"

@@ -61,19 +61,12 @@ extension Journal {
       format: format, previous: previousHash, entry: fields, postings: compilation.postings)
     cache.head = (sequence, HashChain.hex(digest))
     guard recordsEntries else { return sequence }
-    try statements.insertEntry.executeDeferred(
-      [
-        .integer(sequence), idempotencyId.map(database.storedId) ?? .null, .text(kind.rawValue),
-        SQLValue(asset), SQLValue(hashed), SQLValue(clock.height), SQLValue(clock.time),
-        .blob(Array(digest)),
-      ])
+    try statements.writeEntry(
+      sequence: sequence, idempotencyId: idempotencyId, kind: kind, asset: asset,
+      payload: hashed, clock: clock, hash: Array(digest))
     for (index, posting) in compilation.postings.enumerated() {
-      try statements.insertPosting.executeDeferred(
-        [
-          .integer(sequence), .integer(Int64(index)), .text(posting.asset),
-          .integer(rows[index].from), .integer(rows[index].to), .text(posting.amount.description),
-          .integer(rows[index].fromPrevious), .integer(rows[index].toPrevious),
-        ])
+      try statements.writePosting(
+        sequence: sequence, index: index, posting, accounts: rows[index])
     }
     return sequence
   }
@@ -115,21 +108,13 @@ extension Journal {
   func flushBalances() throws {
     guard !cache.dirty.isEmpty else { return }
     let keys = cache.dirty.sorted { ($0.accountId, $0.asset) < ($1.accountId, $1.asset) }
-    func row(_ key: TransactionCache.BalanceKey) -> [SQLValue] {
-      guard let balance = cache.balances[key] else {
-        preconditionFailure("a dirty balance is cached until it is written")
-      }
-      return [
-        .integer(key.accountId), .text(key.asset), .text(balance.amount.description),
-        .integer(balance.lastEntry),
-      ]
-    }
-    var index = 0
-    while index + 1 < keys.count {
-      try statements.upsertTwoBalances.executeDeferred(row(keys[index]) + row(keys[index + 1]))
-      index += 2
-    }
-    if index < keys.count { try statements.upsertBalance.executeDeferred(row(keys[index])) }
+    try statements.writeBalances(
+      keys.map { key in
+        guard let balance = cache.balances[key] else {
+          preconditionFailure("a dirty balance is cached until it is written")
+        }
+        return (key.accountId, key.asset, balance.amount, balance.lastEntry)
+      })
     cache.dirty.removeAll(keepingCapacity: true)
   }
 
@@ -154,13 +139,7 @@ extension Journal {
 
   func ensureAccount(_ account: Account) throws -> Int64 {
     if let id = try accountId(account) { return id }
-    guard
-      let id = try statements.insertAccount.firstRow(
-        [
-          .text(account.holder), .text(account.bucket.kind.rawValue),
-          .text(account.bucket.validatorColumn), .text(account.bucket.detailColumn),
-        ], { $0.integer(0) }) ?? nil
-    else { preconditionFailure("INSERT … RETURNING id returns the new account's id") }
+    let id = try statements.createAccount(account)
     accountIds[account] = id
     cache.missingAccounts.remove(account)
     cache.createdAccounts.insert(id)
@@ -190,75 +169,24 @@ extension Journal {
 
   /// Keeps `validators.stake` equal to the sum of the staked buckets on the validator.
   private func addToValidatorStake(asset: String, validator: String, _ delta: SignedAmount) throws {
-    guard
-      let text = try database.firstRow(
-        "SELECT stake FROM validators WHERE asset = ? AND validator = ?",
-        [.text(asset), .text(validator)], { $0.text(0) }) ?? nil
-    else { preconditionFailure("stake moved on unregistered validator \(validator)") }
+    guard let text = try database.validatorStake(asset: asset, validator: validator) else {
+      preconditionFailure("stake moved on unregistered validator \(validator)")
+    }
     guard let current = SignedAmount(text: text), let next = current.adding(delta), !next.isNegative
     else {
       throw DatabaseError(
         resultCode: 11, message: "stake of validator \(validator) in \(asset) is inconsistent")
     }
-    try database.execute(
-      "UPDATE validators SET stake = ? WHERE asset = ? AND validator = ?",
-      [.text(next.description), .text(asset), .text(validator)])
+    try database.setValidatorStake(next, asset: asset, validator: validator)
   }
 
+  /// Writes what `effect` records, and forgets what the caches knew of it.
   private func write(_ effect: Effect) throws {
+    try database.write(effect)
     switch effect {
-    case .defineAsset(let definition):
-      let payload = CanonicalJSON.encode(.object(definition.jsonFields))
-      try database.execute(
-        "INSERT INTO assets (symbol, decimals, definition) VALUES (?, ?, ?)",
-        [.text(definition.symbol), .integer(Int64(definition.decimals)), .text(payload)])
-      assetCache[definition.symbol] = definition
-    case .setPaused(let asset, let paused):
-      try database.execute(
-        "UPDATE assets SET paused = ? WHERE symbol = ?", [.integer(paused ? 1 : 0), .text(asset)])
-      cache.assets[asset] = nil
-    case .setAllowance(let asset, let owner, let spender, let amount):
-      try database.execute(
-        "INSERT INTO allowances (asset, owner, spender, amount) VALUES (?, ?, ?, ?) ON CONFLICT (asset, owner, spender) DO UPDATE SET amount = excluded.amount",
-        [.text(asset), .text(owner), .text(spender), .text(amount.storedText)])
-    case .setValidator(let record):
-      try database.execute(
-        """
-        INSERT INTO validators (asset, validator, operator, commission, commission_changed_time,
-          max_rate, max_change_rate) VALUES (?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (asset, validator) DO UPDATE SET operator = excluded.operator,
-          commission = excluded.commission, commission_changed_time = excluded.commission_changed_time,
-          max_rate = excluded.max_rate, max_change_rate = excluded.max_change_rate
-        """,
-        [
-          .text(record.asset), .text(record.validator), .text(record.operatorAddress),
-          .text(record.commission.description), SQLValue(record.commissionChangedTime),
-          SQLValue(record.maxRate?.description), SQLValue(record.maxChangeRate?.description),
-        ])
-    case .openUnbonding(let record):
-      try database.execute(
-        "INSERT INTO unbonding (asset, delegator, validator, entry_id, matures_time) VALUES (?, ?, ?, ?, ?)",
-        [
-          .text(record.asset), .text(record.delegator), .text(record.validator),
-          .text(record.entry), .integer(record.maturesTime),
-        ])
-    case .closeUnbonding(let record):
-      try database.execute(
-        "DELETE FROM unbonding WHERE asset = ? AND delegator = ? AND validator = ? AND entry_id = ?",
-        [
-          .text(record.asset), .text(record.delegator), .text(record.validator),
-          .text(record.entry),
-        ])
-    case .openHold(let record):
-      try database.execute(
-        "INSERT INTO holds (hold_id, asset, payer, payee, amount, expires_time, status) VALUES (?, ?, ?, ?, ?, ?, 'open')",
-        [
-          .text(record.hold), .text(record.asset), .text(record.payer), .text(record.payee),
-          .text(record.amount.description), SQLValue(record.expiresTime),
-        ])
-    case .closeHold(let hold, let status):
-      try database.execute(
-        "UPDATE holds SET status = ? WHERE hold_id = ?", [.text(status.rawValue), .text(hold)])
+    case .defineAsset(let definition): assetCache[definition.symbol] = definition
+    case .setPaused(let asset, _): cache.assets[asset] = nil
+    default: break
     }
   }
 }

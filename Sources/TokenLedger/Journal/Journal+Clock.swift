@@ -6,9 +6,8 @@ extension Journal {
   func assetState(_ symbol: String) throws -> TransactionCache.AssetState {
     if let cached = cache.assets[symbol] { return cached }
     let state =
-      try statements.selectAssetState.firstRow([.text(symbol)]) {
-        TransactionCache.AssetState(
-          clock: Clock(height: $0.integer(0), time: $0.integer(1)), paused: $0.integer(2) == 1)
+      try statements.assetState(symbol).map {
+        TransactionCache.AssetState(clock: $0.clock, paused: $0.paused)
       } ?? TransactionCache.AssetState(clock: Clock(), paused: false)
     cache.assets[symbol] = state
     return state
@@ -17,9 +16,7 @@ extension Journal {
   func clock(of symbol: String) throws -> Clock { try assetState(symbol).clock }
 
   func setClock(_ clock: Clock, of symbol: String) throws {
-    try statements.updateClock.executeDeferred([
-      SQLValue(clock.height), SQLValue(clock.time), .text(symbol),
-    ])
+    try statements.writeClock(clock, of: symbol)
     var state = try assetState(symbol)
     state.clock = clock
     cache.assets[symbol] = state
@@ -54,19 +51,7 @@ extension Journal {
   }
 
   private func releaseDue(_ definition: AssetDefinition, clock: Clock, time: Int64) throws {
-    var matured: [UnbondingRecord] = []
-    try database.forEachRow(
-      """
-      SELECT delegator, validator, entry_id, matures_time FROM unbonding
-      WHERE asset = ? AND matures_time <= ? ORDER BY matures_time, delegator, validator, entry_id
-      """, [.text(definition.symbol), .integer(time)]
-    ) { row in
-      matured.append(
-        UnbondingRecord(
-          asset: definition.symbol, delegator: row.text(0)!, validator: row.text(1)!,
-          entry: row.text(2)!, maturesTime: row.integer(3)!))
-    }
-    for record in matured {
+    for record in try database.maturedUnbonding(asset: definition.symbol, by: time) {
       var compilation = Compilation(effects: [.closeUnbonding(record)])
       let balance = try balance(record.bucket, asset: record.asset).amount ?? .zero
       compilation.move(
@@ -80,12 +65,7 @@ extension Journal {
         kind: .release, idempotencyId: nil, asset: record.asset,
         payload: CanonicalJSON.encode(payload), clock: clock, compilation: compilation)
     }
-    var expired: [String] = []
-    try database.forEachRow(
-      "SELECT hold_id FROM holds WHERE asset = ? AND status = 'open' AND expires_time <= ? ORDER BY expires_time, hold_id",
-      [.text(definition.symbol), .integer(time)]
-    ) { expired.append($0.text(0)!) }
-    for hold in expired {
+    for hold in try database.expiredHolds(asset: definition.symbol, by: time) {
       guard let record = try self.hold(hold) else {
         preconditionFailure("hold \(hold) was just listed")
       }

@@ -12,42 +12,35 @@ extension Journal {
   /// Sends ahead the reads of `operation` whose answers are not cached yet and whose keys are
   /// known now; nothing on SQLite.
   func readAhead(for operation: Operation) throws {
-    guard database.engine == .postgres else { return }
-    var reads: [(PreparedStatement, [SQLValue])] = []
+    guard database.benefitsFromReadAhead else { return }
+    var reads: [JournalStatements.ReadAhead] = []
     var unknown: [Account] = []
     if let id = operation.id, recordsEntries {
-      reads.append((statements.selectEntryById, [database.storedId(id)]))
+      reads.append(.entry(idempotencyId: id))
     }
     if cache.head == nil, recordsEntries, !guessesHead {
-      reads.append((statements.selectHead, []))
+      reads.append(.head)
     }
     if let asset = operation.assetSymbol {
       if cache.assets[asset] == nil {
-        reads.append((statements.selectAssetState, [.text(asset)]))
+        reads.append(.assetState(asset))
       }
       for account in Self.accountsMoved(by: operation.action) {
         guard let id = accountIds[account] else {
           // The balance's key is the account's id: both are read at once.
           unknown.append(account)
-          reads.append((statements.selectAccountBalance, Self.accountBalanceKey(account, asset)))
+          reads.append(.accountBalance(account, asset: asset))
           continue
         }
         if cache.balances[TransactionCache.BalanceKey(accountId: id, asset: asset)] == nil {
-          reads.append((statements.selectBalance, [.integer(id), .text(asset)]))
+          reads.append(.balance(accountId: id, asset: asset))
         }
       }
     }
-    try database.readAhead(reads)
+    try statements.readAhead(reads)
     if let asset = operation.assetSymbol {
       for account in unknown { try cacheAccountBalance(account, asset: asset) }
     }
-  }
-
-  private static func accountBalanceKey(_ account: Account, _ asset: String) -> [SQLValue] {
-    [
-      .text(asset), .text(account.holder), .text(account.bucket.kind.rawValue),
-      .text(account.bucket.validatorColumn), .text(account.bucket.detailColumn),
-    ]
   }
 
   /// Caches an account's id and its balance in `asset`, read together (from the read-ahead),
@@ -55,11 +48,7 @@ extension Journal {
   /// transaction's changes).
   private func cacheAccountBalance(_ account: Account, asset: String) throws {
     guard accountIds[account] == nil, !cache.missingAccounts.contains(account) else { return }
-    guard
-      let (id, text, lastEntry) = try statements.selectAccountBalance.firstRow(
-        Self.accountBalanceKey(account, asset), { ($0.integer(0), $0.text(1), $0.integer(2)) }),
-      let id
-    else {
+    guard let (id, text, lastEntry) = try statements.accountBalance(account, asset: asset) else {
       // Not created yet: this transaction will, and need not look again.
       cache.missingAccounts.insert(account)
       return

@@ -2,10 +2,7 @@
 extension Journal: LedgerState, OperationContext {
   func assetDefinition(_ symbol: String) throws -> AssetDefinition? {
     if let cached = assetCache[symbol] { return cached }
-    guard
-      let payload = try statements.selectAssetDefinition.firstRow([.text(symbol)], { $0.text(0) })
-        ?? nil
-    else { return nil }
+    guard let payload = try statements.assetDefinition(symbol) else { return nil }
     let definition = try Self.decodeDefinition(payload)
     assetCache[symbol] = definition
     return definition
@@ -22,11 +19,7 @@ extension Journal: LedgerState, OperationContext {
   }
 
   func allAssets() throws -> [AssetDefinition] {
-    var symbols: [String] = []
-    try database.forEachRow("SELECT symbol FROM assets ORDER BY symbol") {
-      symbols.append($0.text(0)!)
-    }
-    return try symbols.map { symbol in
+    try database.assetSymbols().map { symbol in
       guard let definition = try assetDefinition(symbol) else {
         preconditionFailure("asset \(symbol) vanished")
       }
@@ -51,18 +44,13 @@ extension Journal: LedgerState, OperationContext {
   }
 
   func holdAsset(_ hold: String) throws -> String? {
-    try database.firstRow("SELECT asset FROM holds WHERE hold_id = ?", [.text(hold)]) { $0.text(0) }
-      ?? nil
+    try database.holdAsset(hold)
   }
 
   func accountId(_ account: Account) throws -> Int64? {
     if let cached = accountIds[account] { return cached }
     if cache.missingAccounts.contains(account) { return nil }
-    let id =
-      try statements.selectAccountId.firstRow([
-        .text(account.holder), .text(account.bucket.kind.rawValue),
-        .text(account.bucket.validatorColumn), .text(account.bucket.detailColumn),
-      ]) { $0.integer(0) } ?? nil
+    let id = try statements.accountId(account)
     if let id { accountIds[account] = id }
     return id
   }
@@ -82,8 +70,7 @@ extension Journal: LedgerState, OperationContext {
       return none
     }
     guard
-      let (text, lastEntry) = try statements.selectBalance.firstRow(
-        [.integer(accountId), .text(asset)], { ($0.text(0), $0.integer(1)) })
+      let (text, lastEntry) = try statements.balance(accountId: accountId, asset: asset)
     else {
       cache.balances[key] = TransactionCache.Balance(amount: .zero, lastEntry: 0)
       return TransactionCache.Balance(amount: .zero, lastEntry: 0)
@@ -108,119 +95,42 @@ extension Journal: LedgerState, OperationContext {
   }
 
   func allowance(asset: String, owner: String, spender: String) throws -> AllowanceAmount {
-    guard
-      let text = try database.firstRow(
-        "SELECT amount FROM allowances WHERE asset = ? AND owner = ? AND spender = ?",
-        [.text(asset), .text(owner), .text(spender)], { $0.text(0) }) ?? nil
-    else { return .limited(.zero) }
-    guard let amount = AllowanceAmount(storedText: text) else {
-      throw DatabaseError(
-        resultCode: 11, message: "allowance \(owner)→\(spender) in \(asset) is not an amount")
-    }
-    return amount
+    try database.allowance(asset: asset, owner: owner, spender: spender) ?? .limited(.zero)
   }
 
   func isPaused(_ asset: String) throws -> Bool { try assetState(asset).paused }
 
   func validator(asset: String, validator: String) throws -> ValidatorRecord? {
-    try database.firstRow(
-      """
-      SELECT operator, commission, commission_changed_time, max_rate, max_change_rate
-      FROM validators WHERE asset = ? AND validator = ?
-      """,
-      [.text(asset), .text(validator)]
-    ) { row in try Self.validatorRecord(row, from: 0, asset: asset, validator: validator) }
-  }
-
-  /// A validator's record from the columns `operator, commission, commission_changed_time,
-  /// max_rate, max_change_rate` of `row`, starting at column `first`.
-  static func validatorRecord(_ row: Row, from first: Int, asset: String, validator: String)
-    throws -> ValidatorRecord
-  {
-    ValidatorRecord(
-      asset: asset, validator: validator, operatorAddress: row.text(first)!,
-      commission: try Rate(parsing: row.text(first + 1)!),
-      commissionChangedTime: row.integer(first + 2),
-      maxRate: try row.text(first + 3).map { text throws(LedgerError) in try Rate(parsing: text) },
-      maxChangeRate: try row.text(first + 4).map { text throws(LedgerError) in
-        try Rate(parsing: text)
-      })
+    try database.validator(asset: asset, validator: validator)
   }
 
   func buckets(asset: String, validator: String, kind: Bucket.Kind) throws -> [(
     account: Account, amount: Amount
   )] {
     try flushBalances()  // the query below reads the balances table
-    var result: [(account: Account, amount: Amount)] = []
-    try database.forEachRow(
-      """
-      SELECT a.holder, a.detail, b.amount FROM accounts a JOIN balances b ON b.account_id = a.id
-      WHERE a.bucket = ? AND a.validator = ? AND b.asset = ? AND b.amount <> '0'
-      ORDER BY a.holder, a.detail
-      """, [.text(kind.rawValue), .text(validator), .text(asset)]
-    ) { row in
-      guard let bucket = Bucket(kind: kind.rawValue, validator: validator, detail: row.text(1)!),
-        let amount = Amount(baseUnitText: row.text(2)!)
-      else {
-        throw DatabaseError(resultCode: 11, message: "malformed \(kind) bucket on \(validator)")
-      }
-      result.append((Account(holder: row.text(0)!, bucket: bucket), amount))
-    }
-    return result
+    return try database.buckets(asset: asset, validator: validator, kind: kind)
   }
 
   func openUnbondingCount(asset: String, delegator: String, validator: String) throws -> Int {
-    Int(
-      try database.firstRow(
-        "SELECT count(*) FROM unbonding WHERE asset = ? AND delegator = ? AND validator = ?",
-        [.text(asset), .text(delegator), .text(validator)]
-      ) { $0.integer(0) ?? 0 } ?? 0)
+    try database.openUnbondingCount(asset: asset, delegator: delegator, validator: validator)
   }
 
   func hold(_ hold: String) throws -> HoldRecord? {
-    try database.firstRow(
-      "SELECT asset, payer, payee, amount, expires_time, status FROM holds WHERE hold_id = ?",
-      [.text(hold)]
-    ) { row in
-      guard let amount = Amount(baseUnitText: row.text(3)!),
-        let status = HoldRecord.Status(rawValue: row.text(5)!)
-      else { throw DatabaseError(resultCode: 11, message: "hold \(hold) is malformed") }
-      return HoldRecord(
-        hold: hold, asset: row.text(0)!, payer: row.text(1)!, payee: row.text(2)!, amount: amount,
-        expiresTime: row.integer(4), status: status)
-    }
+    try database.hold(hold)
   }
 
   func totalSupply(_ asset: String) throws -> Amount {
     try flushBalances()  // the query below reads the balances table
     // Every system account's balance: the holders' total is minus their sum.
-    var systemSum = SignedAmount.zero
-    try database.forEachRow(
-      """
-      SELECT b.amount FROM balances b JOIN accounts a ON a.id = b.account_id
-      WHERE b.asset = ? AND a.holder GLOB '@*'
-      """, [.text(asset)]
-    ) { row in
-      guard let amount = SignedAmount(text: row.text(0)!), let sum = systemSum.adding(amount) else {
-        throw DatabaseError(resultCode: 11, message: "system balances of \(asset) are malformed")
-      }
-      systemSum = sum
-    }
-    return systemSum.negated.amount ?? .zero
+    return try database.systemBalanceSum(asset: asset).negated.amount ?? .zero
   }
 
   /// The entry an idempotency id was first used by.
   func entry(idempotencyId: String) throws -> (sequence: Int64, payload: String)? {
     // A replay's scratch journal keeps no ids: the journal it replays has each id once.
     guard recordsEntries else { return nil }
-    let found = try statements.selectEntryById.firstRow(
-      [database.storedId(idempotencyId)]
-    ) { row in (row.integer(0)!, try StoredPayload.read(row, from: 1)) }
-    guard let (sequence, stored) = found else { return nil }
-    let payload = try StoredPayload.operationText(
-      format2: format(of: sequence) == .two, id: stored.id, stored: stored.stored,
-      transfer: stored.transfer, decimals: { try self.requireDecimals($0) })
-    return (sequence, payload)
+    guard let stored = try statements.entry(idempotencyId: idempotencyId) else { return nil }
+    return (stored.sequence, try operationText(stored))
   }
 
   /// The recorded operation of `idempotencyId` as a JSON object (id included), without
@@ -228,9 +138,7 @@ extension Journal: LedgerState, OperationContext {
   /// other from its payload. Nil when no entry has the id.
   func operationObject(idempotencyId: String) throws -> [String: JSONValue]? {
     guard recordsEntries else { return nil }
-    return try statements.selectEntryById.firstRow([database.storedId(idempotencyId)]) { row in
-      try operationObject(row)
-    }
+    return try statements.entry(idempotencyId: idempotencyId).map { try operationObject($0) }
   }
 
   func head() throws -> (sequence: Int64, hash: String) {
@@ -240,9 +148,7 @@ extension Journal: LedgerState, OperationContext {
       return committedHead
     }
     let head =
-      try statements.selectHead.firstRow([]) { ($0.integer(0)!, $0.hashHex(1)!) } ?? (
-        0, HashChain.genesis
-      )
+      try statements.head() ?? (0, HashChain.genesis)
     cache.head = head
     return head
   }

@@ -54,15 +54,7 @@ final class Journal {
   init(database: Database) throws {
     self.database = database
     self.statements = try JournalStatements(database)
-    self.format2From = try Self.readFormat2From(database)
-  }
-
-  static func readFormat2From(_ database: Database) throws -> Int64 {
-    guard
-      let first = try database.firstRow(
-        "SELECT format2_from FROM journal_format WHERE id = 1", [], { $0.integer(0) }) ?? nil
-    else { throw DatabaseError(resultCode: 11, message: "the journal's format is not recorded") }
-    return first
+    self.format2From = try database.format2From()
   }
 
   /// The format entry `sequence` is (or will be) written in.
@@ -74,8 +66,7 @@ final class Journal {
     let empty = try head().sequence == 0
     precondition(empty, "only an empty journal takes another's format")
     if recordsEntries {
-      try database.execute(
-        "UPDATE journal_format SET format2_from = ? WHERE id = 1", [.integer(sequence)])
+      try database.setFormat2From(sequence)
     }
     format2From = sequence
   }

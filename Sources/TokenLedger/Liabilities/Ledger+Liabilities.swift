@@ -196,10 +196,7 @@ extension Ledger {
         "liabilities: --at \(point) is not an entry of this ledger (it has \(head.sequence))")
     }
     guard point != head.sequence else { return (point, head.hash) }
-    let stored = try journal.database.firstRow(
-      "SELECT hash FROM entries WHERE seq = ?", [.integer(point)]
-    ) { $0.hashHex(0) }
-    return (point, (stored ?? nil) ?? HashChain.genesis)
+    return (point, try journal.database.storedHashHex(ofEntry: point) ?? HashChain.genesis)
   }
 
   /// Fresh salts for one publication, 32 bytes a holder, read from the system's

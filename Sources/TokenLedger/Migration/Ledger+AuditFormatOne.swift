@@ -37,7 +37,7 @@ extension Ledger {
     }
     do {
       let source = try Database.openForReading(path)
-      try source.execute("VACUUM INTO ?", [.text(snapshot)])
+      try source.copy(to: snapshot)
     }
     let lastSequence: Int64
     do {
@@ -45,7 +45,7 @@ extension Ledger {
       try Schema.configure(old, durability: .normal)
       try Schema.migrate(old, through: Schema.format2Version - 1)
       guard
-        let last = try old.firstRow("SELECT max(seq) FROM entries", [], { $0.integer(0) }) ?? nil
+        let last = try old.lastSequence()
       else { throw FileError(path: path, reason: "has no entries to audit") }
       lastSequence = last
     }

@@ -41,8 +41,7 @@ extension Ledger {
     let database = try Database.openForReading(path)
     try LedgerFile.checkIsLedgerOrEmpty(database, path: path, mayCreate: false)
     guard try Schema.version(of: database) < Schema.format2Version else { return false }
-    return try database.firstRow("SELECT EXISTS (SELECT 1 FROM entries)") { $0.integer(0) == 1 }
-      ?? false
+    return try database.hasEntries()
   }
 
   /// Migrates a journal-format-1 ledger to format 2 by copying it, streamed, into a new file
@@ -100,21 +99,19 @@ extension Ledger {
     // The old file stands alone (its log emptied) before the lock, under which nothing writes
     // to it; its connection, closed after the swap, must not remove the logs named after the
     // ledger's path, which by then is the new file's.
-    _ = try old!.firstRow("PRAGMA wal_checkpoint(TRUNCATE)") { _ in 0 }
+    try old!.checkpointAndTruncateLog()
     old!.keepWriteAheadLogOnClose()
     // Writers are locked out (BEGIN IMMEDIATE) until the copy has replaced the file.
-    try old!.executeScript("BEGIN IMMEDIATE")
-    defer { if let old { try? old.executeScript("ROLLBACK") } }
+    try old!.holdWriteLock()
+    defer { old?.releaseLock() }
     // Another process may have migrated the file while this one waited for the lock: the
     // connection then holds the format-1 file under its kept name, and `path` is new.
     guard lockedFile != nil, LedgerFile.identity(path) == lockedFile,
       access(keptPath, F_OK) != 0
     else { return nil }
-    guard
-      let last = try old!.firstRow(
-        "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1", [],
-        { ($0.integer(0)!, $0.text(1) ?? "") })
-    else { throw FileError(path: path, reason: "has no entries to migrate") }
+    guard let last = try old!.formatOneHead() else {
+      throw FileError(path: path, reason: "has no entries to migrate")
+    }
     let (lastSequence, lastHash) = last
 
     removeFile(newPath)
@@ -147,9 +144,7 @@ extension Ledger {
       }
       summary = try migrated.summary()
       // The copy stands alone in its file: nothing of it may stay in a log named after it.
-      try migrated.withConnection { database in
-        _ = try database.firstRow("PRAGMA wal_checkpoint(TRUNCATE)") { _ in 0 }
-      }
+      try migrated.withConnection { try $0.checkpointAndTruncateLog() }
     }
     LedgerFile.syncFile(newPath)
 
@@ -178,26 +173,13 @@ extension Ledger {
     LedgerFile.syncDirectory(of: path)
     copied = true
     // Releases the lock: a process that waited for it finds `path` migrated.
-    try? old!.executeScript("ROLLBACK")
+    old!.releaseLock()
     old = nil
     progress(FormatMigrationProgress(copied: lastSequence, total: lastSequence, step: "done"))
     return FormatMigration(
       path: path, formatOnePath: keptPath, entries: lastSequence, formatOneHead: lastHash,
       formatChangeSequence: lastSequence + 1, headHash: summary.headHash,
       stateDigest: summary.stateDigest)
-  }
-
-  /// A transaction that takes the write lock of the databases it writes only (`BEGIN`): the
-  /// attached format-1 file is read under the lock its own connection holds.
-  private static func deferredTransaction(_ database: Database, _ body: () throws -> Void) throws {
-    try database.executeScript("BEGIN")
-    do {
-      try body()
-      try database.executeScript("COMMIT")
-    } catch {
-      try? database.executeScript("ROLLBACK")
-      throw error
-    }
   }
 
   private static func removeFile(_ path: String) {
@@ -215,47 +197,8 @@ extension Ledger {
     let copy = try Database(path: newPath, mode: .create)
     try Schema.configure(copy, durability: .normal)
     try Schema.migrate(copy)
-    if asFound {
-      try copy.executeScript("PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON")
-    }
-    try copy.execute("ATTACH DATABASE ? AS old", [.text(path)])
-    try deferredTransaction(copy) {
-      for table in [
-        "assets", "accounts", "balances", "allowances", "validators", "unbonding", "holds",
-      ] {
-        try copy.executeScript("INSERT INTO main.\(table) SELECT * FROM old.\(table)")
-      }
-    }
-    let chunk: Int64 = 50_000
-    var first: Int64 = 1
-    while first <= lastSequence {
-      let last = min(first + chunk - 1, lastSequence)
-      let range: [SQLValue] = [.integer(first), .integer(last)]
-      try deferredTransaction(copy) {
-        try copy.execute(
-          """
-          INSERT INTO main.entries
-            (seq, idempotency_id, kind, asset, payload, height, time, hash)
-          SELECT seq, stored_id(idempotency_id), kind, asset, payload, height, time,
-            hash_bytes(hash)
-          FROM old.entries WHERE seq BETWEEN ? AND ? ORDER BY seq
-          """, range)
-        try copy.execute(
-          """
-          INSERT INTO main.postings (entry_seq, posting_index, asset, from_account, to_account,
-            amount, from_previous, to_previous)
-          SELECT entry_seq, posting_index, asset, from_account, to_account, amount, from_previous,
-            to_previous
-          FROM old.postings WHERE entry_seq BETWEEN ? AND ? ORDER BY entry_seq, posting_index
-          """, range)
-      }
+    try copy.copyFormatOneRows(from: path, through: lastSequence, asFound: asFound) { last in
       progress(FormatMigrationProgress(copied: last, total: lastSequence, step: "copying"))
-      first = last + 1
     }
-    try deferredTransaction(copy) {
-      try copy.execute(
-        "UPDATE journal_format SET format2_from = ? WHERE id = 1", [.integer(lastSequence + 1)])
-    }
-    try copy.execute("DETACH DATABASE old")
   }
 }

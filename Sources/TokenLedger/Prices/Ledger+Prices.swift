@@ -2,11 +2,8 @@ extension Journal {
   /// Every `price` entry, read into a book (the entries-by-kind index finds them).
   func priceBook() throws -> PriceBook {
     var book = PriceBook()
-    try database.forEachRow(
-      "SELECT seq, payload, height, time FROM entries WHERE kind = 'price' ORDER BY seq"
-    ) { row in
-      let sequence = row.integer(0)!
-      guard let object = try? JSONParser.parse(row.text(1) ?? "").objectValue,
+    try database.forEachPriceEntry { sequence, payload, height, time in
+      guard let object = try? JSONParser.parse(payload ?? "").objectValue,
         case .string(let asset)? = object["asset"], case .string(let unit)? = object["in"],
         case .string(let text)? = object["price"],
         let price = try? ExactDecimal(parsing: text)
@@ -17,7 +14,7 @@ extension Journal {
       book.add(
         asset: asset, unit: unit,
         PriceBook.Quote(
-          sequence: sequence, height: row.integer(2), time: row.integer(3), price: price))
+          sequence: sequence, height: height, time: time, price: price))
     }
     return book
   }

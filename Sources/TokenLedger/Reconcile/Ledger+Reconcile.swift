@@ -18,20 +18,17 @@ extension Ledger {
       throw LedgerError(.unknownAsset, "reconcile: unknown asset '\(symbol.truncatedForMessage)'")
     }
     return try read { journal in
-      try journal.database.executeScript(
-        """
-        CREATE TEMP TABLE IF NOT EXISTS reconcile_seen (key TEXT PRIMARY KEY) WITHOUT ROWID;
-        DELETE FROM temp.reconcile_seen;
-        """)
+      let tables = try ReconcileTables(journal.database)
       var report = ReconcileReport(kind: kind, asset: symbol)
       if kind.isTransferSource {
-        try reconcileTransfers(journal, definition, kind: kind, path: path, report: &report)
+        try reconcileTransfers(
+          journal, tables, definition, kind: kind, path: path, report: &report)
       } else {
         try reconcileBalances(
-          journal, definition, kind: kind, path: path, tolerance: tolerance, point: point,
+          journal, tables, definition, kind: kind, path: path, tolerance: tolerance, point: point,
           report: &report)
       }
-      try journal.database.executeScript("DELETE FROM temp.reconcile_seen")
+      try tables.clear()
       // A file of another kind reads as rows that are all rejected: a clean empty match
       // would be false. Rows skipped as another asset's or contract's (or reorged, or
       // duplicates) show the file is of this kind, with nothing of this asset. A Cosmos

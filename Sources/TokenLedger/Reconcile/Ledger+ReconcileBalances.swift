@@ -6,29 +6,13 @@ extension Ledger {
   /// without a validator, or the holder's total), else it is missing in the source, named with
   /// its full key and amount. The totals are the whole holdings of the asset on both sides.
   func reconcileBalances(
-    _ journal: Journal, _ definition: AssetDefinition, kind: SourceKind, path: String,
-    tolerance: Amount,
+    _ journal: Journal, _ tables: ReconcileTables, _ definition: AssetDefinition,
+    kind: SourceKind, path: String, tolerance: Amount,
     point: PointInTime,
     report: inout ReconcileReport
   ) throws {
-    let database = journal.database
     try loadLedgerSide(
-      journal, definition, point: point, unbondingByCompletion: kind == .cosmosExport)
-    try database.executeScript(
-      """
-      CREATE TEMP TABLE IF NOT EXISTS reconcile_source (holder TEXT, bucket TEXT, validator TEXT, amount TEXT);
-      DELETE FROM temp.reconcile_source;
-      """)
-    let lookup = try database.prepare(
-      """
-      SELECT amount_sum(amount) FROM temp.reconcile_state
-      WHERE holder = ?1 AND (CAST(?2 AS TEXT) IS NULL OR bucket = ?2)
-        AND (CAST(?3 AS TEXT) IS NULL OR validator = ?3)
-      """)
-    let insertSeen = try database.prepare(
-      "INSERT OR IGNORE INTO temp.reconcile_seen (key) VALUES (?)")
-    let insertSource = try database.prepare(
-      "INSERT INTO temp.reconcile_source VALUES (?, ?, ?, ?)")
+      journal, tables, definition, point: point, unbondingByCompletion: kind == .cosmosExport)
     let decimals = definition.decimals
     var local = report
     func reject(_ line: Int, _ reason: String) {
@@ -41,18 +25,17 @@ extension Ledger {
     func compare(_ record: BalanceRecord) throws {
       let key =
         "\(record.address) \(record.bucket?.rawValue ?? "total")\(record.validator.map { " " + $0 } ?? "")"
-      try insertSeen.execute([.text("row " + key)])
-      guard database.changes == 1 else { return reject(record.line, "duplicate row for \(key)") }
+      guard try tables.markSeen("row " + key) else {
+        return reject(record.line, "duplicate row for \(key)")
+      }
       local.sourceRecords += 1
-      try insertSource.execute([
-        .text(record.address), .text(record.bucket?.rawValue ?? "total"),
-        .text(record.validator ?? ""), .text(DecimalText.string(record.amount.baseUnits)),
-      ])
-      let text =
-        try lookup.firstRow(
-          [.text(record.address), SQLValue(record.bucket?.rawValue), SQLValue(record.validator)]
-        ) { $0.text(0) } ?? "0"
-      let ledger = SignedAmount(text: text ?? "0")?.amount ?? .zero
+      try tables.addSourceRow(
+        holder: record.address, bucket: record.bucket?.rawValue ?? "total",
+        validator: record.validator ?? "", amount: record.amount)
+      let ledger =
+        try tables.ledgerAmount(
+          holder: record.address, bucket: record.bucket?.rawValue, validator: record.validator)?
+        .amount ?? .zero
       let gap =
         record.amount >= ledger
         ? record.amount.subtracting(ledger)! : ledger.subtracting(record.amount)!
@@ -60,9 +43,8 @@ extension Ledger {
       // never seen is missing in the ledger, not a mismatch.
       var unknownHolder = false
       if ledger.isZero && !record.amount.isZero {
-        let total =
-          try lookup.firstRow([.text(record.address), .null, .null]) { $0.text(0) } ?? nil
-        unknownHolder = total == nil || total == "0"
+        let total = try tables.ledgerAmount(holder: record.address, bucket: nil, validator: nil)
+        unknownHolder = total == nil || total == .zero
       }
       if unknownHolder {
         local.add(
@@ -91,7 +73,7 @@ extension Ledger {
     } else if kind == .subtensorStakes {
       // The stakes of this asset's subnet (netuid 0: TAO itself); the ledger side is its
       // staked buckets only, so that every (coldkey, hotkey, netuid) is covered both ways.
-      try database.executeScript("DELETE FROM temp.reconcile_state WHERE bucket <> 'staked'")
+      try tables.keepOnlyStaked()
       let stakes = try SubtensorStakes(path: path, asset: definition)
       let (records, others) = stakes.records(netuid: definition.subnet?.netuid ?? 0)
       if others > 0 { skipped[.otherSubnet] = others }
@@ -116,16 +98,8 @@ extension Ledger {
         try compare($0)
       }
     }
-    // The coverage and total queries look source rows up by holder: without the index each
-    // ledger row would scan the whole source (22,714 keys: 80 s instead of a second).
-    try database.executeScript(
-      """
-      CREATE INDEX IF NOT EXISTS temp.reconcile_source_by_key
-        ON reconcile_source (holder, bucket, validator)
-      """)
-    try reportUncovered(database, decimals: decimals, report: &local)
-    try database.executeScript(
-      "DELETE FROM temp.reconcile_state; DELETE FROM temp.reconcile_source")
+    try tables.finishSource()
+    try reportUncovered(tables, decimals: decimals, report: &local)
     local.skipped = skipped
     report = local
   }
@@ -135,89 +109,44 @@ extension Ledger {
   /// is `validator@completion time`, so that each unbonding entry is compared by when it
   /// completes, as the chain keeps them.
   private func loadLedgerSide(
-    _ journal: Journal, _ definition: AssetDefinition, point: PointInTime,
-    unbondingByCompletion: Bool
+    _ journal: Journal, _ tables: ReconcileTables, _ definition: AssetDefinition,
+    point: PointInTime, unbondingByCompletion: Bool
   ) throws {
-    let database = journal.database
-    try database.executeScript(
-      """
-      CREATE TEMP TABLE IF NOT EXISTS reconcile_state (holder TEXT, bucket TEXT, validator TEXT, amount TEXT);
-      DELETE FROM temp.reconcile_state;
-      """)
-    let insertState = try database.prepare("INSERT INTO temp.reconcile_state VALUES (?, ?, ?, ?)")
-    try journal.forEachBucketBalance(at: point) { account, asset, amount in
-      guard asset == definition.symbol, !account.isSystem, amount != .zero else { return }
-      var validator = account.bucket.validatorColumn
-      if unbondingByCompletion, case .unbonding(let onValidator, let entry) = account.bucket {
-        let matures = try database.firstRow(
-          """
-          SELECT matures_time FROM unbonding
-          WHERE asset = ? AND delegator = ? AND validator = ? AND entry_id = ?
-          """, [.text(asset), .text(account.holder), .text(onValidator), .text(entry)]
-        ) { $0.integer(0) }
-        if let matures = matures ?? nil { validator = onValidator + "@" + UTCTime.format(matures) }
+    try tables.loadLedgerSide { add in
+      try journal.forEachBucketBalance(at: point) { account, asset, amount in
+        guard asset == definition.symbol, !account.isSystem, amount != .zero else { return }
+        var validator = account.bucket.validatorColumn
+        if unbondingByCompletion, case .unbonding(let onValidator, let entry) = account.bucket,
+          let matures = try journal.database.unbondingMaturity(
+            asset: asset, delegator: account.holder, validator: onValidator, entry: entry)
+        {
+          validator = onValidator + "@" + UTCTime.format(matures)
+        }
+        try add(account.holder, account.bucket.kind.rawValue, validator, amount)
       }
-      try insertState.execute([
-        .text(account.holder), .text(account.bucket.kind.rawValue), .text(validator),
-        .text(amount.description),
-      ])
     }
-    try database.executeScript(
-      "CREATE INDEX IF NOT EXISTS temp.reconcile_state_by_holder ON reconcile_state (holder)")
   }
 
   /// Every ledger amount no source row covers, at any granularity, is missing in the source;
   /// the totals are both sides' whole holdings (the source's counted once per holder: its
   /// total row, else per bucket its row without validator, else its validator rows).
   private func reportUncovered(
-    _ database: Database, decimals: Int, report: inout ReconcileReport
+    _ tables: ReconcileTables, decimals: Int, report: inout ReconcileReport
   ) throws {
-    try database.forEachRow(
-      """
-      SELECT l.holder, l.bucket, l.validator, amount_sum(l.amount) FROM temp.reconcile_state l
-      WHERE NOT EXISTS (
-        SELECT 1 FROM temp.reconcile_source s WHERE s.holder = l.holder AND (
-          s.bucket = 'total' OR (s.bucket = l.bucket AND (s.validator = '' OR s.validator = l.validator))))
-      GROUP BY l.holder, l.bucket, l.validator ORDER BY l.holder, l.bucket, l.validator
-      """
-    ) { row in
-      let validator = row.text(2) ?? ""
-      let key =
-        "\(row.text(0) ?? "") \(row.text(1) ?? "")\(validator.isEmpty ? "" : " " + validator)"
+    try tables.forEachUncovered { holder, bucket, validator, amount in
+      let key = "\(holder) \(bucket)\(validator.isEmpty ? "" : " " + validator)"
       report.add(
         ReconcileItem(
-          key: key,
-          ledger: (SignedAmount(text: row.text(3) ?? "0") ?? .zero).formatted(
-            decimals: decimals),
-          source: nil, difference: nil, detail: nil, account: row.text(0) ?? "",
-          bucket: row.text(1) ?? "", validator: validator.isEmpty ? nil : validator),
+          key: key, ledger: amount.formatted(decimals: decimals), source: nil, difference: nil,
+          detail: nil, account: holder, bucket: bucket,
+          validator: validator.isEmpty ? nil : validator),
         to: \.missingInSource, count: \.missingInSourceCount)
     }
-    try database.forEachRow(
-      """
-      SELECT count(DISTINCT holder), amount_sum(amount),
-        (SELECT count(DISTINCT holder) FROM temp.reconcile_state l
-         WHERE EXISTS (SELECT 1 FROM temp.reconcile_source s WHERE s.holder = l.holder))
-      FROM temp.reconcile_state
-      """
-    ) { row in
-      report.ledgerAccounts = Int(row.integer(0) ?? 0)
-      report.ledgerTotal = (SignedAmount(text: row.text(1) ?? "0") ?? .zero).formatted(
-        decimals: decimals)
-      report.coveredAccounts = Int(row.integer(2) ?? 0)
-    }
-    try database.forEachRow(
-      """
-      SELECT amount_sum(amount) FROM temp.reconcile_source s
-      WHERE s.bucket = 'total'
-        OR (NOT EXISTS (SELECT 1 FROM temp.reconcile_source t WHERE t.holder = s.holder AND t.bucket = 'total')
-          AND (s.validator = '' OR NOT EXISTS (SELECT 1 FROM temp.reconcile_source t
-            WHERE t.holder = s.holder AND t.bucket = s.bucket AND t.validator = '')))
-      """
-    ) { row in
-      report.sourceTotal = (SignedAmount(text: row.text(0) ?? "0") ?? .zero).formatted(
-        decimals: decimals)
-    }
+    let ledger = try tables.ledgerSummary()
+    report.ledgerAccounts = ledger.holders
+    report.ledgerTotal = ledger.total.formatted(decimals: decimals)
+    report.coveredAccounts = ledger.covered
+    report.sourceTotal = try tables.sourceTotal().formatted(decimals: decimals)
   }
 }
 

@@ -1,7 +1,7 @@
 extension Ledger {
   func reconcileTransfers(
-    _ journal: Journal, _ definition: AssetDefinition, kind: SourceKind, path: String,
-    report: inout ReconcileReport
+    _ journal: Journal, _ tables: ReconcileTables, _ definition: AssetDefinition,
+    kind: SourceKind, path: String, report: inout ReconcileReport
   ) throws {
     let decimals = definition.decimals
     let reader = TransferReader(kind: kind, path: path, asset: definition)
@@ -9,8 +9,6 @@ extension Ledger {
     var duplicates = 0
     var blocks: ClosedRange<Int64>?
     var sourceTotal = Amount.zero
-    let insertSeen = try journal.database.prepare(
-      "INSERT OR IGNORE INTO temp.reconcile_seen (key) VALUES (?)")
     var localReport = report
     try reader.read(
       skipped: &skipped,
@@ -23,8 +21,7 @@ extension Ledger {
         return true
       }
     ) { record in
-      try insertSeen.execute([.text(record.id)])
-      guard journal.database.changes == 1 else {
+      guard try tables.markSeen(record.id) else {
         duplicates += 1
         return
       }
@@ -91,24 +88,15 @@ extension Ledger {
     _ report: inout ReconcileReport
   ) throws -> Amount {
     var ledgerTotal = Amount.zero
-    try journal.database.forEachRow(
-      """
-      SELECT \(Journal.operationColumns),
-        EXISTS (SELECT 1 FROM temp.reconcile_seen s WHERE s.key = \(StoredId.textSQL("e.idempotency_id")))
-      FROM entries e \(StoredPayload.transferJoin)
-      WHERE e.asset = ? AND e.kind IN ('transfer', 'transferFrom', 'mint', 'burn', 'burnFrom')
-        AND e.height BETWEEN ? AND ?
-      ORDER BY e.seq
-      """, [.text(definition.symbol), .integer(blocks.lowerBound), .integer(blocks.upperBound)]
-    ) { row in
+    try journal.database.forEachMovement(asset: definition.symbol, blocks: blocks) { row, isSeen in
       let payload = (try? journal.operationObject(row)) ?? [:]
       let text = payload["amount"]?.stringValue ?? "0"
       let amount = (try? definition.amount(text)) ?? .zero
       ledgerTotal = ledgerTotal.adding(amount) ?? ledgerTotal
-      guard row.integer(9) != 1 else { return }
+      guard !isSeen else { return }
       report.add(
         ReconcileItem(
-          key: row.text(1) ?? "entry \(row.integer(0) ?? 0)", ledger: text, source: nil,
+          key: row.id ?? "entry \(row.sequence)", ledger: text, source: nil,
           difference: nil, detail: nil),
         to: \.missingInSource, count: \.missingInSourceCount)
     }

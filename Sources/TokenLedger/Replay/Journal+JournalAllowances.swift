@@ -23,15 +23,10 @@ extension Journal {
       return try? Amount(parsing: text, decimals: places)
     }
     var result: [AllowanceKey: AllowanceAmount] = [:]
-    let (filter, value) = Ledger.entryFilter(point)
-    try database.forEachRow(
-      "SELECT kind, payload FROM entries e WHERE kind IN ('approve', 'transferFrom', 'burnFrom') AND kind <> 'transfer' AND \(filter) ORDER BY seq",
-      [value]
-    ) { row in
-      guard let payload = try? JSONParser.parse(row.text(1) ?? "").objectValue,
+    try database.forEachAllowanceEntry(upTo: point) { kind, text in
+      guard let payload = try? JSONParser.parse(text ?? "").objectValue,
         let asset = payload["asset"]?.stringValue
       else { return }
-      let kind = row.text(0) ?? ""
       let owner = (kind == "approve" ? payload["owner"] : payload["from"])?.stringValue ?? ""
       let key = AllowanceKey(
         asset: asset, owner: owner, spender: payload["spender"]?.stringValue ?? "")

@@ -57,18 +57,12 @@ extension Ledger {
     // the digest it is compared with, so that a concurrent writer cannot produce a difference.
     let stored: StoredSide = try read { journal in
       try Self.requireEntry(point, journal)
-      let (filter, value) = Self.entryFilter(point)
       // A migrated journal: the replay hashes its entries as they were hashed.
       try target.write { try $0.hashAsFormat2(from: journal.format2From) }
-      try journal.database.forEachRow(
-        """
-        SELECT \(Journal.operationColumns) FROM entries e \(StoredPayload.transferJoin)
-        WHERE \(filter) ORDER BY e.seq
-        """, [value]
-      ) { row in
-        lastSequence = row.integer(0)!
+      try journal.database.forEachStoredOperation(upTo: point) { row in
+        lastSequence = row.sequence
         entriesKept += 1
-        let kind = row.text(2) ?? ""
+        let kind = row.kind
         if kind == EntryKind.formatChange.rawValue {
           try flush()
           try send(.formatChange)
@@ -106,10 +100,7 @@ extension Ledger {
       let isCut: Bool = if case .sequence = point { true } else { false }
       let comparedPoint = isCut ? PointInTime.sequence(lastOperation) : point
       let comparedSequence = isCut ? lastOperation : lastSequence
-      let head =
-        try journal.database.firstRow(
-          "SELECT hash FROM entries WHERE seq = ?", [.integer(comparedSequence)]
-        ) { $0.hashHex(0) } ?? nil
+      let head = try journal.database.storedHashHex(ofEntry: comparedSequence)
       // A cut by height or time keeps a subsequence when assets' entries interleave (their
       // heights are different chains'): the stored chain then holds entries the replay does
       // not, and only the states compare.
@@ -128,15 +119,6 @@ extension Ledger {
     let headHash: String
     let headsComparable: Bool
     let stateDigest: String
-  }
-
-  static func entryFilter(_ point: PointInTime) -> (String, SQLValue) {
-    switch point {
-    case .now: ("? = 1", .integer(1))
-    case .sequence(let sequence): ("e.seq <= ?", .integer(sequence))
-    case .height(let height): ("(e.height IS NULL OR e.height <= ?)", .integer(height))
-    case .time(let time): ("(e.time IS NULL OR e.time <= ?)", .integer(time.unixSeconds))
-    }
   }
 
   private func compare(

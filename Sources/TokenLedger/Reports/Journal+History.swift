@@ -85,24 +85,11 @@ extension Journal {
 
   /// Every bucket of `holder` (in `asset`, or in any) with its balance now.
   private func historyStarts(holder: String, asset: String?) throws -> [HistoryStart] {
-    var starts: [HistoryStart] = []
-    try database.forEachRow(
-      """
-      SELECT a.id, a.bucket, a.validator, a.detail, b.asset, b.last_entry, b.amount
-      FROM accounts a JOIN balances b ON b.account_id = a.id
-      WHERE a.holder = ? AND (CAST(? AS TEXT) IS NULL OR b.asset = ?)
-      """, [.text(holder), SQLValue(asset), SQLValue(asset)]
-    ) { row in
-      guard let bucket = Bucket(kind: row.text(1)!, validator: row.text(2)!, detail: row.text(3)!)
-      else {
-        throw DatabaseError(resultCode: 11, message: "account of \(holder) has a malformed bucket")
-      }
-      starts.append(
-        HistoryStart(
-          account: row.integer(0)!, bucket: bucket, asset: row.text(4)!,
-          last: row.integer(5) ?? 0, balance: try Self.amount(row.text(6)!)))
+    try database.balanceRows(holder: holder, asset: asset).map { row in
+      HistoryStart(
+        account: row.account, bucket: row.bucket, asset: row.asset, last: row.lastEntry,
+        balance: row.amount)
     }
-    return starts
   }
 
   /// One bucket's changes in range, newest entry first back to the page's start: at most
@@ -161,30 +148,21 @@ extension Journal {
     var previous: Int64?
     var items: [HistoryItem] = []
     var clock: (height: Int64?, time: Int64?) = (nil, nil)
-    try database.forEachRow(
-      """
-      SELECT p.posting_index, p.from_account, p.to_account, p.amount, p.from_previous,
-        p.to_previous, e.height, e.time
-      FROM postings p JOIN entries e ON e.seq = p.entry_seq
-      WHERE p.entry_seq = ? AND p.asset = ?
-      """, [.integer(sequence), .text(start.asset)]
-    ) { row in
-      let index = row.integer(0)!
-      let amount = try Self.amount(row.text(3)!)
-      clock = (row.integer(6), row.integer(7))
-      if row.integer(1) == start.account {
+    try database.forEachPosting(ofEntry: sequence, asset: start.asset) { posting in
+      clock = (posting.height, posting.time)
+      if posting.from == start.account {
         items.append(
           HistoryItem(
-            order: index * 2, bucket: start.bucket, amount: amount.negated,
-            counterparty: row.integer(2)!))
-        previous = row.integer(4)
+            order: posting.index * 2, bucket: start.bucket, amount: posting.amount.negated,
+            counterparty: posting.to))
+        previous = posting.fromPrevious
       }
-      if row.integer(2) == start.account {
+      if posting.to == start.account {
         items.append(
           HistoryItem(
-            order: index * 2 + 1, bucket: start.bucket, amount: amount,
-            counterparty: row.integer(1)!))
-        previous = row.integer(5)
+            order: posting.index * 2 + 1, bucket: start.bucket, amount: posting.amount,
+            counterparty: posting.from))
+        previous = posting.toPrevious
       }
     }
     return (items, previous, clock)
@@ -203,37 +181,28 @@ extension Journal {
     }
     var accounts: [Int64: Account] = [:]
     for id in counterparties {
-      accounts[id] =
-        try database.firstRow(
-          "SELECT holder, bucket, validator, detail FROM accounts WHERE id = ?", [.integer(id)]
-        ) { row in
-          Bucket(kind: row.text(1)!, validator: row.text(2)!, detail: row.text(3)!).map {
-            Account(holder: row.text(0)!, bucket: $0)
-          }
-        } ?? nil
+      accounts[id] = try database.accountIfWellFormed(id: id)
     }
     let decimals = try allAssets().reduce(into: [String: Int]()) { $0[$1.symbol] = $1.decimals }
     return try page.flatMap { sequence in
       let byAsset = changes[sequence]!
       guard
-        let entry = try database.firstRow(
-          "SELECT kind, \(StoredId.textSQL("idempotency_id")), height, time, asset FROM entries WHERE seq = ?",
-          [.integer(sequence)],
-          { ($0.text(0)!, $0.text(1), $0.integer(2), $0.integer(3), $0.text(4)) })
+        let entry = try database.entryHeader(sequence)
       else {
         throw DatabaseError(resultCode: 11, message: "postings of missing entry \(sequence)")
       }
-      guard let kind = EntryKind(rawValue: entry.0) else {
+      guard let kind = EntryKind(rawValue: entry.kind) else {
         throw DatabaseError(
-          resultCode: 11, message: "entry \(sequence) has an unknown kind '\(entry.0.prefix(40))'")
+          resultCode: 11,
+          message: "entry \(sequence) has an unknown kind '\(entry.kind.prefix(40))'")
       }
       let assets = byAsset.keys.sorted {
-        ($0 == entry.4 ? 0 : 1, $0) < ($1 == entry.4 ? 0 : 1, $1)
+        ($0 == entry.asset ? 0 : 1, $0) < ($1 == entry.asset ? 0 : 1, $1)
       }
       return try assets.map { asset in
         HistoryEntry(
-          sequence: sequence, kind: kind, idempotencyId: entry.1, asset: asset,
-          height: entry.2, time: entry.3,
+          sequence: sequence, kind: kind, idempotencyId: entry.id, asset: asset,
+          height: entry.height, time: entry.time,
           changes: try byAsset[asset]!.sorted { $0.order < $1.order }.map { change in
             guard let counterparty = accounts[change.counterparty] else {
               throw DatabaseError(

@@ -26,61 +26,19 @@ extension Journal {
       balances[key] = sum
     }
     if case .sequence(let sequence) = point, sequence > (try head().sequence) / 2 {
-      try database.forEachRow("SELECT account_id, asset, amount FROM balances") { row in
-        balances[AccountAsset(account: row.integer(0)!, asset: row.text(1)!)] = try Self.amount(
-          row.text(2)!)
+      try database.forEachBalanceAmount { account, asset, amount in
+        balances[AccountAsset(account: account, asset: asset)] = amount
       }
-      try forEachPosting(after: sequence) { from, to, asset, amount in
+      try database.forEachPosting(after: sequence) { from, to, asset, amount in
         try add(from, asset, amount, negative: false)
         try add(to, asset, amount, negative: true)
       }
       return balances
     }
-    try forEachPosting(upTo: point) { from, to, asset, amount in
+    try database.forEachPosting(upTo: point) { from, to, asset, amount in
       try add(from, asset, amount, negative: true)
       try add(to, asset, amount, negative: false)
     }
     return balances
-  }
-
-  /// Each posting up to `point` (from, to, asset, base units), in entry order.
-  private func forEachPosting(
-    upTo point: PointInTime, _ body: (Int64, Int64, String, UInt128) throws -> Void
-  ) throws {
-    guard case .sequence(let sequence) = point else {
-      let (filter, value) = Ledger.entryFilter(point)
-      return try forEachPosting(
-        "FROM entries e JOIN postings p ON p.entry_seq = e.seq WHERE \(filter)", value, body)
-    }
-    try forEachPosting("FROM postings p WHERE p.entry_seq <= ?", .integer(sequence), body)
-  }
-
-  /// Each posting of an entry after `sequence`.
-  private func forEachPosting(
-    after sequence: Int64, _ body: (Int64, Int64, String, UInt128) throws -> Void
-  ) throws {
-    try forEachPosting("FROM postings p WHERE p.entry_seq > ?", .integer(sequence), body)
-  }
-
-  /// The postings `source` (a FROM clause naming them `p`, one parameter) selects.
-  private func forEachPosting(
-    _ source: String, _ value: SQLValue, _ body: (Int64, Int64, String, UInt128) throws -> Void
-  ) throws {
-    try database.forEachRow(
-      "SELECT p.from_account, p.to_account, p.asset, p.amount \(source)", [value]
-    ) { row in
-      let (from, to, asset, amount) = try Self.posting(row)
-      try body(from, to, asset, amount)
-    }
-  }
-
-  private static func posting(_ row: Row) throws -> (Int64, Int64, String, UInt128) {
-    let amount = row.withTextBytes(3) { bytes in bytes.flatMap { DecimalText.parseDigits($0) } }
-    guard let from = row.integer(0), let to = row.integer(1), let asset = row.text(2),
-      let amount
-    else {
-      throw DatabaseError(resultCode: 11, message: "a posting has a missing account or amount")
-    }
-    return (from, to, asset, amount)
   }
 }

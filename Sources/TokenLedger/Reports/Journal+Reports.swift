@@ -7,19 +7,12 @@ extension Journal {
   ) throws {
     try flushBalances()  // the query below reads the balances table
     guard point != .now else {
-      try database.forEachRow(
-        "SELECT a.holder, a.bucket, b.asset, b.amount FROM balances b JOIN accounts a ON a.id = b.account_id WHERE b.amount <> '0'"
-      ) { row in
-        try body(
-          row.text(0)!, try Self.kind(row.text(1)!), row.text(2)!, try Self.amount(row.text(3)!))
-      }
+      try database.forEachNonZeroHolderBalance(body)
       return
     }
     let balances = try accountBalances(at: point)
     var accounts: [Int64: (holder: String, kind: Bucket.Kind)] = [:]
-    try database.forEachRow("SELECT id, holder, bucket FROM accounts") { row in
-      accounts[row.integer(0)!] = (row.text(1)!, try Self.kind(row.text(2)!))
-    }
+    try database.forEachAccountKind { id, holder, kind in accounts[id] = (holder, kind) }
     for (key, amount) in balances.sorted(by: Self.byAccountThenAsset) where amount != .zero {
       guard let account = accounts[key.account] else {
         throw DatabaseError(
@@ -43,36 +36,13 @@ extension Journal {
     at point: PointInTime, _ body: (Account, String, SignedAmount) throws -> Void
   ) throws {
     try flushBalances()  // the query below reads the balances table
-    func bucket(_ row: Row, from first: Int) throws -> Bucket {
-      guard
-        let bucket = Bucket(
-          kind: row.text(first)!, validator: row.text(first + 1)!, detail: row.text(first + 2)!)
-      else {
-        throw DatabaseError(
-          resultCode: 11, message: "account of \(row.text(first - 1)!) has a malformed bucket")
-      }
-      return bucket
-    }
     guard point != .now else {
-      try database.forEachRow(
-        """
-        SELECT a.holder, a.bucket, a.validator, a.detail, m.asset, m.amount
-        FROM balances m JOIN accounts a ON a.id = m.account_id
-        """
-      ) { row in
-        let amount = try Self.amount(row.text(5) ?? "")
-        if amount != .zero {
-          try body(
-            Account(holder: row.text(0)!, bucket: try bucket(row, from: 1)), row.text(4)!, amount)
-        }
-      }
+      try database.forEachNonZeroAccountBalance(body)
       return
     }
     let balances = try accountBalances(at: point)
     var accounts: [Int64: Account] = [:]
-    try database.forEachRow("SELECT id, holder, bucket, validator, detail FROM accounts") { row in
-      accounts[row.integer(0)!] = Account(holder: row.text(1)!, bucket: try bucket(row, from: 2))
-    }
+    try database.forEachAccount { id, account in accounts[id] = account }
     for (key, amount) in balances.sorted(by: Self.byAccountThenAsset) where amount != .zero {
       guard let account = accounts[key.account] else {
         throw DatabaseError(
@@ -86,18 +56,7 @@ extension Journal {
     throws
   {
     try flushBalances()  // the query below reads the balances table
-    try database.forEachRow(
-      """
-      SELECT a.bucket, a.validator, a.detail, b.amount FROM balances b JOIN accounts a ON a.id = b.account_id
-      WHERE a.holder = ? AND b.asset = ? AND b.amount <> '0' ORDER BY a.bucket, a.validator, a.detail
-      """, [.text(holder), .text(asset)]
-    ) { row in
-      guard let bucket = Bucket(kind: row.text(0)!, validator: row.text(1)!, detail: row.text(2)!)
-      else {
-        throw DatabaseError(resultCode: 11, message: "account of \(holder) has a malformed bucket")
-      }
-      try body(bucket, try Self.amount(row.text(3)!))
-    }
+    try database.forEachNonZeroBucket(holder: holder, asset: asset, body)
   }
 
   /// Each holder's total holding of `asset` (every bucket), non-zero ones only, at `point`.
@@ -119,20 +78,12 @@ extension Journal {
       return
     }
     try flushBalances()  // the query below reads the balances table
-    // A holder's accounts are adjacent in the accounts index (holder first): each balance row
-    // is read in that order and summed here, which costs a third of GROUP BY with a summing
-    // aggregate over a million holders (docs/benchmarks.md, proofs of liabilities).
+    // Each balance row is read in holder order and summed here, which costs a third of GROUP BY
+    // with a summing aggregate over a million holders (docs/benchmarks.md, proofs of
+    // liabilities).
     var current: String?
     var total: UInt128 = 0
-    try database.forEachRow(
-      """
-      SELECT a.holder, b.amount FROM accounts a JOIN balances b ON b.account_id = a.id
-      WHERE b.asset = ? AND a.holder NOT GLOB '@*' AND b.amount <> '0' ORDER BY a.holder
-      """, [.text(asset)]
-    ) { row in
-      guard let holder = row.text(0), let text = row.text(1), let amount = UInt128(text) else {
-        throw DatabaseError(resultCode: 11, message: "a holder balance of \(asset) is malformed")
-      }
+    try database.forEachHolderBalance(asset: asset) { holder, amount in
       if holder != current {
         if let current, total != 0 { try body(current, total) }
         current = holder
@@ -146,49 +97,16 @@ extension Journal {
     if let current, total != 0 { try body(current, total) }
   }
 
-  static func kind(_ text: String) throws -> Bucket.Kind {
-    guard let kind = Bucket.Kind(rawValue: text) else {
-      throw DatabaseError(resultCode: 11, message: "unknown bucket kind '\(text.prefix(40))'")
-    }
-    return kind
-  }
-
-  static func amount(_ text: String) throws -> SignedAmount {
-    guard let amount = SignedAmount(text: text) else {
-      throw DatabaseError(resultCode: 11, message: "'\(text.prefix(60))' is not a stored amount")
-    }
-    return amount
-  }
-
   /// SHA-256 over the sorted non-zero balances and allowances.
   func stateDigest() throws -> String {
     try flushBalances()  // the query below reads the balances table
     var lines: [[UInt8]] = []
-    try database.forEachRow(
-      """
-      SELECT a.holder, a.bucket, a.validator, a.detail, b.asset, b.amount
-      FROM balances b JOIN accounts a ON a.id = b.account_id WHERE b.amount <> '0'
-      """
-    ) { row in
-      guard let bucket = Bucket(kind: row.text(1)!, validator: row.text(2)!, detail: row.text(3)!)
-      else {
-        throw DatabaseError(
-          resultCode: 11, message: "account of \(row.text(0)!) has a malformed bucket")
-      }
-      lines.append(
-        StateDigest.balanceLine(
-          asset: row.text(4)!, account: Account(holder: row.text(0)!, bucket: bucket),
-          amount: try Self.amount(row.text(5)!)))
+    try database.forEachNonZeroAccountBalance { account, asset, amount in
+      lines.append(StateDigest.balanceLine(asset: asset, account: account, amount: amount))
     }
-    try database.forEachRow(
-      "SELECT asset, owner, spender, amount FROM allowances WHERE amount <> '0'"
-    ) { row in
-      guard let amount = AllowanceAmount(storedText: row.text(3)!) else {
-        throw DatabaseError(resultCode: 11, message: "malformed allowance")
-      }
+    try database.forEachNonZeroAllowance { asset, owner, spender, amount in
       lines.append(
-        StateDigest.allowanceLine(
-          asset: row.text(0)!, owner: row.text(1)!, spender: row.text(2)!, amount: amount))
+        StateDigest.allowanceLine(asset: asset, owner: owner, spender: spender, amount: amount))
     }
     return StateDigest.digest(lines: lines)
   }

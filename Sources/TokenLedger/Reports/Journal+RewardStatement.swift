@@ -47,52 +47,26 @@ extension Journal {
     var indexes: [Int64: Int32] = [:]
     func side(_ id: Int64) throws -> Int32 {
       if let known = indexes[id] { return known }
-      guard
-        let found = try database.firstRow(
-          "SELECT holder, bucket, validator FROM accounts WHERE id = ?", [.integer(id)],
-          { StatementScan.Side(holder: $0.text(0)!, bucket: $0.text(1)!, validator: $0.text(2)!) })
-      else { throw DatabaseError(resultCode: 11, message: "a posting names missing account \(id)") }
-      let index = scan.intern(found)
+      guard let sides = try database.accountSides(id: id) else {
+        throw DatabaseError(resultCode: 11, message: "a posting names missing account \(id)")
+      }
+      let index = scan.intern(
+        StatementScan.Side(holder: sides.holder, bucket: sides.bucket, validator: sides.validator))
       indexes[id] = index
       return index
     }
-    try database.forEachRow(
-      """
-      SELECT e.seq, e.kind, e.time,
-        CASE WHEN p.posting_index IS NULL OR p.posting_index = 0 THEN e.payload END,
-        p.amount, p.from_account, p.to_account
-      FROM entries e LEFT JOIN postings p ON p.entry_seq = e.seq AND p.asset = ?
-      WHERE e.kind IN (\(StatementScan.kinds.map { "'\($0.rawValue)'" }.joined(separator: ", ")))
-        AND e.kind <> 'transfer'
-        AND (e.asset = ? OR (e.kind IN (\(StatementScan.stakeKinds)) AND p.asset IS NOT NULL))
-      ORDER BY e.seq, p.posting_index
-      """, [.text(asset), .text(asset)]
+    try database.forEachStatementPosting(
+      asset: asset, kinds: StatementScan.kinds, stakeKinds: StatementScan.stakeKinds
     ) { row in
-      let sequence = row.integer(0)!
-      if entry?.sequence != sequence {
+      if entry?.sequence != row.sequence {
         if let done = entry { try scan.process(done) }
         entry = StatementScan.Entry(
-          sequence: sequence, kind: row.text(1) ?? "", time: row.integer(2),
-          payload: row.text(3) ?? "")
+          sequence: row.sequence, kind: row.kind, time: row.time, payload: row.payload ?? "")
       }
-      guard
-        let units = try row.withTextBytes(
-          4,
-          { bytes in
-            try bytes.map { bytes in
-              guard let units = DecimalText.parseDigits(bytes), units != 0 else {
-                throw DatabaseError(
-                  resultCode: 11,
-                  message: "entry \(sequence) has a posting that is not a positive amount")
-              }
-              return units
-            }
-          })
-      else { return }  // an entry without postings (registerValidator)
+      guard let units = row.units else { return }  // an entry without postings (registerValidator)
       entry!.postings.append(
         StatementScan.Posting(
-          amount: Amount(baseUnits: units), from: try side(row.integer(5) ?? 0),
-          to: try side(row.integer(6) ?? 0)))
+          amount: Amount(baseUnits: units), from: try side(row.from), to: try side(row.to)))
     }
     if let done = entry { try scan.process(done) }
   }
@@ -101,21 +75,7 @@ extension Journal {
   private func journalSum(
     asset: String, kinds: [EntryKind], toBuckets: [String]?, from: Int64?, to: Int64?
   ) throws -> SignedAmount {
-    let list = { (items: [String]) in items.map { "'\($0)'" }.joined(separator: ", ") }
-    let bucketFilter =
-      toBuckets.map {
-        "AND p.to_account IN (SELECT id FROM accounts WHERE bucket IN (\(list($0))))"
-      } ?? ""
-    let text = try database.firstRow(
-      """
-      SELECT amount_sum(p.amount) FROM entries e JOIN postings p ON p.entry_seq = e.seq
-      WHERE e.kind IN (\(list(kinds.map(\.rawValue)))) AND e.kind <> 'transfer' AND p.asset = ? \(bucketFilter)
-        AND (CAST(? AS BIGINT) IS NULL OR e.time >= ?)
-        AND (CAST(? AS BIGINT) IS NULL OR e.time < ?)
-      """,
-      [.text(asset), SQLValue(from), SQLValue(from), SQLValue(to), SQLValue(to)]
-    ) { $0.text(0) }
-    return try Self.amount((text ?? nil) ?? "0")
+    try database.postingSum(asset: asset, kinds: kinds, toBuckets: toBuckets, from: from, to: to)
   }
 }
 

@@ -84,19 +84,8 @@ extension Ledger {
       // scanned every account each time (4,000 validators: 48 times the cost of 500).
       let totals = try journal.validatorBucketTotals(asset: asset)
       var facts: [ValidatorFacts] = []
-      try journal.database.forEachRow(
-        """
-        SELECT validator, operator, commission, commission_changed_time, max_rate,
-          max_change_rate, stake
-        FROM validators WHERE asset = ?
-        """, [.text(asset)]
-      ) { row in
-        let name = row.text(0)!
-        guard let stake = Amount(baseUnitText: row.text(6) ?? "") else {
-          throw DatabaseError(resultCode: 11, message: "stake of \(name) is unreadable")
-        }
-        let record = try Journal.validatorRecord(row, from: 1, asset: asset, validator: name)
-        let total = totals[name]
+      try journal.database.forEachValidator(asset: asset) { record, stake in
+        let total = totals[record.validator]
         facts.append(
           ValidatorFacts(
             record: record, stake: stake, delegators: total?.delegators ?? 0,
@@ -118,24 +107,7 @@ extension Journal {
     delegators: Int, pendingRewards: Amount
   )] {
     try flushBalances()  // the query below reads the balances table
-    var totals: [String: (delegators: Int, pendingRewards: Amount)] = [:]
-    try database.forEachRow(
-      """
-      SELECT a.validator, count(DISTINCT CASE WHEN a.bucket = 'staked' THEN a.holder END),
-        amount_sum(CASE WHEN a.bucket = 'rewards' THEN b.amount ELSE '0' END)
-      FROM accounts a JOIN balances b ON b.account_id = a.id
-      WHERE b.asset = ? AND a.bucket IN ('staked', 'rewards') AND b.amount <> '0'
-      GROUP BY a.validator
-      """, [.text(asset)]
-    ) { row in
-      let name = row.text(0) ?? ""
-      guard let pending = Amount(baseUnitText: row.text(2) ?? "") else {
-        throw DatabaseError(
-          resultCode: 11, message: "pending rewards on \(name) pass the largest amount")
-      }
-      totals[name] = (Int(row.integer(1) ?? 0), pending)
-    }
-    return totals
+    return try database.validatorBucketTotals(asset: asset)
   }
 
   func assetFacts(_ definition: AssetDefinition) throws -> AssetFacts {
@@ -143,14 +115,11 @@ extension Journal {
     let state = try assetState(symbol)
     var holders = 0
     try forEachHolderTotal(asset: symbol, at: .now) { _, _ in holders += 1 }
-    let count = { (sql: String) throws -> Int64 in
-      try self.database.firstRow(sql, [.text(symbol)]) { $0.integer(0) ?? 0 } ?? 0
-    }
     return AssetFacts(
       definition: definition, paused: state.paused, clockHeight: state.clock.height,
       clockTime: state.clock.time, supply: try totalSupply(symbol), holders: holders,
-      validators: Int(try count("SELECT count(*) FROM validators WHERE asset = ?")),
-      entries: try count("SELECT count(*) FROM entries WHERE asset = ?"))
+      validators: Int(try database.validatorCount(asset: symbol)),
+      entries: try database.entryCount(asset: symbol))
   }
 }
 

@@ -144,18 +144,7 @@ extension Journal {
       }
     }
     holders.sort(by: Self.largestFirst)
-    var holds: [OpenHold] = []
-    try database.forEachRow(
-      """
-      SELECT hold_id, payer, payee, amount, expires_time FROM holds
-      WHERE asset = ? AND status = 'open' ORDER BY expires_time IS NULL, expires_time, hold_id
-      """, [.text(symbol)]
-    ) { row in
-      holds.append(
-        OpenHold(
-          hold: row.text(0)!, payer: row.text(1)!, payee: row.text(2)!,
-          amount: try Self.amount(row.text(3)!).amount ?? .zero, expiresTime: row.integer(4)))
-    }
+    let holds = try database.openHolds(asset: symbol)
     var monthly: [(period: String, amounts: StatementAmounts)] = []
     for row in statement.rows {
       if monthly.last?.period != row.period {
@@ -175,44 +164,18 @@ extension Journal {
   /// The asset's supply after each day, month or year (by the span of its entries' times):
   /// supply moves only where a posting crosses between a system account and a holder.
   private func supplySeries(_ symbol: String) throws -> (StatementPeriod, [SeriesPoint]) {
-    var system: [Int64] = []
-    try database.forEachRow("SELECT id FROM accounts WHERE holder GLOB '@*'") {
-      system.append($0.integer(0)!)
-    }
-    // No system account yet: an id no account has (an empty IN () is SQLite's, not SQL's).
-    let ids = system.isEmpty ? "-1" : system.map(String.init).joined(separator: ",")
-    var span: (first: Int64, last: Int64)?
-    if let row = try database.firstRow(
-      "SELECT min(time), max(time) FROM entries WHERE asset = ?", [.text(symbol)],
-      { ($0.integer(0), $0.integer(1)) }), let first = row.0, let last = row.1
-    {
-      span = (first, last)
-    }
+    let span = try database.timeSpan(asset: symbol)
     let days = span.map { ($0.last - $0.first) / 86_400 } ?? 0
     let period: StatementPeriod = days <= 62 ? .day : days <= 5 * 366 ? .month : .year
     let width = period == .day ? 10 : period == .month ? 7 : 4
     var supply: [SeriesPoint] = []
     var running = SignedAmount.zero
-    try database.forEachRow(
-      """
-      SELECT period, amount_sum(amount) FROM (
-        SELECT substr(strftime('%Y-%m-%d', e.time, 'unixepoch'), 1, \(width)) AS period, m.amount
-        FROM (
-          SELECT entry_seq, CASE WHEN from_account IN (\(ids)) THEN amount ELSE '-' || amount END
-            AS amount
-          FROM postings
-          WHERE asset = ? AND ((from_account IN (\(ids))) <> (to_account IN (\(ids))))
-        ) m JOIN entries e ON e.seq = m.entry_seq
-      ) dated
-      GROUP BY period ORDER BY period IS NOT NULL, period
-      """, [.text(symbol)]
-    ) { row in
-      guard let next = running.adding(try Self.amount(row.text(1) ?? "0")), let value = next.amount
-      else {
+    try database.supplyChanges(asset: symbol, periodWidth: width) { label, change in
+      guard let next = running.adding(change), let value = next.amount else {
         throw DatabaseError(resultCode: 11, message: "the supply of \(symbol) leaves its range")
       }
       running = next
-      supply.append(SeriesPoint(label: row.text(0) ?? "undated", value: value))
+      supply.append(SeriesPoint(label: label ?? "undated", value: value))
     }
     return (period, supply)
   }

@@ -38,9 +38,7 @@ extension Ledger {
 extension Journal {
   func validatorStake(asset: String, validator: String) throws -> Amount {
     guard
-      let text = try database.firstRow(
-        "SELECT stake FROM validators WHERE asset = ? AND validator = ?",
-        [.text(asset), .text(validator)], { $0.text(0) }) ?? nil,
+      let text = try database.validatorStake(asset: asset, validator: validator),
       let amount = Amount(baseUnitText: text)
     else { throw DatabaseError(resultCode: 11, message: "stake of \(validator) is unreadable") }
     return amount

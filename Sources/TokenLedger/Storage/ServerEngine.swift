@@ -26,6 +26,9 @@ package protocol ServerEngine: Sendable {
   func integrityProblems(_ database: Database) throws -> [String]
   /// The engine's migrations, for the test that pins them against `schema/`.
   var migrations: [(name: String, sql: String)] { get }
+  /// The statement that checks an operation's read set, writes its entry under the write lock
+  /// and commits (the late-lock protocol, `Journal+LateLock.swift`).
+  func lateLockSQL(_ shape: LateLockShape) -> String
 }
 
 /// A connection to a server engine, as ``Database`` and ``Statement`` drive it.

@@ -7,28 +7,22 @@ struct AccountsCheck: AuditCheck {
   let name = "accounts"
 
   func run(_ context: AuditContext, _ violations: inout ViolationList) throws {
-    try context.database.forEachRow(
-      """
-      SELECT a.id, a.holder, a.bucket, a.validator, a.detail,
-             EXISTS (SELECT 1 FROM balances b WHERE b.account_id = a.id AND b.last_entry > 0)
-      FROM accounts a ORDER BY a.id
-      """
-    ) { row in
-      let holder = row.text(1) ?? ""
+    try context.database.forEachAccountWithUse { account, isPosted in
+      let holder = account.holder
       guard
         let bucket = Bucket(
-          kind: row.text(2) ?? "", validator: row.text(3) ?? "", detail: row.text(4) ?? "")
+          kind: account.bucketKind, validator: account.validator, detail: account.detail)
       else {
         violations.append(
           Violation(
-            "account \(row.integer(0)!) has a malformed bucket", account: holder,
-            bucket: row.text(2)))
+            "account \(account.id) has a malformed bucket", account: holder,
+            bucket: account.bucketKind))
         return
       }
-      if row.integer(5) != 1 {
+      if !isPosted {
         violations.append(
           Violation(
-            "account \(row.integer(0)!) is named by no posting", account: holder,
+            "account \(account.id) is named by no posting", account: holder,
             bucket: bucket.description))
       }
     }

@@ -6,11 +6,8 @@ struct AllowancesCheck: AuditCheck {
   func run(_ context: AuditContext, _ violations: inout ViolationList) throws {
     let expected = try context.journal.journalAllowances(until: .now)
     var stored: [AllowanceKey: String] = [:]
-    try context.database.forEachRow("SELECT asset, owner, spender, amount FROM allowances") { row in
-      stored[
-        AllowanceKey(asset: row.text(0) ?? "", owner: row.text(1) ?? "", spender: row.text(2) ?? "")
-      ] =
-        row.text(3) ?? ""
+    try context.database.forEachStoredAllowance { asset, owner, spender, amount in
+      stored[AllowanceKey(asset: asset, owner: owner, spender: spender)] = amount
     }
     for key in Set(expected.keys).union(stored.keys).sorted() {
       let want = expected[key] ?? .limited(.zero)

@@ -21,12 +21,8 @@ struct AssetsCheck: AuditCheck {
       }
     }
     var seen: Set<String> = []
-    try context.database.forEachRow(
-      """
-      SELECT s.symbol, s.decimals, s.definition, s.paused FROM assets s ORDER BY s.symbol
-      """
-    ) { row in
-      let symbol = row.text(0) ?? ""
+    try context.database.forEachStoredAsset { row in
+      let symbol = row.symbol
       seen.insert(symbol)
       func report(_ message: String, expected: String?, actual: String?) {
         violations.append(
@@ -34,24 +30,24 @@ struct AssetsCheck: AuditCheck {
             "asset \(symbol): \(message)", asset: symbol, expected: expected, actual: actual))
       }
       guard let definition = defined[symbol] else {
-        return report("no defineAsset entry registers it", expected: nil, actual: row.text(2))
+        return report("no defineAsset entry registers it", expected: nil, actual: row.definition)
       }
-      if definition.definition != row.text(2) {
+      if definition.definition != row.definition {
         report(
           "definition differs from its defineAsset entry \(definition.sequence)",
-          expected: definition.definition, actual: row.text(2))
+          expected: definition.definition, actual: row.definition)
       }
       let decimals = context.assets[symbol]?.decimals.description
-      if decimals == nil || decimals != row.integer(1).map(String.init) {
+      if decimals == nil || decimals != row.decimals.map(String.init) {
         report(
           "decimals column differs from the definition", expected: decimals,
-          actual: row.integer(1).map(String.init))
+          actual: row.decimals.map(String.init))
       }
       let expectedPaused = paused[symbol] ?? false
-      if row.integer(3) != (expectedPaused ? 1 : 0) {
+      if row.paused != (expectedPaused ? 1 : 0) {
         report(
           "paused flag differs from the last setPaused", expected: String(expectedPaused),
-          actual: row.integer(3).map(String.init))
+          actual: row.paused.map(String.init))
       }
     }
     for (symbol, definition) in defined.sorted(by: { $0.key < $1.key }) where !seen.contains(symbol)

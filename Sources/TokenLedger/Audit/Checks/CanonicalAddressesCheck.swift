@@ -7,36 +7,27 @@
 struct CanonicalAddressesCheck: AuditCheck {
   let name = "canonicalAddresses"
 
-  /// Each table's address columns, with the asset column first and a name for each.
-  static let sources: [(sql: String, roles: [String])] = [
-    (
-      """
-      SELECT DISTINCT b.asset, a.holder, a.validator FROM balances b
-      JOIN accounts a ON a.id = b.account_id WHERE a.holder NOT GLOB '@*'
-      """, ["holder", "validator of the bucket"]
-    ),
-    (
-      "SELECT DISTINCT b.asset, a.validator FROM balances b JOIN accounts a ON a.id = b.account_id"
-        + " WHERE a.holder GLOB '@*'", ["validator of a system bucket"]
-    ),
-    ("SELECT asset, validator, operator FROM validators", ["validator", "operator"]),
-    ("SELECT asset, owner, spender FROM allowances", ["allowance owner", "allowance spender"]),
-    (
-      "SELECT DISTINCT asset, delegator, validator FROM unbonding",
-      ["unbonding delegator", "unbonding validator"]
-    ),
-    ("SELECT asset, payer, payee FROM holds", ["hold payer", "hold payee"]),
-  ]
+  /// The name of each address column of each source, in the store's column order.
+  static func roles(_ source: Database.AddressSource) -> [String] {
+    switch source {
+    case .holderAccounts: ["holder", "validator of the bucket"]
+    case .systemAccounts: ["validator of a system bucket"]
+    case .validators: ["validator", "operator"]
+    case .allowances: ["allowance owner", "allowance spender"]
+    case .unbonding: ["unbonding delegator", "unbonding validator"]
+    case .holds: ["hold payer", "hold payee"]
+    }
+  }
 
   func run(_ context: AuditContext, _ violations: inout ViolationList) throws {
     var known: [String: Set<String>] = [:]
-    for source in Self.sources {
-      try context.database.forEachRow(source.sql) { row in
-        let asset = row.text(0) ?? ""
+    for source in Database.AddressSource.allCases {
+      let roles = Self.roles(source)
+      try context.database.forEachAddressRow(source) { asset, addresses in
         // An asset whose definition does not decode is the assets check's to report.
         guard let scheme = context.assets[asset]?.addressScheme else { return }
-        for (column, role) in source.roles.enumerated() {
-          guard let address = row.text(column + 1), !address.isEmpty else { continue }
+        for (address, role) in zip(addresses, roles) {
+          guard let address, !address.isEmpty else { continue }
           if known[asset]?.contains(address) == true { continue }
           if let violation = Self.violation(address, role: role, scheme: scheme, asset: asset) {
             violations.append(violation)

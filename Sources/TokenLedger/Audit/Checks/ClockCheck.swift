@@ -13,18 +13,14 @@ struct ClockCheck: AuditCheck {
   func run(_ context: AuditContext, _ violations: inout ViolationList) throws {
     var last: [String: Clock] = [:]
     var lastTimeOfAll: Int64?
-    let kinds = Self.severalAssetKinds.map { "'\($0.rawValue)'" }.joined(separator: ", ")
-    try context.database.forEachRow(
-      // A price is dated by its own height and time and moves no clock.
-      "SELECT seq, asset, height, time, CASE WHEN kind IN (\(kinds)) THEN payload END FROM entries WHERE kind <> 'price' ORDER BY seq"
-    ) { row in
-      let sequence = row.integer(0)!
-      let height = row.integer(2)
-      let time = row.integer(3)
-      if let payload = row.text(4) {
+    // A price is dated by its own height and time and moves no clock: the read leaves prices
+    // out.
+    try context.database.forEachEntryClock(payloadKinds: Self.severalAssetKinds) {
+      sequence, asset, height, time, payload in
+      if let payload {
         try dateOthers(payload, sequence: sequence, context, &last, &violations)
       }
-      guard let asset = row.text(1) else {
+      guard let asset else {
         // A tick of every asset: its time may not precede any asset's clock.
         if let time, let latest = last.values.compactMap(\.time).max(), time < latest {
           violations.append(
@@ -51,12 +47,10 @@ struct ClockCheck: AuditCheck {
       }
       last[asset] = Clock(height: height ?? previous.height, time: time ?? previous.time)
     }
-    try context.database.forEachRow(
-      "SELECT symbol, clock_height, clock_time FROM assets ORDER BY symbol"
-    ) { row in
-      let symbol = row.text(0) ?? ""
+    try context.database.forEachStoredAsset { row in
+      let symbol = row.symbol
       let expected = last[symbol] ?? Clock()
-      guard row.integer(1) != expected.height || row.integer(2) != expected.time else { return }
+      guard row.clockHeight != expected.height || row.clockTime != expected.time else { return }
       func describe(_ height: Int64?, _ time: Int64?) -> String {
         "height \(height.map(String.init) ?? "-"), time \(time.map(String.init) ?? "-")"
       }
@@ -64,7 +58,7 @@ struct ClockCheck: AuditCheck {
         Violation(
           "asset \(symbol): clock differs from its latest entries", asset: symbol,
           expected: describe(expected.height, expected.time),
-          actual: describe(row.integer(1), row.integer(2))))
+          actual: describe(row.clockHeight, row.clockTime)))
     }
   }
 

@@ -28,47 +28,35 @@ struct HashChainCheck: IndependentCheck {
     _ database: Database, from first: Int64, through last: Int64,
     _ violations: inout ViolationList, verified: (Int64) -> Void = { _ in }
   ) throws {
-    let format2From = try Journal.readFormat2From(database)
-    let bounds: [SQLValue] = [.integer(first), .integer(last)]
-    let entries = try database.cursor(
-      """
-      SELECT seq, idempotency_id, kind, asset, payload, height, time, hash FROM entries
-      WHERE seq BETWEEN ? AND ? ORDER BY seq
-      """, bounds)
-    let postings = try database.cursor(
-      """
-      SELECT entry_seq, asset, from_account, to_account, amount FROM postings
-      WHERE entry_seq BETWEEN ? AND ? ORDER BY entry_seq, posting_index
-      """, bounds)
+    let format2From = try database.format2From()
+    let entries = try database.hashedEntries(from: first, through: last)
+    let postings = try database.hashedPostings(from: first, through: last)
     var accounts = try AccountBytes(database)
     var pending = try postings.next()
     // The previous entry's stored hash (32 bytes; zeros before the first entry).
     var previous = [UInt8](repeating: 0, count: 32)
-    if first > 1 {
-      try database.firstRow("SELECT hash FROM entries WHERE seq = ?", [.integer(first - 1)]) {
-        row in
-        row.withBlobBytes(0) { stored in
-          if let stored, stored.count == 32 { previous = Array(stored) }
-        }
-      }
-    }
+    if first > 1, let stored = try database.storedHash(ofEntry: first - 1) { previous = stored }
     var previousHex = [UInt8](repeating: 0, count: 64)
     var canonical = HashChain.CanonicalBytes(capacity: 1024)
     var postingBytes = HashChain.CanonicalBytes(capacity: 512)
     while let row = try entries.next() {
-      let sequence = row.integer(0)!
-      while let posting = pending, (posting.integer(0) ?? 0) < sequence {
-        let orphan = posting.integer(0) ?? 0
+      let sequence = row.integer(Database.HashedEntryColumn.sequence)!
+      while let posting = pending,
+        (posting.integer(Database.HashedPostingColumn.sequence) ?? 0) < sequence
+      {
+        let orphan = posting.integer(Database.HashedPostingColumn.sequence) ?? 0
         violations.append(Violation("posting of missing entry \(orphan)", sequence: orphan))
         pending = try postings.next()
       }
       postingBytes.removeAll()
       var count: Int64 = 0
-      while let posting = pending, posting.integer(0) == sequence {
-        posting.withTextBytes(1) { postingBytes.field($0) }
-        try accounts.append(posting.integer(2), to: &postingBytes)
-        try accounts.append(posting.integer(3), to: &postingBytes)
-        posting.withTextBytes(4) { postingBytes.field($0) }
+      while let posting = pending,
+        posting.integer(Database.HashedPostingColumn.sequence) == sequence
+      {
+        posting.withTextBytes(Database.HashedPostingColumn.asset) { postingBytes.field($0) }
+        try accounts.append(posting.integer(Database.HashedPostingColumn.from), to: &postingBytes)
+        try accounts.append(posting.integer(Database.HashedPostingColumn.to), to: &postingBytes)
+        posting.withTextBytes(Database.HashedPostingColumn.amount) { postingBytes.field($0) }
         count += 1
         pending = try postings.next()
       }
@@ -88,28 +76,33 @@ struct HashChainCheck: IndependentCheck {
       }
       canonical.field(integer: sequence)
       // The id as text: an on-chain id is stored as a BLOB (StoredId).
-      row.withBlobBytes(1) { stored in
-        if let stored, row.isBlob(1) {
+      row.withBlobBytes(Database.HashedEntryColumn.id) { stored in
+        if let stored, row.isBlob(Database.HashedEntryColumn.id) {
           StoredId.text(compact: stored).withUnsafeBufferPointer { canonical.field($0) }
         } else {
-          row.withTextBytes(1) { canonical.field($0) }
+          row.withTextBytes(Database.HashedEntryColumn.id) { canonical.field($0) }
         }
       }
-      for column in 2...4 { row.withTextBytes(column) { canonical.field($0) } }
-      canonical.field(integer: row.integer(5))
-      canonical.field(integer: row.integer(6))
+      for column in Database.HashedEntryColumn.texts {
+        row.withTextBytes(column) { canonical.field($0) }
+      }
+      canonical.field(integer: row.integer(Database.HashedEntryColumn.height))
+      canonical.field(integer: row.integer(Database.HashedEntryColumn.time))
       canonical.field(integer: count)
       canonical.append(bytes: postingBytes.bytes)
       let computed = canonical.digest()
-      let matches = row.withBlobBytes(7) { stored in stored.map { $0.elementsEqual(computed) } }
+      let matches = row.withBlobBytes(Database.HashedEntryColumn.hash) { stored in
+        stored.map { $0.elementsEqual(computed) }
+      }
       if matches != true {
         violations.append(
           Violation(
             "entry \(sequence) does not hash to its stored hash (edited entry, posting or account)",
-            sequence: sequence, idempotencyId: row.idText(1),
-            expected: HashChain.hex(computed), actual: row.hashHex(7) ?? "NULL"))
+            sequence: sequence, idempotencyId: row.idText(Database.HashedEntryColumn.id),
+            expected: HashChain.hex(computed),
+            actual: row.hashHex(Database.HashedEntryColumn.hash) ?? "NULL"))
       }
-      row.withBlobBytes(7) { stored in
+      row.withBlobBytes(Database.HashedEntryColumn.hash) { stored in
         previous.removeAll(keepingCapacity: true)
         if let stored { previous.append(contentsOf: stored) }
       }
@@ -118,7 +111,7 @@ struct HashChainCheck: IndependentCheck {
       if sequence & 1023 == 0, violations.count == 0 { verified(sequence - 1) }
     }
     while let posting = pending {
-      let orphan = posting.integer(0) ?? 0
+      let orphan = posting.integer(Database.HashedPostingColumn.sequence) ?? 0
       violations.append(Violation("posting of missing entry \(orphan)", sequence: orphan))
       pending = try postings.next()
     }
@@ -137,8 +130,7 @@ private struct AccountBytes {
   private var known: [Int64: [UInt8]] = [:]
 
   init(_ database: Database) throws {
-    lookup = try database.prepare(
-      "SELECT holder, bucket, validator, detail FROM accounts WHERE id = ?")
+    lookup = try database.accountFieldsLookup()
   }
 
   mutating func append(_ id: Int64?, to output: inout HashChain.CanonicalBytes) throws {

@@ -21,33 +21,26 @@ struct HoldsCheck: AuditCheck {
       }
     }
     var stored: [String: String] = [:]
-    try context.database.forEachRow(
-      """
-      SELECT h.hold_id, h.asset, h.payer, h.payee, h.amount, h.expires_time, h.status, s.clock_time,
-        (SELECT b.amount FROM accounts a JOIN balances b ON b.account_id = a.id
-         WHERE a.holder = h.payer AND a.bucket = 'held' AND a.detail = h.hold_id AND b.asset = h.asset)
-      FROM holds h LEFT JOIN assets s ON s.symbol = h.asset ORDER BY h.hold_id
-      """
-    ) { row in
-      let hold = row.text(0) ?? ""
-      let status = row.text(6) ?? ""
+    try context.database.forEachStoredHold { row in
+      let hold = row.hold
+      let status = row.status ?? ""
       stored[hold] =
-        "\(row.text(1) ?? "") \(row.text(2) ?? "") → \(row.text(3) ?? "") \(row.text(4) ?? "") expires \(row.integer(5).map(String.init) ?? "-") \(status)"
-      let held = row.text(8) ?? "0"
-      let wantHeld = status == "open" ? row.text(4) ?? "" : "0"
+        "\(row.asset ?? "") \(row.payer ?? "") → \(row.payee ?? "") \(row.amount ?? "") expires \(row.expiresTime.map(String.init) ?? "-") \(status)"
+      let held = row.heldAmount ?? "0"
+      let wantHeld = status == "open" ? row.amount ?? "" : "0"
       if held != wantHeld {
         violations.append(
           Violation(
-            "hold \(hold) (\(status)) keeps \(held) base units held", account: row.text(2),
-            bucket: "held(\(hold))", asset: row.text(1), expected: wantHeld, actual: held))
+            "hold \(hold) (\(status)) keeps \(held) base units held", account: row.payer,
+            bucket: "held(\(hold))", asset: row.asset, expected: wantHeld, actual: held))
       }
-      if status == "open", let expires = row.integer(5), let clock = row.integer(7),
+      if status == "open", let expires = row.expiresTime, let clock = row.assetClockTime,
         expires <= clock
       {
         violations.append(
           Violation(
-            "hold \(hold) expired but is still open", account: row.text(2), bucket: "held(\(hold))",
-            asset: row.text(1), expected: "expired", actual: "open"))
+            "hold \(hold) expired but is still open", account: row.payer, bucket: "held(\(hold))",
+            asset: row.asset, expected: "expired", actual: "open"))
       }
     }
     for hold in Set(expected.keys).union(stored.keys).sorted() where expected[hold] != stored[hold]

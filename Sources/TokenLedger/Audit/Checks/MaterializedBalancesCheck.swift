@@ -21,19 +21,15 @@ struct MaterializedBalancesCheck: AuditCheck {
 
   func run(_ context: AuditContext, _ violations: inout ViolationList) throws {
     var accounts: Names = [:]
-    try context.database.forEachRow("SELECT id, holder, bucket, validator, detail FROM accounts") {
-      row in
+    try context.database.forEachStoredAccount { account in
       let bucket = Bucket(
-        kind: row.text(2) ?? "", validator: row.text(3) ?? "", detail: row.text(4) ?? "")
-      accounts[row.integer(0) ?? -1] = (row.text(1) ?? "", bucket?.description ?? row.text(2) ?? "")
+        kind: account.bucketKind, validator: account.validator, detail: account.detail)
+      accounts[account.id] = (account.holder, bucket?.description ?? account.bucketKind)
     }
     let sums = try sumPostings(context.database, accounts, &violations)
     var stored: [Key: (amount: String, lastEntry: Int64?)] = [:]
-    try context.database.forEachRow("SELECT account_id, asset, amount, last_entry FROM balances") {
-      row in
-      stored[Key(account: row.integer(0) ?? -1, asset: row.text(1) ?? "")] = (
-        row.text(2) ?? "", row.integer(3)
-      )
+    try context.database.forEachStoredBalance { account, asset, amount, lastEntry in
+      stored[Key(account: account, asset: asset)] = (amount, lastEntry)
     }
     for key in Set(sums.keys).union(stored.keys).sorted() {
       compare(
@@ -48,16 +44,10 @@ struct MaterializedBalancesCheck: AuditCheck {
     _ database: Database, _ accounts: Names, _ violations: inout ViolationList
   ) throws -> [Key: Running] {
     var sums: [Key: Running] = [:]
-    try database.forEachRow(
-      """
-      SELECT entry_seq, posting_index, from_account, to_account, asset, amount, from_previous,
-             to_previous
-      FROM postings ORDER BY entry_seq, posting_index
-      """
-    ) { row in
-      guard let sequence = row.integer(0), let index = row.integer(1), let from = row.integer(2),
-        let to = row.integer(3), let asset = row.text(4),
-        let amount = Amount(baseUnitText: row.text(5) ?? "")
+    try database.forEachStoredPosting { row in
+      guard let sequence = row.sequence, let index = row.index, let from = row.from,
+        let to = row.to, let asset = row.asset,
+        let amount = Amount(baseUnitText: row.amount ?? "")
       else { return }
       func visit(_ key: Key, _ delta: SignedAmount, link: Int64?) {
         var running = sums[key] ?? Running()
@@ -73,8 +63,8 @@ struct MaterializedBalancesCheck: AuditCheck {
         running.add(delta, entry: sequence)
         sums[key] = running
       }
-      visit(Key(account: from, asset: asset), SignedAmount(amount).negated, link: row.integer(6))
-      visit(Key(account: to, asset: asset), SignedAmount(amount), link: row.integer(7))
+      visit(Key(account: from, asset: asset), SignedAmount(amount).negated, link: row.fromPrevious)
+      visit(Key(account: to, asset: asset), SignedAmount(amount), link: row.toPrevious)
     }
     return sums
   }

@@ -8,21 +8,15 @@ struct PostingsCheck: AuditCheck {
 
   func run(_ context: AuditContext, _ violations: inout ViolationList) throws {
     var accounts: Set<Int64> = []
-    try context.database.forEachRow("SELECT id FROM accounts") { row in
-      if let id = row.integer(0) { accounts.insert(id) }
-    }
+    try context.database.forEachStoredAccount { accounts.insert($0.id) }
     var assets: Set<String> = []
-    try context.database.forEachRow("SELECT symbol FROM assets") { row in
-      if let symbol = row.text(0) { assets.insert(symbol) }
-    }
+    try context.database.forEachStoredAsset { assets.insert($0.symbol) }
     var currentEntry: Int64 = -1
     var nextIndex: Int64 = 0
-    try context.database.forEachRow(
-      "SELECT entry_seq, posting_index, asset, amount, from_account, to_account FROM postings ORDER BY entry_seq, posting_index"
-    ) { row in
-      let sequence = row.integer(0) ?? -1
-      let index = row.integer(1) ?? -1
-      let asset = row.text(2) ?? ""
+    try context.database.forEachStoredPosting { row in
+      let sequence = row.sequence ?? -1
+      let index = row.index ?? -1
+      let asset = row.asset ?? ""
       if sequence != currentEntry {
         currentEntry = sequence
         nextIndex = 0
@@ -32,11 +26,11 @@ struct PostingsCheck: AuditCheck {
           Violation(
             "posting \(index) of entry \(sequence): \(message)", sequence: sequence, asset: asset))
       }
-      if Amount(baseUnitText: row.text(3) ?? "").map({ $0.isZero }) ?? true {
-        report("amount '\(row.text(3) ?? "")' is not a positive base-unit amount")
+      if Amount(baseUnitText: row.amount ?? "").map({ $0.isZero }) ?? true {
+        report("amount '\(row.amount ?? "")' is not a positive base-unit amount")
       }
-      let from = row.integer(4)
-      let to = row.integer(5)
+      let from = row.from
+      let to = row.to
       if from == to { report("moves from an account to itself") }
       if !accounts.contains(from ?? -1) || !accounts.contains(to ?? -1) {
         report("names an account that does not exist")

@@ -5,14 +5,10 @@ struct SequenceCheck: AuditCheck {
   func run(_ context: AuditContext, _ violations: inout ViolationList) throws {
     // Sequence numbers are the rowid, so distinct: n of them from 1 to n leave no gap. The
     // count reads the smallest index, not the entries; only a gap costs the full walk.
-    let (count, first, last) =
-      try context.database.firstRow("SELECT count(*), min(seq), max(seq) FROM entries") {
-        ($0.integer(0) ?? 0, $0.integer(1), $0.integer(2))
-      } ?? (0, nil, nil)
+    let (count, first, last) = try context.database.entrySequenceBounds()
     if count == 0 || (first == 1 && last == count) { return }
     var expected: Int64 = 1
-    try context.database.forEachRow("SELECT seq FROM entries ORDER BY seq") { row in
-      let sequence = row.integer(0)!
+    try context.database.forEachEntrySequence { sequence in
       if sequence != expected {
         violations.append(
           Violation(

@@ -18,35 +18,20 @@ struct UnbondingCheck: AuditCheck {
 
   func run(_ context: AuditContext, _ violations: inout ViolationList) throws {
     var expected: [Key: Int64] = [:]
-    try context.database.forEachRow(
-      """
-      SELECT p.asset, a.holder, a.validator, a.detail, e.time FROM entries e INDEXED BY entries_by_kind
-      JOIN postings p ON p.entry_seq = e.seq JOIN accounts a ON a.id = p.to_account
-      WHERE a.bucket = 'unbonding' AND e.kind = 'undelegate' AND e.kind <> 'transfer'
-        AND a.detail = CAST(e.seq AS TEXT)
-      """
-    ) { row in
-      let asset = row.text(0) ?? ""
+    try context.database.forEachUnbondingOpened(by: .undelegate) { asset, account, time, _ in
       let seconds = context.assets[asset]?.unbondingSeconds ?? 0
       expected[
         Key(
-          asset: asset, delegator: row.text(1) ?? "", validator: row.text(2) ?? "",
-          entry: row.text(3) ?? "")] =
-        (row.integer(4) ?? 0) + seconds
+          asset: asset, delegator: account.holder, validator: account.validator,
+          entry: account.detail)] =
+        (time ?? 0) + seconds
     }
     // A chain state's unbonding entries, opened by `openingBalance` with their own maturity.
-    try context.database.forEachRow(
-      """
-      SELECT p.asset, a.holder, a.validator, a.detail, e.payload FROM entries e INDEXED BY entries_by_kind
-      JOIN postings p ON p.entry_seq = e.seq JOIN accounts a ON a.id = p.to_account
-      WHERE a.bucket = 'unbonding' AND e.kind = 'openingBalance' AND e.kind <> 'transfer'
-        AND a.detail = CAST(e.seq AS TEXT)
-      """
-    ) { row in
-      let payload = (try? JSONParser.parse(row.text(4) ?? "").objectValue) ?? [:]
+    try context.database.forEachUnbondingOpened(by: .openingBalance) { asset, account, _, text in
+      let payload = (try? JSONParser.parse(text ?? "").objectValue) ?? [:]
       let key = Key(
-        asset: row.text(0) ?? "", delegator: row.text(1) ?? "", validator: row.text(2) ?? "",
-        entry: row.text(3) ?? "")
+        asset: asset, delegator: account.holder, validator: account.validator,
+        entry: account.detail)
       expected[key] = payload["matures"]?.stringValue.flatMap(UTCTime.parse) ?? -1
     }
     try context.forEachEntry(kinds: [.release]) { _, _, payload, _ in
@@ -58,14 +43,11 @@ struct UnbondingCheck: AuditCheck {
       expected[key] = nil
     }
     var stored: [Key: Int64?] = [:]
-    try context.database.forEachRow(
-      "SELECT u.asset, u.delegator, u.validator, u.entry_id, u.matures_time, s.clock_time FROM unbonding u LEFT JOIN assets s ON s.symbol = u.asset"
-    ) { row in
+    try context.database.forEachStoredUnbonding { row in
       let key = Key(
-        asset: row.text(0) ?? "", delegator: row.text(1) ?? "", validator: row.text(2) ?? "",
-        entry: row.text(3) ?? "")
-      stored[key] = row.integer(4)
-      if let matures = row.integer(4), let clock = row.integer(5), matures <= clock {
+        asset: row.asset, delegator: row.delegator, validator: row.validator, entry: row.entry)
+      stored[key] = row.maturesTime
+      if let matures = row.maturesTime, let clock = row.assetClockTime, matures <= clock {
         violations.append(
           Violation(
             "unbonding entry \(key.entry) matured but was not released", account: key.delegator,

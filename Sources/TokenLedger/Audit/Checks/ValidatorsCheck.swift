@@ -18,22 +18,12 @@ struct ValidatorsCheck: AuditCheck {
     // Every staked bucket summed per (asset, validator) in one grouped pass: a subquery per
     // validator scanned the accounts once each (quadratic in validators).
     var staked: [String: String] = [:]
-    try context.database.forEachRow(
-      """
-      SELECT b.asset, a.validator, amount_sum(b.amount)
-      FROM balances b JOIN accounts a ON a.id = b.account_id
-      WHERE a.bucket = 'staked' GROUP BY b.asset, a.validator
-      """
-    ) { row in staked["\(row.text(0) ?? "")\u{0}\(row.text(1) ?? "")"] = row.text(2) }
+    try context.database.stakedSumsByValidator { asset, validator, sum in
+      staked["\(asset)\u{0}\(validator)"] = sum
+    }
     var seen: Set<String> = []
-    try context.database.forEachRow(
-      """
-      SELECT v.asset, v.validator, v.operator, v.commission, v.commission_changed_time, v.stake,
-        v.max_rate, v.max_change_rate
-      FROM validators v ORDER BY v.asset, v.validator
-      """
-    ) { row in
-      let key = "\(row.text(0) ?? "")\u{0}\(row.text(1) ?? "")"
+    try context.database.forEachStoredValidator { row in
+      let key = "\(row.asset)\u{0}\(row.validator)"
       seen.insert(key)
       compare(row, expected[key], stakedSum: staked[key], &violations)
     }
@@ -44,17 +34,11 @@ struct ValidatorsCheck: AuditCheck {
           "validator \(parts[1]) was registered but has no row", account: parts[1], asset: parts[0])
       )
     }
-    try context.database.forEachRow(
-      """
-      SELECT DISTINCT a.holder, a.bucket, a.validator, b.asset FROM accounts a JOIN balances b ON b.account_id = a.id
-      WHERE a.bucket IN ('staked', 'unbonding', 'rewards')
-        AND NOT EXISTS (SELECT 1 FROM validators v WHERE v.asset = b.asset AND v.validator = a.validator)
-      """
-    ) { row in
+    try context.database.forEachBucketOfUnregisteredValidator { holder, kind, validator, asset in
       violations.append(
         Violation(
-          "\(row.text(1) ?? "") bucket names unregistered validator \(row.text(2) ?? "")",
-          account: row.text(0), asset: row.text(3)))
+          "\(kind) bucket names unregistered validator \(validator)", account: holder,
+          asset: asset))
     }
   }
 
@@ -79,10 +63,11 @@ struct ValidatorsCheck: AuditCheck {
 
   /// One validator row against its registrations and the sum of its staked buckets.
   private func compare(
-    _ row: Row, _ want: Expected?, stakedSum: String?, _ violations: inout ViolationList
+    _ row: Database.StoredValidator, _ want: Expected?, stakedSum: String?,
+    _ violations: inout ViolationList
   ) {
-    let asset = row.text(0) ?? ""
-    let validator = row.text(1) ?? ""
+    let asset = row.asset
+    let validator = row.validator
     func report(_ message: String, _ want: String?, _ have: String?) {
       violations.append(
         Violation(
@@ -90,29 +75,29 @@ struct ValidatorsCheck: AuditCheck {
           actual: have))
     }
     guard let want else {
-      return report("no registerValidator entry registers it", nil, row.text(2))
+      return report("no registerValidator entry registers it", nil, row.operatorAddress)
     }
-    if want.operatorAddress != row.text(2) {
-      report("operator differs from the journal", want.operatorAddress, row.text(2))
+    if want.operatorAddress != row.operatorAddress {
+      report("operator differs from the journal", want.operatorAddress, row.operatorAddress)
     }
-    if want.commission != row.text(3) {
-      report("commission differs from the journal", want.commission, row.text(3))
+    if want.commission != row.commission {
+      report("commission differs from the journal", want.commission, row.commission)
     }
-    if want.changedTime != row.integer(4) {
+    if want.changedTime != row.commissionChangedTime {
       report(
         "commission change time differs from the journal", want.changedTime.map(String.init),
-        row.integer(4).map(String.init))
+        row.commissionChangedTime.map(String.init))
     }
-    if want.maxRate != row.text(6) || want.maxChangeRate != row.text(7) {
+    if want.maxRate != row.maxRate || want.maxChangeRate != row.maxChangeRate {
       report(
         "max rate or max change rate differs from the journal",
         "\(want.maxRate ?? "-") \(want.maxChangeRate ?? "-")",
-        "\(row.text(6) ?? "-") \(row.text(7) ?? "-")")
+        "\(row.maxRate ?? "-") \(row.maxChangeRate ?? "-")")
     }
     // A validator without staked buckets sums to 0, as amount_sum of no rows is.
     let sum = stakedSum ?? "0"
-    if row.text(5) != sum {
-      report("stake differs from the sum of its delegations", sum, row.text(5))
+    if row.stake != sum {
+      report("stake differs from the sum of its delegations", sum, row.stake)
     }
   }
 }

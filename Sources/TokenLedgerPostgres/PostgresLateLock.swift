@@ -1,0 +1,103 @@
+import TokenLedger
+
+extension LateLockShape {
+  /// The statement, PostgreSQL's only: data-modifying common table expressions (all run, in
+  /// one snapshot taken after the lock; the foreign keys are checked at its end). `head`
+  /// yields one row when every check holds and none otherwise, and everything else is
+  /// written from its row. Returns the entry's sequence, hash and previous hash; when fewer
+  /// balance rows were updated than proven to exist (an invariant broken), the statement fails
+  /// and its transaction with it.
+  var sql: String {
+    var checks: [String] = []
+    if checksId {
+      checks.append("NOT EXISTS (SELECT 1 FROM entries WHERE idempotency_id = CAST(? AS TEXT))")
+    }
+    for _ in 0..<balancesRead {
+      checks.append(
+        """
+        COALESCE((SELECT amount || ',' || CAST(last_entry AS TEXT) FROM balances \
+        WHERE account_id = CAST(? AS BIGINT) AND asset = CAST(? AS TEXT)), '0,0') = CAST(? AS TEXT)
+        """)
+    }
+    for _ in 0..<assetsRead {
+      checks.append(
+        """
+        EXISTS (SELECT 1 FROM assets WHERE symbol = CAST(? AS TEXT) \
+        AND clock_height IS NOT DISTINCT FROM CAST(? AS BIGINT) \
+        AND clock_time IS NOT DISTINCT FROM CAST(? AS BIGINT) AND paused = CAST(? AS INTEGER))
+        """)
+    }
+    var sql = """
+      WITH last AS (SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1),
+      head AS (
+        SELECT COALESCE((SELECT seq FROM last), 0) + 1 AS seq,
+          COALESCE((SELECT hash FROM last), decode(repeat('00', 32), 'hex')) AS previous
+        WHERE \(checks.isEmpty ? "TRUE" : checks.joined(separator: "\n    AND "))
+      ),
+      entry AS (
+        INSERT INTO entries (seq, idempotency_id, kind, asset, payload, height, time, hash)
+        SELECT seq, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT),
+          CAST(? AS BIGINT), CAST(? AS BIGINT),
+          sha256(CAST(? AS BYTEA) || previous
+            || convert_to(length(CAST(seq AS TEXT)) || ':' || CAST(seq AS TEXT), 'UTF8')
+            || CAST(? AS BYTEA))
+        FROM head
+        RETURNING seq, hash
+      )
+      """
+    if postings > 0 {
+      let row =
+        "(CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS BIGINT), "
+        + "CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS BIGINT))"
+      sql += """
+        ,
+        posted AS (
+          INSERT INTO postings (entry_seq, posting_index, asset, from_account, to_account, amount,
+            from_previous, to_previous)
+          SELECT entry.seq, p.i, p.a, p.f, p.t, p.m, p.fp, p.tp
+          FROM entry, (VALUES \(Array(repeating: row, count: postings).joined(separator: ", ")))
+            AS p (i, a, f, t, m, fp, tp)
+        )
+        """
+    }
+    let row = "(CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT))"
+    if balancesUpdated > 0 {
+      sql += """
+        ,
+        updated AS (
+          UPDATE balances SET amount = b.m, last_entry = entry.seq
+          FROM entry, (VALUES \(Array(repeating: row, count: balancesUpdated).joined(separator: ", ")))
+            AS b (k, a, m)
+          WHERE balances.account_id = b.k AND balances.asset = b.a
+          RETURNING 1
+        )
+        """
+    }
+    if balancesUpserted > 0 {
+      sql += """
+        ,
+        upserted AS (
+          INSERT INTO balances (account_id, asset, amount, last_entry)
+          SELECT b.k, b.a, b.m, entry.seq
+          FROM entry, (VALUES \(Array(repeating: row, count: balancesUpserted).joined(separator: ", ")))
+            AS b (k, a, m)
+          WHERE TRUE
+          ON CONFLICT (account_id, asset) DO UPDATE
+          SET amount = excluded.amount, last_entry = excluded.last_entry
+        )
+        """
+    }
+    guard balancesUpdated > 0 else {
+      return sql + "\nSELECT entry.seq, entry.hash, head.previous FROM entry, head"
+    }
+    // The count is a run-time value, so the failing cast cannot be folded at planning; CASE
+    // evaluates it only when the count is wrong.
+    return sql + """
+
+      SELECT CASE WHEN u.n = \(balancesUpdated) THEN entry.seq
+          ELSE CAST('\(Self.balanceRowsMissing)' || CAST(u.n AS TEXT) AS BIGINT) END,
+        entry.hash, head.previous
+      FROM entry, head, (SELECT count(*) AS n FROM updated) AS u
+      """
+  }
+}
