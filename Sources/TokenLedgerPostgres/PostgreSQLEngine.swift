@@ -82,22 +82,14 @@ public struct PostgreSQLEngine: ServerEngine {
 }
 
 extension PostgresConnection: ServerConnection {
-  /// Runs a script of the library's SQL, translated once per text (most are constants run
-  /// once per transaction: COMMIT, SAVEPOINT…, and translating costs more than the call).
+  /// Runs a script of statements without parameters, as written (in PostgreSQL's SQL: the
+  /// library writes each statement in the engine's own, `Storage/Database+Phrases.swift`).
   func runScript(_ sql: String) throws(DatabaseError) {
-    try executeScript(translatedScript(sql))
+    try executeScript(sql)
   }
 
   func statement(name: String?, sql: String) -> any ServerStatement {
-    PostgresStatement(connection: self, name: name, sql: PostgresDialect.translate(sql))
-  }
-
-  private func translatedScript(_ sql: String) -> String {
-    if let translated = translatedScripts[sql] { return translated }
-    let translated = PostgresDialect.translate(sql)
-    if translatedScripts.count >= 256 { translatedScripts.removeAll(keepingCapacity: true) }
-    translatedScripts[sql] = translated
-    return translated
+    PostgresStatement(connection: self, name: name, sql: sql)
   }
 }
 

@@ -37,9 +37,6 @@ final class PostgresConnection {
 
   deinit { PQfinish(handle) }
 
-  /// Scripts of the library's SQL as PostgreSQL runs them, by their text (``runScript(_:)``).
-  var translatedScripts: [String: String] = [:]
-
   /// True inside a transaction block (also an aborted one), or once one is begun and not yet
   /// sent (``beginLater(lockSQL:flushOutsideLock:retries:)``).
   /// A connection that was lost is in none: the next statement fails on it.
@@ -325,7 +322,7 @@ final class PostgresConnection {
   private func commitOutcomeUnknown(_ error: DatabaseError) -> DatabaseError {
     if error.sql == Self.flushStatement {
       return DatabaseError(
-        resultCode: error.resultCode,
+        .commitOutcomeUnknown, resultCode: error.resultCode,
         message:
           "PostgreSQL committed, but the flush after the commit failed, so it is not confirmed"
           + " on disk: the operations are in the ledger unless the server crashes before it"
@@ -334,7 +331,7 @@ final class PostgresConnection {
     }
     guard PQstatus(handle) != CONNECTION_OK else { return error }
     return DatabaseError(
-      resultCode: error.resultCode,
+      .commitOutcomeUnknown, resultCode: error.resultCode,
       message:
         "the connection to PostgreSQL was lost before the commit was confirmed, so it may or"
         + " may not have been applied (apply the same operations again: their ids make that"

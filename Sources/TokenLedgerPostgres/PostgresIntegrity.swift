@@ -26,7 +26,7 @@ enum PostgresIntegrity {
       JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid
       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
       JOIN pg_catalog.pg_am a ON a.oid = c.relam
-      WHERE n.nspname = CAST(? AS TEXT) AND a.amname = 'btree' ORDER BY c.relname
+      WHERE n.nspname = CAST($1 AS TEXT) AND a.amname = 'btree' ORDER BY c.relname
       """, [.text(schema)]
     ) { indexes.append(($0.text(0) ?? "?", $0.integer(1) ?? 0, $0.integer(2) == 1)) }
     for index in indexes where !index.valid {
@@ -37,7 +37,7 @@ enum PostgresIntegrity {
       SELECT c.relname, k.conname FROM pg_catalog.pg_constraint k
       JOIN pg_catalog.pg_class c ON c.oid = k.conrelid
       JOIN pg_catalog.pg_namespace n ON n.oid = k.connamespace
-      WHERE n.nspname = CAST(? AS TEXT) AND NOT k.convalidated ORDER BY c.relname, k.conname
+      WHERE n.nspname = CAST($1 AS TEXT) AND NOT k.convalidated ORDER BY c.relname, k.conname
       """, [.text(schema)]
     ) { row in
       problems.append(
@@ -80,7 +80,7 @@ enum PostgresIntegrity {
       do {
         try database.savepoint {
           try database.execute(
-            "SELECT \"\(amcheck)\".bt_index_check(CAST(? AS BIGINT)::oid::regclass, true)",
+            "SELECT \"\(amcheck)\".bt_index_check(CAST($1 AS BIGINT)::oid::regclass, true)",
             [.integer(index.oid)])
         }
       } catch let error as DatabaseError {

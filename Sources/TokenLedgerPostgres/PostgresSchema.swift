@@ -25,13 +25,13 @@ enum PostgresSchema {
         """
         SELECT (SELECT count(*) FROM pg_catalog.pg_class c
             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname = CAST(? AS TEXT))
+            WHERE n.nspname = CAST($1 AS TEXT))
           + (SELECT count(*) FROM pg_catalog.pg_proc p
             JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
-            WHERE n.nspname = CAST(? AS TEXT))
+            WHERE n.nspname = CAST($2 AS TEXT))
           + (SELECT count(*) FROM pg_catalog.pg_type t
             JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
-            WHERE n.nspname = CAST(? AS TEXT) AND t.typtype IN ('d', 'e', 'c', 'r', 'm', 'b')
+            WHERE n.nspname = CAST($3 AS TEXT) AND t.typtype IN ('d', 'e', 'c', 'r', 'm', 'b')
               AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class r WHERE r.reltype = t.oid)
               AND t.typelem = 0)
           + (SELECT count(*) FROM (
@@ -41,21 +41,21 @@ enum PostgresSchema {
               UNION ALL SELECT cfgnamespace FROM pg_catalog.pg_ts_config
               UNION ALL SELECT dictnamespace FROM pg_catalog.pg_ts_dict
               UNION ALL SELECT connamespace FROM pg_catalog.pg_conversion
-            ) o JOIN pg_catalog.pg_namespace n ON n.oid = o.ns WHERE n.nspname = CAST(? AS TEXT))
+            ) o JOIN pg_catalog.pg_namespace n ON n.oid = o.ns WHERE n.nspname = CAST($4 AS TEXT))
         """, [.text(schema), .text(schema), .text(schema), .text(schema)]
       ) { $0.integer(0) ?? 0 } ?? 0
     let hasMeta =
       try database.firstRow(
         """
         SELECT count(*) FROM pg_catalog.pg_tables
-        WHERE schemaname = CAST(? AS TEXT) AND tablename = 'ledger_meta'
+        WHERE schemaname = CAST($1 AS TEXT) AND tablename = 'ledger_meta'
         """, [.text(schema)]
       ) { $0.integer(0) ?? 0 } ?? 0
     guard hasMeta == 1 else { return (Int(tables), 0) }
     // Without USAGE on the schema every table of it "does not exist": say what is missing.
     let mayUse =
       try database.firstRow(
-        "SELECT has_schema_privilege(CAST(? AS TEXT), 'USAGE')", [.text(schema)]
+        "SELECT has_schema_privilege(CAST($1 AS TEXT), 'USAGE')", [.text(schema)]
       ) { $0.integer(0) == 1 } ?? false
     guard mayUse else {
       let role = try database.firstRow("SELECT current_user") { $0.text(0) } ?? nil
@@ -87,7 +87,8 @@ enum PostgresSchema {
     try database.executeScript("BEGIN")
     do {
       try database.execute(
-        "SELECT pg_advisory_xact_lock(hashtext(CAST(? AS TEXT)))", [.text("tokenledger:" + schema)])
+        "SELECT pg_advisory_xact_lock(hashtext(CAST($1 AS TEXT)))", [.text("tokenledger:" + schema)]
+      )
       let state = try state(of: database)
       if state.version == 0 {
         guard state.tables == 0 else {
@@ -105,7 +106,7 @@ enum PostgresSchema {
       }
       guard state.version <= target else {
         throw DatabaseError(
-          resultCode: 26,
+          .newerSchema, resultCode: 26,
           message: "ledger \(schema) has schema version \(state.version), newer than this"
             + " build's \(target)")
       }
@@ -129,14 +130,14 @@ enum PostgresSchema {
 /// migrations create on the server's major version, known to the library, as well as with
 /// the one stored at creation.
 enum PostgresLayout {
-  /// The body of `ledger_layout(text)` in `schema/postgresql/`, its parameter `?1`.
+  /// The body of `ledger_layout(text)` in `schema/postgresql/`, its parameter `$1`.
   static let query: String = {
     let sql = PostgresSchema.migrations.map(\.sql).joined(separator: "\n")
     let opening = "CREATE FUNCTION ledger_layout(text) RETURNS text LANGUAGE sql STABLE AS $$"
     guard let start = sql.range(of: opening),
       let end = sql.range(of: "$$;", range: start.upperBound..<sql.endIndex)
     else { preconditionFailure("schema/postgresql/ defines ledger_layout(text)") }
-    return String(sql[start.upperBound..<end.lowerBound]).replacing("$1", with: "?1")
+    return String(sql[start.upperBound..<end.lowerBound])
   }()
 
   /// The fingerprint of the layout the migrations create, by PostgreSQL major version

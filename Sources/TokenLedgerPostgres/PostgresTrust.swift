@@ -75,7 +75,7 @@ enum PostgresTrust {
       p.prosrc
     FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
     JOIN pg_catalog.pg_language l ON l.oid = p.prolang
-    WHERE n.nspname = CAST(?1 AS TEXT) AND p.prokind <> 'a'
+    WHERE n.nspname = CAST($1 AS TEXT) AND p.prokind <> 'a'
     """
 
   /// The aggregates of the ledger's schema (`?1`), each with its parts.
@@ -93,13 +93,13 @@ enum PostgresTrust {
     JOIN pg_catalog.pg_namespace sn ON sn.oid = s.pronamespace
     LEFT JOIN pg_catalog.pg_proc f ON f.oid = g.aggfinalfn
     LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = f.pronamespace
-    WHERE n.nspname = CAST(?1 AS TEXT)
+    WHERE n.nspname = CAST($1 AS TEXT)
     """
 
   /// Everything else that would make a statement run code it did not name, one line each.
   static let problemQuery = """
     WITH ns AS (SELECT oid, nspname, nspowner, nspacl FROM pg_catalog.pg_namespace
-      WHERE nspname = CAST(?1 AS TEXT))
+      WHERE nspname = CAST($1 AS TEXT))
     SELECT 'relation ' || c.relname || ' is owned by ' || pg_catalog.pg_get_userbyid(c.relowner)
         || ', not by the schema''s owner ' || pg_catalog.pg_get_userbyid(ns.nspowner)
       FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace

@@ -7,7 +7,7 @@ extension Database {
     chainId: Int64, block: Int64, hash: String
   )? {
     try firstRow(
-      "SELECT chain_id, block, hash FROM chain_positions WHERE asset = ? AND source = ?",
+      "SELECT chain_id, block, hash FROM chain_positions WHERE asset = $1 AND source = $2",
       [.text(asset), .text(source)]
     ) { row in
       guard let chainId = row.integer(0), let block = row.integer(1), let hash = row.text(2) else {
@@ -28,8 +28,8 @@ extension Database {
     if let expected {
       try execute(
         """
-        UPDATE chain_positions SET chain_id = ?, block = ?, hash = ?
-        WHERE asset = ? AND source = ? AND block = ? AND hash = ?
+        UPDATE chain_positions SET chain_id = $1, block = $2, hash = $3
+        WHERE asset = $4 AND source = $5 AND block = $6 AND hash = $7
         """,
         [
           .integer(chainId), .integer(block), .text(hash), .text(asset), .text(source),
@@ -38,7 +38,7 @@ extension Database {
     } else {
       try execute(
         """
-        INSERT INTO chain_positions (asset, source, chain_id, block, hash) VALUES (?, ?, ?, ?, ?)
+        INSERT INTO chain_positions (asset, source, chain_id, block, hash) VALUES ($1, $2, $3, $4, $5)
         ON CONFLICT (asset, source) DO NOTHING
         """, [.text(asset), .text(source), .integer(chainId), .integer(block), .text(hash)])
     }

@@ -27,7 +27,7 @@ extension Database {
       try database.hasEntries()
     {
       throw DatabaseError(
-        resultCode: 26,
+        .needsFormatMigration, resultCode: 26,
         message:
           "\(path) is a journal-format-1 ledger (schema \(version)): migrate it to format 2 first"
           + " (Ledger.migrateToFormat2IfNeeded(at:); the tokenledger command does it when it opens"

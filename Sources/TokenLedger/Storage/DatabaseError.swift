@@ -16,12 +16,30 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
   /// (``needsWriteLock(_:)``).
   let retriesWithWriteLock: Bool
 
+  /// The kind the library gave the failure where the codes cannot tell it (a newer schema, a
+  /// ledger to migrate, a commit whose outcome is unknown); nil to derive it from the codes.
+  private let statedKind: Kind?
+
   /// An error with SQLite's (extended) result code, and PostgreSQL's SQLSTATE if it has one.
   public init(resultCode: Int32, message: String, sql: String? = nil, sqlState: String? = nil) {
+    self.init(resultCode: resultCode, message: message, sql: sql, sqlState: sqlState, kind: nil)
+  }
+
+  /// An error of a kind the codes alone do not tell (``Kind``), with the codes it carries.
+  package init(
+    _ kind: Kind, resultCode: Int32, message: String, sql: String? = nil, sqlState: String? = nil
+  ) {
+    self.init(resultCode: resultCode, message: message, sql: sql, sqlState: sqlState, kind: kind)
+  }
+
+  private init(
+    resultCode: Int32, message: String, sql: String?, sqlState: String?, kind: Kind?
+  ) {
     self.resultCode = resultCode
     self.message = message
     self.sql = sql
     self.sqlState = sqlState
+    statedKind = kind
     retriesWithWriteLock = false
   }
 
@@ -30,6 +48,7 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
     self.message = message
     self.sql = sql
     sqlState = "40001"
+    statedKind = nil
     retriesWithWriteLock = true
   }
 
@@ -45,6 +64,62 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
 
   /// The primary result code, without the extended bits.
   public var primaryCode: Int32 { resultCode & 0xFF }
+
+  /// What kind of storage failure this is, whichever engine reported it: the one vocabulary a
+  /// caller decides on (the codes stay as detail).
+  public enum Kind: String, Sendable, CaseIterable {
+    /// Another writer holds the lock, or the server aborted the transaction to resolve a
+    /// conflict: trying again can succeed.
+    case busy
+    /// The disk (or the server's) is full.
+    case diskFull
+    /// The ledger was opened read-only, or the file or server refuses writes.
+    case readOnly
+    /// The file or server cannot be opened or reached.
+    case cannotOpen
+    /// The file or schema is not a TokenLedger ledger (or not of this build's version).
+    case notALedger
+    /// The ledger's schema is newer than this build's.
+    case newerSchema
+    /// A journal-format-1 ledger, to be migrated to format 2 before it opens.
+    case needsFormatMigration
+    /// A constraint of the layout refused a write.
+    case constraint
+    /// Stored data is damaged or breaks an invariant of the layout.
+    case corrupt
+    /// The connection to the server was lost.
+    case connectionLost
+    /// A COMMIT failed in a way that leaves unknown whether it took effect.
+    case commitOutcomeUnknown
+    /// Any other failure of the engine.
+    case other
+  }
+
+  /// The failure's ``Kind``: the one the library stated, else the one its codes say.
+  public var kind: Kind {
+    if let statedKind { return statedKind }
+    if let sqlState {
+      switch sqlState {
+      case _ where sqlState.hasPrefix("08"): return .connectionLost
+      case "40001", "40P01", "55P03": return .busy
+      case "53100": return .diskFull
+      case "25006": return .readOnly
+      case "XX001", "XX002": return .corrupt
+      case _ where sqlState.hasPrefix("23"): return .constraint
+      default: break
+      }
+    }
+    switch primaryCode {
+    case 5, 6: return .busy
+    case 13: return .diskFull
+    case 8: return .readOnly
+    case 14: return .cannotOpen
+    case 26: return .notALedger
+    case 11: return .corrupt
+    case 19: return .constraint
+    default: return .other
+    }
+  }
 
   /// True when the database file is damaged or is not a database at all.
   public var isCorruption: Bool { primaryCode == 11 || primaryCode == 26 }

@@ -63,7 +63,7 @@ enum LedgerFile {
     }
     guard version <= Schema.currentVersion else {
       throw DatabaseError(
-        resultCode: 26,
+        .newerSchema, resultCode: 26,
         message:
           "\(path) has schema version \(version), newer than this build's \(Schema.currentVersion)")
     }

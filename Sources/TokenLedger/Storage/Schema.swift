@@ -51,7 +51,7 @@ package enum Schema {
       let version = try self.version(of: database)
       guard version <= migrations.count else {
         throw DatabaseError(
-          resultCode: 1,
+          .newerSchema, resultCode: 1,
           message: "schema version \(version) is newer than this build's \(migrations.count)")
       }
       for (index, migration) in migrations.enumerated().dropFirst(version).prefix(target - version)

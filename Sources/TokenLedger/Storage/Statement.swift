@@ -21,6 +21,9 @@ final class Statement {
   /// first run) for the connection's lifetime, and one without a name is sent with its values
   /// each time.
   init(database: Database, sql: String, name: String? = nil) throws(DatabaseError) {
+    assert(
+      StatementParameters.problem(in: sql) == nil,
+      "\(StatementParameters.problem(in: sql) ?? ""): \(sql.prefix(200))")
     self.sql = sql
     self.database = database
     switch database.connection {

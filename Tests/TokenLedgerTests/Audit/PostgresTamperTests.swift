@@ -64,7 +64,7 @@ struct PostgresTamperTests {
             WHERE t.constraint_type = 'PRIMARY KEY' AND k.table_schema = c.table_schema
               AND k.table_name = c.table_name AND k.column_name = c.column_name)
         FROM information_schema.columns c
-        WHERE c.table_schema = CAST(? AS TEXT) AND c.table_name = CAST(? AS TEXT)
+        WHERE c.table_schema = CAST($1 AS TEXT) AND c.table_name = CAST($2 AS TEXT)
         ORDER BY c.ordinal_position
         """, [.text(Self.baseSchema), .text(table)]
       ) { columns.append(($0.text(0)!, $0.integer(1) == 1)) }
@@ -74,24 +74,30 @@ struct PostgresTamperTests {
       }
       #expect(!rows.isEmpty, "table \(table) has rows to tamper with")
       let keys = columns.enumerated().filter(\.element.isKey)
-      let whereClause = keys.map { "\($0.element.name) IS NOT DISTINCT FROM ?" }
-        .joined(separator: " AND ")
+      // Parameters are numbered from `first`: after the new value in an UPDATE.
+      func whereClause(from first: Int) -> String {
+        keys.enumerated().map {
+          "\($0.element.element.name) IS NOT DISTINCT FROM $\(first + $0.offset)"
+        }.joined(separator: " AND ")
+      }
       for row in stride(from: 0, to: rows.count, by: max(1, rows.count / 2)).map({ rows[$0] }) {
         let keyValues = keys.map { row[$0.offset] }
         for (index, column) in columns.enumerated() {
           tampers.append(
             TamperTests.Tamper(
-              table: table, sql: "UPDATE \(table) SET \(column.name) = ? WHERE \(whereClause)",
+              table: table,
+              sql: "UPDATE \(table) SET \(column.name) = $1 WHERE \(whereClause(from: 2))",
               values: [TamperTests.changed(row[index])] + keyValues))
         }
         tampers.append(
           TamperTests.Tamper(
-            table: table, sql: "DELETE FROM \(table) WHERE \(whereClause)", values: keyValues))
+            table: table, sql: "DELETE FROM \(table) WHERE \(whereClause(from: 1))",
+            values: keyValues))
         tampers.append(
           TamperTests.Tamper(
             table: table,
             sql:
-              "INSERT INTO \(table) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))",
+              "INSERT INTO \(table) VALUES (\(columns.indices.map { "$\($0 + 1)" }.joined(separator: ", ")))",
             values: columns.enumerated().map {
               $0.element.isKey ? TamperTests.changed(row[$0.offset]) : row[$0.offset]
             }))

@@ -53,7 +53,7 @@ import Testing
     var result: [Tamper] = []
     for table in owners.keys.sorted() {
       var columns: [(name: String, isKey: Bool)] = []
-      try database.forEachRow("SELECT name, pk FROM pragma_table_info(?)", [.text(table)]) { row in
+      try database.forEachRow("SELECT name, pk FROM pragma_table_info($1)", [.text(table)]) { row in
         columns.append((row.text(0)!, row.integer(1)! > 0))
       }
       var rows: [[SQLValue]] = []
@@ -64,16 +64,23 @@ import Testing
       let step = max(1, rows.count / rowsPerTable)
       for row in stride(from: 0, to: rows.count, by: step).map({ rows[$0] }) {
         let keys = columns.enumerated().filter(\.element.isKey)
-        let whereClause = keys.map { "\($0.element.name) IS ?" }.joined(separator: " AND ")
+        // Parameters are numbered from `first`: after the new value in an UPDATE.
+        func whereClause(from first: Int) -> String {
+          keys.enumerated().map { "\($0.element.element.name) IS $\(first + $0.offset)" }
+            .joined(separator: " AND ")
+        }
         let keyValues = keys.map { row[$0.offset] }
         for (index, column) in columns.enumerated() {
           result.append(
             Tamper(
-              table: table, sql: "UPDATE \(table) SET \(column.name) = ? WHERE \(whereClause)",
+              table: table,
+              sql: "UPDATE \(table) SET \(column.name) = $1 WHERE \(whereClause(from: 2))",
               values: [changed(row[index])] + keyValues))
         }
         result.append(
-          Tamper(table: table, sql: "DELETE FROM \(table) WHERE \(whereClause)", values: keyValues))
+          Tamper(
+            table: table, sql: "DELETE FROM \(table) WHERE \(whereClause(from: 1))",
+            values: keyValues))
         let copy = columns.enumerated().map {
           $0.element.isKey ? changed(row[$0.offset]) : row[$0.offset]
         }
@@ -81,7 +88,7 @@ import Testing
           Tamper(
             table: table,
             sql:
-              "INSERT INTO \(table) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))",
+              "INSERT INTO \(table) VALUES (\(columns.indices.map { "$\($0 + 1)" }.joined(separator: ", ")))",
             values: copy))
       }
     }
@@ -161,7 +168,7 @@ import Testing
       ) { ($0.integer(0)!, $0.text(1)!, $0.text(2)!, $0.text(3)!) })
     let bumped = SignedAmount(text: target.2)!.adding(SignedAmount(Amount(baseUnits: 7)))!
     try database.execute(
-      "UPDATE balances SET amount = ? WHERE account_id = ? AND asset = ?",
+      "UPDATE balances SET amount = $1 WHERE account_id = $2 AND asset = $3",
       [.text(bumped.description), .integer(target.0), .text(target.1)])
     let report = try Ledger.open(at: path).replay()
     #expect(!report.ok)

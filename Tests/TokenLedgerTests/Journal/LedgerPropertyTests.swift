@@ -143,7 +143,11 @@ func invariantViolations(_ ledger: Ledger) throws -> [String] {
       if row.text(1) != "0" { problems.append("\(row.text(0)!) sums to \(row.text(1)!)") }
     }
     try journal.database.forEachRow(
-      "SELECT a.holder, a.bucket, b.asset, b.amount FROM balances b JOIN accounts a ON a.id = b.account_id WHERE b.amount GLOB '-*' AND a.holder NOT GLOB '@*'"
+      """
+      SELECT a.holder, a.bucket, b.asset, b.amount FROM balances b JOIN accounts a ON a.id = b.account_id
+      WHERE \(journal.database.startsWith("b.amount", "-"))
+        AND \(journal.database.doesNotStartWith("a.holder", "@"))
+      """
     ) { row in problems.append("\(row.text(0)!)/\(row.text(1)!) is \(row.text(3)!) \(row.text(2)!)")
     }
     return problems

@@ -231,7 +231,7 @@ import Testing
     do {
       let old = try Database(path: path, mode: .create)
       try Schema.migrate(old, through: Schema.format2Version - 1)
-      try old.execute("ATTACH DATABASE ? AS source", [.text(directory + "/v2.sqlite")])
+      try old.execute("ATTACH DATABASE $1 AS source", [.text(directory + "/v2.sqlite")])
       try old.executeScript(
         """
         INSERT INTO assets SELECT * FROM source.assets;

@@ -87,7 +87,7 @@ import Testing
     #expect(try ledger.audit().ok)
     try ledger.withConnection { database in
       try database.execute(
-        "UPDATE accounts SET holder = upper(holder) WHERE holder = ?",
+        "UPDATE accounts SET holder = upper(holder) WHERE holder = $1",
         [
           .text(Self.alice)
         ])

@@ -14,7 +14,7 @@ import Testing
   @Test func valuesAreBoundNeverSpliced() throws {
     let database = try scratch()
     let hostile = "x'); DROP TABLE t; --"
-    try database.execute("INSERT INTO t VALUES (?, ?)", [.text(hostile), "1"])
+    try database.execute("INSERT INTO t VALUES ($1, $2)", [.text(hostile), "1"])
     #expect(try database.firstRow("SELECT name FROM t") { $0.text(0) } == hostile)
   }
 
@@ -24,7 +24,7 @@ import Testing
     let database = try scratch()
     for text in ["a\u{0}b", "\u{0}", "", "é\u{0}\u{0}z"] {
       try database.execute("DELETE FROM t")
-      try database.execute("INSERT INTO t VALUES (?, ?)", [.text(text), "1"])
+      try database.execute("INSERT INTO t VALUES ($1, $2)", [.text(text), "1"])
       #expect(try database.firstRow("SELECT name FROM t") { $0.text(0) } == text)
       #expect(
         try database.firstRow("SELECT hex(name) FROM t") { $0.text(0) }
@@ -80,7 +80,7 @@ import Testing
       "340282366920938463463374607431768211455", "-340282366920938463463374607431768211455", "5",
       "-7",
     ] {
-      try database.execute("INSERT INTO t VALUES ('a', ?)", [.text(amount)])
+      try database.execute("INSERT INTO t VALUES ('a', $1)", [.text(amount)])
     }
     #expect(try database.firstRow("SELECT amount_sum(amount) FROM t") { $0.text(0) } == "-2")
     #expect(try database.firstRow("SELECT amount_sum(amount) FROM t WHERE 0") { $0.text(0) } == "0")

@@ -95,8 +95,8 @@ struct PostgresConnectionTests {
     let database = try Database(path: url, mode: .existing)
     try database.executeScript("CREATE TABLE probe (k bigint PRIMARY KEY, v text NOT NULL)")
     try database.execute("INSERT INTO probe VALUES (1, 'a')")
-    let select = try database.prepare("SELECT v FROM probe WHERE k = ?")
-    let update = try database.prepare("UPDATE probe SET v = ? WHERE k = ?")
+    let select = try database.prepare("SELECT v FROM probe WHERE k = $1")
+    let update = try database.prepare("UPDATE probe SET v = $1 WHERE k = $2")
     func read() throws -> String? { try select.firstRow([1]) { $0.text(0) } ?? nil }
     #expect(try read() == "a")  // prepared on the server: it can be sent ahead
 
@@ -131,7 +131,7 @@ struct PostgresConnectionTests {
     let sqlite = try Database(path: ":memory:", mode: .create)
     try sqlite.executeScript(
       "CREATE TABLE probe (k INTEGER PRIMARY KEY, v TEXT); INSERT INTO probe VALUES (1, 'a')")
-    let local = try sqlite.prepare("SELECT v FROM probe WHERE k = ?")
+    let local = try sqlite.prepare("SELECT v FROM probe WHERE k = $1")
     try sqlite.readAhead([(local, [1])])
     #expect(try local.firstRow([1]) { $0.text(0) } == "a")
   }
@@ -215,7 +215,7 @@ struct PostgresConnectionTests {
           let location = connection.lastFlushLocation
         else { return nil }
         return try database.firstRow(
-          "SELECT pg_current_wal_flush_lsn() >= CAST(CAST(? AS TEXT) AS pg_lsn)",
+          "SELECT pg_current_wal_flush_lsn() >= CAST(CAST($1 AS TEXT) AS pg_lsn)",
           [.text(location)]
         ) { $0.integer(0) == 1 }
       }
@@ -323,7 +323,7 @@ struct PostgresConnectionLossTests {
       try $0.firstRow("SELECT pg_backend_pid()") { $0.integer(0) } ?? nil
     }
     let other = try Database(path: url, mode: .existing)
-    try other.execute("SELECT pg_terminate_backend(CAST(? AS INTEGER))", [.integer(pid ?? 0)])
+    try other.execute("SELECT pg_terminate_backend(CAST($1 AS INTEGER))", [.integer(pid ?? 0)])
     usleep(100_000)
     #expect(throws: DatabaseError.self) {
       try ledger.apply(jsonLines: [PostgresConnectionTests.transfer("gone")])

@@ -30,20 +30,20 @@ struct PostgresSchemaTests {
     "INSERT INTO accounts (holder, bucket) VALUES ('a', 'available')",
   ]
   static let columns: [(name: String, sql: String)] = [
-    ("balances.amount", "INSERT INTO balances (account_id, asset, amount) VALUES (1, 'T', ?)"),
+    ("balances.amount", "INSERT INTO balances (account_id, asset, amount) VALUES (1, 'T', $1)"),
     (
       "postings.amount",
       "INSERT INTO postings (entry_seq, posting_index, asset, from_account, to_account, amount)"
-        + " VALUES (1, 0, 'T', 1, 1, ?)"
+        + " VALUES (1, 0, 'T', 1, 1, $1)"
     ),
     (
       "allowances.amount",
-      "INSERT INTO allowances (asset, owner, spender, amount) VALUES ('T', 'o', 's', ?)"
+      "INSERT INTO allowances (asset, owner, spender, amount) VALUES ('T', 'o', 's', $1)"
     ),
     (
       "validators.stake",
       "INSERT INTO validators (asset, validator, operator, commission, stake)"
-        + " VALUES ('T', 'v', 'o', '0.1', ?)"
+        + " VALUES ('T', 'v', 'o', '0.1', $1)"
     ),
   ]
 
@@ -53,7 +53,7 @@ struct PostgresSchemaTests {
     defer { try? database.executeScript("ROLLBACK") }
     for sql in setup { try database.execute(sql) }
     try database.execute(
-      "INSERT INTO entries (seq, kind, hash) VALUES (1, 'transfer', ?)",
+      "INSERT INTO entries (seq, kind, hash) VALUES (1, 'transfer', $1)",
       [.blob(Array(repeating: 0, count: 32))])
     var accepted: [String: [String]] = [:]
     for column in columns {

@@ -32,7 +32,7 @@ struct PostgresTrustTests {
 
   static func canaryRows(_ admin: Database, _ schema: String) throws -> Int64 {
     try admin.firstRow(
-      "SELECT count(*) FROM \"\(schema)_canary\".ran WHERE schema = CAST(? AS TEXT)",
+      "SELECT count(*) FROM \"\(schema)_canary\".ran WHERE schema = CAST($1 AS TEXT)",
       [.text(schema)]
     ) { $0.integer(0) ?? -1 } ?? -1
   }

@@ -29,7 +29,7 @@ import TokenLedgerPostgres
     #expect(try Schema.version(of: database) == Schema.currentVersion)
     #expect(throws: DatabaseError.self) {
       try database.execute(
-        "INSERT INTO assets (symbol, decimals, definition) VALUES (?, ?, ?)",
+        "INSERT INTO assets (symbol, decimals, definition) VALUES ($1, $2, $3)",
         ["X", .text("many"), "{}"])
     }
   }
@@ -48,7 +48,7 @@ import TokenLedgerPostgres
     for bad in ["007", "-0", "1.5", "", "1e3", " 1", "--1"] {
       #expect(throws: DatabaseError.self, "\(bad)") {
         try database.execute(
-          "INSERT INTO balances (account_id, asset, amount) VALUES (1, 'T', ?)", [.text(bad)])
+          "INSERT INTO balances (account_id, asset, amount) VALUES (1, 'T', $1)", [.text(bad)])
       }
     }
     try database.execute("INSERT INTO balances (account_id, asset, amount) VALUES (1, 'T', '-12')")
@@ -79,7 +79,7 @@ import TokenLedgerPostgres
       let old = try Database(path: oldPath, mode: .create)
       for migration in Schema.embeddedMigrations.prefix(2) { try old.executeScript(migration.sql) }
       try old.executeScript("PRAGMA user_version = 2")
-      try old.execute("ATTACH DATABASE ? AS source", [.text(directory + "/current.sqlite")])
+      try old.execute("ATTACH DATABASE $1 AS source", [.text(directory + "/current.sqlite")])
       try old.executeScript(
         """
         INSERT INTO assets SELECT * FROM source.assets;

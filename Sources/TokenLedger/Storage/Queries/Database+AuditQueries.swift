@@ -86,16 +86,18 @@ extension Database {
     /// Holds' payers and payees.
     case holds
 
-    fileprivate var sql: String {
+    fileprivate func sql(_ database: Database) -> String {
       switch self {
       case .holderAccounts:
         """
         SELECT DISTINCT b.asset, a.holder, a.validator FROM balances b
-        JOIN accounts a ON a.id = b.account_id WHERE a.holder NOT GLOB '@*'
+        JOIN accounts a ON a.id = b.account_id WHERE \(database.doesNotStartWith("a.holder", "@"))
         """
       case .systemAccounts:
-        "SELECT DISTINCT b.asset, a.validator FROM balances b JOIN accounts a ON a.id = b.account_id"
-          + " WHERE a.holder GLOB '@*'"
+        """
+        SELECT DISTINCT b.asset, a.validator FROM balances b JOIN accounts a ON a.id = b.account_id
+        WHERE \(database.startsWith("a.holder", "@"))
+        """
       case .validators: "SELECT asset, validator, operator FROM validators"
       case .allowances: "SELECT asset, owner, spender FROM allowances"
       case .unbonding: "SELECT DISTINCT asset, delegator, validator FROM unbonding"
@@ -185,7 +187,8 @@ extension Database {
       """
       SELECT a.id, a.holder, a.bucket, a.validator, a.detail, b.asset, b.amount
       FROM balances b JOIN accounts a ON a.id = b.account_id
-      WHERE b.amount GLOB '-*' AND a.holder NOT GLOB '@*' ORDER BY b.asset, a.holder
+      WHERE \(startsWith("b.amount", "-")) AND \(doesNotStartWith("a.holder", "@"))
+      ORDER BY b.asset, a.holder
       """
     ) { row in try body(Self.storedAccount(row), row.text(5) ?? "", row.text(6) ?? "") }
   }
@@ -203,7 +206,7 @@ extension Database {
   func forEachAddressRow(
     _ source: AddressSource, _ body: (_ asset: String, _ addresses: [String?]) throws -> Void
   ) throws {
-    try forEachRow(source.sql) { row in
+    try forEachRow(source.sql(self)) { row in
       let columns = source == .systemAccounts ? 1 : 2
       try body(row.text(0) ?? "", (1...columns).map { row.text($0) })
     }
@@ -282,9 +285,9 @@ extension Database {
     try forEachRow(
       """
       SELECT a.id, a.holder, a.bucket, a.validator, a.detail, p.asset, e.time, e.payload
-      FROM entries e INDEXED BY entries_by_kind
+      FROM entries e\(indexedBy("entries_by_kind"))
       JOIN postings p ON p.entry_seq = e.seq JOIN accounts a ON a.id = p.to_account
-      WHERE a.bucket = 'unbonding' AND e.kind = ? AND e.kind <> 'transfer'
+      WHERE a.bucket = 'unbonding' AND e.kind = $1 AND e.kind <> 'transfer'
         AND a.detail = CAST(e.seq AS TEXT)
       """, [.text(kind.rawValue)]
     ) { row in try body(row.text(5) ?? "", Self.storedAccount(row), row.integer(6), row.text(7)) }
@@ -339,7 +342,7 @@ extension Database {
     kinds: [EntryKind],
     _ body: (_ sequence: Int64, _ kind: String, _ payload: String, _ time: Int64?) throws -> Void
   ) throws {
-    let placeholders = kinds.map { _ in "?" }.joined(separator: ", ")
+    let placeholders = kinds.indices.map { "$\($0 + 1)" }.joined(separator: ", ")
     try forEachRow(
       "SELECT seq, kind, payload, time FROM entries WHERE kind IN (\(placeholders)) AND kind <> 'transfer' ORDER BY seq",
       kinds.map { .text($0.rawValue) }
@@ -348,13 +351,13 @@ extension Database {
 
   /// The stored hash of entry `sequence` as hex, nil when there is no such entry or no hash.
   func storedHashHex(ofEntry sequence: Int64) throws -> String? {
-    try firstRow("SELECT hash FROM entries WHERE seq = ?", [.integer(sequence)]) {
+    try firstRow("SELECT hash FROM entries WHERE seq = $1", [.integer(sequence)]) {
       $0.hashHex(0)
     } ?? nil
   }
 
   /// Whether an entry has the hash `bytes`.
   func containsEntry(hash bytes: [UInt8]) throws -> Bool {
-    try firstRow("SELECT 1 FROM entries WHERE hash = ?", [.blob(bytes)]) { _ in true } ?? false
+    try firstRow("SELECT 1 FROM entries WHERE hash = $1", [.blob(bytes)]) { _ in true } ?? false
   }
 }

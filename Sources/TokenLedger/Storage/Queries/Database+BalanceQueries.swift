@@ -83,7 +83,7 @@ extension Database {
   /// The account with this id, nil when there is none.
   func account(id: Int64) throws -> Account? {
     try firstRow(
-      "SELECT holder, bucket, validator, detail FROM accounts WHERE id = ?", [.integer(id)]
+      "SELECT holder, bucket, validator, detail FROM accounts WHERE id = $1", [.integer(id)]
     ) { row in
       let holder = row.text(0) ?? ""
       return Account(holder: holder, bucket: try Self.decodedBucket(row, from: 1, holder: holder))
@@ -97,7 +97,7 @@ extension Database {
     try forEachRow(
       """
       SELECT a.bucket, a.validator, a.detail, b.amount FROM balances b JOIN accounts a ON a.id = b.account_id
-      WHERE a.holder = ? AND b.asset = ? AND b.amount <> '0' ORDER BY a.bucket, a.validator, a.detail
+      WHERE a.holder = $1 AND b.asset = $2 AND b.amount <> '0' ORDER BY a.bucket, a.validator, a.detail
       """, [.text(holder), .text(asset)]
     ) { row in
       try body(
@@ -112,7 +112,8 @@ extension Database {
     try forEachRow(
       """
       SELECT a.holder, b.amount FROM accounts a JOIN balances b ON b.account_id = a.id
-      WHERE b.asset = ? AND a.holder NOT GLOB '@*' AND b.amount <> '0' ORDER BY a.holder
+      WHERE b.asset = $1 AND \(doesNotStartWith("a.holder", "@")) AND b.amount <> '0'
+      ORDER BY a.holder
       """, [.text(asset)]
     ) { row in
       guard let holder = row.text(0), let text = row.text(1), let amount = UInt128(text) else {

@@ -28,7 +28,7 @@ extension Database {
     try cursor(
       """
       SELECT seq, idempotency_id, kind, asset, payload, height, time, hash FROM entries
-      WHERE seq BETWEEN ? AND ? ORDER BY seq
+      WHERE seq BETWEEN $1 AND $2 ORDER BY seq
       """, [.integer(first), .integer(last)])
   }
 
@@ -38,14 +38,14 @@ extension Database {
     try cursor(
       """
       SELECT entry_seq, asset, from_account, to_account, amount FROM postings
-      WHERE entry_seq BETWEEN ? AND ? ORDER BY entry_seq, posting_index
+      WHERE entry_seq BETWEEN $1 AND $2 ORDER BY entry_seq, posting_index
       """, [.integer(first), .integer(last)])
   }
 
   /// The stored hash bytes of entry `sequence`; nil when there is no such entry, or its hash
   /// is not 32 bytes.
   func storedHash(ofEntry sequence: Int64) throws -> [UInt8]? {
-    try firstRow("SELECT hash FROM entries WHERE seq = ?", [.integer(sequence)]) { row in
+    try firstRow("SELECT hash FROM entries WHERE seq = $1", [.integer(sequence)]) { row in
       row.withBlobBytes(0) { stored in stored.flatMap { $0.count == 32 ? Array($0) : nil } }
     } ?? nil
   }
@@ -53,7 +53,7 @@ extension Database {
   /// A lookup of an account's four hashed fields (holder, bucket kind, validator, detail) by
   /// its id, bound as its one value.
   func accountFieldsLookup() throws -> PreparedStatement {
-    try prepare("SELECT holder, bucket, validator, detail FROM accounts WHERE id = ?")
+    try prepare("SELECT holder, bucket, validator, detail FROM accounts WHERE id = $1")
   }
 
   /// Every stored idempotency id in the UNIQUE index's order: its entry, its bytes (a blob's,
@@ -64,11 +64,12 @@ extension Database {
       _ sequence: Int64, _ bytes: [UInt8], _ isBlob: Bool, _ text: String?, _ isInItsForm: Bool
     ) throws -> Void
   ) throws {
+    // PostgreSQL stores every id as text, in a column of type text.
+    let type = engine == .postgres ? "'text'" : "typeof(idempotency_id)"
     try forEachRow(
       """
-      SELECT idempotency_id, seq, typeof(idempotency_id) FROM entries
-      INDEXED BY sqlite_autoindex_entries_1 WHERE idempotency_id IS NOT NULL
-      ORDER BY idempotency_id
+      SELECT idempotency_id, seq, \(type) FROM entries\(indexedBy("sqlite_autoindex_entries_1"))
+      WHERE idempotency_id IS NOT NULL ORDER BY idempotency_id
       """
     ) { row in
       let type = row.text(2) ?? ""

@@ -39,7 +39,7 @@ extension Database {
       """
       SELECT a.id, a.bucket, a.validator, a.detail, b.asset, b.last_entry, b.amount
       FROM accounts a JOIN balances b ON b.account_id = a.id
-      WHERE a.holder = ? AND (CAST(? AS TEXT) IS NULL OR b.asset = ?)
+      WHERE a.holder = $1 AND (CAST($2 AS TEXT) IS NULL OR b.asset = $3)
       """, [.text(holder), SQLValue(asset), SQLValue(asset)]
     ) { row in
       guard let bucket = Bucket(kind: row.text(1)!, validator: row.text(2)!, detail: row.text(3)!)
@@ -63,7 +63,7 @@ extension Database {
       SELECT p.posting_index, p.from_account, p.to_account, p.amount, p.from_previous,
         p.to_previous, e.height, e.time
       FROM postings p JOIN entries e ON e.seq = p.entry_seq
-      WHERE p.entry_seq = ? AND p.asset = ?
+      WHERE p.entry_seq = $1 AND p.asset = $2
       """, [.integer(sequence), .text(asset)]
     ) { row in
       try body(
@@ -77,7 +77,7 @@ extension Database {
   /// The account with this id; nil when there is none or its bucket does not decode.
   func accountIfWellFormed(id: Int64) throws -> Account? {
     try firstRow(
-      "SELECT holder, bucket, validator, detail FROM accounts WHERE id = ?", [.integer(id)]
+      "SELECT holder, bucket, validator, detail FROM accounts WHERE id = $1", [.integer(id)]
     ) { row in
       Bucket(kind: row.text(1)!, validator: row.text(2)!, detail: row.text(3)!).map {
         Account(holder: row.text(0)!, bucket: $0)
@@ -88,7 +88,7 @@ extension Database {
   /// The header of entry `sequence`, nil when there is none.
   func entryHeader(_ sequence: Int64) throws -> EntryHeader? {
     try firstRow(
-      "SELECT kind, \(StoredId.textSQL("idempotency_id")), height, time, asset FROM entries WHERE seq = ?",
+      "SELECT kind, \(idText("idempotency_id")), height, time, asset FROM entries WHERE seq = $1",
       [.integer(sequence)]
     ) {
       EntryHeader(

@@ -25,17 +25,19 @@ extension Database {
 
   /// The columns that read an entry's operation back, `e.seq` first; follow them with
   /// `FROM entries e` and ``transferJoin``.
-  static let operationColumns: String = """
-    e.seq, \(StoredId.textSQL("e.idempotency_id")), e.kind, e.asset, e.payload, tp.asset,
-    tf.holder, tt.holder, tp.amount
+  var operationColumns: String {
     """
+    e.seq, \(idText("e.idempotency_id")), e.kind, e.asset, e.payload, tp.asset, tf.holder,
+    tt.holder, tp.amount
+    """
+  }
 
   /// The entry whose idempotency id is `id`, with its recorded operation; nil when none has it.
   func storedOperation(idempotencyId id: String) throws -> StoredOperation? {
     try firstRow(
       """
-      SELECT \(Self.operationColumns) FROM entries e \(Self.transferJoin)
-      WHERE e.idempotency_id = ?
+      SELECT \(operationColumns) FROM entries e \(Self.transferJoin)
+      WHERE e.idempotency_id = $1
       """, [storedId(id)]
     ) { Self.storedOperation($0) }
   }
@@ -72,7 +74,7 @@ extension Database {
     let (filter, value) = Self.entryFilter(point)
     try forEachRow(
       """
-      SELECT \(Self.operationColumns) FROM entries e \(Self.transferJoin)
+      SELECT \(operationColumns) FROM entries e \(Self.transferJoin)
       WHERE \(filter) ORDER BY e.seq
       """, [value]
     ) { row in try body(Self.storedOperation(row)) }
@@ -87,11 +89,12 @@ extension Database {
   ) throws {
     try forEachRow(
       """
-      SELECT \(Self.operationColumns),
-        EXISTS (SELECT 1 FROM temp.reconcile_seen s WHERE s.key = \(StoredId.textSQL("e.idempotency_id")))
+      SELECT \(operationColumns),
+        EXISTS (SELECT 1 FROM \(temporarySchema).reconcile_seen s
+          WHERE s.key = \(idText("e.idempotency_id")))
       FROM entries e \(Self.transferJoin)
-      WHERE e.asset = ? AND e.kind IN ('transfer', 'transferFrom', 'mint', 'burn', 'burnFrom')
-        AND e.height BETWEEN ? AND ?
+      WHERE e.asset = $1 AND e.kind IN ('transfer', 'transferFrom', 'mint', 'burn', 'burnFrom')
+        AND e.height BETWEEN $2 AND $3
       ORDER BY e.seq
       """, [.text(asset), .integer(blocks.lowerBound), .integer(blocks.upperBound)]
     ) { row in try body(Self.storedOperation(row), row.integer(9) == 1) }

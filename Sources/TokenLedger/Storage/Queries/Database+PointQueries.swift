@@ -1,14 +1,15 @@
 /// The reads of the journal up to a point in time: postings summed into balances there, the
 /// entries an allowance's history is made of.
 extension Database {
-  /// The WHERE condition (on entries named `e`, one parameter) that keeps the entries up to
-  /// `point`. An entry without a height (or time) is kept at every height (or time).
+  /// The WHERE condition (on entries named `e`, its one parameter `$1`) that keeps the
+  /// entries up to `point`. An entry without a height (or time) is kept at every height (or
+  /// time).
   static func entryFilter(_ point: PointInTime) -> (String, SQLValue) {
     switch point {
-    case .now: ("? = 1", .integer(1))
-    case .sequence(let sequence): ("e.seq <= ?", .integer(sequence))
-    case .height(let height): ("(e.height IS NULL OR e.height <= ?)", .integer(height))
-    case .time(let time): ("(e.time IS NULL OR e.time <= ?)", .integer(time.unixSeconds))
+    case .now: ("$1 = 1", .integer(1))
+    case .sequence(let sequence): ("e.seq <= $1", .integer(sequence))
+    case .height(let height): ("(e.height IS NULL OR e.height <= $1)", .integer(height))
+    case .time(let time): ("(e.time IS NULL OR e.time <= $1)", .integer(time.unixSeconds))
     }
   }
 
@@ -28,14 +29,14 @@ extension Database {
       return try forEachPosting(
         "FROM entries e JOIN postings p ON p.entry_seq = e.seq WHERE \(filter)", value, body)
     }
-    try forEachPosting("FROM postings p WHERE p.entry_seq <= ?", .integer(sequence), body)
+    try forEachPosting("FROM postings p WHERE p.entry_seq <= $1", .integer(sequence), body)
   }
 
   /// Each posting of an entry after `sequence`.
   func forEachPosting(
     after sequence: Int64, _ body: (Int64, Int64, String, UInt128) throws -> Void
   ) throws {
-    try forEachPosting("FROM postings p WHERE p.entry_seq > ?", .integer(sequence), body)
+    try forEachPosting("FROM postings p WHERE p.entry_seq > $1", .integer(sequence), body)
   }
 
   /// The postings `source` (a FROM clause naming them `p`, one parameter) selects.

@@ -11,13 +11,13 @@ extension Database {
 
   /// The asset of hold `hold`, nil when there is no such hold.
   func holdAsset(_ hold: String) throws -> String? {
-    try firstRow("SELECT asset FROM holds WHERE hold_id = ?", [.text(hold)]) { $0.text(0) } ?? nil
+    try firstRow("SELECT asset FROM holds WHERE hold_id = $1", [.text(hold)]) { $0.text(0) } ?? nil
   }
 
   /// Hold `hold`, nil when there is none.
   func hold(_ hold: String) throws -> HoldRecord? {
     try firstRow(
-      "SELECT asset, payer, payee, amount, expires_time, status FROM holds WHERE hold_id = ?",
+      "SELECT asset, payer, payee, amount, expires_time, status FROM holds WHERE hold_id = $1",
       [.text(hold)]
     ) { row in
       guard let amount = Amount(baseUnitText: row.text(3)!),
@@ -35,7 +35,7 @@ extension Database {
     try forEachRow(
       """
       SELECT hold_id, payer, payee, amount, expires_time FROM holds
-      WHERE asset = ? AND status = 'open' ORDER BY expires_time IS NULL, expires_time, hold_id
+      WHERE asset = $1 AND status = 'open' ORDER BY expires_time IS NULL, expires_time, hold_id
       """, [.text(asset)]
     ) { row in
       holds.append(
@@ -51,7 +51,7 @@ extension Database {
   func allowance(asset: String, owner: String, spender: String) throws -> AllowanceAmount? {
     guard
       let text = try firstRow(
-        "SELECT amount FROM allowances WHERE asset = ? AND owner = ? AND spender = ?",
+        "SELECT amount FROM allowances WHERE asset = $1 AND owner = $2 AND spender = $3",
         [.text(asset), .text(owner), .text(spender)], { $0.text(0) }) ?? nil
     else { return nil }
     guard let amount = AllowanceAmount(storedText: text) else {
@@ -81,7 +81,7 @@ extension Database {
     try firstRow(
       """
       SELECT operator, commission, commission_changed_time, max_rate, max_change_rate
-      FROM validators WHERE asset = ? AND validator = ?
+      FROM validators WHERE asset = $1 AND validator = $2
       """,
       [.text(asset), .text(validator)]
     ) { row in try Self.validatorRecord(row, from: 0, asset: asset, validator: validator) }
@@ -95,7 +95,7 @@ extension Database {
       """
       SELECT validator, operator, commission, commission_changed_time, max_rate,
         max_change_rate, stake
-      FROM validators WHERE asset = ?
+      FROM validators WHERE asset = $1
       """, [.text(asset)]
     ) { row in
       let name = row.text(0)!
@@ -117,7 +117,7 @@ extension Database {
       SELECT a.validator, count(DISTINCT CASE WHEN a.bucket = 'staked' THEN a.holder END),
         amount_sum(CASE WHEN a.bucket = 'rewards' THEN b.amount ELSE '0' END)
       FROM accounts a JOIN balances b ON b.account_id = a.id
-      WHERE b.asset = ? AND a.bucket IN ('staked', 'rewards') AND b.amount <> '0'
+      WHERE b.asset = $1 AND a.bucket IN ('staked', 'rewards') AND b.amount <> '0'
       GROUP BY a.validator
       """, [.text(asset)]
     ) { row in
@@ -139,7 +139,7 @@ extension Database {
     try forEachRow(
       """
       SELECT a.holder, a.detail, b.amount FROM accounts a JOIN balances b ON b.account_id = a.id
-      WHERE a.bucket = ? AND a.validator = ? AND b.asset = ? AND b.amount <> '0'
+      WHERE a.bucket = $1 AND a.validator = $2 AND b.asset = $3 AND b.amount <> '0'
       ORDER BY a.holder, a.detail
       """, [.text(kind.rawValue), .text(validator), .text(asset)]
     ) { row in
@@ -157,7 +157,7 @@ extension Database {
   func openUnbondingCount(asset: String, delegator: String, validator: String) throws -> Int {
     Int(
       try firstRow(
-        "SELECT count(*) FROM unbonding WHERE asset = ? AND delegator = ? AND validator = ?",
+        "SELECT count(*) FROM unbonding WHERE asset = $1 AND delegator = $2 AND validator = $3",
         [.text(asset), .text(delegator), .text(validator)]
       ) { $0.integer(0) ?? 0 } ?? 0)
   }
@@ -168,7 +168,7 @@ extension Database {
     try forEachRow(
       """
       SELECT b.amount FROM balances b JOIN accounts a ON a.id = b.account_id
-      WHERE b.asset = ? AND a.holder GLOB '@*'
+      WHERE b.asset = $1 AND \(startsWith("a.holder", "@"))
       """, [.text(asset)]
     ) { row in
       guard let amount = SignedAmount(text: row.text(0)!), let sum = systemSum.adding(amount) else {
@@ -181,14 +181,14 @@ extension Database {
 
   /// The number of validators of `asset`.
   func validatorCount(asset: String) throws -> Int64 {
-    try firstRow("SELECT count(*) FROM validators WHERE asset = ?", [.text(asset)]) {
+    try firstRow("SELECT count(*) FROM validators WHERE asset = $1", [.text(asset)]) {
       $0.integer(0) ?? 0
     } ?? 0
   }
 
   /// The number of entries whose asset is `asset`.
   func entryCount(asset: String) throws -> Int64 {
-    try firstRow("SELECT count(*) FROM entries WHERE asset = ?", [.text(asset)]) {
+    try firstRow("SELECT count(*) FROM entries WHERE asset = $1", [.text(asset)]) {
       $0.integer(0) ?? 0
     } ?? 0
   }
@@ -197,7 +197,7 @@ extension Database {
   func timeSpan(asset: String) throws -> (first: Int64, last: Int64)? {
     guard
       let row = try firstRow(
-        "SELECT min(time), max(time) FROM entries WHERE asset = ?", [.text(asset)],
+        "SELECT min(time), max(time) FROM entries WHERE asset = $1", [.text(asset)],
         { ($0.integer(0), $0.integer(1)) }), let first = row.0, let last = row.1
     else { return nil }
     return (first, last)
@@ -211,7 +211,7 @@ extension Database {
     _ body: (_ period: String?, _ change: SignedAmount) throws -> Void
   ) throws {
     var system: [Int64] = []
-    try forEachRow("SELECT id FROM accounts WHERE holder GLOB '@*'") {
+    try forEachRow("SELECT id FROM accounts WHERE \(startsWith("holder", "@"))") {
       system.append($0.integer(0)!)
     }
     // No system account yet: an id no account has (an empty IN () is SQLite's, not SQL's).
@@ -219,12 +219,12 @@ extension Database {
     try forEachRow(
       """
       SELECT period, amount_sum(amount) FROM (
-        SELECT substr(strftime('%Y-%m-%d', e.time, 'unixepoch'), 1, \(width)) AS period, m.amount
+        SELECT substr(\(utcDate("e.time")), 1, \(width)) AS period, m.amount
         FROM (
           SELECT entry_seq, CASE WHEN from_account IN (\(ids)) THEN amount ELSE '-' || amount END
             AS amount
           FROM postings
-          WHERE asset = ? AND ((from_account IN (\(ids))) <> (to_account IN (\(ids))))
+          WHERE asset = $1 AND ((from_account IN (\(ids))) <> (to_account IN (\(ids))))
         ) m JOIN entries e ON e.seq = m.entry_seq
       ) dated
       GROUP BY period ORDER BY period IS NOT NULL, period
@@ -248,7 +248,7 @@ extension Database {
   /// Whether `asset` has an entry other than its definition.
   func assetHasEntries(_ asset: String) throws -> Bool {
     try firstRow(
-      "SELECT 1 FROM entries WHERE asset = ? AND kind <> 'defineAsset' LIMIT 1", [.text(asset)]
+      "SELECT 1 FROM entries WHERE asset = $1 AND kind <> 'defineAsset' LIMIT 1", [.text(asset)]
     ) { _ in true } ?? false
   }
 
@@ -258,7 +258,7 @@ extension Database {
     try firstRow(
       """
       SELECT idempotency_id FROM entries
-      WHERE asset = ? AND kind = 'registerValidator' AND kind <> 'transfer' AND typeof(idempotency_id) = 'text'
+      WHERE asset = $1 AND kind = 'registerValidator' AND kind <> 'transfer' AND \(isTextId("idempotency_id"))
         AND idempotency_id LIKE '%/%/validator/%' LIMIT 1
       """, [.text(asset)]
     ) { $0.text(0) } ?? nil
@@ -276,6 +276,6 @@ extension Database {
 
   /// Copies the whole database into a new file at `path` (SQLite's `VACUUM INTO`).
   func copy(to path: String) throws {
-    try execute("VACUUM INTO ?", [.text(path)])
+    try execute("VACUUM INTO $1", [.text(path)])
   }
 }

@@ -24,10 +24,10 @@ extension Database {
       SELECT e.seq, e.kind, e.time,
         CASE WHEN p.posting_index IS NULL OR p.posting_index = 0 THEN e.payload END,
         p.amount, p.from_account, p.to_account
-      FROM entries e LEFT JOIN postings p ON p.entry_seq = e.seq AND p.asset = ?
+      FROM entries e LEFT JOIN postings p ON p.entry_seq = e.seq AND p.asset = $1
       WHERE e.kind IN (\(kinds.map { "'\($0.rawValue)'" }.joined(separator: ", ")))
         AND e.kind <> 'transfer'
-        AND (e.asset = ? OR (e.kind IN (\(stakeKinds)) AND p.asset IS NOT NULL))
+        AND (e.asset = $2 OR (e.kind IN (\(stakeKinds)) AND p.asset IS NOT NULL))
       ORDER BY e.seq, p.posting_index
       """, [.text(asset), .text(asset)]
     ) { row in
@@ -51,7 +51,7 @@ extension Database {
 
   /// An account's holder, bucket kind and validator by id, nil when there is none.
   func accountSides(id: Int64) throws -> (holder: String, bucket: String, validator: String)? {
-    try firstRow("SELECT holder, bucket, validator FROM accounts WHERE id = ?", [.integer(id)]) {
+    try firstRow("SELECT holder, bucket, validator FROM accounts WHERE id = $1", [.integer(id)]) {
       ($0.text(0)!, $0.text(1)!, $0.text(2)!)
     }
   }
@@ -69,9 +69,9 @@ extension Database {
     let text = try firstRow(
       """
       SELECT amount_sum(p.amount) FROM entries e JOIN postings p ON p.entry_seq = e.seq
-      WHERE e.kind IN (\(list(kinds.map(\.rawValue)))) AND e.kind <> 'transfer' AND p.asset = ? \(bucketFilter)
-        AND (CAST(? AS BIGINT) IS NULL OR e.time >= ?)
-        AND (CAST(? AS BIGINT) IS NULL OR e.time < ?)
+      WHERE e.kind IN (\(list(kinds.map(\.rawValue)))) AND e.kind <> 'transfer' AND p.asset = $1 \(bucketFilter)
+        AND (CAST($2 AS BIGINT) IS NULL OR e.time >= $3)
+        AND (CAST($4 AS BIGINT) IS NULL OR e.time < $5)
       """,
       [.text(asset), SQLValue(from), SQLValue(from), SQLValue(to), SQLValue(to)]
     ) { $0.text(0) }

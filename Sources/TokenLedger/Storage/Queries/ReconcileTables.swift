@@ -4,21 +4,28 @@
 final class ReconcileTables {
   private let database: Database
   private let insertSeen: PreparedStatement
+  /// The schema of the temporary tables, and the one an index on one is created in (SQLite
+  /// names it; PostgreSQL puts the index beside its table).
+  private let temp: String
+  private let indexSchema: String
 
   /// Creates (or empties) the tables.
   init(_ database: Database) throws {
     self.database = database
+    let temp = database.temporarySchema
+    self.temp = temp
+    self.indexSchema = database.temporaryIndexPrefix
     try database.executeScript(
       """
-      CREATE TEMP TABLE IF NOT EXISTS reconcile_seen (key TEXT PRIMARY KEY) WITHOUT ROWID;
+      CREATE TEMP TABLE IF NOT EXISTS reconcile_seen (key TEXT PRIMARY KEY)\(database.keyTableOptions);
       CREATE TEMP TABLE IF NOT EXISTS reconcile_state (holder TEXT, bucket TEXT, validator TEXT, amount TEXT);
       CREATE TEMP TABLE IF NOT EXISTS reconcile_source (holder TEXT, bucket TEXT, validator TEXT, amount TEXT);
-      DELETE FROM temp.reconcile_seen;
-      DELETE FROM temp.reconcile_state;
-      DELETE FROM temp.reconcile_source;
+      DELETE FROM \(temp).reconcile_seen;
+      DELETE FROM \(temp).reconcile_state;
+      DELETE FROM \(temp).reconcile_source;
       """)
     insertSeen = try database.prepare(
-      "INSERT OR IGNORE INTO temp.reconcile_seen (key) VALUES (?)")
+      "INSERT INTO \(temp).reconcile_seen (key) VALUES ($1) ON CONFLICT DO NOTHING")
   }
 
   /// Records `key` as seen; false when it was seen before.
@@ -31,9 +38,9 @@ final class ReconcileTables {
   func clear() throws {
     try database.executeScript(
       """
-      DELETE FROM temp.reconcile_seen;
-      DELETE FROM temp.reconcile_state;
-      DELETE FROM temp.reconcile_source;
+      DELETE FROM \(temp).reconcile_seen;
+      DELETE FROM \(temp).reconcile_state;
+      DELETE FROM \(temp).reconcile_source;
       """)
   }
 
@@ -44,19 +51,21 @@ final class ReconcileTables {
   func loadLedgerSide(
     _ body: (_ add: (String, String, String, SignedAmount) throws -> Void) throws -> Void
   ) throws {
-    let insertState = try database.prepare("INSERT INTO temp.reconcile_state VALUES (?, ?, ?, ?)")
+    let insertState = try database.prepare(
+      "INSERT INTO \(temp).reconcile_state VALUES ($1, $2, $3, $4)")
     try body { holder, bucket, validator, amount in
       try insertState.execute([
         .text(holder), .text(bucket), .text(validator), .text(amount.description),
       ])
     }
     try database.executeScript(
-      "CREATE INDEX IF NOT EXISTS temp.reconcile_state_by_holder ON reconcile_state (holder)")
+      "CREATE INDEX IF NOT EXISTS \(indexSchema)reconcile_state_by_holder ON reconcile_state (holder)"
+    )
   }
 
   /// Keeps only the ledger side's staked rows.
   func keepOnlyStaked() throws {
-    try database.executeScript("DELETE FROM temp.reconcile_state WHERE bucket <> 'staked'")
+    try database.executeScript("DELETE FROM \(temp).reconcile_state WHERE bucket <> 'staked'")
   }
 
   /// The ledger's amount of `holder` at a source row's granularity: its total (no bucket), a
@@ -76,9 +85,9 @@ final class ReconcileTables {
     if let lookup { return lookup }
     let made = try database.prepare(
       """
-      SELECT amount_sum(amount) FROM temp.reconcile_state
-      WHERE holder = ?1 AND (CAST(?2 AS TEXT) IS NULL OR bucket = ?2)
-        AND (CAST(?3 AS TEXT) IS NULL OR validator = ?3)
+      SELECT amount_sum(amount) FROM \(temp).reconcile_state
+      WHERE holder = $1 AND (CAST($2 AS TEXT) IS NULL OR bucket = $2)
+        AND (CAST($3 AS TEXT) IS NULL OR validator = $3)
       """)
     lookup = made
     return made
@@ -91,7 +100,8 @@ final class ReconcileTables {
   /// Adds a source row (bucket `total` for a holder's total, validator empty for none).
   func addSourceRow(holder: String, bucket: String, validator: String, amount: Amount) throws {
     if insertSource == nil {
-      insertSource = try database.prepare("INSERT INTO temp.reconcile_source VALUES (?, ?, ?, ?)")
+      insertSource = try database.prepare(
+        "INSERT INTO \(temp).reconcile_source VALUES ($1, $2, $3, $4)")
     }
     try insertSource!.execute([
       .text(holder), .text(bucket), .text(validator), .text(DecimalText.string(amount.baseUnits)),
@@ -104,7 +114,7 @@ final class ReconcileTables {
   func finishSource() throws {
     try database.executeScript(
       """
-      CREATE INDEX IF NOT EXISTS temp.reconcile_source_by_key
+      CREATE INDEX IF NOT EXISTS \(indexSchema)reconcile_source_by_key
         ON reconcile_source (holder, bucket, validator)
       """)
   }
@@ -117,9 +127,9 @@ final class ReconcileTables {
   ) throws {
     try database.forEachRow(
       """
-      SELECT l.holder, l.bucket, l.validator, amount_sum(l.amount) FROM temp.reconcile_state l
+      SELECT l.holder, l.bucket, l.validator, amount_sum(l.amount) FROM \(temp).reconcile_state l
       WHERE NOT EXISTS (
-        SELECT 1 FROM temp.reconcile_source s WHERE s.holder = l.holder AND (
+        SELECT 1 FROM \(temp).reconcile_source s WHERE s.holder = l.holder AND (
           s.bucket = 'total' OR (s.bucket = l.bucket AND (s.validator = '' OR s.validator = l.validator))))
       GROUP BY l.holder, l.bucket, l.validator ORDER BY l.holder, l.bucket, l.validator
       """
@@ -135,9 +145,9 @@ final class ReconcileTables {
     try database.firstRow(
       """
       SELECT count(DISTINCT holder), amount_sum(amount),
-        (SELECT count(DISTINCT holder) FROM temp.reconcile_state l
-         WHERE EXISTS (SELECT 1 FROM temp.reconcile_source s WHERE s.holder = l.holder))
-      FROM temp.reconcile_state
+        (SELECT count(DISTINCT holder) FROM \(temp).reconcile_state l
+         WHERE EXISTS (SELECT 1 FROM \(temp).reconcile_source s WHERE s.holder = l.holder))
+      FROM \(temp).reconcile_state
       """
     ) { row in
       (
@@ -152,10 +162,10 @@ final class ReconcileTables {
   func sourceTotal() throws -> SignedAmount {
     try database.firstRow(
       """
-      SELECT amount_sum(amount) FROM temp.reconcile_source s
+      SELECT amount_sum(amount) FROM \(temp).reconcile_source s
       WHERE s.bucket = 'total'
-        OR (NOT EXISTS (SELECT 1 FROM temp.reconcile_source t WHERE t.holder = s.holder AND t.bucket = 'total')
-          AND (s.validator = '' OR NOT EXISTS (SELECT 1 FROM temp.reconcile_source t
+        OR (NOT EXISTS (SELECT 1 FROM \(temp).reconcile_source t WHERE t.holder = s.holder AND t.bucket = 'total')
+          AND (s.validator = '' OR NOT EXISTS (SELECT 1 FROM \(temp).reconcile_source t
             WHERE t.holder = s.holder AND t.bucket = s.bucket AND t.validator = '')))
       """
     ) { row in SignedAmount(text: row.text(0) ?? "0") ?? .zero } ?? .zero
@@ -171,7 +181,7 @@ extension Database {
     try firstRow(
       """
       SELECT matures_time FROM unbonding
-      WHERE asset = ? AND delegator = ? AND validator = ? AND entry_id = ?
+      WHERE asset = $1 AND delegator = $2 AND validator = $3 AND entry_id = $4
       """, [.text(asset), .text(delegator), .text(validator), .text(entry)]
     ) { $0.integer(0) } ?? nil
   }

@@ -50,7 +50,7 @@ extension Database {
     if asFound {
       try executeScript("PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON")
     }
-    try execute("ATTACH DATABASE ? AS old", [.text(path)])
+    try execute("ATTACH DATABASE $1 AS old", [.text(path)])
     try deferredTransaction {
       for table in [
         "assets", "accounts", "balances", "allowances", "validators", "unbonding", "holds",
@@ -70,7 +70,7 @@ extension Database {
             (seq, idempotency_id, kind, asset, payload, height, time, hash)
           SELECT seq, stored_id(idempotency_id), kind, asset, payload, height, time,
             hash_bytes(hash)
-          FROM old.entries WHERE seq BETWEEN ? AND ? ORDER BY seq
+          FROM old.entries WHERE seq BETWEEN $1 AND $2 ORDER BY seq
           """, range)
         try execute(
           """
@@ -78,7 +78,7 @@ extension Database {
             amount, from_previous, to_previous)
           SELECT entry_seq, posting_index, asset, from_account, to_account, amount, from_previous,
             to_previous
-          FROM old.postings WHERE entry_seq BETWEEN ? AND ? ORDER BY entry_seq, posting_index
+          FROM old.postings WHERE entry_seq BETWEEN $1 AND $2 ORDER BY entry_seq, posting_index
           """, range)
       }
       copied(last)

@@ -8,41 +8,41 @@ extension Database {
     case .defineAsset(let definition):
       let payload = CanonicalJSON.encode(.object(definition.jsonFields))
       try execute(
-        "INSERT INTO assets (symbol, decimals, definition) VALUES (?, ?, ?)",
+        "INSERT INTO assets (symbol, decimals, definition) VALUES ($1, $2, $3)",
         [.text(definition.symbol), .integer(Int64(definition.decimals)), .text(payload)])
     case .setPaused(let asset, let paused):
       try execute(
-        "UPDATE assets SET paused = ? WHERE symbol = ?", [.integer(paused ? 1 : 0), .text(asset)])
+        "UPDATE assets SET paused = $1 WHERE symbol = $2", [.integer(paused ? 1 : 0), .text(asset)])
     case .setAllowance(let asset, let owner, let spender, let amount):
       try execute(
-        "INSERT INTO allowances (asset, owner, spender, amount) VALUES (?, ?, ?, ?) ON CONFLICT (asset, owner, spender) DO UPDATE SET amount = excluded.amount",
+        "INSERT INTO allowances (asset, owner, spender, amount) VALUES ($1, $2, $3, $4) ON CONFLICT (asset, owner, spender) DO UPDATE SET amount = excluded.amount",
         [.text(asset), .text(owner), .text(spender), .text(amount.storedText)])
     case .setValidator(let record):
       try writeValidator(record)
     case .openUnbonding(let record):
       try execute(
-        "INSERT INTO unbonding (asset, delegator, validator, entry_id, matures_time) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO unbonding (asset, delegator, validator, entry_id, matures_time) VALUES ($1, $2, $3, $4, $5)",
         [
           .text(record.asset), .text(record.delegator), .text(record.validator),
           .text(record.entry), .integer(record.maturesTime),
         ])
     case .closeUnbonding(let record):
       try execute(
-        "DELETE FROM unbonding WHERE asset = ? AND delegator = ? AND validator = ? AND entry_id = ?",
+        "DELETE FROM unbonding WHERE asset = $1 AND delegator = $2 AND validator = $3 AND entry_id = $4",
         [
           .text(record.asset), .text(record.delegator), .text(record.validator),
           .text(record.entry),
         ])
     case .openHold(let record):
       try execute(
-        "INSERT INTO holds (hold_id, asset, payer, payee, amount, expires_time, status) VALUES (?, ?, ?, ?, ?, ?, 'open')",
+        "INSERT INTO holds (hold_id, asset, payer, payee, amount, expires_time, status) VALUES ($1, $2, $3, $4, $5, $6, 'open')",
         [
           .text(record.hold), .text(record.asset), .text(record.payer), .text(record.payee),
           .text(record.amount.description), SQLValue(record.expiresTime),
         ])
     case .closeHold(let hold, let status):
       try execute(
-        "UPDATE holds SET status = ? WHERE hold_id = ?", [.text(status.rawValue), .text(hold)])
+        "UPDATE holds SET status = $1 WHERE hold_id = $2", [.text(status.rawValue), .text(hold)])
     }
   }
 
@@ -50,7 +50,7 @@ extension Database {
     try execute(
       """
       INSERT INTO validators (asset, validator, operator, commission, commission_changed_time,
-        max_rate, max_change_rate) VALUES (?, ?, ?, ?, ?, ?, ?)
+        max_rate, max_change_rate) VALUES ($1, $2, $3, $4, $5, $6, $7)
       ON CONFLICT (asset, validator) DO UPDATE SET operator = excluded.operator,
         commission = excluded.commission, commission_changed_time = excluded.commission_changed_time,
         max_rate = excluded.max_rate, max_change_rate = excluded.max_change_rate
@@ -65,14 +65,14 @@ extension Database {
   /// A validator's stake as stored; nil when the validator is not registered.
   func validatorStake(asset: String, validator: String) throws -> String? {
     try firstRow(
-      "SELECT stake FROM validators WHERE asset = ? AND validator = ?",
+      "SELECT stake FROM validators WHERE asset = $1 AND validator = $2",
       [.text(asset), .text(validator)], { $0.text(0) }) ?? nil
   }
 
   /// Sets a validator's stake.
   func setValidatorStake(_ stake: SignedAmount, asset: String, validator: String) throws {
     try execute(
-      "UPDATE validators SET stake = ? WHERE asset = ? AND validator = ?",
+      "UPDATE validators SET stake = $1 WHERE asset = $2 AND validator = $3",
       [.text(stake.description), .text(asset), .text(validator)])
   }
 
@@ -82,7 +82,7 @@ extension Database {
     try forEachRow(
       """
       SELECT delegator, validator, entry_id, matures_time FROM unbonding
-      WHERE asset = ? AND matures_time <= ? ORDER BY matures_time, delegator, validator, entry_id
+      WHERE asset = $1 AND matures_time <= $2 ORDER BY matures_time, delegator, validator, entry_id
       """, [.text(asset), .integer(time)]
     ) { row in
       matured.append(
@@ -97,7 +97,7 @@ extension Database {
   func expiredHolds(asset: String, by time: Int64) throws -> [String] {
     var expired: [String] = []
     try forEachRow(
-      "SELECT hold_id FROM holds WHERE asset = ? AND status = 'open' AND expires_time <= ? ORDER BY expires_time, hold_id",
+      "SELECT hold_id FROM holds WHERE asset = $1 AND status = 'open' AND expires_time <= $2 ORDER BY expires_time, hold_id",
       [.text(asset), .integer(time)]
     ) { expired.append($0.text(0)!) }
     return expired
@@ -114,6 +114,6 @@ extension Database {
 
   /// Records the first entry in journal format 2.
   func setFormat2From(_ sequence: Int64) throws {
-    try execute("UPDATE journal_format SET format2_from = ? WHERE id = 1", [.integer(sequence)])
+    try execute("UPDATE journal_format SET format2_from = $1 WHERE id = 1", [.integer(sequence)])
   }
 }

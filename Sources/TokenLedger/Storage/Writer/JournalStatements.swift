@@ -28,31 +28,33 @@ final class JournalStatements {
     self.database = database
     selectEntryById = try database.prepare(
       """
-      SELECT \(Database.operationColumns) FROM entries e \(Database.transferJoin)
-      WHERE e.idempotency_id = ?
+      SELECT \(database.operationColumns) FROM entries e \(Database.transferJoin)
+      WHERE e.idempotency_id = $1
       """)
     selectHead = try database.prepare("SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1")
     selectAccountId = try database.prepare(
-      "SELECT id FROM accounts WHERE holder = ? AND bucket = ? AND validator = ? AND detail = ?")
+      "SELECT id FROM accounts WHERE holder = $1 AND bucket = $2 AND validator = $3 AND detail = $4"
+    )
     insertAccount = try database.prepare(
-      "INSERT INTO accounts (holder, bucket, validator, detail) VALUES (?, ?, ?, ?) RETURNING id")
+      "INSERT INTO accounts (holder, bucket, validator, detail) VALUES ($1, $2, $3, $4) RETURNING id"
+    )
     selectBalance = try database.prepare(
-      "SELECT amount, last_entry FROM balances WHERE account_id = ? AND asset = ?")
+      "SELECT amount, last_entry FROM balances WHERE account_id = $1 AND asset = $2")
     selectAccountBalance = try database.prepare(
       """
       SELECT a.id, b.amount, b.last_entry FROM accounts a
-      LEFT JOIN balances b ON b.account_id = a.id AND b.asset = ?
-      WHERE a.holder = ? AND a.bucket = ? AND a.validator = ? AND a.detail = ?
+      LEFT JOIN balances b ON b.account_id = a.id AND b.asset = $1
+      WHERE a.holder = $2 AND a.bucket = $3 AND a.validator = $4 AND a.detail = $5
       """)
     upsertBalance = try database.prepare(
       """
-      INSERT INTO balances (account_id, asset, amount, last_entry) VALUES (?, ?, ?, ?)
+      INSERT INTO balances (account_id, asset, amount, last_entry) VALUES ($1, $2, $3, $4)
       ON CONFLICT (account_id, asset) DO UPDATE
       SET amount = excluded.amount, last_entry = excluded.last_entry
       """)
     upsertTwoBalances = try database.prepare(
       """
-      INSERT INTO balances (account_id, asset, amount, last_entry) VALUES (?, ?, ?, ?), (?, ?, ?, ?)
+      INSERT INTO balances (account_id, asset, amount, last_entry) VALUES ($1, $2, $3, $4), ($5, $6, $7, $8)
       ON CONFLICT (account_id, asset) DO UPDATE
       SET amount = excluded.amount, last_entry = excluded.last_entry
       """)
@@ -60,20 +62,20 @@ final class JournalStatements {
       """
       INSERT INTO entries
         (seq, idempotency_id, kind, asset, payload, height, time, hash)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
       """)
     insertPosting = try database.prepare(
       """
       INSERT INTO postings
         (entry_seq, posting_index, asset, from_account, to_account, amount, from_previous,
          to_previous)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
       """)
     selectAssetState = try database.prepare(
-      "SELECT clock_height, clock_time, paused FROM assets WHERE symbol = ?")
+      "SELECT clock_height, clock_time, paused FROM assets WHERE symbol = $1")
     updateClock = try database.prepare(
-      "UPDATE assets SET clock_height = ?, clock_time = ? WHERE symbol = ?")
-    selectAssetDefinition = try database.prepare("SELECT definition FROM assets WHERE symbol = ?")
+      "UPDATE assets SET clock_height = $1, clock_time = $2 WHERE symbol = $3")
+    selectAssetDefinition = try database.prepare("SELECT definition FROM assets WHERE symbol = $1")
     // The reads a single operation makes before it takes the write lock
     // (``Journal/appendTakingLock(kind:idempotencyId:asset:payload:clock:compilation:)``): the
     // statement that writes its entry checks their answers again under the lock (a definition

@@ -3,37 +3,8 @@ import Testing
 @testable import TokenLedger
 @testable import TokenLedgerPostgres
 
-/// The SQLite-to-PostgreSQL translation of the library's statements, and the URL's ledger
-/// name and redaction (no server needed).
-@Suite struct PostgresDialectTests {
-  @Test(arguments: [
-    ("SELECT a FROM t WHERE x = ? AND y = ?", "SELECT a FROM t WHERE x = $1 AND y = $2"),
-    ("SELECT '?' , ? -- ?\n, ?", "SELECT '?' , $1 -- ?\n, $2"),
-    ("WHERE h = ?1 AND (?2 IS NULL OR b = ?2)", "WHERE h = $1 AND ($2 IS NULL OR b = $2)"),
-    (
-      "INSERT OR IGNORE INTO t (k) VALUES (?)",
-      "INSERT INTO t (k) VALUES ($1) ON CONFLICT DO NOTHING"
-    ),
-    (
-      "INSERT OR IGNORE INTO t (k) VALUES (?) RETURNING k",
-      "INSERT INTO t (k) VALUES ($1) ON CONFLICT DO NOTHING RETURNING k"
-    ),
-    (
-      "SELECT seq FROM entries\nINDEXED BY entries_by_kind WHERE x",
-      "SELECT seq FROM entries WHERE x"
-    ),
-    ("SELECT 1 FROM temp.seen s", "SELECT 1 FROM pg_temp.seen s"),
-    ("CREATE INDEX IF NOT EXISTS temp.i ON t (k)", "CREATE INDEX IF NOT EXISTS i ON t (k)"),
-    ("CREATE TEMP TABLE t (k TEXT) WITHOUT ROWID", "CREATE TEMP TABLE t (k TEXT)"),
-    (
-      "WHERE a.holder GLOB '@*' AND b NOT GLOB '-*'", "WHERE a.holder LIKE '@%' AND b NOT LIKE '-%'"
-    ),
-    ("WHERE a GLOB 'x_*'", "WHERE a GLOB 'x_*'"),
-  ])
-  func statementsTranslate(sqlite: String, postgres: String) {
-    #expect(PostgresDialect.translate(sqlite) == postgres)
-  }
-
+/// A PostgreSQL URL's ledger name and redaction (no server needed).
+@Suite struct PostgresLocationTests {
   /// A URL libpq cannot read is refused before any connection, and no password of it (nor a
   /// piece libpq quotes back) appears in the reason: a bracket left open, a `%` not followed by
   /// two hex digits, a `/` in the password, a `password=` parameter.
