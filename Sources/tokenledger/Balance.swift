@@ -30,11 +30,7 @@ struct Balance: ParsableCommand {
   @Option(help: "The state after entry SEQ.")
   var at: Int64?
 
-  @Option(help: "The state at block height H (per asset clock).")
-  var height: Int64?
-
-  @Option(help: "The state at time T (YYYY-MM-DDTHH:MM:SSZ).")
-  var time: String?
+  @OptionGroup var clock: ClockPointOptions
 
   @Option(
     name: .customLong("value-in"),
@@ -44,17 +40,14 @@ struct Balance: ParsableCommand {
   var valueIn: String?
 
   func validate() throws {
-    if [at != nil, height != nil, time != nil].filter({ $0 }).count > 1 {
+    if (at == nil ? 0 : 1) + clock.given > 1 {
       throw ValidationError("give at most one of --at, --height, --time")
     }
-    if validator != nil && (asset == nil || at != nil || height != nil || time != nil) {
+    if validator != nil && (asset == nil || at != nil || clock.isGiven) {
       throw ValidationError("--validator needs --asset and shows the current state")
     }
     if validator != nil && account != nil {
       throw ValidationError("--validator lists every delegator: leave out --account")
-    }
-    if let time, UTCTime.parse(time) == nil {
-      throw ValidationError("--time must be YYYY-MM-DDTHH:MM:SSZ")
     }
   }
 
@@ -67,10 +60,7 @@ struct Balance: ParsableCommand {
         try printDelegations(ledger, asset: asset, validator: validator)
         return 0
       }
-      let point: PointInTime =
-        if let at { .sequence(at) } else if let height { .height(height) } else if let time {
-          .time(LedgerTime(unixSeconds: UTCTime.parse(time)!))
-        } else { .now }
+      let point = clock.point(sequence: at)
       let holder = try account.map { try ledger.canonicalAccount($0, asset: asset) }
       let rows = try ledger.balances(account: holder, asset: asset, at: point)
       let values = try valueIn.map { try ledger.valuations(of: rows, in: $0, at: point) }

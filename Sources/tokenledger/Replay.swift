@@ -20,11 +20,7 @@ struct Replay: ParsableCommand {
   @Option(help: "Replay up to entry SEQ.")
   var until: Int64?
 
-  @Option(help: "Replay up to block height H.")
-  var height: Int64?
-
-  @Option(help: "Replay up to time T (YYYY-MM-DDTHH:MM:SSZ).")
-  var time: String?
+  @OptionGroup var clock: ClockPointOptions
 
   @Option(
     help:
@@ -33,21 +29,15 @@ struct Replay: ParsableCommand {
   var into: String?
 
   func validate() throws {
-    if [until != nil, height != nil, time != nil].filter({ $0 }).count > 1 {
+    if (until == nil ? 0 : 1) + clock.given > 1 {
       throw ValidationError("give at most one of --until, --height, --time")
-    }
-    if let time, UTCTime.parse(time) == nil {
-      throw ValidationError("--time must be YYYY-MM-DDTHH:MM:SSZ")
     }
   }
 
   func run() throws {
     try runReporting(global.format, "replay") {
       let ledger = try global.openExisting(readOnly: true)
-      let point: PointInTime =
-        if let until { .sequence(until) } else if let height { .height(height) } else if let time {
-          .time(LedgerTime(unixSeconds: UTCTime.parse(time)!))
-        } else { .now }
+      let point = clock.point(sequence: until)
       let meter = Progress.Meter(
         "replay", total: Int(try ledger.summary().entries), unit: "operations")
       let report = try ledger.replay(until: point, into: into, progress: meter.update)

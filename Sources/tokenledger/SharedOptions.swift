@@ -59,3 +59,36 @@ struct PeriodOptions: ParsableArguments {
     return (start, end)
   }
 }
+
+/// `--height H` and `--time T`: a point on the assets' clocks, for the commands that read the
+/// ledger as it was (with the command's own option for an entry: `--at` or `--until`).
+struct ClockPointOptions: ParsableArguments {
+  @Option(help: "At block height H (per asset clock).")
+  var height: Int64?
+
+  @Option(help: "At time T (YYYY-MM-DDTHH:MM:SSZ).")
+  var time: String?
+
+  func validate() throws {
+    if let time, UTCTime.parse(time) == nil {
+      throw ValidationError("--time must be YYYY-MM-DDTHH:MM:SSZ")
+    }
+  }
+
+  /// How many of these are given (the command allows at most one, with its own).
+  var given: Int { (height == nil ? 0 : 1) + (time == nil ? 0 : 1) }
+
+  /// Whether either is given.
+  var isGiven: Bool { given > 0 }
+
+  /// The point: after entry `sequence` when given (the command's own option, which may not go
+  /// with these), else at the height or time, else now.
+  func point(sequence: Int64?) -> PointInTime {
+    if let sequence { return .sequence(sequence) }
+    if let height { return .height(height) }
+    if let time, let seconds = UTCTime.parse(time) {
+      return .time(LedgerTime(unixSeconds: seconds))
+    }
+    return .now
+  }
+}
