@@ -41,18 +41,7 @@ extension Journal {
     guard recordsEntries, format(of: tentative + 1) == .two,
       compilation.effects.isEmpty, cache.dirty.isEmpty
     else { throw DatabaseError.needsWriteLock(nil, "\(kind): writes more than an entry") }
-    var rows: [(from: Int64, to: Int64, fromPrevious: Int64, toPrevious: Int64)] = []
-    for posting in compilation.postings {
-      precondition(!posting.amount.isZero, "zero postings are not written")
-      guard let fromId = try accountId(posting.from), let toId = try accountId(posting.to) else {
-        throw DatabaseError.needsWriteLock(nil, "\(kind): creates an account")
-      }
-      rows.append(
-        (
-          fromId, toId, try storedBalance(accountId: fromId, asset: posting.asset).lastEntry,
-          try storedBalance(accountId: toId, asset: posting.asset).lastEntry
-        ))
-    }
+    let rows = try lateLockPostingRows(kind, compilation)
     // Everything read, as read: nothing is written yet (`dirty` is empty).
     let readBalances = cache.balances.sorted {
       ($0.key.accountId, $0.key.asset) < ($1.key.accountId, $1.key.asset)
@@ -80,27 +69,13 @@ extension Journal {
       checksId: idempotencyId != nil, balancesRead: readBalances.count,
       assetsRead: readAssets.count, postings: rows.count, balancesUpdated: updated.count,
       balancesUpserted: upserted.count)
-    let statement = try lateLockStatement(shape)
-    var values: [SQLValue] = []
-    if let idempotencyId { values.append(database.storedId(idempotencyId)) }
-    for (key, balance) in readBalances {
-      values += [
-        .integer(key.accountId), .text(key.asset),
-        .text("\(balance.amount.description),\(balance.lastEntry)"),
-      ]
-    }
-    for (symbol, state) in readAssets {
-      values += [
-        .text(symbol), SQLValue(state.clock.height), SQLValue(state.clock.time),
-        .integer(state.paused ? 1 : 0),
-      ]
-    }
     let fields = HashChain.EntryFields(
       sequence: 0, idempotencyId: idempotencyId, kind: kind.rawValue, asset: asset,
       payload: payload,
       clock: clock)
     let fieldsAfterSequence = HashChain.fieldsAfterSequence(
       of: fields, postings: compilation.postings)
+    var values = lateLockReadSet(idempotencyId, readBalances, readAssets)
     values += [
       idempotencyId.map(database.storedId) ?? .null, .text(kind.rawValue), SQLValue(asset),
       SQLValue(payload), SQLValue(clock.height), SQLValue(clock.time),
@@ -118,7 +93,62 @@ extension Journal {
       }
       values += [.integer(key.accountId), .text(key.asset), .text(balance.amount.description)]
     }
+    let sequence = try commitLateLock(
+      kind, try lateLockStatement(shape), values, tentative: tentative,
+      fieldsAfterSequence: fieldsAfterSequence)
+    return sequence
+  }
 
+  /// Each posting's two account ids and the entries that last moved them; every account must
+  /// exist already (creating one needs the lock).
+  private func lateLockPostingRows(_ kind: EntryKind, _ compilation: Compilation) throws -> [(
+    from: Int64, to: Int64, fromPrevious: Int64, toPrevious: Int64
+  )] {
+    var rows: [(from: Int64, to: Int64, fromPrevious: Int64, toPrevious: Int64)] = []
+    for posting in compilation.postings {
+      precondition(!posting.amount.isZero, "zero postings are not written")
+      guard let fromId = try accountId(posting.from), let toId = try accountId(posting.to) else {
+        throw DatabaseError.needsWriteLock(nil, "\(kind): creates an account")
+      }
+      rows.append(
+        (
+          fromId, toId, try storedBalance(accountId: fromId, asset: posting.asset).lastEntry,
+          try storedBalance(accountId: toId, asset: posting.asset).lastEntry
+        ))
+    }
+    return rows
+  }
+
+  /// The values the statement checks under the lock: the id, then each balance read (amount
+  /// and last entry), then each asset's clock and pause flag read.
+  private func lateLockReadSet(
+    _ idempotencyId: String?,
+    _ readBalances: [(key: TransactionCache.BalanceKey, value: TransactionCache.Balance)],
+    _ readAssets: [(key: String, value: TransactionCache.AssetState)]
+  ) -> [SQLValue] {
+    var values: [SQLValue] = []
+    if let idempotencyId { values.append(database.storedId(idempotencyId)) }
+    for (key, balance) in readBalances {
+      values += [
+        .integer(key.accountId), .text(key.asset),
+        .text("\(balance.amount.description),\(balance.lastEntry)"),
+      ]
+    }
+    for (symbol, state) in readAssets {
+      values += [
+        .text(symbol), SQLValue(state.clock.height), SQLValue(state.clock.time),
+        .integer(state.paused ? 1 : 0),
+      ]
+    }
+    return values
+  }
+
+  /// Runs the statement and checks what the server says it wrote: nothing (a check failed:
+  /// run again with the lock), or an entry whose hash is the one the library computes.
+  private func commitLateLock(
+    _ kind: EntryKind, _ statement: PreparedStatement, _ values: [SQLValue], tentative: Int64,
+    fieldsAfterSequence: [UInt8]
+  ) throws -> Int64 {
     let returned: (Int64?, [UInt8]?, [UInt8]?)?
     do {
       returned = try statement.firstRowCommitting(

@@ -13,46 +13,15 @@ extension Ledger {
     until point: PointInTime = .now, into path: String? = nil,
     progress: (Int) -> Void = { _ in }
   ) throws -> ReplayReport {
-    // Without a path the replay is built in memory and keeps only the state: its entries and
-    // postings are hashed but not stored (a million-entry journal would otherwise hold
-    // ~0.5 GB), and nothing of it touches a disk.
-    let target = try Ledger.open(at: path ?? ":memory:", create: true, durability: .normal)
-    if path == nil { try target.stopRecordingEntries() }
-    if let path {
-      guard try target.summary().entries == 0 else {
-        throw FileError(
-          path: Ledger.displayPath(for: path), reason: "replay needs a new, empty ledger file")
-      }
-    }
-    var operations = 0
+    let target = try Self.replayTarget(path)
     var failures: [String] = []
     var lastSequence: Int64 = 0
     var lastOperation: Int64 = 0
     /// Entries the cut keeps: equal to `lastSequence` when it keeps a prefix of the journal.
     var entriesKept: Int64 = 0
-    var batch: [ReplayItem.Operation] = []
-    // The stored operations are read and rebuilt on this thread while another applies them to
-    // the target (a bounded channel of batches between the two): the reading, about a third
-    // of a replay, runs beside the applying.
-    let channel = BatchChannel<ReplayItem>(capacity: 2)
-    let applier = BackgroundWork<ReplayApplied>()
-    applier.start { try Self.apply(channel, to: target) }
+    let feed = ReplayFeed(target)
     // On any error below the applier drains what it was given and stops.
-    defer { channel.close() }
-    func send(_ item: ReplayItem) throws {
-      guard channel.send(item) else {
-        // The applier stopped on an error: it says which.
-        _ = try applier.wait()
-        throw DatabaseError(resultCode: 1, message: "replay: the replayed ledger stopped")
-      }
-      if case .operations(let items) = item { operations += items.count }
-      progress(operations)
-    }
-    func flush() throws {
-      guard !batch.isEmpty else { return }
-      try send(.operations(batch))
-      batch.removeAll(keepingCapacity: true)
-    }
+    defer { feed.channel.close() }
     // One read snapshot for the stored side: the journal replayed, the balances, the head and
     // the digest it is compared with, so that a concurrent writer cannot produce a difference.
     let stored: StoredSide = try read { journal in
@@ -64,53 +33,131 @@ extension Ledger {
         entriesKept += 1
         let kind = row.kind
         if kind == EntryKind.formatChange.rawValue {
-          try flush()
-          try send(.formatChange)
+          try feed.flush(progress)
+          try feed.send(.formatChange, progress)
           return
         }
         guard !Self.derivedEntryKinds.contains(kind) else { return }
         lastOperation = lastSequence
-        guard let object = try? journal.operationObject(row) else {
-          failures.append("entry \(lastSequence) (\(kind)): payload is not a JSON object")
-          return
-        }
-        // Decoded here, beside the applier (the stored journal's assets are the replayed ones;
-        // an operation naming an asset before its definition still fails when applied).
         let operation: Operation
-        do {
-          operation = try Operation.decode(object, context: journal)
-        } catch let error as LedgerError {
-          // Counted as re-applied, as an operation that fails when applied is.
-          operations += 1
-          failures.append(
-            "entry \(lastSequence) (\(kind)): \(error.code.rawValue): \(error.message)")
+        switch try Self.decodeForReplay(row, journal) {
+        case .success(let decoded): operation = decoded
+        case .failure(let failure):
+          // An operation that does not decode is counted as re-applied, as one that fails
+          // when applied is; a payload that is not an object is not.
+          if failure.counts { feed.operations += 1 }
+          failures.append("entry \(lastSequence) (\(kind)): \(failure.message)")
           return
         }
-        batch.append(
-          ReplayItem.Operation(sequence: lastSequence, kind: kind, operation: operation))
-        // The target is another connection with its own lock; batches bound the memory held.
-        if batch.count == 10_000 { try flush() }
+        try feed.add(
+          ReplayItem.Operation(sequence: lastSequence, kind: kind, operation: operation), progress)
       }
-      try flush()
-      channel.close()
-      failures += try applier.wait().failures
-      // A cut at entry N compares with the stored state after the last operation at or before
-      // N: entries the clock derives are written just before the operation that moves the
-      // clock, so derived entries at the very end of the cut belong to an operation after it.
-      let isCut: Bool = if case .sequence = point { true } else { false }
-      let comparedPoint = isCut ? PointInTime.sequence(lastOperation) : point
-      let comparedSequence = isCut ? lastOperation : lastSequence
-      let head = try journal.database.storedHashHex(ofEntry: comparedSequence)
-      // A cut by height or time keeps a subsequence when assets' entries interleave (their
-      // heights are different chains'): the stored chain then holds entries the replay does
-      // not, and only the states compare.
-      return StoredSide(
-        balances: try Self.bucketBalances(journal, at: comparedPoint),
-        headHash: head ?? HashChain.genesis,
-        headsComparable: isCut || entriesKept == lastSequence,
-        stateDigest: try journal.storedStateDigest(at: comparedPoint))
+      try feed.flush(progress)
+      feed.channel.close()
+      failures += try feed.applier.wait().failures
+      return try Self.storedSide(
+        journal, point, lastOperation: lastOperation, lastSequence: lastSequence,
+        entriesKept: entriesKept)
     }
-    return try compare(with: target, stored: stored, operations: operations, failures: failures)
+    return try compare(
+      with: target, stored: stored, operations: feed.operations, failures: failures)
+  }
+
+  /// The stored operations are read and rebuilt on the replay's thread while another applies
+  /// them to the target (a bounded channel of batches between the two): the reading, about a
+  /// third of a replay, runs beside the applying. The target is another connection with its
+  /// own lock; batches of 10,000 bound the memory held.
+  private final class ReplayFeed {
+    let channel = BatchChannel<ReplayItem>(capacity: 2)
+    let applier = BackgroundWork<ReplayApplied>()
+    private var batch: [ReplayItem.Operation] = []
+    /// Operations sent to the applier, and those counted as re-applied without it.
+    var operations = 0
+
+    init(_ target: Ledger) {
+      let channel = channel
+      applier.start { try Ledger.apply(channel, to: target) }
+    }
+
+    func add(_ operation: ReplayItem.Operation, _ progress: (Int) -> Void) throws {
+      batch.append(operation)
+      if batch.count == 10_000 { try flush(progress) }
+    }
+
+    func send(_ item: ReplayItem, _ progress: (Int) -> Void) throws {
+      guard channel.send(item) else {
+        // The applier stopped on an error: it says which.
+        _ = try applier.wait()
+        throw DatabaseError(resultCode: 1, message: "replay: the replayed ledger stopped")
+      }
+      if case .operations(let items) = item { operations += items.count }
+      progress(operations)
+    }
+
+    func flush(_ progress: (Int) -> Void) throws {
+      guard !batch.isEmpty else { return }
+      try send(.operations(batch), progress)
+      batch.removeAll(keepingCapacity: true)
+    }
+  }
+
+  /// The ledger a replay builds: at `path` (which must be new), or in memory keeping only the
+  /// state (its entries and postings are hashed but not stored: a million-entry journal would
+  /// otherwise hold ~0.5 GB, and nothing of it touches a disk).
+  private static func replayTarget(_ path: String?) throws -> Ledger {
+    let target = try Ledger.open(at: path ?? ":memory:", create: true, durability: .normal)
+    if path == nil { try target.stopRecordingEntries() }
+    if let path {
+      guard try target.summary().entries == 0 else {
+        throw FileError(
+          path: Ledger.displayPath(for: path), reason: "replay needs a new, empty ledger file")
+      }
+    }
+    return target
+  }
+
+  /// Why a stored operation cannot be replayed, and whether it counts as re-applied.
+  private struct ReplayFailure: Error {
+    let message: String
+    let counts: Bool
+  }
+
+  /// A stored operation decoded, here beside the applier (the stored journal's assets are the
+  /// replayed ones; an operation naming an asset before its definition still fails when
+  /// applied).
+  private static func decodeForReplay(_ row: Database.StoredOperation, _ journal: Journal)
+    throws -> Result<Operation, ReplayFailure>
+  {
+    guard let object = try? journal.operationObject(row) else {
+      return .failure(ReplayFailure(message: "payload is not a JSON object", counts: false))
+    }
+    do {
+      return .success(try Operation.decode(object, context: journal))
+    } catch let error as LedgerError {
+      return .failure(
+        ReplayFailure(message: "\(error.code.rawValue): \(error.message)", counts: true))
+    }
+  }
+
+  /// The stored side a replay up to `point` is compared with. A cut at entry N compares with
+  /// the stored state after the last operation at or before N: entries the clock derives are
+  /// written just before the operation that moves the clock, so derived entries at the very
+  /// end of the cut belong to an operation after it. A cut by height or time keeps a
+  /// subsequence when assets' entries interleave (their heights are different chains'): the
+  /// stored chain then holds entries the replay does not, and only the states compare.
+  private static func storedSide(
+    _ journal: Journal, _ point: PointInTime, lastOperation: Int64, lastSequence: Int64,
+    entriesKept: Int64
+  ) throws -> StoredSide {
+    let isCut: Bool = if case .sequence = point { true } else { false }
+    let comparedPoint = isCut ? PointInTime.sequence(lastOperation) : point
+    let comparedSequence = isCut ? lastOperation : lastSequence
+    let head = try journal.database.storedHashHex(ofEntry: comparedSequence)
+    return StoredSide(
+      balances: try Self.bucketBalances(journal, at: comparedPoint),
+      headHash: head ?? HashChain.genesis,
+      headsComparable: isCut || entriesKept == lastSequence,
+      stateDigest: try journal.storedStateDigest(at: comparedPoint))
   }
 
   /// The stored state a replay is compared with, read in the replay's one snapshot.
