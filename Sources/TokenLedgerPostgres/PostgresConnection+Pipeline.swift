@@ -25,8 +25,36 @@ extension PostgresConnection {
           resultCode: 10, message: "PostgreSQL: cannot enter pipeline mode: \(errorMessage)",
           sqlState: "08006"), lockTimedOut: false)
     }
-    var firstError: DatabaseError?
+    var firstError = sendQueries(queries)
     var lockTimedOut = false
+    PQpipelineSync(handle)
+    let results = readResults(queries, &firstError, &lockTimedOut)
+    let synced = readSyncPoint(queries, &firstError)
+    if !synced, firstError == nil {
+      firstError = DatabaseError(
+        resultCode: 10, message: "PostgreSQL: \(errorMessage)", sql: queries.last?.sql,
+        sqlState: "08006")
+    }
+    if PQexitPipelineMode(handle) != 1, firstError == nil {
+      firstError = DatabaseError(
+        resultCode: 10, message: "PostgreSQL: cannot leave pipeline mode: \(errorMessage)",
+        sqlState: "08006")
+    }
+    if let firstError { throw PipelineFailure(error: firstError, lockTimedOut: lockTimedOut) }
+    guard results.count == queries.count else {
+      throw PipelineFailure(
+        error: DatabaseError(
+          resultCode: 10,
+          message:
+            "PostgreSQL: a pipeline returned \(results.count) results for \(queries.count) statements",
+          sqlState: "08006"), lockTimedOut: false)
+    }
+    return results
+  }
+
+  /// Sends each query (preparing those that prepare first); the first failure to send.
+  private func sendQueries(_ queries: [Deferred]) -> DatabaseError? {
+    var firstError: DatabaseError?
     for query in queries {
       if query.prepares, let name = query.name {
         let types = Self.parameterTypes(query.values)
@@ -51,7 +79,14 @@ extension PostgresConnection {
           resultCode: 10, message: "PostgreSQL: \(errorMessage)", sql: query.sql, sqlState: "08006")
       }
     }
-    PQpipelineSync(handle)
+    return firstError
+  }
+
+  /// Each query's last result, in order; the first error among them (and whether it was a
+  /// lock statement's timeout) into `firstError` and `lockTimedOut`.
+  private func readResults(
+    _ queries: [Deferred], _ firstError: inout DatabaseError?, _ lockTimedOut: inout Bool
+  ) -> [PostgresResult] {
     var results: [PostgresResult] = []
     results.reserveCapacity(queries.count)
     for query in queries {
@@ -80,6 +115,11 @@ extension PostgresConnection {
       }
       if let last { results.append(last) }
     }
+    return results
+  }
+
+  /// Reads up to the sync point's own result; false when none came (the connection went).
+  private func readSyncPoint(_ queries: [Deferred], _ firstError: inout DatabaseError?) -> Bool {
     // The sync point's own result, then out of pipeline mode. Statements after an explicit
     // transaction's end commit only here (the flush): an error now, or no sync point at all
     // (the connection went), is a failure of the pipeline.
@@ -103,26 +143,7 @@ extension PostgresConnection {
         do { try result.check(sql: queries.last?.sql ?? "") } catch { firstError = error }
       }
     }
-    if !synced, firstError == nil {
-      firstError = DatabaseError(
-        resultCode: 10, message: "PostgreSQL: \(errorMessage)", sql: queries.last?.sql,
-        sqlState: "08006")
-    }
-    if PQexitPipelineMode(handle) != 1, firstError == nil {
-      firstError = DatabaseError(
-        resultCode: 10, message: "PostgreSQL: cannot leave pipeline mode: \(errorMessage)",
-        sqlState: "08006")
-    }
-    if let firstError { throw PipelineFailure(error: firstError, lockTimedOut: lockTimedOut) }
-    guard results.count == queries.count else {
-      throw PipelineFailure(
-        error: DatabaseError(
-          resultCode: 10,
-          message:
-            "PostgreSQL: a pipeline returned \(results.count) results for \(queries.count) statements",
-          sqlState: "08006"), lockTimedOut: false)
-    }
-    return results
+    return synced
   }
 
   /// Text-format parameters as NUL-terminated C strings, and their types, valid during `body`.

@@ -51,7 +51,24 @@ final class PostgresConnection {
   }
 
   /// Whether the held-back writes start with a `BEGIN` and the lock of ``beginLater(lockSQL:flushOutsideLock:retries:)``.
-  private var beginPending = false
+  var beginPending = false
+
+  /// The lock a transaction begun with `lockLate` takes with its last statement.
+  var lateLock: Deferred?
+
+  /// Statements without parameters prepared for the connection's lifetime, by SQL.
+  var fixedNames: [String: String] = [:]
+
+  /// The COMMIT and the flush that follows it (``beginLater(lockSQL:flushOutsideLock:retries:)``),
+  /// and the ROLLBACK and the flush.
+  var commitStatements: [Deferred] = []
+
+  var endStatements: [Deferred] = []
+
+  var lockRetries = 0
+
+  /// Whether this transaction's COMMIT or ROLLBACK is followed by ``flushStatement``.
+  var flushesAtCommit = false
 
   /// Round trips to the server so far: a statement, a pipeline, a PREPARE (tests count them).
   /// (Counted by the pipeline, in `PostgresConnection+Pipeline.swift`.)
@@ -62,11 +79,11 @@ final class PostgresConnection {
   /// Pipelines sent again because their transaction's lock timed out.
   private(set) var lockTimeoutsRetried = 0
   /// The WAL location of the last durable commit's flush (``flushStatement``).
-  private(set) var lastFlushLocation: String?
+  var lastFlushLocation: String?
 
   /// Counts transaction boundaries (BEGIN, COMMIT, ROLLBACK) sent through
   /// ``executeScript(_:)``, so that a cursor is closed only in the transaction that opened it.
-  private(set) var transactionGeneration = 0
+  var transactionGeneration = 0
   private var cursorCount = 0
 
   /// A new name for a server-side cursor.
@@ -90,10 +107,10 @@ final class PostgresConnection {
   /// Names of the statements prepared on the server (a statement is prepared on its first
   /// run, its parameters typed as that run's values are), and those whose PREPARE is queued.
   var preparedNames: Set<String> = []
-  private var preparesQueued: Set<String> = []
+  var preparesQueued: Set<String> = []
 
   /// `query`, marked to be prepared first when its name is neither prepared nor queued to be.
-  private func preparingIfNeeded(_ query: Deferred) -> Deferred {
+  func preparingIfNeeded(_ query: Deferred) -> Deferred {
     guard let name = query.name, !preparedNames.contains(name), !preparesQueued.contains(name)
     else { return query }
     preparesQueued.insert(name)
@@ -103,7 +120,7 @@ final class PostgresConnection {
   }
 
   /// A read sent ahead: a prepared statement's name and values.
-  private struct ReadKey: Hashable {
+  struct ReadKey: Hashable {
     let name: String
     let values: [SQLValue]
   }
@@ -111,13 +128,13 @@ final class PostgresConnection {
   /// Results of reads sent ahead (``readAhead(_:)``) and not yet taken. Emptied by any write,
   /// sent or held back, and by any transaction boundary: a result is handed out only while it
   /// is what the same statement would read now.
-  private var readsAhead: [ReadKey: PostgresResult] = [:]
+  var readsAhead: [ReadKey: PostgresResult] = [:]
 
   /// Statements sent later, in one pipeline with the next one (``executeLater(name:sql:values:writes:)``).
-  private var deferred: [Deferred] = []
+  var deferred: [Deferred] = []
   /// Held-back writes past which they are sent at once (their results must fit the socket's
   /// buffer while the pipeline is being sent).
-  private static let deferredMax = 256
+  static let deferredMax = 256
 
   /// Runs SQL without parameters, possibly several statements; the last result is checked.
   /// Held-back writes go first, in the same round trip when `sql` is one statement; a
@@ -176,193 +193,6 @@ final class PostgresConnection {
     let result = PostgresResult(PQexec(handle, sql), connection: self)
     try result.check(sql: sql)
   }
-
-  /// Queues a write whose result is not read (no rows, no changed-row count): it is sent with
-  /// the next statement, in one round trip, and an error it raises is thrown by that statement
-  /// (or by the COMMIT). A durable single-operation commit is mostly round trips.
-  ///
-  /// `writes`: false for a statement that changes no row (a cursor's DECLARE or CLOSE), which
-  /// does not drop what was read ahead.
-  func executeLater(name: String?, sql: String, values: [SQLValue], writes: Bool = true)
-    throws(DatabaseError)
-  {
-    if writes { readsAhead.removeAll() }
-    deferred.append(preparingIfNeeded(Deferred(name: name, sql: sql, values: values)))
-    if deferred.count >= Self.deferredMax { _ = try pipeline(deferred) }
-  }
-
-  /// Begins a transaction whose first statement is `lockSQL` (a row lock), both held back to
-  /// travel with the transaction's first statement: a write transaction's lock, its reads and,
-  /// for a single operation, its writes and COMMIT take two round trips. When the lock times
-  /// out, nothing after it ran: the pipeline is rolled back and sent again after a random few
-  /// milliseconds, up to `retries` times, and then the busy error is thrown by the statement
-  /// it travelled with.
-  ///
-  /// `flushOutsideLock` (durable commits): the transaction commits without waiting for its
-  /// WAL to reach the disk, which releases the lock at once, and the same round trip then runs
-  /// a one-statement transaction that does wait (``flushStatement``). The WAL is written in
-  /// order, so when that later commit is on disk this one is too, and the COMMIT returns only
-  /// then: a commit that returned survives a crash, as with a synchronous commit, while the
-  /// writers queued on the lock no longer wait for each other's disk flushes, which
-  /// PostgreSQL groups. Another connection may read the transaction's rows a moment before
-  /// they are on disk; after a crash in that moment they are gone, with every later
-  /// transaction (none of which returned either).
-  ///
-  /// `lockLate`: the lock is not taken now but by the transaction's last statement
-  /// (``executeCommitting(name:sql:values:)``), which travels with the lock and the COMMIT.
-  ///
-  /// `lockSQL` is a `SELECT` whose select list the connection may extend: with
-  /// `flushOutsideLock`, the lock statement also turns the transaction's synchronous commit
-  /// off (`SET LOCAL` as a function, one statement fewer a transaction). A transaction writes
-  /// only after its lock, so every one that writes commits asynchronously and is flushed; one
-  /// that never takes the lock writes nothing, and its COMMIT has nothing to wait for.
-  func beginLater(lockSQL: String, lockLate: Bool = false, flushOutsideLock: Bool, retries: Int)
-    throws(DatabaseError)
-  {
-    precondition(!isInTransaction && deferred.isEmpty, "a transaction is already open")
-    precondition(lockSQL.hasPrefix("SELECT "), "the lock is a SELECT")
-    // Prepared once: parsing and planning them each time cost the server more than the rest
-    // of a transfer's statements.
-    // READ COMMITTED whatever the server's default: each statement sees every transaction
-    // committed before it, and a lock-late transaction's last statement checks against those.
-    let begin = try fixed(Self.beginWrite)
-    var lock = try fixed(
-      flushOutsideLock ? lockSQL + ", set_config('synchronous_commit', 'off', true)" : lockSQL)
-    lock.isLock = true
-    lateLock = lockLate ? lock : nil
-    if flushOutsideLock {
-      let flush = try fixed(Self.flushStatement)
-      commitStatements = [try fixed("COMMIT"), flush]
-      endStatements = [try fixed("ROLLBACK"), flush]
-    }
-    readsAhead.removeAll()
-    transactionGeneration += 1
-    lockRetries = retries
-    beginPending = true
-    flushesAtCommit = flushOutsideLock
-    deferred.append(begin)
-    if !lockLate { deferred.append(lock) }
-  }
-
-  /// The lock a transaction begun with `lockLate` takes with its last statement.
-  private var lateLock: Deferred?
-
-  /// How a write transaction begins.
-  static let beginWrite = "BEGIN ISOLATION LEVEL READ COMMITTED"
-
-  /// Takes the lock of a transaction begun with `lockLate` now, held back to travel with the
-  /// next statement, instead of with its last. Nothing read before it is answered from reads
-  /// sent ahead after it.
-  func takeLateLock() {
-    guard let lock = lateLock else {
-      preconditionFailure("takeLateLock in a transaction begun with lockLate")
-    }
-    lateLock = nil
-    readsAhead.removeAll()
-    deferred.append(lock)
-  }
-
-  /// Runs the last statement of a transaction begun with `lockLate`
-  /// (``beginLater(lockSQL:lockLate:flushOutsideLock:retries:)``) in one round trip with the
-  /// write lock before it and the COMMIT (and flush) after it, and returns its result: the
-  /// lock is held only while the server runs the statement and commits, with no round trip
-  /// to this client inside it. The statement must itself check that what the transaction read
-  /// without the lock is still so (and write nothing when it is not). An error, the lock's
-  /// timeout included, leaves the transaction failed, for the caller to roll back.
-  func executeCommitting(name: String?, sql: String, values: [SQLValue]) throws(DatabaseError)
-    -> PostgresResult
-  {
-    guard let lock = lateLock, isInGoodTransaction else {
-      preconditionFailure("executeCommitting ends a transaction begun with lockLate")
-    }
-    lateLock = nil
-    readsAhead.removeAll()
-    // A BEGIN still held back travels in this pipeline; once it is sent, it is no longer pending.
-    beginPending = false
-    let query = preparingIfNeeded(Deferred(name: name, sql: sql, values: values))
-    let ending = flushesAtCommit ? commitStatements : [try fixed("COMMIT")]
-    var pipeline = deferred + [lock, query] + ending
-    var attempt = 0
-    var results: [PostgresResult] = []
-    while true {
-      do {
-        results = try sendPipeline(pipeline)
-        break
-      } catch let failure {
-        deferred.removeAll()
-        preparesQueued.removeAll()
-        guard failure.lockTimedOut, attempt < lockRetries else {
-          // Whatever failed, the COMMIT did not run, unless the connection went after it was sent.
-          if PQtransactionStatus(handle) == PQTRANS_IDLE, PQstatus(handle) == CONNECTION_OK {
-            transactionGeneration += 1
-            flushesAtCommit = false
-          }
-          throw commitOutcomeUnknown(failure.error)
-        }
-        // Nothing after the lock ran. The statement checks again everything the transaction
-        // read, so it can run in a transaction of its own: the lock, it, and the COMMIT.
-        attempt += 1
-        rollBackAfterLockTimeout()
-        pipeline = [try fixed(Self.beginWrite), lock, query] + ending
-      }
-    }
-    deferred.removeAll()
-    preparesQueued.removeAll()
-    transactionGeneration += 1
-    if flushesAtCommit, let flushed = results.last {
-      lastFlushLocation = flushed.rowCount == 1 ? flushed.text(0, 0) : nil
-    }
-    flushesAtCommit = false
-    return results[results.count - ending.count - 1]
-  }
-
-  /// A failed COMMIT that must not be taken for a failure: its flush failed (the COMMIT before
-  /// it ran: the transaction is committed, on disk or not yet), or the connection went after it
-  /// was sent (the server may have committed before it went, and nobody can tell from here).
-  private func commitOutcomeUnknown(_ error: DatabaseError) -> DatabaseError {
-    if error.sql == Self.flushStatement {
-      return DatabaseError(
-        .commitOutcomeUnknown, resultCode: error.resultCode,
-        message:
-          "PostgreSQL committed, but the flush after the commit failed, so it is not confirmed"
-          + " on disk: the operations are in the ledger unless the server crashes before it"
-          + " writes them (apply the same operations again: their ids make that safe):"
-          + " \(error.message)", sql: error.sql, sqlState: error.sqlState)
-    }
-    guard PQstatus(handle) != CONNECTION_OK else { return error }
-    return DatabaseError(
-      .commitOutcomeUnknown, resultCode: error.resultCode,
-      message:
-        "the connection to PostgreSQL was lost before the commit was confirmed, so it may or"
-        + " may not have been applied (apply the same operations again: their ids make that"
-        + " safe): \(error.message)", sql: error.sql, sqlState: error.sqlState ?? "08006")
-  }
-
-  /// Statements without parameters prepared for the connection's lifetime, by SQL.
-  private var fixedNames: [String: String] = [:]
-  /// The COMMIT and the flush that follows it (``beginLater(lockSQL:flushOutsideLock:retries:)``),
-  /// and the ROLLBACK and the flush.
-  private var commitStatements: [Deferred] = []
-  private var endStatements: [Deferred] = []
-
-  /// `sql` prepared under a name of its own, once; outside a transaction only.
-  private func fixed(_ sql: String) throws(DatabaseError) -> Deferred {
-    if let name = fixedNames[sql] { return Deferred(name: name, sql: sql, values: []) }
-    let name = "tlx\(fixedNames.count + 1)"
-    try prepare(name: name, sql: sql, typedAs: [])
-    fixedNames[sql] = name
-    return Deferred(name: name, sql: sql, values: [])
-  }
-
-  private var lockRetries = 0
-  /// Whether this transaction's COMMIT or ROLLBACK is followed by ``flushStatement``.
-  private var flushesAtCommit = false
-  /// A transaction that commits synchronously (the session's `synchronous_commit` is on) and
-  /// waits for the disk: PostgreSQL waits only for a transaction that wrote to the WAL and took
-  /// a transaction id, and a transactional logical-decoding message does both without touching
-  /// a table (so the writers' flushes share no row lock). Any user may emit one, at any
-  /// `wal_level`; a logical-decoding consumer sees it under the prefix `tokenledger.flush`.
-  static let flushStatement = "SELECT pg_logical_emit_message(true, 'tokenledger.flush', '')"
 
   /// Sends reads in one round trip (with any held-back writes before them), and keeps their
   /// results for the statements that will make them (``takeReadAhead(name:values:)``). For a
@@ -436,7 +266,7 @@ final class PostgresConnection {
   /// Sends `queries` in one pipeline (libpq's pipeline mode: one round trip), reads every
   /// result, and returns the last query's. The first error is thrown; the queries after it did
   /// not run. The held-back writes are gone either way.
-  private func pipeline(_ queries: [Deferred]) throws(DatabaseError) -> PostgresResult {
+  func pipeline(_ queries: [Deferred]) throws(DatabaseError) -> PostgresResult {
     guard let last = try pipelineResults(queries).last else {
       throw DatabaseError(
         resultCode: 10, message: "PostgreSQL: a pipeline returned no result", sqlState: "08006")
@@ -465,7 +295,7 @@ final class PostgresConnection {
 
   /// Ends a transaction that failed at its lock (nothing after it ran) and waits a random few
   /// milliseconds, so that writers waiting for the lock spread out before they try again.
-  private func rollBackAfterLockTimeout() {
+  func rollBackAfterLockTimeout() {
     lockTimeoutsRetried += 1
     roundTrips += 1
     statementsSent += 1

@@ -43,27 +43,7 @@ enum PostgresIntegrity {
       problems.append(
         ("PostgreSQL: constraint \(row.text(1) ?? "?") of \(row.text(0) ?? "?") is not validated"))
     }
-    // The layout the ledger was created with: nothing dropped, added or replaced since. The
-    // fingerprint is computed by the library's own query, and compared with the one the
-    // library knows for this PostgreSQL version (whoever can alter the layout can also rewrite
-    // ledger_meta) and with the one stored at creation.
-    let actual = try PostgresLayout.fingerprint(database, schema: schema)
-    let major = try PostgresLayout.majorVersion(database)
-    if let expected = PostgresLayout.expected[major], actual != expected {
-      problems.append(
-        ("PostgreSQL: the ledger's columns, constraints, indexes, triggers, rules or functions"
-          + " are not those this library creates on PostgreSQL \(major) (fingerprint"
-          + " \(actual ?? "none"), expected \(expected)): they were altered behind its back"))
-    }
-    let stored =
-      try database.firstRow("SELECT layout FROM ledger_meta WHERE id = 1") { $0.text(0) } ?? nil
-    if actual != stored {
-      problems.append(
-        ("PostgreSQL: the ledger's columns, constraints, indexes, triggers, rules or functions"
-          + " are not those it was created with (fingerprint \(actual ?? "none"), stored"
-          + " \(stored ?? "none") in ledger_meta.layout): they were altered behind the"
-          + " library's back"))
-    }
+    problems += try layoutProblems(database, schema: schema)
     let heads = try database.firstRow("SELECT count(*) FROM ledger_head") { $0.integer(0) }
     if heads != 1 {
       problems.append(
@@ -86,6 +66,32 @@ enum PostgresIntegrity {
       } catch let error as DatabaseError {
         problems.append(("PostgreSQL: index \(index.name): \(error.message)"))
       }
+    }
+    return problems
+  }
+
+  /// The layout the ledger was created with: nothing dropped, added or replaced since. The
+  /// fingerprint is computed by the library's own query, and compared with the one the
+  /// library knows for this PostgreSQL version (whoever can alter the layout can also rewrite
+  /// ledger_meta) and with the one stored at creation.
+  private static func layoutProblems(_ database: Database, schema: String) throws -> [String] {
+    var problems: [String] = []
+    let actual = try PostgresLayout.fingerprint(database, schema: schema)
+    let major = try PostgresLayout.majorVersion(database)
+    if let expected = PostgresLayout.expected[major], actual != expected {
+      problems.append(
+        ("PostgreSQL: the ledger's columns, constraints, indexes, triggers, rules or functions"
+          + " are not those this library creates on PostgreSQL \(major) (fingerprint"
+          + " \(actual ?? "none"), expected \(expected)): they were altered behind its back"))
+    }
+    let stored =
+      try database.firstRow("SELECT layout FROM ledger_meta WHERE id = 1") { $0.text(0) } ?? nil
+    if actual != stored {
+      problems.append(
+        ("PostgreSQL: the ledger's columns, constraints, indexes, triggers, rules or functions"
+          + " are not those it was created with (fingerprint \(actual ?? "none"), stored"
+          + " \(stored ?? "none") in ledger_meta.layout): they were altered behind the"
+          + " library's back"))
     }
     return problems
   }

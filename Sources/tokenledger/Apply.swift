@@ -93,25 +93,30 @@ struct Apply: ParsableCommand {
             "unchanged": .number(String(summary.unchanged)),
           ])
       }
-      Output.committedNote =
-        "the operations were applied (entries \(state.entries), head \(state.headHash)); only this report was lost"
-      if global.format == .json {
-        Output.json(
-          .object([
-            "ok": .bool(true), "operations": .number(String(summary.operations)),
-            "applied": .number(String(summary.applied)),
-            "unchanged": .number(String(summary.unchanged)),
-            "commits": .number(String(summary.commits.count)),
-            "entries": .number(String(state.entries)),
-            "headHash": .string(state.headHash), "stateDigest": .string(state.stateDigest),
-          ]))
-      } else {
-        Output.line(
-          "applied \(summary.applied), unchanged \(summary.unchanged), of \(summary.operations) operations"
-        )
-        Output.line("entries \(state.entries)  head \(state.headHash)  state \(state.stateDigest)")
-      }
+      printSummary(summary, state)
       return 0
+    }
+  }
+
+  /// The closing report: what the stream did and where the ledger stands.
+  private func printSummary(_ summary: Ledger.StreamSummary, _ state: LedgerSummary) {
+    Output.committedNote =
+      "the operations were applied (entries \(state.entries), head \(state.headHash)); only this report was lost"
+    if global.format == .json {
+      Output.json(
+        .object([
+          "ok": .bool(true), "operations": .number(String(summary.operations)),
+          "applied": .number(String(summary.applied)),
+          "unchanged": .number(String(summary.unchanged)),
+          "commits": .number(String(summary.commits.count)),
+          "entries": .number(String(state.entries)),
+          "headHash": .string(state.headHash), "stateDigest": .string(state.stateDigest),
+        ]))
+    } else {
+      Output.line(
+        "applied \(summary.applied), unchanged \(summary.unchanged), of \(summary.operations) operations"
+      )
+      Output.line("entries \(state.entries)  head \(state.headHash)  state \(state.stateDigest)")
     }
   }
 

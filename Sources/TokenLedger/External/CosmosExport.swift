@@ -226,27 +226,43 @@ struct CosmosExport {
   }
 
   private mutating func readDistribution(_ distribution: CosmosJSON) throws {
-    let path = distribution.path
     // Each record is the chain's one value for its key: a key twice is refused, never the
     // first or the last believed.
-    var seen: [String: String] = [:]
-    func once(_ key: String, _ what: String, _ place: String) throws {
-      if let first = seen.updateValue(place, forKey: what + "\u{0}" + key) {
+    var seen = OnceSeen()
+    try readRewardPeriods(distribution, &seen)
+    try readValidatorDistribution(distribution, &seen)
+    communityPool = try distribution.decCoin(["fee_pool", "community_pool"], denom)
+  }
+
+  /// Records that may each be given once per key, named by what they are and where.
+  private struct OnceSeen {
+    private var places: [String: String] = [:]
+
+    mutating func once(_ key: String, _ what: String, _ place: String) throws {
+      if let first = places.updateValue(place, forKey: what + "\u{0}" + key) {
         throw LedgerError(.invalidOperation, "\(place): \(what) of \(key) is also \(first)")
       }
     }
+  }
+
+  /// The F1 periods: each validator's historical and current rewards, each delegation's
+  /// starting info.
+  private mutating func readRewardPeriods(_ distribution: CosmosJSON, _ seen: inout OnceSeen)
+    throws
+  {
+    let path = distribution.path
     for (index, item) in try distribution.array(["validator_historical_rewards"]).enumerated() {
       let entry = distribution.child(item, "\(path).validator_historical_rewards[\(index)]")
       let validator = try entry.address(["validator_address"])
       let period = try entry.int64(["period"])
-      try once("\(validator) period \(period)", "the historical rewards", entry.path)
+      try seen.once("\(validator) period \(period)", "the historical rewards", entry.path)
       historicalRatios[validator, default: [:]][period] = try entry.decCoin(
         ["rewards", "cumulative_reward_ratio"], denom)
     }
     for (index, item) in try distribution.array(["validator_current_rewards"]).enumerated() {
       let entry = distribution.child(item, "\(path).validator_current_rewards[\(index)]")
       let validator = try entry.address(["validator_address"])
-      try once(validator, "the current rewards", entry.path)
+      try seen.once(validator, "the current rewards", entry.path)
       currentRewards[validator] = (
         try entry.int64(["rewards", "period"]), try entry.decCoin(["rewards", "rewards"], denom)
       )
@@ -262,12 +278,19 @@ struct CosmosExport {
       }
       let key = Self.startingKey(
         try entry.address(["delegator_address"]), try entry.address(["validator_address"]))
-      try once(key, "the starting info", entry.path)
+      try seen.once(key, "the starting info", entry.path)
       startingInfos[key] = (
         try entry.int64(["starting_info", "previous_period"]),
         try entry.dec(["starting_info", "stake"]), start
       )
     }
+  }
+
+  /// Each validator's slash events, outstanding rewards and accumulated commission.
+  private mutating func readValidatorDistribution(
+    _ distribution: CosmosJSON, _ seen: inout OnceSeen
+  ) throws {
+    let path = distribution.path
     for (index, item) in try distribution.array(["validator_slash_events"]).enumerated() {
       let entry = distribution.child(item, "\(path).validator_slash_events[\(index)]")
       let fraction = try entry.dec(["validator_slash_event", "fraction"])
@@ -285,7 +308,7 @@ struct CosmosExport {
     for (index, item) in try distribution.array(["outstanding_rewards"]).enumerated() {
       let entry = distribution.child(item, "\(path).outstanding_rewards[\(index)]")
       let validator = try entry.address(["validator_address"])
-      try once(validator, "the outstanding rewards", entry.path)
+      try seen.once(validator, "the outstanding rewards", entry.path)
       outstandingRewards[validator] = try entry.decCoin(["outstanding_rewards"], denom)
     }
     for (index, item) in try distribution.array(["validator_accumulated_commissions"]).enumerated()
@@ -300,10 +323,9 @@ struct CosmosExport {
           ["accumulated"]
         }
       let validator = try entry.address(["validator_address"])
-      try once(validator, "the accumulated commission", entry.path)
+      try seen.once(validator, "the accumulated commission", entry.path)
       accumulatedCommission[validator] = try entry.decCoin(keys, denom)
     }
-    communityPool = try distribution.decCoin(["fee_pool", "community_pool"], denom)
   }
 
   /// The export's own invariants, as the SDK's crisis module states them, each failure named

@@ -34,6 +34,43 @@ struct CosmosState {
     _ export: CosmosExport, humanReadablePart: String, height: Int64, requireConsistent: Bool
   ) throws {
     if requireConsistent { try Self.checkConsistent(export) }
+    validators = try Self.validatorOpenings(export, humanReadablePart: humanReadablePart)
+    var customers: BigInt = 0
+    for account in export.accounts where account.moduleName == nil && account.amount > 0 {
+      positions.append(
+        try Self.position(account.address, account.amount, nil, "balance/\(account.address)"))
+      customers += account.amount
+    }
+    let (delegated, pending, pendingExact) = try openDelegations(export, height: height)
+    var commission: BigInt = 0
+    for opening in validators {
+      let accumulated = export.accumulatedCommission[opening.validator, default: .zero].truncated
+      guard accumulated > 0 else { continue }
+      commission += accumulated
+      positions.append(
+        try Self.position(
+          opening.operatorAccount, accumulated, .rewards(validator: opening.validator),
+          "commission/\(opening.validator)"))
+    }
+    var unbonding: BigInt = 0
+    for entry in export.unbondings where entry.balance > 0 {
+      unbonding += entry.balance
+      positions.append(
+        try Self.position(
+          entry.delegator, entry.balance,
+          .unbonding(validator: entry.validator, maturesTime: entry.completionTime),
+          "unbonding/\(entry.delegator)/\(entry.validator)/\(entry.creationHeight)/\(entry.index)"))
+    }
+    facts = Self.facts(
+      export, customers: customers, delegated: delegated, unbonding: unbonding, pending: pending,
+      pendingExact: pendingExact, commission: commission)
+  }
+
+  /// The validators an export registers, each rate checked to be an sdk.Dec the ledger takes.
+  private static func validatorOpenings(_ export: CosmosExport, humanReadablePart: String)
+    throws -> [ValidatorOpening]
+  {
+    var openings: [ValidatorOpening] = []
     for validator in export.validators {
       guard let account = Bech32.withHumanReadablePart(validator.address, humanReadablePart) else {
         throw LedgerError(.invalidAddress, "cosmos-export: \(validator.address) is not bech32")
@@ -56,19 +93,22 @@ struct CosmosState {
           )
         }
       }
-      validators.append(
+      openings.append(
         ValidatorOpening(
           validator: validator.address, operatorAccount: account,
           commission: try rate(validator.rate, "rate"),
           maxRate: try rate(validator.maxRate, "max_rate"),
           maxChangeRate: try rate(validator.maxChangeRate, "max_change_rate")))
     }
-    var customers: BigInt = 0
-    for account in export.accounts where account.moduleName == nil && account.amount > 0 {
-      positions.append(
-        try Self.position(account.address, account.amount, nil, "balance/\(account.address)"))
-      customers += account.amount
-    }
+    return openings
+  }
+
+  /// Opens every delegation's stake (floor(shares × tokens ÷ delegator shares)) and its
+  /// pending rewards (truncated as the chain pays them); returns the totals delegated and
+  /// pending, and the exact pending sum.
+  private mutating func openDelegations(_ export: CosmosExport, height: Int64) throws -> (
+    delegated: BigInt, pending: BigInt, pendingExact: CosmosDec
+  ) {
     let byAddress = Dictionary(export.validators.map { ($0.address, $0) }) { first, _ in first }
     var delegated: BigInt = 0
     var pending: BigInt = 0
@@ -106,28 +146,7 @@ struct CosmosState {
             "rewards/\(key)"))
       }
     }
-    var commission: BigInt = 0
-    for opening in validators {
-      let accumulated = export.accumulatedCommission[opening.validator, default: .zero].truncated
-      guard accumulated > 0 else { continue }
-      commission += accumulated
-      positions.append(
-        try Self.position(
-          opening.operatorAccount, accumulated, .rewards(validator: opening.validator),
-          "commission/\(opening.validator)"))
-    }
-    var unbonding: BigInt = 0
-    for entry in export.unbondings where entry.balance > 0 {
-      unbonding += entry.balance
-      positions.append(
-        try Self.position(
-          entry.delegator, entry.balance,
-          .unbonding(validator: entry.validator, maturesTime: entry.completionTime),
-          "unbonding/\(entry.delegator)/\(entry.validator)/\(entry.creationHeight)/\(entry.index)"))
-    }
-    facts = Self.facts(
-      export, customers: customers, delegated: delegated, unbonding: unbonding, pending: pending,
-      pendingExact: pendingExact, commission: commission)
+    return (delegated, pending, pendingExact)
   }
 
   /// The positions as balance records for reconciliation, one per key (an operator's

@@ -120,7 +120,14 @@ extension LiabilityPublication {
     channel.close()
     try writer.wait()
     try output.sync()
-    // The index: records sorted by the account's hash (the first 8 bytes, then the rest).
+    try Self.writeIndex(
+      to: directory + "/" + LiabilityBundle.indexFile, hashes: hashes, offsets: offsets)
+  }
+
+  /// Writes `proofs.index`: one record per holder (the account's hash, then the offset of its
+  /// proof line), sorted by the account's hash (the first 8 bytes, then the rest).
+  private static func writeIndex(to path: String, hashes: [UInt8], offsets: [UInt64]) throws {
+    let count = offsets.count
     func prefix(_ leaf: Int) -> UInt64 {
       hashes[(32 * leaf)..<(32 * leaf + 8)].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
     }
@@ -130,7 +137,7 @@ extension LiabilityPublication {
         : hashes[(32 * left.1)..<(32 * left.1 + 32)].lexicographicallyPrecedes(
           hashes[(32 * right.1)..<(32 * right.1 + 32)])
     }.map(\.1)
-    let index = try WriteFile(directory + "/" + LiabilityBundle.indexFile)
+    let index = try WriteFile(path)
     defer { index.close() }
     var records: [UInt8] = []
     records.reserveCapacity(min(count, 1 << 16) * LiabilityBundle.recordSize)

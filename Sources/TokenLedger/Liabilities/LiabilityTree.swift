@@ -43,22 +43,7 @@ public struct LiabilityTree: Sendable {
     let count = unsortedAccounts.count
     precondition(unsortedBalances.count == count && unsortedSalts.count == 32 * count)
     precondition(!unsortedBalances.contains(0), "only holders with a balance have a leaf")
-    var commitments = [UInt8](repeating: 0, count: 32 * count)
-    commitments.withUnsafeMutableBytes { output in
-      unsortedSalts.withUnsafeBytes { salts in
-        // Each range writes only its own holders' 32 bytes (see forEachRange).
-        nonisolated(unsafe) let output = output
-        nonisolated(unsafe) let salts = salts
-        Self.forEachRange(count) { range in
-          for index in range {
-            Self.commitment(
-              account: unsortedAccounts[index],
-              salt: UnsafeRawBufferPointer(rebasing: salts[(32 * index)..<(32 * index + 32)]),
-              into: output.baseAddress! + 32 * index)
-          }
-        }
-      }
-    }
+    let commitments = Self.commitments(unsortedAccounts, salts: unsortedSalts)
     let order = Self.sortedOrder(commitments, count: count)
     accounts = order.map { unsortedAccounts[$0] }
     balances = order.map { unsortedBalances[$0] }
@@ -109,6 +94,29 @@ public struct LiabilityTree: Sendable {
     }
     self.hashes = hashes
     self.sums = sums
+  }
+
+  /// Each holder's commitment to its account and salt, 32 bytes each in the holders' order,
+  /// computed on every core.
+  private static func commitments(_ accounts: [String], salts unsortedSalts: [UInt8]) -> [UInt8] {
+    let count = accounts.count
+    var commitments = [UInt8](repeating: 0, count: 32 * count)
+    commitments.withUnsafeMutableBytes { output in
+      unsortedSalts.withUnsafeBytes { salts in
+        // Each range writes only its own holders' 32 bytes (see forEachRange).
+        nonisolated(unsafe) let output = output
+        nonisolated(unsafe) let salts = salts
+        Self.forEachRange(count) { range in
+          for index in range {
+            Self.commitment(
+              account: accounts[index],
+              salt: UnsafeRawBufferPointer(rebasing: salts[(32 * index)..<(32 * index + 32)]),
+              into: output.baseAddress! + 32 * index)
+          }
+        }
+      }
+    }
+    return commitments
   }
 
   /// Calls `body` with ranges that cover `0..<count`, on every core when `count` is large

@@ -117,40 +117,64 @@ extension Ledger {
     removeFile(newPath)
     var copied = false
     defer { if !copied { removeFile(newPath) } }
+    let summary = try buildFormatTwoCopy(
+      of: path, at: newPath, lastSequence: lastSequence, lastHash: lastHash, progress: progress)
+    LedgerFile.syncFile(newPath)
+
+    try swapIn(newPath, for: path, keeping: keptPath, beforeSwap: beforeSwap)
+    copied = true
+    // Releases the lock: a process that waited for it finds `path` migrated.
+    old!.releaseLock()
+    old = nil
+    progress(FormatMigrationProgress(copied: lastSequence, total: lastSequence, step: "done"))
+    return FormatMigration(
+      path: path, formatOnePath: keptPath, entries: lastSequence, formatOneHead: lastHash,
+      formatChangeSequence: lastSequence + 1, headHash: summary.headHash,
+      stateDigest: summary.stateDigest)
+  }
+
+  /// Copies the format-1 ledger at `path` into a new format-2 file at `newPath`, chains the
+  /// `formatChange` entry from its last format-1 hash, and audits the copy whole; returns its
+  /// summary. Throws, leaving `path` unchanged, when the copy's head or audit is not clean.
+  private static func buildFormatTwoCopy(
+    of path: String, at newPath: String, lastSequence: Int64, lastHash: String,
+    progress: (FormatMigrationProgress) -> Void
+  ) throws -> LedgerSummary {
     try copyFormatOne(from: path, to: newPath, through: lastSequence, progress: progress)
-    let summary: LedgerSummary
-    do {
-      let migrated = try Ledger.open(at: newPath)
-      try migrated.write { journal in
-        let formatOneHead = try journal.head()
-        guard formatOneHead == (lastSequence, lastHash) else {
-          throw DatabaseError(
-            resultCode: 11,
-            message:
-              "the copy's head is entry \(formatOneHead.sequence) \(formatOneHead.hash), not \(lastSequence) \(lastHash)"
-          )
-        }
-        try journal.appendFormatChange()
-      }
-      progress(
-        FormatMigrationProgress(copied: lastSequence, total: lastSequence, step: "auditing"))
-      let audit = try migrated.audit()
-      guard audit.ok else {
-        let failed = audit.checks.filter { !$0.ok }.map(\.name).joined(separator: ", ")
+    let migrated = try Ledger.open(at: newPath)
+    try migrated.write { journal in
+      let formatOneHead = try journal.head()
+      guard formatOneHead == (lastSequence, lastHash) else {
         throw DatabaseError(
           resultCode: 11,
           message:
-            "the format-2 copy of \(path) does not audit clean (\(failed)); \(path) is unchanged")
+            "the copy's head is entry \(formatOneHead.sequence) \(formatOneHead.hash), not \(lastSequence) \(lastHash)"
+        )
       }
-      summary = try migrated.summary()
-      // The copy stands alone in its file: nothing of it may stay in a log named after it.
-      try migrated.withConnection { try $0.checkpointAndTruncateLog() }
+      try journal.appendFormatChange()
     }
-    LedgerFile.syncFile(newPath)
+    progress(
+      FormatMigrationProgress(copied: lastSequence, total: lastSequence, step: "auditing"))
+    let audit = try migrated.audit()
+    guard audit.ok else {
+      let failed = audit.checks.filter { !$0.ok }.map(\.name).joined(separator: ", ")
+      throw DatabaseError(
+        resultCode: 11,
+        message:
+          "the format-2 copy of \(path) does not audit clean (\(failed)); \(path) is unchanged")
+    }
+    let summary = try migrated.summary()
+    // The copy stands alone in its file: nothing of it may stay in a log named after it.
+    try migrated.withConnection { try $0.checkpointAndTruncateLog() }
+    return summary
+  }
 
-    // The swap, under the write lock. The old file gets its kept name as a second link; then
-    // the copy replaces the ledger's name in one rename. Stopped anywhere, the ledger is at its
-    // path: the format-1 file until the rename, the copy after it.
+  /// The swap, under the write lock. The old file gets its kept name as a second link; then
+  /// the copy replaces the ledger's name in one rename. Stopped anywhere, the ledger is at its
+  /// path: the format-1 file until the rename, the copy after it.
+  private static func swapIn(
+    _ newPath: String, for path: String, keeping keptPath: String, beforeSwap: () throws -> Void
+  ) throws {
     var status = stat()
     if stat(path, &status) == 0 { chmod(newPath, status.st_mode & 0o7777) }
     guard link(path, keptPath) == 0 else {
@@ -171,15 +195,6 @@ extension Ledger {
       throw FileError(path: newPath, reason: reason)
     }
     LedgerFile.syncDirectory(of: path)
-    copied = true
-    // Releases the lock: a process that waited for it finds `path` migrated.
-    old!.releaseLock()
-    old = nil
-    progress(FormatMigrationProgress(copied: lastSequence, total: lastSequence, step: "done"))
-    return FormatMigration(
-      path: path, formatOnePath: keptPath, entries: lastSequence, formatOneHead: lastHash,
-      formatChangeSequence: lastSequence + 1, headHash: summary.headHash,
-      stateDigest: summary.stateDigest)
   }
 
   private static func removeFile(_ path: String) {

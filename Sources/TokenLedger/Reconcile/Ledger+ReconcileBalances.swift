@@ -13,62 +13,89 @@ extension Ledger {
   ) throws {
     try loadLedgerSide(
       journal, tables, definition, point: point, unbondingByCompletion: kind == .cosmosExport)
-    let decimals = definition.decimals
     var local = report
-    func reject(_ line: Int, _ reason: String) {
+    var skipped: [SkipReason: Int] = [:]
+    try forEachBalanceRecord(
+      journal, tables, definition, kind: kind, path: path, point: point, skipped: &skipped,
+      report: &local
+    ) { record, report in
+      try Self.compare(record, tables, decimals: definition.decimals, tolerance: tolerance, &report)
+    }
+    try tables.finishSource()
+    try reportUncovered(tables, decimals: definition.decimals, report: &local)
+    local.skipped = skipped
+    report = local
+  }
+
+  private static func reject(_ line: Int, _ reason: String, _ report: inout ReconcileReport) {
+    report.add(
+      ReconcileItem(
+        key: "line \(line)", ledger: nil, source: nil, difference: nil, detail: reason),
+      to: \.rejected, count: \.rejectedCount)
+  }
+
+  /// One source row against the ledger's amount at its granularity: matched (within
+  /// `tolerance`), mismatched, missing in the ledger (a holder the ledger has never seen), or
+  /// refused as a duplicate.
+  private static func compare(
+    _ record: BalanceRecord, _ tables: ReconcileTables, decimals: Int, tolerance: Amount,
+    _ local: inout ReconcileReport
+  ) throws {
+    let key =
+      "\(record.address) \(record.bucket?.rawValue ?? "total")\(record.validator.map { " " + $0 } ?? "")"
+    guard try tables.markSeen("row " + key) else {
+      return reject(record.line, "duplicate row for \(key)", &local)
+    }
+    local.sourceRecords += 1
+    try tables.addSourceRow(
+      holder: record.address, bucket: record.bucket?.rawValue ?? "total",
+      validator: record.validator ?? "", amount: record.amount)
+    let ledger =
+      try tables.ledgerAmount(
+        holder: record.address, bucket: record.bucket?.rawValue, validator: record.validator)?
+      .amount ?? .zero
+    let gap =
+      record.amount >= ledger
+      ? record.amount.subtracting(ledger)! : ledger.subtracting(record.amount)!
+    // A second lookup only where it can matter: a zero bucket of a holder the ledger has
+    // never seen is missing in the ledger, not a mismatch.
+    var unknownHolder = false
+    if ledger.isZero && !record.amount.isZero {
+      let total = try tables.ledgerAmount(holder: record.address, bucket: nil, validator: nil)
+      unknownHolder = total == nil || total == .zero
+    }
+    if unknownHolder {
       local.add(
         ReconcileItem(
-          key: "line \(line)", ledger: nil, source: nil, difference: nil, detail: reason),
-        to: \.rejected, count: \.rejectedCount)
+          key: key, ledger: nil, source: record.amount.formatted(decimals: decimals),
+          difference: nil, detail: nil, account: record.address,
+          bucket: record.bucket?.rawValue ?? "total", validator: record.validator),
+        to: \.missingInLedger, count: \.missingInLedgerCount)
+    } else if gap <= tolerance {
+      local.matched += 1
+    } else {
+      local.add(
+        ReconcileItem(
+          key: key, ledger: ledger.formatted(decimals: decimals),
+          source: record.amount.formatted(decimals: decimals),
+          difference: signedDifference(record.amount, ledger, decimals: decimals),
+          detail: nil, account: record.address, bucket: record.bucket?.rawValue ?? "total",
+          validator: record.validator),
+        to: \.mismatched, count: \.mismatchedCount)
     }
-    var skipped: [SkipReason: Int] = [:]
-    func compare(_ record: BalanceRecord) throws {
-      let key =
-        "\(record.address) \(record.bucket?.rawValue ?? "total")\(record.validator.map { " " + $0 } ?? "")"
-      guard try tables.markSeen("row " + key) else {
-        return reject(record.line, "duplicate row for \(key)")
-      }
-      local.sourceRecords += 1
-      try tables.addSourceRow(
-        holder: record.address, bucket: record.bucket?.rawValue ?? "total",
-        validator: record.validator ?? "", amount: record.amount)
-      let ledger =
-        try tables.ledgerAmount(
-          holder: record.address, bucket: record.bucket?.rawValue, validator: record.validator)?
-        .amount ?? .zero
-      let gap =
-        record.amount >= ledger
-        ? record.amount.subtracting(ledger)! : ledger.subtracting(record.amount)!
-      // A second lookup only where it can matter: a zero bucket of a holder the ledger has
-      // never seen is missing in the ledger, not a mismatch.
-      var unknownHolder = false
-      if ledger.isZero && !record.amount.isZero {
-        let total = try tables.ledgerAmount(holder: record.address, bucket: nil, validator: nil)
-        unknownHolder = total == nil || total == .zero
-      }
-      if unknownHolder {
-        local.add(
-          ReconcileItem(
-            key: key, ledger: nil, source: record.amount.formatted(decimals: decimals),
-            difference: nil, detail: nil, account: record.address,
-            bucket: record.bucket?.rawValue ?? "total", validator: record.validator),
-          to: \.missingInLedger, count: \.missingInLedgerCount)
-      } else if gap <= tolerance {
-        local.matched += 1
-      } else {
-        local.add(
-          ReconcileItem(
-            key: key, ledger: ledger.formatted(decimals: decimals),
-            source: record.amount.formatted(decimals: decimals),
-            difference: Self.signedDifference(record.amount, ledger, decimals: decimals),
-            detail: nil, account: record.address, bucket: record.bucket?.rawValue ?? "total",
-            validator: record.validator),
-          to: \.mismatched, count: \.mismatchedCount)
-      }
-    }
+  }
+
+  /// Every row of a balance source of `kind`, handed to `body` with the report (which also
+  /// takes the rows refused and a Cosmos export's failed sums).
+  private func forEachBalanceRecord(
+    _ journal: Journal, _ tables: ReconcileTables, _ definition: AssetDefinition,
+    kind: SourceKind, path: String,
+    point: PointInTime, skipped: inout [SkipReason: Int], report: inout ReconcileReport,
+    _ body: (BalanceRecord, inout ReconcileReport) throws -> Void
+  ) throws {
     if kind == .subtensorSnapshot {
       for record in try SubtensorSnapshot(path: path, asset: definition).records {
-        try compare(record)
+        try body(record, &report)
       }
     } else if kind == .subtensorStakes {
       // The stakes of this asset's subnet (netuid 0: TAO itself); the ledger side is its
@@ -77,7 +104,7 @@ extension Ledger {
       let stakes = try SubtensorStakes(path: path, asset: definition)
       let (records, others) = stakes.records(netuid: definition.subnet?.netuid ?? 0)
       if others > 0 { skipped[.otherSubnet] = others }
-      for record in records { try compare(record) }
+      for record in records { try body(record, &report) }
     } else if kind == .cosmosExport {
       let height: Int64? = if case .height(let height) = point { height } else { nil }
       let (export, state, _) = try Self.cosmosState(
@@ -86,22 +113,25 @@ extension Ledger {
       // The export's own sums that fail are reported, not believed: an edited export shows
       // its edit here as well as in the balances it changed.
       for failure in export.invariantFailures {
-        local.add(
+        report.add(
           ReconcileItem(
             key: "invariant \(failure.name)", ledger: nil, source: nil, difference: nil,
             detail: failure.message),
           to: \.rejected, count: \.rejectedCount)
       }
-      for record in state.records { try compare(record) }
+      for record in state.records { try body(record, &report) }
     } else {
-      try BalanceReader(path: path, asset: definition).read(skipped: &skipped, reject: reject) {
-        try compare($0)
+      // A refused row is reported in its place among the rows compared.
+      var rejected: [(Int, String)] = []
+      try BalanceReader(path: path, asset: definition).read(
+        skipped: &skipped, reject: { rejected.append(($0, $1)) }
+      ) { record in
+        for (line, reason) in rejected { Self.reject(line, reason, &report) }
+        rejected.removeAll()
+        try body(record, &report)
       }
+      for (line, reason) in rejected { Self.reject(line, reason, &report) }
     }
-    try tables.finishSource()
-    try reportUncovered(tables, decimals: decimals, report: &local)
-    local.skipped = skipped
-    report = local
   }
 
   /// The ledger's side, once, into a TEMP table: one row per holder bucket of this asset.

@@ -173,28 +173,12 @@ public struct JSONRPCClient: Sendable {
         try pause(seconds: min(wait, 8), during: what)
         wait *= 2
       }
-      let status: Int
       let answer: [UInt8]
-      do {
-        (status, answer) = try transport.post(
-          url: url, body: body, timeout: timeout, maxBytes: maxAnswerBytes, isStopped: isStopped)
-      } catch  where error.kind == .unreachable {
-        lastProblem = error.message
+      switch try postOnce(body, what: what) {
+      case .answer(let bytes): answer = bytes
+      case .retry(let problem):
+        lastProblem = problem
         continue
-      } catch  where error.kind == .tooLarge {
-        throw ChainError(.tooLarge, "\(what) at \(displayURL): \(error.message)")
-      }
-      if status == 429 || status == 408 || (500...599).contains(status) {
-        lastProblem = "HTTP \(status)"
-        continue
-      }
-      if status == 401 || status == 403 {
-        throw ChainError(
-          .unreachable,
-          "\(what) at \(displayURL): HTTP \(status), the endpoint refuses these credentials")
-      }
-      guard status == 200 else {
-        throw ChainError(.malformed, "\(what) at \(displayURL): HTTP \(status)")
       }
       let results: [Result<JSONValue, CallErrorBox>]
       do {
@@ -230,6 +214,40 @@ public struct JSONRPCClient: Sendable {
     }
     throw ChainError(
       .unreachable, "\(what) at \(displayURL): \(lastProblem) (after \(max(1, attempts)) attempts)")
+  }
+
+  /// What one POST gave: an answer of HTTP 200, or a problem worth trying again.
+  private enum Attempt {
+    case answer([UInt8])
+    case retry(String)
+  }
+
+  /// One POST of `body`: a transport that cannot reach the endpoint, a rate limit or a
+  /// server's error are tried again; refused credentials, an answer past the cap or any other
+  /// status are thrown.
+  private func postOnce(_ body: [UInt8], what: String) throws(ChainError) -> Attempt {
+    let status: Int
+    let answer: [UInt8]
+    do {
+      (status, answer) = try transport.post(
+        url: url, body: body, timeout: timeout, maxBytes: maxAnswerBytes, isStopped: isStopped)
+    } catch  where error.kind == .unreachable {
+      return .retry(error.message)
+    } catch  where error.kind == .tooLarge {
+      throw ChainError(.tooLarge, "\(what) at \(displayURL): \(error.message)")
+    }
+    if status == 429 || status == 408 || (500...599).contains(status) {
+      return .retry("HTTP \(status)")
+    }
+    if status == 401 || status == 403 {
+      throw ChainError(
+        .unreachable,
+        "\(what) at \(displayURL): HTTP \(status), the endpoint refuses these credentials")
+    }
+    guard status == 200 else {
+      throw ChainError(.malformed, "\(what) at \(displayURL): HTTP \(status)")
+    }
+    return .answer(answer)
   }
 
   /// `calls` in smaller batches: of the largest size the node took since it refused one, or

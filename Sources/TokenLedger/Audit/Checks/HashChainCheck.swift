@@ -61,47 +61,18 @@ struct HashChainCheck: IndependentCheck {
         pending = try postings.next()
       }
       canonical.removeAll()
-      if sequence < format2From {
-        canonical.field(HashChain.domain)
-        if previous.count == 32 {
-          HashChain.hexDigits(previous, into: &previousHex)
-          previousHex.withUnsafeBufferPointer { canonical.field($0) }
-        } else {
-          // A stored hash of the wrong length (its CHECK bypassed): reported at its own entry.
-          canonical.field(HashChain.hex(previous))
-        }
-      } else {
-        canonical.field(HashChain.domain2)
-        previous.withUnsafeBufferPointer { canonical.field($0) }
-      }
+      Self.appendChainStart(
+        &canonical, formatOne: sequence < format2From, previous: previous,
+        previousHex: &previousHex)
       canonical.field(integer: sequence)
-      // The id as text: an on-chain id is stored as a BLOB (StoredId).
-      row.withBlobBytes(Database.HashedEntryColumn.id) { stored in
-        if let stored, row.isBlob(Database.HashedEntryColumn.id) {
-          StoredId.text(compact: stored).withUnsafeBufferPointer { canonical.field($0) }
-        } else {
-          row.withTextBytes(Database.HashedEntryColumn.id) { canonical.field($0) }
-        }
-      }
-      for column in Database.HashedEntryColumn.texts {
-        row.withTextBytes(column) { canonical.field($0) }
-      }
-      canonical.field(integer: row.integer(Database.HashedEntryColumn.height))
-      canonical.field(integer: row.integer(Database.HashedEntryColumn.time))
+      Self.appendEntryFields(row, to: &canonical)
       canonical.field(integer: count)
       canonical.append(bytes: postingBytes.bytes)
       let computed = canonical.digest()
       let matches = row.withBlobBytes(Database.HashedEntryColumn.hash) { stored in
         stored.map { $0.elementsEqual(computed) }
       }
-      if matches != true {
-        violations.append(
-          Violation(
-            "entry \(sequence) does not hash to its stored hash (edited entry, posting or account)",
-            sequence: sequence, idempotencyId: row.idText(Database.HashedEntryColumn.id),
-            expected: HashChain.hex(computed),
-            actual: row.hashHex(Database.HashedEntryColumn.hash) ?? "NULL"))
-      }
+      if matches != true { violations.append(Self.mismatch(row, sequence, computed)) }
       row.withBlobBytes(Database.HashedEntryColumn.hash) { stored in
         previous.removeAll(keepingCapacity: true)
         if let stored { previous.append(contentsOf: stored) }
@@ -116,6 +87,61 @@ struct HashChainCheck: IndependentCheck {
       pending = try postings.next()
     }
     if violations.count == 0 { verified(last) }
+  }
+}
+
+extension HashChainCheck {
+  /// An entry whose stored hash is not the one its fields give.
+  fileprivate static func mismatch<Digest: Sequence<UInt8>>(
+    _ row: Row, _ sequence: Int64, _ computed: Digest
+  ) -> Violation {
+    Violation(
+      "entry \(sequence) does not hash to its stored hash (edited entry, posting or account)",
+      sequence: sequence, idempotencyId: row.idText(Database.HashedEntryColumn.id),
+      expected: HashChain.hex(Array(computed)),
+      actual: row.hashHex(Database.HashedEntryColumn.hash) ?? "NULL")
+  }
+
+  /// The hash's first fields: its domain, and the previous entry's hash (as hex text in
+  /// format 1, as its 32 bytes in format 2).
+  @inline(__always)
+  fileprivate static func appendChainStart(
+    _ canonical: inout HashChain.CanonicalBytes, formatOne: Bool, previous: [UInt8],
+    previousHex: inout [UInt8]
+  ) {
+    if formatOne {
+      canonical.field(HashChain.domain)
+      if previous.count == 32 {
+        HashChain.hexDigits(previous, into: &previousHex)
+        previousHex.withUnsafeBufferPointer { canonical.field($0) }
+      } else {
+        // A stored hash of the wrong length (its CHECK bypassed): reported at its own entry.
+        canonical.field(HashChain.hex(previous))
+      }
+    } else {
+      canonical.field(HashChain.domain2)
+      previous.withUnsafeBufferPointer { canonical.field($0) }
+    }
+  }
+
+  /// The entry's fields after its sequence, as stored: the id as text (an on-chain id is
+  /// stored as a BLOB, ``StoredId``), kind, asset, payload, height and time.
+  @inline(__always)
+  fileprivate static func appendEntryFields(
+    _ row: Row, to canonical: inout HashChain.CanonicalBytes
+  ) {
+    row.withBlobBytes(Database.HashedEntryColumn.id) { stored in
+      if let stored, row.isBlob(Database.HashedEntryColumn.id) {
+        StoredId.text(compact: stored).withUnsafeBufferPointer { canonical.field($0) }
+      } else {
+        row.withTextBytes(Database.HashedEntryColumn.id) { canonical.field($0) }
+      }
+    }
+    for column in Database.HashedEntryColumn.texts {
+      row.withTextBytes(column) { canonical.field($0) }
+    }
+    canonical.field(integer: row.integer(Database.HashedEntryColumn.height))
+    canonical.field(integer: row.integer(Database.HashedEntryColumn.time))
   }
 }
 
