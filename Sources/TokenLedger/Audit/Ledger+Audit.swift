@@ -71,7 +71,7 @@ extension Ledger {
     try read { journal in
       let head = try journal.head()
       // A tampered row may make the digest unreadable; the checks then say which row.
-      let digest = (try? journal.stateDigest()) ?? "unreadable"
+      let digest = (try? LedgerSnapshot(journal).stateDigest()) ?? "unreadable"
       let context = AuditContext(journal: journal)
       let checks = AuditRegistry.checks
       var background: [Int: BackgroundCheck] = [:]

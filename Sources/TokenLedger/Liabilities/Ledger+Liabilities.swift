@@ -164,7 +164,7 @@ extension Ledger {
       let holders = try symbols.map { symbol in
         var accounts: [String] = []
         var balances: [UInt128] = []
-        try journal.forEachHolderTotal(asset: symbol, at: at) { holder, total in
+        try LedgerSnapshot(journal).forEachHolderTotal(asset: symbol, at: at) { holder, total in
           accounts.append(holder)
           balances.append(total)
         }

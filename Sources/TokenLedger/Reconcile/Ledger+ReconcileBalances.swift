@@ -143,7 +143,7 @@ extension Ledger {
     point: PointInTime, unbondingByCompletion: Bool
   ) throws {
     try tables.loadLedgerSide { add in
-      try journal.forEachBucketBalance(at: point) { account, asset, amount in
+      try LedgerSnapshot(journal).forEachBucketBalance(at: point) { account, asset, amount in
         guard asset == definition.symbol, !account.isSystem, amount != .zero else { return }
         var validator = account.bucket.validatorColumn
         if unbondingByCompletion, case .unbonding(let onValidator, let entry) = account.bucket,

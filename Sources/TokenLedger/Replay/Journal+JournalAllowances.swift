@@ -44,9 +44,9 @@ extension Journal {
   /// The state digest of the stored state at a point: balances summed from the postings and
   /// allowances derived from the operations, both up to the point.
   func storedStateDigest(at point: PointInTime) throws -> String {
-    guard point != .now else { return try stateDigest() }
+    guard point != .now else { return try LedgerSnapshot(self).stateDigest() }
     var lines: [[UInt8]] = []
-    try forEachBucketBalance(at: point) { account, asset, amount in
+    try LedgerSnapshot(self).forEachBucketBalance(at: point) { account, asset, amount in
       lines.append(StateDigest.balanceLine(asset: asset, account: account, amount: amount))
     }
     for (key, amount) in try journalAllowances(until: point) where amount != .limited(.zero) {

@@ -213,7 +213,7 @@ extension Ledger {
     -> [BucketKey: SignedAmount]
   {
     var result: [BucketKey: SignedAmount] = [:]
-    try journal.forEachBucketBalance(at: point) { account, asset, amount in
+    try LedgerSnapshot(journal).forEachBucketBalance(at: point) { account, asset, amount in
       result[
         BucketKey(asset: asset, holder: account.holder, bucket: account.bucket.description)] =
         amount

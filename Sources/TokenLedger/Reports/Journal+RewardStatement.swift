@@ -9,18 +9,17 @@
 /// first posting is the commission floor(A × rate) when that is not zero, the rest are the
 /// delegators'. A `distribute` is cut into the same parts it was compiled from. Any posting that
 /// does not fit that shape is a corrupt-database error (exit 3), never a guess.
-extension Journal {
+extension LedgerSnapshot {
   func rewardStatement(
     asset: String, holder: String?, validator: String?, from: Int64?, to: Int64?,
     by period: StatementPeriod, valueIn unit: String? = nil
   ) throws -> RewardStatement {
-    try flushBalances()
     guard let definition = try assetDefinition(asset) else {
       throw LedgerError(.unknownAsset, "unknown asset '\(asset.truncatedForMessage)'")
     }
     var scan = StatementScan(
-      definition: definition, period: period, range: (from, to), context: self)
-    scan.valuer = try unit.map { try rewardValuer(asset: definition, in: $0) }
+      definition: definition, period: period, range: (from, to), context: journal)
+    scan.valuer = try unit.map { try journal.rewardValuer(asset: definition, in: $0) }
     try scanEntries(asset, &scan)
     let rows = scan.statementRows().filter {
       (holder == nil || $0.holder == holder) && (validator == nil || $0.validator == validator)

@@ -62,24 +62,24 @@ public struct ValidatorFacts: Sendable, Equatable {
 extension Ledger {
   /// The ledger's facts, read in one snapshot.
   public func info() throws -> LedgerInfo {
-    try read { journal in
-      let head = try journal.head()
-      let assets = try journal.allAssets().map { try journal.assetFacts($0) }
+    try snapshot { snapshot in
+      let head = try snapshot.head()
+      let assets = try snapshot.allAssets().map { try snapshot.assetFacts($0) }
       return LedgerInfo(
         path: displayPath, schemaVersion: Schema.currentVersion, entries: head.sequence,
-        headHash: head.hash, stateDigest: try journal.stateDigest(), assets: assets)
+        headHash: head.hash, stateDigest: try snapshot.stateDigest(), assets: assets)
     }
   }
 
   /// Every registered asset with its state now, sorted by symbol.
   public func assets() throws -> [AssetFacts] {
-    try read { journal in try journal.allAssets().map { try journal.assetFacts($0) } }
+    try snapshot { snapshot in try snapshot.allAssets().map { try snapshot.assetFacts($0) } }
   }
 
   /// The validators of an asset, largest stake first (ties by name).
   public func validators(asset: String) throws -> [ValidatorFacts] {
     _ = try requireAsset(asset)
-    return try read { journal in
+    return try snapshot { journal in
       // One pass over the buckets of the asset, grouped by validator: a query per validator
       // scanned every account each time (4,000 validators: 48 times the cost of 500).
       let totals = try journal.validatorBucketTotals(asset: asset)
@@ -100,13 +100,12 @@ extension Ledger {
   }
 }
 
-extension Journal {
+extension LedgerSnapshot {
   /// Per validator of `asset`, in one grouped pass over its buckets: the holders with a
   /// non-zero staked bucket on it, and the sum of its rewards buckets.
   func validatorBucketTotals(asset: String) throws -> [String: (
     delegators: Int, pendingRewards: Amount
   )] {
-    try flushBalances()  // the query below reads the balances table
     return try database.validatorBucketTotals(asset: asset)
   }
 
@@ -114,7 +113,7 @@ extension Journal {
     let symbol = definition.symbol
     let state = try assetState(symbol)
     var holders = 0
-    try forEachHolderTotal(asset: symbol, at: .now) { _, _ in holders += 1 }
+    try self.forEachHolderTotal(asset: symbol, at: .now) { _, _ in holders += 1 }
     return AssetFacts(
       definition: definition, paused: state.paused, clockHeight: state.clock.height,
       clockTime: state.clock.time, supply: try totalSupply(symbol), holders: holders,

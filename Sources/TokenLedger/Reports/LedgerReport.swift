@@ -96,10 +96,10 @@ extension Ledger {
     let statements = try symbols.map {
       try rewardStatement(asset: $0, from: from, to: to, by: .month, valueIn: unit)
     }
-    var assets = try read { journal in
+    var assets = try snapshot { snapshot in
       try symbols.indices.map { index in
         let facts = info.assets.first { $0.definition.symbol == symbols[index] }!
-        return try journal.assetReport(
+        return try snapshot.assetReport(
           facts: facts, validators: validators[index], statement: statements[index])
       }
     }
@@ -121,22 +121,21 @@ extension Ledger {
   }
 }
 
-extension Journal {
+extension LedgerSnapshot {
   func assetReport(facts: AssetFacts, validators: [ValidatorFacts], statement: RewardStatement)
     throws -> AssetReport
   {
     let symbol = facts.definition.symbol
-    try flushBalances()
     let (period, supply) = try supplySeries(symbol)
     var buckets: [Bucket.Kind: Amount] = [:]
-    try forEachBalance(at: .now) { holder, kind, asset, amount in
+    try self.forEachBalance(at: .now) { holder, kind, asset, amount in
       guard asset == symbol, !holder.hasPrefix("@"), let value = amount.amount,
         let sum = buckets[kind, default: .zero].adding(value)
       else { return }
       buckets[kind] = sum
     }
     var holders: [SeriesPoint] = []
-    try forEachHolderTotal(asset: symbol, at: .now) { holder, total in
+    try self.forEachHolderTotal(asset: symbol, at: .now) { holder, total in
       holders.append(SeriesPoint(label: holder, value: Amount(baseUnits: total)))
       if holders.count > 4 * LedgerReport.topHoldersMax {
         holders.sort(by: Self.largestFirst)

@@ -1,7 +1,7 @@
 /// Balances at an earlier point, summed in Swift from the postings into one amount per
 /// account and asset: memory grows with the accounts, not with the history (a GROUP BY over
 /// every posting sorted them all first: 1 GB at 8.6 million entries, docs/benchmarks.md).
-extension Journal {
+extension LedgerSnapshot {
   /// An account (by id) and an asset: the key of a point-in-time balance.
   struct AccountAsset: Hashable {
     let account: Int64
@@ -13,7 +13,6 @@ extension Journal {
   /// (minus every later posting); any other point forwards from the genesis.
   func accountBalances(at point: PointInTime) throws -> [AccountAsset: SignedAmount] {
     precondition(point != .now, "the balances now are materialized")
-    try flushBalances()  // the backward walk starts from the balances table
     var balances: [AccountAsset: SignedAmount] = [:]
     func add(_ account: Int64, _ asset: String, _ amount: UInt128, negative: Bool) throws {
       let key = AccountAsset(account: account, asset: asset)

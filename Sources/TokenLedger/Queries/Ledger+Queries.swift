@@ -11,7 +11,7 @@ extension Ledger {
       let decimals = try journal.allAssets().reduce(into: [String: Int]()) {
         $0[$1.symbol] = $1.decimals
       }
-      try journal.forEachBalance(at: point) { holder, bucket, symbol, amount in
+      try LedgerSnapshot(journal).forEachBalance(at: point) { holder, bucket, symbol, amount in
         guard account == nil || holder == account, asset == nil || symbol == asset,
           account != nil || !holder.hasPrefix("@")
         else { return }
@@ -35,7 +35,9 @@ extension Ledger {
   )] {
     try read { journal in
       var result: [(bucket: Bucket, amount: SignedAmount)] = []
-      try journal.forEachBucket(holder: account, asset: asset) { result.append(($0, $1)) }
+      try LedgerSnapshot(journal).forEachBucket(holder: account, asset: asset) {
+        result.append(($0, $1))
+      }
       return result
     }
   }
@@ -101,7 +103,8 @@ extension Ledger {
     try read { journal in
       let head = try journal.head()
       return LedgerSummary(
-        entries: head.sequence, headHash: head.hash, stateDigest: try journal.stateDigest())
+        entries: head.sequence, headHash: head.hash,
+        stateDigest: try LedgerSnapshot(journal).stateDigest())
     }
   }
 
@@ -122,7 +125,8 @@ extension Ledger {
   ) throws -> HistoryPage {
     precondition(limit.map { $0 > 0 } ?? true, "a page holds at least one entry")
     return try read {
-      try $0.history(holder: account, asset: asset, after: after, limit: limit, from: from, to: to)
+      try LedgerSnapshot($0).history(
+        holder: account, asset: asset, after: after, limit: limit, from: from, to: to)
     }
   }
 }
@@ -146,7 +150,7 @@ extension Ledger {
     to: LedgerTime? = nil, by period: StatementPeriod = .month, valueIn unit: String? = nil
   ) throws -> RewardStatement {
     _ = try requireAsset(asset)
-    return try read {
+    return try snapshot {
       try $0.rewardStatement(
         asset: asset, holder: holder, validator: validator, from: from?.unixSeconds,
         to: to?.unixSeconds, by: period, valueIn: unit)

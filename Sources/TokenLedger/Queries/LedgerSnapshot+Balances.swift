@@ -1,11 +1,10 @@
 /// Set-wise reads for reports: balances now or at a point in time, history, the state digest.
-extension Journal {
+extension LedgerSnapshot {
   /// Calls `body` with every non-zero (holder, bucket kind, asset, amount), from the
   /// materialized balances (`.now`) or summed from the postings up to a point.
   func forEachBalance(
     at point: PointInTime, _ body: (String, Bucket.Kind, String, SignedAmount) throws -> Void
   ) throws {
-    try flushBalances()  // the query below reads the balances table
     guard point != .now else {
       try database.forEachNonZeroHolderBalance(body)
       return
@@ -35,7 +34,6 @@ extension Journal {
   func forEachBucketBalance(
     at point: PointInTime, _ body: (Account, String, SignedAmount) throws -> Void
   ) throws {
-    try flushBalances()  // the query below reads the balances table
     guard point != .now else {
       try database.forEachNonZeroAccountBalance(body)
       return
@@ -55,7 +53,6 @@ extension Journal {
   func forEachBucket(holder: String, asset: String, _ body: (Bucket, SignedAmount) throws -> Void)
     throws
   {
-    try flushBalances()  // the query below reads the balances table
     try database.forEachNonZeroBucket(holder: holder, asset: asset, body)
   }
 
@@ -77,7 +74,6 @@ extension Journal {
       for (holder, total) in totals where total != 0 { try body(holder, total) }
       return
     }
-    try flushBalances()  // the query below reads the balances table
     // Each balance row is read in holder order and summed here, which costs a third of GROUP BY
     // with a summing aggregate over a million holders (docs/benchmarks.md, proofs of
     // liabilities).
@@ -99,7 +95,6 @@ extension Journal {
 
   /// SHA-256 over the sorted non-zero balances and allowances.
   func stateDigest() throws -> String {
-    try flushBalances()  // the query below reads the balances table
     var lines: [[UInt8]] = []
     try database.forEachNonZeroAccountBalance { account, asset, amount in
       lines.append(StateDigest.balanceLine(asset: asset, account: account, amount: amount))

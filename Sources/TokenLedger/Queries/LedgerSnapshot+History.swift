@@ -1,7 +1,7 @@
 /// An account's history, walked back from its balance now over the per-bucket links
 /// (schema 0003): each balance row names the last entry that moved it and each posting links
 /// back to the previous one.
-extension Journal {
+extension LedgerSnapshot {
   /// Where the walk of one bucket starts: its balance now and the last entry that moved it.
   private struct HistoryStart {
     let account: Int64
@@ -62,7 +62,6 @@ extension Journal {
     holder: String, asset: String?, after: Int64?, limit: Int?, from: PointInTime?,
     to: PointInTime?
   ) throws -> HistoryPage {
-    try flushBalances()  // the query below reads the balances table
     let bounds = HistoryBounds(after: after, limit: limit, from: from, to: to)
     // By entry, then asset: an entry that moves several assets is one history row per asset,
     // so that no row adds amounts of two assets.
