@@ -87,3 +87,10 @@ public struct SourceError: Error, Sendable, Equatable, CustomStringConvertible {
 
   var ledgerError: LedgerError { LedgerError(code, "\(location): \(reason)") }
 }
+
+extension SourceError: CategorizedError {
+  /// A source row refused.
+  public var category: ErrorCategory { .rejected }
+  /// Never.
+  public var isTransient: Bool { false }
+}

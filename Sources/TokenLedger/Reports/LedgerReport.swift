@@ -143,7 +143,11 @@ extension LedgerSnapshot {
       }
     }
     holders.sort(by: Self.largestFirst)
-    let holds = try database.openHolds(asset: symbol)
+    let holds = try database.openHolds(asset: symbol).map {
+      OpenHold(
+        hold: $0.hold, payer: $0.payer, payee: $0.payee, amount: $0.amount,
+        expiresTime: $0.expiresTime)
+    }
     var monthly: [(period: String, amounts: StatementAmounts)] = []
     for row in statement.rows {
       if monthly.last?.period != row.period {

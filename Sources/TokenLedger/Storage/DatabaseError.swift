@@ -146,3 +146,10 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
     return "\(kind) (\(engine): \(message))\(statement)"
   }
 }
+
+extension DatabaseError: CategorizedError {
+  /// A storage failure.
+  public var category: ErrorCategory { .io }
+  /// A database busy or locked by another writer (SQLite 5 and 6).
+  public var isTransient: Bool { primaryCode == 5 || primaryCode == 6 }
+}

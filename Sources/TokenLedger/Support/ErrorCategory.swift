@@ -34,35 +34,9 @@ extension LedgerError: CategorizedError {
   public var isTransient: Bool { false }
 }
 
-extension SourceError: CategorizedError {
-  /// A source row refused.
-  public var category: ErrorCategory { .rejected }
-  /// Never.
-  public var isTransient: Bool { false }
-}
-
-extension DatabaseError: CategorizedError {
-  /// A storage failure.
-  public var category: ErrorCategory { .io }
-  /// A database busy or locked by another writer (SQLite 5 and 6).
-  public var isTransient: Bool { primaryCode == 5 || primaryCode == 6 }
-}
-
 extension FileError: CategorizedError {
   /// A file that cannot be read or written.
   public var category: ErrorCategory { .io }
   /// Never: the file is as it is.
   public var isTransient: Bool { false }
-}
-
-extension ChainError: CategorizedError {
-  /// An answer refused (`malformed`, `tooLarge`) is rejected; no answer, or a stop, is I/O.
-  public var category: ErrorCategory {
-    switch kind {
-    case .malformed, .tooLarge: .rejected
-    case .unreachable, .stopped: .io
-    }
-  }
-  /// An endpoint that did not answer may answer later.
-  public var isTransient: Bool { kind == .unreachable }
 }

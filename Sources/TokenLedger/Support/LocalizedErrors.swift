@@ -9,17 +9,7 @@ extension LedgerError: LocalizedError {
   public var errorDescription: String? { description }
 }
 
-extension DatabaseError: LocalizedError {
-  /// ``description``.
-  public var errorDescription: String? { description }
-}
-
 extension FileError: LocalizedError {
-  /// ``description``.
-  public var errorDescription: String? { description }
-}
-
-extension SourceError: LocalizedError {
   /// ``description``.
   public var errorDescription: String? { description }
 }
@@ -30,6 +20,16 @@ extension LiabilityVerificationError: LocalizedError {
 }
 
 extension JSONParser.Failure: LocalizedError {
+  /// ``description``.
+  public var errorDescription: String? { description }
+}
+
+extension DatabaseError: LocalizedError {
+  /// ``description``.
+  public var errorDescription: String? { description }
+}
+
+extension SourceError: LocalizedError {
   /// ``description``.
   public var errorDescription: String? { description }
 }

@@ -338,3 +338,15 @@ public struct JSONRPCClient: Sendable {
     init(_ error: CallError) { self.error = error }
   }
 }
+
+extension ChainError: CategorizedError {
+  /// An answer refused (`malformed`, `tooLarge`) is rejected; no answer, or a stop, is I/O.
+  public var category: ErrorCategory {
+    switch kind {
+    case .malformed, .tooLarge: .rejected
+    case .unreachable, .stopped: .io
+    }
+  }
+  /// An endpoint that did not answer may answer later.
+  public var isTransient: Bool { kind == .unreachable }
+}

@@ -30,8 +30,11 @@ extension Database {
   }
 
   /// The open holds of `asset`, soonest expiry first (those without one last), then by id.
-  func openHolds(asset: String) throws -> [OpenHold] {
-    var holds: [OpenHold] = []
+  func openHolds(asset: String) throws -> [(
+    hold: String, payer: String, payee: String, amount: Amount, expiresTime: Int64?
+  )] {
+    var holds: [(hold: String, payer: String, payee: String, amount: Amount, expiresTime: Int64?)] =
+      []
     try forEachRow(
       """
       SELECT hold_id, payer, payee, amount, expires_time FROM holds
@@ -39,10 +42,10 @@ extension Database {
       """, [.text(asset)]
     ) { row in
       holds.append(
-        OpenHold(
-          hold: row.text(0)!, payer: row.text(1)!, payee: row.text(2)!,
-          amount: try Self.decodedAmount(row.text(3)!).amount ?? .zero,
-          expiresTime: row.integer(4)))
+        (
+          row.text(0)!, row.text(1)!, row.text(2)!,
+          try Self.decodedAmount(row.text(3)!).amount ?? .zero, row.integer(4)
+        ))
     }
     return holds
   }
