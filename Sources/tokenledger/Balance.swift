@@ -49,6 +49,7 @@ struct Balance: ParsableCommand {
     if validator != nil && account != nil {
       throw ValidationError("--validator lists every delegator: leave out --account")
     }
+    try clock.validateTime()
   }
 
   func run() throws {

@@ -32,6 +32,7 @@ struct Replay: ParsableCommand {
     if (until == nil ? 0 : 1) + clock.given > 1 {
       throw ValidationError("give at most one of --until, --height, --time")
     }
+    try clock.validateTime()
   }
 
   func run() throws {

@@ -69,7 +69,9 @@ struct ClockPointOptions: ParsableArguments {
   @Option(help: "At time T (YYYY-MM-DDTHH:MM:SSZ).")
   var time: String?
 
-  func validate() throws {
+  /// Refuses a `--time` that is not a time; each command calls it after its own checks of
+  /// which options go together, so that their messages come first.
+  func validateTime() throws {
     if let time, UTCTime.parse(time) == nil {
       throw ValidationError("--time must be YYYY-MM-DDTHH:MM:SSZ")
     }

@@ -26,12 +26,13 @@ extension Database {
     }
   }
 
-  /// What is wrong with the store's structure; empty when nothing is.
-  func structuralProblems() throws -> [StructuralProblem] {
+  /// Adds to `problems` what is wrong with the store's structure, as each step finds it: a
+  /// step that then fails (a damaged file) leaves what the steps before it found.
+  func structuralProblems(into problems: inout [StructuralProblem]) throws {
     if let engine = serverEngine {
-      return try engine.integrityProblems(self).map { StructuralProblem($0) }
+      problems += try engine.integrityProblems(self).map { StructuralProblem($0) }
+      return
     }
-    var problems: [StructuralProblem] = []
     if isReadOnly {
       problems.append(
         StructuralProblem(
@@ -56,7 +57,6 @@ extension Database {
       try report("PRAGMA integrity_check(\(table))")
     }
     try compareEntriesIndexes(&problems)
-    return problems
   }
 
   /// The entries' indexes against the table: the UNIQUE index of the ids (every row) and the
