@@ -21,9 +21,11 @@ final class Statement {
   /// first run) for the connection's lifetime, and one without a name is sent with its values
   /// each time.
   init(database: Database, sql: String, name: String? = nil) throws(DatabaseError) {
-    assert(
-      StatementParameters.problem(in: sql) == nil,
-      "\(StatementParameters.problem(in: sql) ?? ""): \(sql.prefix(200))")
+    #if DEBUG
+      if let problem = StatementParameters.problem(in: sql) {
+        preconditionFailure("\(problem): \(sql.prefix(200))")
+      }
+    #endif
     self.sql = sql
     self.database = database
     switch database.connection {

@@ -80,16 +80,6 @@ extension Database {
     }
   }
 
-  /// The account with this id, nil when there is none.
-  func account(id: Int64) throws -> Account? {
-    try firstRow(
-      "SELECT holder, bucket, validator, detail FROM accounts WHERE id = $1", [.integer(id)]
-    ) { row in
-      let holder = row.text(0) ?? ""
-      return Account(holder: holder, bucket: try Self.decodedBucket(row, from: 1, holder: holder))
-    }
-  }
-
   /// `holder`'s non-zero buckets of `asset`, ordered by kind, validator and detail.
   func forEachNonZeroBucket(
     holder: String, asset: String, _ body: (Bucket, SignedAmount) throws -> Void

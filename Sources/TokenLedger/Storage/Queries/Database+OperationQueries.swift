@@ -32,16 +32,6 @@ extension Database {
     """
   }
 
-  /// The entry whose idempotency id is `id`, with its recorded operation; nil when none has it.
-  func storedOperation(idempotencyId id: String) throws -> StoredOperation? {
-    try firstRow(
-      """
-      SELECT \(operationColumns) FROM entries e \(Self.transferJoin)
-      WHERE e.idempotency_id = $1
-      """, [storedId(id)]
-    ) { Self.storedOperation($0) }
-  }
-
   /// Joins a NULL-payload transfer's posting and its two accounts (no rows joined otherwise).
   static let transferJoin = """
     LEFT JOIN postings tp ON e.payload IS NULL AND tp.entry_seq = e.seq AND tp.posting_index = 0
